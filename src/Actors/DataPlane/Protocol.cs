@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorMesh.DataPlane;
+
+/// <summary>Marker for messages that carry requests and responses through the data plane.</summary>
+public interface IDataPlaneMessage;
+
+/// <summary>
+/// Trace context carried by every request (W3C trace-context in spirit): the trace, the span of the
+/// hop that sent it, and whether the trace is sampled (only sampled traces record spans).
+/// </summary>
+public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampled)
+{
+    /// <summary>No trace.</summary>
+    public static readonly TraceContext None = default;
+}
+
+/// <summary>
+/// A request on the wire between proxies (or, without sidecars, between apps), and from a sidecar to
+/// its app. <see cref="CorrelationId"/> is chosen by the sender and echoed in the <see cref="MeshResponse"/>.
+/// </summary>
+/// <param name="CorrelationId">Opaque to the receiver; echoed back.</param>
+/// <param name="Service">Destination service.</param>
+/// <param name="Path">Request path.</param>
+/// <param name="Source">Source workload (service or gateway name).</param>
+/// <param name="Attempt">1 for the first try, 2 for the first retry, ...</param>
+/// <param name="RequestBytes">Request size.</param>
+/// <param name="Trace">Trace context.</param>
+public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace)
+    : IDataPlaneMessage;
+
+/// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>
+/// <param name="CorrelationId">The request's correlation id.</param>
+/// <param name="Status">HTTP-like status.</param>
+/// <param name="Flags">Why the hop answered so (Envoy response flags).</param>
+/// <param name="ResponseBytes">Response size.</param>
+public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;
+
+/// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
+/// <param name="CallId">Chosen by the app, echoed in the <see cref="EgressResult"/>.</param>
+/// <param name="Service">Service called.</param>
+/// <param name="Path">Request path.</param>
+/// <param name="RequestBytes">Request size.</param>
+/// <param name="Trace">Trace context.</param>
+public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
+
+/// <summary>The sidecar's answer to an <see cref="EgressCall"/>, after all retries.</summary>
+public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags) : IDataPlaneMessage;
+
+/// <summary>A client's request to a gateway.</summary>
+/// <param name="RequestId">Chosen by the client, echoed in the <see cref="ClientResponse"/>.</param>
+/// <param name="Path">Request path, matched against the gateway's routes.</param>
+/// <param name="RequestBytes">Request size.</param>
+/// <param name="Trace">Trace context.</param>
+public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
+
+/// <summary>A gateway's answer to a <see cref="ClientRequest"/>.</summary>
+public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;
+
+/// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
+internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
+{
+    public static readonly SidecarRestarted Instance = new();
+    private SidecarRestarted() { }
+}
+
+/// <summary>Tells a sidecar that its app restarted: requests it was handling are lost.</summary>
+internal sealed class AppRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
+{
+    public static readonly AppRestarted Instance = new();
+    private AppRestarted() { }
+}
+
+/// <summary>Makes a pod's container throw, to exercise supervision (tests and fault timelines).</summary>
+/// <param name="Container">"app", "proxy" or another sidecar's kind.</param>
+public sealed record CrashContainer(string Container);

@@ -1,0 +1,42 @@
+using ActorMesh.Topology;
+
+namespace ActorMesh.DataPlane.Resilience.OutlierDetection;
+
+/// <summary>
+/// Passive health checking per upstream host, as Envoy's outlier detection (Istio's
+/// <c>outlierDetection</c>): a host that fails <see cref="Consecutive5xx"/> times in a row is ejected
+/// from load balancing for <see cref="BaseEjectionTime"/> × its ejection count (capped at
+/// <see cref="MaxEjectionTime"/>); ejected hosts return at the next interval after their time is up.
+/// Off unless configured; defaults are Istio's.
+/// </summary>
+public sealed record OutlierDetectionOptions
+{
+    /// <summary>Consecutive 5xx (including timeouts and connect failures) that eject a host. Default 5.</summary>
+    public int Consecutive5xx { get; init; } = 5;
+
+    /// <summary>How often ejections are reviewed (returns happen on this tick). Default 10 s.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Ejection time for the first ejection; multiplied by the number of ejections. Default 30 s.</summary>
+    public TimeSpan BaseEjectionTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Cap on one ejection. Default 300 s.</summary>
+    public TimeSpan MaxEjectionTime { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Most of the destination's hosts that may be ejected at once, in percent; at least one host can always be ejected. Default 10.</summary>
+    public double MaxEjectionPercent { get; init; } = 10;
+
+    /// <summary>Panic threshold: when fewer than this percent of hosts are healthy, all hosts are used again. Default 50 (Envoy).</summary>
+    public double PanicThresholdPercent { get; init; } = 50;
+
+    /// <summary>Reports every problem under <paramref name="at"/>.</summary>
+    public void Validate(ValidationContext at)
+    {
+        at.Require(Consecutive5xx >= 1, "consecutive5xxErrors", "must be at least 1");
+        at.Positive("interval", Interval);
+        at.Positive("baseEjectionTime", BaseEjectionTime);
+        at.Require(MaxEjectionTime >= BaseEjectionTime, "maxEjectionTime", "must be at least baseEjectionTime");
+        at.Require(MaxEjectionPercent is >= 0 and <= 100, "maxEjectionPercent", "must be between 0 and 100");
+        at.Require(PanicThresholdPercent is >= 0 and <= 100, "panicThresholdPercent", "must be between 0 and 100");
+    }
+}

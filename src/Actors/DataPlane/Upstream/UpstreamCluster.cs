@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.LoadBalancing;
+using ActorMesh.DataPlane.Resilience.CircuitBreaking;
+using ActorMesh.DataPlane.Resilience.OutlierDetection;
+using ActorMesh.Randomness;
+using ActorMesh.Topology;
+
+namespace ActorMesh.DataPlane.Upstream;
+
+/// <summary>
+/// One destination as seen from one proxy (Envoy's cluster): its endpoints, the policy chain's
+/// state (limits, breaker, outlier detection, load balancer) and the pending queue.
+/// </summary>
+internal sealed class UpstreamCluster
+{
+    private readonly MeshRandom _random;
+
+    public UpstreamCluster(string service, int serviceIndex, MeshRandom random)
+    {
+        Service = service;
+        ServiceIndex = serviceIndex;
+        _random = random;
+        Policy = new TrafficPolicy();
+        Balancer = new LoadBalancer(Policy.LoadBalancer, random);
+    }
+
+    public string Service { get; }
+    public int ServiceIndex { get; }
+    public TrafficPolicy Policy { get; private set; }
+    public Distribution Latency { get; private set; } = Distribution.Zero;
+    public Endpoint[] Endpoints { get; private set; } = [];
+    public int[] Active { get; private set; } = [];
+    public int[] Healthy { get; private set; } = [];
+    public int HealthyCount { get; private set; }
+    public bool Panic { get; private set; }
+    public LoadBalancer Balancer { get; private set; }
+    public CircuitBreaker? Breaker { get; private set; }
+    public OutlierDetector? Outlier { get; private set; }
+    public bool Removed { get; set; }
+
+    /// <summary>Attempts in flight.</summary>
+    public int ActiveRequests;
+    /// <summary>Retries scheduled or in flight.</summary>
+    public int ActiveRetries;
+    /// <summary>Calls waiting for a free request slot (live ones; the queue may also hold stale handles).</summary>
+    public int PendingLive;
+    public readonly Queue<long> Pending = new();
+
+    /// <summary>Applies a (possibly) new policy, latency and endpoint list, keeping per-host state of endpoints that remain.</summary>
+    public void Configure(TrafficPolicy policy, Distribution latency, ImmutableArray<Endpoint> endpoints)
+    {
+        Latency = latency;
+        if (!ReferenceEquals(policy, Policy) && policy != Policy)
+        {
+            var old = Policy;
+            Policy = policy;
+            if (policy.LoadBalancer != Balancer.Kind) Balancer = new LoadBalancer(policy.LoadBalancer, _random);
+            if (policy.CircuitBreaker is null) Breaker = null;
+            else if (Breaker is null || old.CircuitBreaker != policy.CircuitBreaker) Breaker = new CircuitBreaker(policy.CircuitBreaker);
+            if (policy.OutlierDetection is null) Outlier = null;
+            else if (Outlier is null || old.OutlierDetection != policy.OutlierDetection) Outlier = new OutlierDetector(policy.OutlierDetection, Endpoints.Length);
+        }
+        else
+        {
+            Policy = policy;
+            if (policy.CircuitBreaker is not null && Breaker is null) Breaker = new CircuitBreaker(policy.CircuitBreaker);
+            if (policy.OutlierDetection is not null && Outlier is null) Outlier = new OutlierDetector(policy.OutlierDetection, Endpoints.Length);
+        }
+        SetEndpoints(endpoints);
+    }
+
+    private void SetEndpoints(ImmutableArray<Endpoint> endpoints)
+    {
+        if (endpoints.Length == Endpoints.Length)
+        {
+            var same = true;
+            for (var i = 0; i < endpoints.Length && same; i++) same = endpoints[i].PodId == Endpoints[i].PodId && endpoints[i].Address.Equals(Endpoints[i].Address);
+            if (same)
+            {
+                Endpoints = [.. endpoints];
+                RebuildHealthy();
+                return;
+            }
+        }
+        var oldIndexOf = new int[endpoints.Length];
+        var active = new int[endpoints.Length];
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            oldIndexOf[i] = -1;
+            for (var j = 0; j < Endpoints.Length; j++)
+            {
+                if (Endpoints[j].PodId != endpoints[i].PodId) continue;
+                oldIndexOf[i] = j;
+                active[i] = Active[j];
+                break;
+            }
+        }
+        Outlier?.Remap(oldIndexOf);
+        Endpoints = [.. endpoints];
+        Active = active;
+        Healthy = new int[endpoints.Length];
+        RebuildHealthy();
+    }
+
+    /// <summary>Recomputes the healthy set after an ejection or return; below the panic threshold every host is used.</summary>
+    public void RebuildHealthy()
+    {
+        if (Healthy.Length != Endpoints.Length) Healthy = new int[Endpoints.Length];
+        var count = 0;
+        for (var i = 0; i < Endpoints.Length; i++)
+            if (Outlier is null || !Outlier.IsEjected(i)) Healthy[count++] = i;
+        Panic = false;
+        if (Outlier is not null && Endpoints.Length > 0 && count * 100.0 / Endpoints.Length < Outlier.Options.PanicThresholdPercent)
+        {
+            for (var i = 0; i < Endpoints.Length; i++) Healthy[i] = i;
+            count = Endpoints.Length;
+            Panic = true;
+        }
+        HealthyCount = count;
+    }
+
+    /// <summary>Picks a host, or -1 when there is none.</summary>
+    public int PickHost(int avoid) => Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? avoid : -1);
+
+    /// <summary>The current index of <paramref name="endpoint"/> (which may have moved after an update), or -1.</summary>
+    public int IndexOf(Endpoint endpoint, int hint)
+    {
+        if ((uint)hint < (uint)Endpoints.Length && ReferenceEquals(Endpoints[hint], endpoint)) return hint;
+        for (var i = 0; i < Endpoints.Length; i++)
+            if (Endpoints[i].PodId == endpoint.PodId) return i;
+        return -1;
+    }
+}

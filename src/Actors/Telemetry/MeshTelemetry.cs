@@ -1,0 +1,71 @@
+namespace ActorMesh.Telemetry;
+
+/// <summary>
+/// Telemetry of a run, kept off the hot path: every thread records into its own shard (no locks, no
+/// interlocked operations, no contention); <see cref="Merge"/> sums the shards for a report once
+/// the run has settled. Services are addressed by index (see <see cref="ServiceIndex"/>).
+/// </summary>
+public sealed class MeshTelemetry : IDisposable
+{
+    private readonly ThreadLocal<Shard> _shards = new(() => new Shard(), trackAllValues: true);
+
+    /// <summary>The calling thread's record for service <paramref name="serviceIndex"/>.</summary>
+    public ServiceTelemetry For(int serviceIndex) => _shards.Value!.For(serviceIndex);
+
+    /// <summary>Sums every shard: one entry per service index seen.</summary>
+    public ServiceTelemetry[] Merge(int services)
+    {
+        var merged = new ServiceTelemetry[services];
+        for (var i = 0; i < services; i++) merged[i] = new ServiceTelemetry();
+        foreach (var shard in _shards.Values)
+        {
+            var items = shard.Items;
+            for (var i = 0; i < Math.Min(items.Length, services); i++)
+                if (items[i] is { } t) merged[i].Add(t);
+        }
+        return merged;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _shards.Dispose();
+
+    private sealed class Shard
+    {
+        public ServiceTelemetry?[] Items = new ServiceTelemetry?[16];
+
+        public ServiceTelemetry For(int index)
+        {
+            if (index >= Items.Length) Array.Resize(ref Items, Math.Max(index + 1, Items.Length * 2));
+            return Items[index] ??= new ServiceTelemetry();
+        }
+    }
+}
+
+/// <summary>Service (and gateway) names mapped to dense indices, fixed for a run.</summary>
+public sealed class ServiceIndex
+{
+    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
+
+    /// <summary>Indexes <paramref name="names"/> in order.</summary>
+    public ServiceIndex(IEnumerable<string> names)
+    {
+        foreach (var n in names) Of(n);
+    }
+
+    /// <summary>Names, by index.</summary>
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>The index of <paramref name="name"/>, adding it if new.</summary>
+    public int Of(string name)
+    {
+        lock (_byName)
+        {
+            if (_byName.TryGetValue(name, out var i)) return i;
+            i = _names.Count;
+            _byName[name] = i;
+            _names.Add(name);
+            return i;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using HdrHistogram;
+
+namespace ActorMesh.Telemetry;
+
+/// <summary>
+/// Counters and latency of one service as recorded on one thread (one telemetry shard). Plain
+/// fields, no synchronisation: only the owning thread writes; reports merge all shards after the run.
+/// </summary>
+public sealed class ServiceTelemetry
+{
+    /// <summary>Histogram range: 1 µs to one hour.</summary>
+    public const long HighestMicroseconds = 3_600_000_000L;
+
+    // Inbound, reported by the destination (Istio reporter=destination).
+    /// <summary>Requests that reached an instance of the service.</summary>
+    public long Requests;
+    /// <summary>Of those, answered with 2xx.</summary>
+    public long Ok;
+    /// <summary>Of those, answered with an error status.</summary>
+    public long Errors;
+    /// <summary>Refused unprocessed because an instance's queue was full.</summary>
+    public long Overloaded;
+    private LongHistogram? _latency;
+
+    // Outbound, reported by the sources calling this service (Istio reporter=source).
+    /// <summary>Calls made to the service (before retries).</summary>
+    public long Calls;
+    /// <summary>Attempts sent (first tries and retries).</summary>
+    public long Attempts;
+    /// <summary>Retries sent.</summary>
+    public long Retries;
+    /// <summary>Retriable failures not retried because the budget or max-retries limit was exhausted.</summary>
+    public long RetriesOverflowed;
+    /// <summary>Failures not retried because the attempts were used up.</summary>
+    public long RetriesExhausted;
+    /// <summary>Calls ended by the route timeout.</summary>
+    public long Timeouts;
+    /// <summary>Attempts ended by the per-try timeout.</summary>
+    public long PerTryTimeouts;
+    /// <summary>Times a source's breaker for the service opened.</summary>
+    public long CircuitOpened;
+    /// <summary>Calls rejected because the breaker was open.</summary>
+    public long RejectedByCircuit;
+    /// <summary>Calls rejected by a resource limit (UO).</summary>
+    public long Overflows;
+    /// <summary>Hosts ejected by outlier detection.</summary>
+    public long Ejections;
+    /// <summary>Calls that found no healthy host.</summary>
+    public long NoHealthyUpstream;
+    /// <summary>Attempts whose endpoint was gone.</summary>
+    public long ConnectFailures;
+    /// <summary>Responses that arrived after their attempt had ended (timed out or reset).</summary>
+    public long LateResponses;
+
+    /// <summary>Records one inbound request's latency.</summary>
+    public void RecordLatency(long ticks)
+    {
+        var us = ticks / 10;
+        _latency ??= new LongHistogram(HighestMicroseconds, 2);
+        _latency.RecordValue(us < 1 ? 1 : us > HighestMicroseconds ? HighestMicroseconds : us);
+    }
+
+    /// <summary>Adds <paramref name="other"/> into this one.</summary>
+    public void Add(ServiceTelemetry other)
+    {
+        Requests += other.Requests; Ok += other.Ok; Errors += other.Errors; Overloaded += other.Overloaded;
+        Calls += other.Calls; Attempts += other.Attempts; Retries += other.Retries;
+        RetriesOverflowed += other.RetriesOverflowed; RetriesExhausted += other.RetriesExhausted;
+        Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened;
+        RejectedByCircuit += other.RejectedByCircuit; Overflows += other.Overflows; Ejections += other.Ejections;
+        NoHealthyUpstream += other.NoHealthyUpstream; ConnectFailures += other.ConnectFailures; LateResponses += other.LateResponses;
+        if (other._latency is { } h)
+        {
+            _latency ??= new LongHistogram(HighestMicroseconds, 2);
+            _latency.Add(h);
+        }
+    }
+
+    /// <summary>Latency histogram in µs (null when nothing was recorded).</summary>
+    public HistogramBase? Latency => _latency;
+}

@@ -1,0 +1,52 @@
+using Akka.Actor;
+
+namespace ActorMesh.Time;
+
+/// <summary>
+/// Virtual time for tests and repeatable runs: nothing is delivered until <see cref="Advance"/>
+/// moves time forward, and deliveries happen in due order on the caller's thread.
+/// Pair it with Akka's <c>CallingThreadDispatcher</c> so that actors react within the advance.
+/// </summary>
+public sealed class VirtualClock : MeshClock
+{
+    private readonly Lock _lock = new();
+    private readonly DeliveryHeap _heap = new();
+    private long _now;
+
+    /// <inheritdoc />
+    public override long Now => Volatile.Read(ref _now);
+
+    /// <inheritdoc />
+    public override int Pending { get { lock (_lock) return _heap.Count; } }
+
+    /// <inheritdoc />
+    public override void Schedule(long delayTicks, IActorRef target, object message, IActorRef sender)
+    {
+        if (delayTicks <= 0)
+        {
+            target.Tell(message, sender);
+            return;
+        }
+        lock (_lock) _heap.Push(new TimedDelivery(_now + delayTicks, target, message, sender));
+    }
+
+    /// <summary>Moves time forward by <paramref name="by"/>, delivering everything that falls due on the way, in order.</summary>
+    public void Advance(TimeSpan by) => AdvanceTo(Now + by.Ticks);
+
+    /// <summary>Moves time forward to <paramref name="ticks"/>, delivering everything that falls due on the way, in order.</summary>
+    public void AdvanceTo(long ticks)
+    {
+        while (true)
+        {
+            TimedDelivery next;
+            lock (_lock)
+            {
+                if (_heap.Count == 0 || _heap.PeekDue > ticks) break;
+                next = _heap.Pop();
+                if (next.Due > _now) Volatile.Write(ref _now, next.Due);
+            }
+            next.Target.Tell(next.Message, next.Sender);
+        }
+        lock (_lock) if (ticks > _now) Volatile.Write(ref _now, ticks);
+    }
+}

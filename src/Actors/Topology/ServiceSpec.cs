@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+
+namespace ActorMesh.Topology;
+
+/// <summary>A service: its instances, how each handles a request, and whom it calls.</summary>
+public sealed record ServiceSpec
+{
+    /// <summary>Service name, unique in the topology.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Number of instances (pods). Default 1.</summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>Requests one instance handles at once (its worker threads). A worker is held until the whole script is done. Default 64.</summary>
+    public int Workers { get; init; } = 64;
+
+    /// <summary>Requests waiting for a worker, per instance; a full queue rejects with 503 (flag OL). Default 1024.</summary>
+    public int QueueCapacity { get; init; } = 1024;
+
+    /// <summary>Time an instance computes before running its script. Default zero.</summary>
+    public Distribution ServiceTime { get; init; } = Distribution.Zero;
+
+    /// <summary>Injected errors: a share of requests answered with a status after the compute step. Default none.</summary>
+    public ErrorInjection Errors { get; init; } = ErrorInjection.None;
+
+    /// <summary>Downstream calls and sleeps run after the compute step, in order.</summary>
+    public ImmutableArray<ScriptStep> Script { get; init; } = [];
+
+    /// <summary>Response size in bytes. Default 1024.</summary>
+    public int ResponseBytes { get; init; } = 1024;
+
+    /// <summary>Version label of the deployed instances. Default "v1".</summary>
+    public string Version { get; init; } = "v1";
+
+    /// <summary>True when clients (the load generator, through a gateway) call this service. Used by isotope graphs and the implicit gateway.</summary>
+    public bool IsEntrypoint { get; init; }
+
+    /// <summary>Settings that differ for single instances (by index), e.g. one failing replica.</summary>
+    public ImmutableArray<InstanceOverride> Instances { get; init; } = [];
+
+    /// <summary>The service time of instance <paramref name="index"/>.</summary>
+    public Distribution ServiceTimeOf(int index)
+    {
+        foreach (var o in Instances) if (o.Index == index && o.ServiceTime is { } d) return d;
+        return ServiceTime;
+    }
+
+    /// <summary>The injected errors of instance <paramref name="index"/>.</summary>
+    public ErrorInjection ErrorsOf(int index)
+    {
+        foreach (var o in Instances) if (o.Index == index && o.Errors is { } e) return e;
+        return Errors;
+    }
+}
+
+/// <summary>A share of requests answered with an error status.</summary>
+/// <param name="Rate">Share of requests, 0..1.</param>
+/// <param name="Status">Status code returned, default 500.</param>
+public sealed record ErrorInjection(double Rate, int Status = 500)
+{
+    /// <summary>No errors.</summary>
+    public static readonly ErrorInjection None = new(0);
+}
+
+/// <summary>Settings for one instance of a service that differ from the service's.</summary>
+public sealed record InstanceOverride
+{
+    /// <summary>Instance index, 0-based.</summary>
+    public required int Index { get; init; }
+    /// <summary>Service time of this instance, or null to keep the service's.</summary>
+    public Distribution? ServiceTime { get; init; }
+    /// <summary>Injected errors of this instance, or null to keep the service's.</summary>
+    public ErrorInjection? Errors { get; init; }
+}
+
+/// <summary>One step of a service's script.</summary>
+public abstract record ScriptStep;
+
+/// <summary>Wait (compute or sleep) for a sampled time.</summary>
+public sealed record SleepStep(Distribution Duration) : ScriptStep;
+
+/// <summary>Call one service and wait for its answer; a failed call fails the request (500).</summary>
+public sealed record CallStep(ServiceCall Call) : ScriptStep;
+
+/// <summary>Call several services at once and wait for all; any failure fails the request (500).</summary>
+public sealed record ParallelStep(ImmutableArray<ServiceCall> Calls) : ScriptStep;
+
+/// <summary>A call to another service.</summary>
+public sealed record ServiceCall
+{
+    /// <summary>The service called.</summary>
+    public required string Service { get; init; }
+    /// <summary>Request path. Default "/".</summary>
+    public string Path { get; init; } = "/";
+    /// <summary>Probability the call is made at all, 0..1. Default 1.</summary>
+    public double Probability { get; init; } = 1;
+    /// <summary>Request size in bytes. Default 1024.</summary>
+    public int RequestBytes { get; init; } = 1024;
+}

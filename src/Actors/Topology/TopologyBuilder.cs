@@ -1,0 +1,182 @@
+using System.Collections.Immutable;
+
+namespace ActorMesh.Topology;
+
+/// <summary>
+/// Fluent C# way into the topology model, for tests and experiments:
+/// <code>
+/// var topology = MeshTopology.Create("chain")
+///     .Gateway("edge", g => g.Route("/", "frontend"))
+///     .Service("frontend", s => s.Replicas(2).Call("orders"))
+///     .Service("orders", s => s.Replicas(2).ServiceTime(Distribution.Constant(1)))
+///     .Policy("orders", p => p with { Timeout = TimeSpan.FromSeconds(1) })
+///     .Load(l => l with { Rps = 500 })
+///     .Build();
+/// </code>
+/// <see cref="Build"/> validates and throws <see cref="TopologyException"/> listing every problem.
+/// </summary>
+public sealed class TopologyBuilder
+{
+    private MeshTopology _topology;
+    private readonly List<ServiceSpec> _services = [];
+    private readonly List<GatewaySpec> _gateways = [];
+    private readonly List<EdgeLatency> _edges = [];
+    private readonly Dictionary<string, TrafficPolicy> _policies = new();
+
+    internal TopologyBuilder(string name) => _topology = new MeshTopology { Name = name };
+
+    /// <summary>Sets the one-line description.</summary>
+    public TopologyBuilder Describe(string description) { _topology = _topology with { Description = description }; return this; }
+
+    /// <summary>Sets the run's seed.</summary>
+    public TopologyBuilder Seed(long seed) { _topology = _topology with { Seed = seed }; return this; }
+
+    /// <summary>Adds a service.</summary>
+    public TopologyBuilder Service(string name, Action<ServiceBuilder>? configure = null)
+    {
+        var b = new ServiceBuilder(name);
+        configure?.Invoke(b);
+        _services.Add(b.Build());
+        return this;
+    }
+
+    /// <summary>Adds a gateway.</summary>
+    public TopologyBuilder Gateway(string name, Action<GatewayBuilder> configure)
+    {
+        var b = new GatewayBuilder(name);
+        configure(b);
+        _gateways.Add(b.Build());
+        return this;
+    }
+
+    /// <summary>Sets the default one-way hop latency.</summary>
+    public TopologyBuilder Latency(Distribution latency)
+    {
+        _topology = _topology with { Network = _topology.Network with { Latency = latency } };
+        return this;
+    }
+
+    /// <summary>Sets the latency of one edge (either direction; <c>*</c> matches any workload).</summary>
+    public TopologyBuilder Edge(string from, string to, Distribution latency)
+    {
+        _edges.Add(new EdgeLatency(from, to, latency));
+        return this;
+    }
+
+    /// <summary>Turns sidecars on (default) or off.</summary>
+    public TopologyBuilder Sidecars(bool enabled) { _topology = _topology with { Mesh = _topology.Mesh with { Sidecars = enabled } }; return this; }
+
+    /// <summary>Sets the processing time each sidecar adds per request.</summary>
+    public TopologyBuilder ProxyLatency(Distribution latency) { _topology = _topology with { Mesh = _topology.Mesh with { ProxyLatency = latency } }; return this; }
+
+    /// <summary>Changes the mesh-wide default policy.</summary>
+    public TopologyBuilder DefaultPolicy(Func<TrafficPolicy, TrafficPolicy> change)
+    {
+        _topology = _topology with { Mesh = _topology.Mesh with { Defaults = change(_topology.Mesh.Defaults) } };
+        return this;
+    }
+
+    /// <summary>Sets the policy for calls to <paramref name="service"/>, starting from the mesh-wide default.</summary>
+    public TopologyBuilder Policy(string service, Func<TrafficPolicy, TrafficPolicy> change)
+    {
+        _policies[service] = change(_policies.TryGetValue(service, out var p) ? p : _topology.Mesh.Defaults);
+        return this;
+    }
+
+    /// <summary>Changes the load profile.</summary>
+    public TopologyBuilder Load(Func<LoadProfile, LoadProfile> change) { _topology = _topology with { Load = change(_topology.Load) }; return this; }
+
+    /// <summary>The topology, normalized and validated; throws <see cref="TopologyException"/> listing every problem.</summary>
+    public MeshTopology Build()
+    {
+        var topology = BuildUnchecked();
+        TopologyValidator.ThrowIfInvalid(topology);
+        return topology;
+    }
+
+    /// <summary>The topology, normalized but not validated (for tests of validation itself).</summary>
+    public MeshTopology BuildUnchecked() => (_topology with
+    {
+        Services = [.. _services],
+        Gateways = [.. _gateways],
+        Network = _topology.Network with { Edges = [.. _edges] },
+        Mesh = _topology.Mesh with { Destinations = _policies.ToImmutableDictionary() },
+    }).Normalized();
+}
+
+/// <summary>Builds one <see cref="ServiceSpec"/>.</summary>
+public sealed class ServiceBuilder
+{
+    private ServiceSpec _spec;
+    private readonly List<ScriptStep> _script = [];
+    private readonly List<InstanceOverride> _instances = [];
+
+    internal ServiceBuilder(string name) => _spec = new ServiceSpec { Name = name };
+
+    /// <summary>Number of instances.</summary>
+    public ServiceBuilder Replicas(int replicas) { _spec = _spec with { Replicas = replicas }; return this; }
+    /// <summary>Concurrent requests per instance.</summary>
+    public ServiceBuilder Workers(int workers) { _spec = _spec with { Workers = workers }; return this; }
+    /// <summary>Queue bound per instance.</summary>
+    public ServiceBuilder Queue(int capacity) { _spec = _spec with { QueueCapacity = capacity }; return this; }
+    /// <summary>Compute time per request.</summary>
+    public ServiceBuilder ServiceTime(Distribution distribution) { _spec = _spec with { ServiceTime = distribution }; return this; }
+    /// <summary>Injected errors for every instance.</summary>
+    public ServiceBuilder Errors(double rate, int status = 500) { _spec = _spec with { Errors = new ErrorInjection(rate, status) }; return this; }
+    /// <summary>Response size.</summary>
+    public ServiceBuilder ResponseBytes(int bytes) { _spec = _spec with { ResponseBytes = bytes }; return this; }
+    /// <summary>Version label.</summary>
+    public ServiceBuilder Version(string version) { _spec = _spec with { Version = version }; return this; }
+    /// <summary>Marks the service as an entrypoint.</summary>
+    public ServiceBuilder Entrypoint() { _spec = _spec with { IsEntrypoint = true }; return this; }
+
+    /// <summary>Adds a call step.</summary>
+    public ServiceBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)
+    {
+        _script.Add(new CallStep(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes }));
+        return this;
+    }
+
+    /// <summary>Adds a step that calls all <paramref name="services"/> at once.</summary>
+    public ServiceBuilder Parallel(params string[] services)
+    {
+        _script.Add(new ParallelStep([.. services.Select(s => new ServiceCall { Service = s })]));
+        return this;
+    }
+
+    /// <summary>Adds a step that makes all <paramref name="calls"/> at once.</summary>
+    public ServiceBuilder Parallel(params ServiceCall[] calls)
+    {
+        _script.Add(new ParallelStep([.. calls]));
+        return this;
+    }
+
+    /// <summary>Adds a sleep step.</summary>
+    public ServiceBuilder Sleep(Distribution duration) { _script.Add(new SleepStep(duration)); return this; }
+
+    /// <summary>Overrides settings of one instance.</summary>
+    public ServiceBuilder Instance(int index, Distribution? serviceTime = null, ErrorInjection? errors = null)
+    {
+        _instances.Add(new InstanceOverride { Index = index, ServiceTime = serviceTime, Errors = errors });
+        return this;
+    }
+
+    internal ServiceSpec Build() => _spec with { Script = [.. _script], Instances = [.. _instances] };
+}
+
+/// <summary>Builds one <see cref="GatewaySpec"/>.</summary>
+public sealed class GatewayBuilder
+{
+    private GatewaySpec _spec;
+    private readonly List<RouteSpec> _routes = [];
+
+    internal GatewayBuilder(string name) => _spec = new GatewaySpec { Name = name };
+
+    /// <summary>Routes requests whose path starts with <paramref name="prefix"/> to <paramref name="service"/>.</summary>
+    public GatewayBuilder Route(string prefix, string service) { _routes.Add(new RouteSpec { Prefix = prefix, Service = service }); return this; }
+
+    /// <summary>One-way latency of the client's link.</summary>
+    public GatewayBuilder ClientLatency(Distribution latency) { _spec = _spec with { ClientLatency = latency }; return this; }
+
+    internal GatewaySpec Build() => _spec with { Routes = [.. _routes] };
+}

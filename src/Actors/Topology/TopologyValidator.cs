@@ -1,0 +1,230 @@
+using System.Text.RegularExpressions;
+
+namespace ActorMesh.Topology;
+
+/// <summary>
+/// Validates a whole topology in one pass and reports every problem with its field path, e.g.
+/// <c>services[2].script[1].call: no service named 'paymnts'</c>.
+/// </summary>
+public static partial class TopologyValidator
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex NamePattern();
+
+    /// <summary>Every problem in <paramref name="topology"/>; empty when it is valid.</summary>
+    public static IReadOnlyList<ValidationError> Validate(MeshTopology topology)
+    {
+        var root = new ValidationContext();
+        if (string.IsNullOrWhiteSpace(topology.Name)) root.Error("name", "must not be empty");
+        if (topology.Services.IsEmpty) root.Error("services", "at least one service is required");
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < topology.Services.Length; i++)
+        {
+            var s = topology.Services[i];
+            var at = root.At("services", i);
+            if (string.IsNullOrWhiteSpace(s.Name)) at.Error("name", "must not be empty");
+            else if (!NamePattern().IsMatch(s.Name)) at.Error("name", $"'{s.Name}' may hold only letters, digits, '.', '_' and '-'");
+            else if (!names.TryAdd(s.Name, i)) at.Error("name", $"'{s.Name}' is already the name of services[{names[s.Name]}]");
+        }
+
+        for (var i = 0; i < topology.Services.Length; i++) ValidateService(topology.Services[i], root.At("services", i), names);
+        CheckCycles(topology, root);
+        ValidateNetwork(topology, root.At("network"), names);
+        ValidateMesh(topology.Mesh, root.At("mesh"), names);
+        ValidateGateways(topology, root, names);
+        ValidateLoad(topology, root.At("load"));
+        return root.Errors;
+    }
+
+    /// <summary>Throws <see cref="TopologyException"/> listing every problem, if there is any.</summary>
+    public static void ThrowIfInvalid(MeshTopology topology)
+    {
+        var errors = Validate(topology);
+        if (errors.Count > 0) throw new TopologyException(errors);
+    }
+
+    private static void ValidateService(ServiceSpec s, ValidationContext at, Dictionary<string, int> names)
+    {
+        at.Require(s.Replicas >= 0, "replicas", "must not be negative");
+        at.Require(s.Replicas <= 100_000, "replicas", "must be at most 100000");
+        at.Require(s.Workers >= 1, "workers", "must be at least 1");
+        at.Require(s.QueueCapacity >= 0, "queue", "must not be negative");
+        at.Require(s.ResponseBytes >= 0, "responseSize", "must not be negative");
+        at.Check("serviceTime", s.ServiceTime);
+        CheckErrors(at.At("errors"), s.Errors);
+        var seen = new HashSet<int>();
+        for (var i = 0; i < s.Instances.Length; i++)
+        {
+            var o = s.Instances[i];
+            var oat = at.At("instances", i);
+            if (o.Index < 0 || o.Index >= Math.Max(1, s.Replicas)) oat.Error("index", $"must be between 0 and {Math.Max(0, s.Replicas - 1)} (the service has {s.Replicas} replica(s))");
+            else if (!seen.Add(o.Index)) oat.Error("index", $"instance {o.Index} is overridden twice");
+            oat.Check("serviceTime", o.ServiceTime);
+            if (o.Errors is { } e) CheckErrors(oat.At("errors"), e);
+        }
+        for (var i = 0; i < s.Script.Length; i++)
+        {
+            var sat = at.At("script", i);
+            switch (s.Script[i])
+            {
+                case SleepStep sleep:
+                    sat.Check("sleep", sleep.Duration);
+                    break;
+                case CallStep call:
+                    CheckCall(call.Call, sat.At("call"), names, s.Name);
+                    break;
+                case ParallelStep parallel:
+                    if (parallel.Calls.IsEmpty) sat.Error("parallel", "must list at least one call");
+                    for (var c = 0; c < parallel.Calls.Length; c++) CheckCall(parallel.Calls[c], sat.At("parallel", c), names, s.Name);
+                    break;
+            }
+        }
+    }
+
+    private static void CheckErrors(ValidationContext at, ErrorInjection e)
+    {
+        at.Require(e.Rate is >= 0 and <= 1, "rate", "must be between 0 and 1 (or a percentage like '30%')");
+        at.Require(e.Status is >= 400 and <= 599, "status", "must be an error status (400..599)");
+    }
+
+    private static void CheckCall(ServiceCall call, ValidationContext at, Dictionary<string, int> names, string caller)
+    {
+        if (string.IsNullOrWhiteSpace(call.Service)) at.Error("must name a service");
+        else if (!names.ContainsKey(call.Service)) at.Error($"no service named '{call.Service}'{Suggest(call.Service, names.Keys)}");
+        else if (call.Service == caller) at.Error($"'{caller}' calls itself");
+        at.Require(call.Probability is >= 0 and <= 1, "probability", "must be between 0 and 1 (or a percentage like '60%')");
+        at.Require(call.RequestBytes >= 0, "size", "must not be negative");
+        at.Require(call.Path.StartsWith('/'), "path", "must start with '/'");
+    }
+
+    private static void CheckCycles(MeshTopology topology, ValidationContext root)
+    {
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < topology.Services.Length; i++) index.TryAdd(topology.Services[i].Name, i);
+        var state = new int[topology.Services.Length]; // 0 new, 1 on stack, 2 done
+        var stack = new List<string>();
+        var reported = false;
+
+        void Visit(int i)
+        {
+            if (reported) return;
+            state[i] = 1;
+            stack.Add(topology.Services[i].Name);
+            foreach (var callee in Callees(topology.Services[i]))
+            {
+                if (!index.TryGetValue(callee, out var j) || j == i) continue;
+                if (state[j] == 1)
+                {
+                    var from = stack.IndexOf(callee);
+                    root.At("services", i).Error("script", $"calls form a cycle: {string.Join(" → ", stack.Skip(from))} → {callee}; every request would recurse until workers run out");
+                    reported = true;
+                    return;
+                }
+                if (state[j] == 0) Visit(j);
+                if (reported) return;
+            }
+            stack.RemoveAt(stack.Count - 1);
+            state[i] = 2;
+        }
+
+        for (var i = 0; i < state.Length && !reported; i++) if (state[i] == 0) Visit(i);
+    }
+
+    /// <summary>Services called by <paramref name="s"/>'s script.</summary>
+    public static IEnumerable<string> Callees(ServiceSpec s)
+    {
+        foreach (var step in s.Script)
+        {
+            if (step is CallStep c) yield return c.Call.Service;
+            else if (step is ParallelStep p) foreach (var call in p.Calls) yield return call.Service;
+        }
+    }
+
+    private static void ValidateNetwork(MeshTopology t, ValidationContext at, Dictionary<string, int> names)
+    {
+        at.Check("latency", t.Network.Latency);
+        var workloads = new HashSet<string>(names.Keys);
+        foreach (var g in t.Gateways) workloads.Add(g.Name);
+        for (var i = 0; i < t.Network.Edges.Length; i++)
+        {
+            var e = t.Network.Edges[i];
+            var eat = at.At("edges", i);
+            if (e.From != "*" && !workloads.Contains(e.From)) eat.Error("from", $"no service or gateway named '{e.From}'");
+            if (e.To != "*" && !workloads.Contains(e.To)) eat.Error("to", $"no service or gateway named '{e.To}'");
+            eat.Check("latency", e.Latency);
+        }
+    }
+
+    private static void ValidateMesh(MeshSpec mesh, ValidationContext at, Dictionary<string, int> names)
+    {
+        at.Check("proxyLatency", mesh.ProxyLatency);
+        mesh.Defaults.Validate(at.At("defaults"));
+        foreach (var (service, policy) in mesh.Destinations.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var dat = at.At("destinations").At(service);
+            if (!names.ContainsKey(service)) dat.Error($"no service named '{service}'{Suggest(service, names.Keys)}");
+            policy.Validate(dat);
+        }
+    }
+
+    private static void ValidateGateways(MeshTopology t, ValidationContext root, Dictionary<string, int> names)
+    {
+        var gatewayNames = new HashSet<string>();
+        for (var i = 0; i < t.Gateways.Length; i++)
+        {
+            var g = t.Gateways[i];
+            var at = root.At("gateways", i);
+            if (string.IsNullOrWhiteSpace(g.Name)) at.Error("name", "must not be empty");
+            else if (names.ContainsKey(g.Name)) at.Error("name", $"'{g.Name}' is also a service name");
+            else if (!gatewayNames.Add(g.Name)) at.Error("name", $"'{g.Name}' is already a gateway");
+            at.Check("clientLatency", g.ClientLatency);
+            if (g.Routes.IsEmpty) at.Error("routes", "at least one route is required");
+            for (var r = 0; r < g.Routes.Length; r++)
+            {
+                var route = g.Routes[r];
+                var rat = at.At("routes", r);
+                if (string.IsNullOrEmpty(route.Prefix) || !route.Prefix.StartsWith('/')) rat.Error("prefix", "must start with '/'");
+                if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{Suggest(route.Service, names.Keys)}");
+            }
+        }
+    }
+
+    private static void ValidateLoad(MeshTopology t, ValidationContext at)
+    {
+        var l = t.Load;
+        if (l.Mode == LoadMode.Open) at.Require(l.Rps > 0 && l.Rps <= 10_000_000, "rps", "must be greater than 0 and at most 10000000");
+        else at.Require(l.Users is >= 1 and <= 1_000_000, "users", "must be between 1 and 1000000");
+        at.Check("thinkTime", l.ThinkTime);
+        at.Positive("duration", l.Duration);
+        at.NonNegative("warmup", l.Warmup);
+        at.NonNegative("drain", l.Drain);
+        at.Positive("clientTimeout", l.ClientTimeout);
+        at.Require(l.MaxOutstanding >= 1, "maxOutstanding", "must be at least 1");
+        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'");
+        for (var i = 0; i < l.Requests.Length; i++)
+        {
+            var r = l.Requests[i];
+            var rat = at.At("requests", i);
+            if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
+            rat.Require(r.Weight > 0, "weight", "must be greater than 0");
+        }
+    }
+
+    private static string Suggest(string name, IEnumerable<string> candidates)
+    {
+        var best = candidates.Select(c => (c, d: Distance(name, c))).Where(x => x.d <= Math.Max(2, name.Length / 3)).OrderBy(x => x.d).FirstOrDefault();
+        return best.c is null ? "" : $" (did you mean '{best.c}'?)";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        for (var j = 1; j <= b.Length; j++)
+            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

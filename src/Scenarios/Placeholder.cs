@@ -1,0 +1,1 @@
+namespace ActorMesh.Scenarios; internal static class Placeholder {}
