@@ -14,7 +14,7 @@ namespace ActorMesh.DataPlane.Upstream;
 internal interface IUpstreamOwner
 {
     /// <summary>The call from <paramref name="caller"/> with id <paramref name="callerId"/> ended.</summary>
-    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, long startTicks);
+    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks);
 }
 
 /// <summary>Router timer: sweep the deadline table. Carries a generation so superseded sweeps are ignored.</summary>
@@ -127,14 +127,14 @@ internal sealed class UpstreamRouter
             var t = _telemetry.For(_runtime.Services.Of(service));
             t.Calls++;
             t.NoHealthyUpstream++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, now);
+            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, now);
             return;
         }
         var slot = Allocate();
         if (slot < 0)
         {
             _telemetry.For(cluster.ServiceIndex).Overflows++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, now);
+            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, now);
             return;
         }
         var call = _calls[slot];
@@ -254,7 +254,7 @@ internal sealed class UpstreamRouter
         var kind = (response.Flags & ResponseFlags.Overloaded) != 0 ? AttemptFailure.RefusedStream
             : (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptFailure.Reset
             : AttemptFailure.Response;
-        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now);
+        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now, response.ResponseBytes);
     }
 
     private void OnConnectFailed(long handle)
@@ -264,7 +264,7 @@ internal sealed class UpstreamRouter
         EndAttempt(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, AttemptFailure.ConnectFailure, _clock.Now);
     }
 
-    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now)
+    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now, int bytes = 0)
     {
         var cluster = call.Cluster!;
         var host = ReleaseAttempt(call);
@@ -289,7 +289,7 @@ internal sealed class UpstreamRouter
 
         if (!failed && kind == AttemptFailure.Response)
         {
-            Complete(slot, call, status, flags, now);
+            Complete(slot, call, status, flags, now, bytes);
         }
         else
         {
@@ -372,7 +372,7 @@ internal sealed class UpstreamRouter
         }
     }
 
-    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now)
+    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now, int bytes = 0)
     {
         var cluster = call.Cluster!;
         if (call.State == CallState.Queued) cluster.PendingLive--;
@@ -386,7 +386,7 @@ internal sealed class UpstreamRouter
         var start = call.Start;
         Free(slot, call);
         InFlight--;
-        _owner.OnCallCompleted(caller, callerId, status, flags, start);
+        _owner.OnCallCompleted(caller, callerId, status, flags, bytes, start);
     }
 
     // ---- deadlines -------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+using ActorMesh.Topology;
+using Akka.Actor;
+
+namespace ActorMesh.ControlPlane;
+
+/// <summary>What a node agent needs to run one pod.</summary>
+/// <param name="PodId">Unique pod id, e.g. "orders-1".</param>
+/// <param name="Service">The service's desired settings.</param>
+/// <param name="Index">Instance index within the service.</param>
+/// <param name="Sidecar">True when the pod runs a sidecar proxy.</param>
+public sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar);
+
+/// <summary>Control plane → node agent: start a pod and report to <paramref name="ControlPlane"/>.</summary>
+public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane);
+
+/// <summary>Control plane → node agent: stop a pod.</summary>
+public sealed record StopPod(string PodId);
+
+/// <summary>Pod → control plane: the pod is up; <paramref name="Endpoint"/> receives traffic and <paramref name="ConfigTarget"/> receives config pushes.</summary>
+public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget);
+
+/// <summary>Node agent → control plane: a pod has stopped (killed, crashed for good, or scaled away).</summary>
+public sealed record PodTerminated(string PodId, string Service, string Node);
+
+/// <summary>A gateway (or any other data-plane workload) asks for config pushes.</summary>
+public sealed record RegisterWorkload(string Workload, IActorRef Target);
+
+/// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
+public sealed class AwaitReady
+{
+    /// <summary>The one instance.</summary>
+    public static readonly AwaitReady Instance = new();
+    private AwaitReady() { }
+}
+
+/// <summary>Every desired pod runs and every workload has acknowledged <paramref name="Version"/>.</summary>
+public sealed record MeshReady(long Version, int Pods);
+
+/// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
+public sealed class GetControlPlaneStatus
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetControlPlaneStatus Instance = new();
+    private GetControlPlaneStatus() { }
+}
+
+/// <summary>The control plane's counters.</summary>
+/// <param name="Version">Current config version.</param>
+/// <param name="Pushes">Snapshots pushed (one per version).</param>
+/// <param name="Acks">ACKs received.</param>
+/// <param name="Nacks">NACKs received.</param>
+/// <param name="ConvergenceMs">Push-to-all-ACKed time of each converged version, in ms.</param>
+/// <param name="InstancesByService">Ready instances per service.</param>
+/// <param name="LastNackReason">The most recent NACK's reason, if any.</param>
+public sealed record ControlPlaneStatus(
+    long Version, long Pushes, long Acks, long Nacks,
+    IReadOnlyList<double> ConvergenceMs,
+    IReadOnlyDictionary<string, int> InstancesByService,
+    string? LastNackReason);
+
+/// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
+public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane);
+
+/// <summary>Gateway → control plane: the gateway is up and receives config at <paramref name="Gateway"/>.</summary>
+public sealed record GatewayReady(string Name, IActorRef Gateway);
+
+/// <summary>Ask the control plane for the running gateways (answer: <see cref="Gateways"/>).</summary>
+public sealed class GetGateways
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetGateways Instance = new();
+    private GetGateways() { }
+}
+
+/// <summary>The running gateways by name.</summary>
+public sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName);
+
+/// <summary>Options of the control plane, with defaults in one place.</summary>
+public sealed record ControlPlaneOptions
+{
+    /// <summary>Changes are coalesced for this long before a push (istiod's PILOT_DEBOUNCE_AFTER). Default 100 ms.</summary>
+    public TimeSpan PushDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
+}

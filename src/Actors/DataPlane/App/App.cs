@@ -1,0 +1,371 @@
+using System.Collections.Immutable;
+using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.Pod;
+using ActorMesh.DataPlane.Proxy;
+using ActorMesh.DataPlane.Upstream;
+using ActorMesh.Randomness;
+using ActorMesh.Topology;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorMesh.DataPlane.App;
+
+/// <summary>New settings for a running service instance (a latency or error-rate change).</summary>
+public sealed record UpdateService(ServiceSpec Service);
+
+/// <summary>App timer: a job's compute or sleep step is over.</summary>
+internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
+/// <summary>
+/// One service instance (the app container). It has a fixed number of workers and a bounded queue;
+/// a request holds a worker while it computes (the service time), may fail by injected error, then
+/// runs its script of sleeps and downstream calls. Calls go only through its own sidecar (or, in a
+/// mesh without sidecars, straight over the network through a plain client with no policies).
+/// </summary>
+internal sealed class App : UntypedActor, IUpstreamOwner
+{
+    private const int SlotBits = 24;
+    private const long SlotMask = (1L << SlotBits) - 1;
+
+    private readonly PodContext _pod;
+    private readonly MeshRuntime _runtime;
+    private readonly MeshRandom _random;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly bool _hasSidecar;
+    private ServiceSpec _spec;
+    private Distribution _serviceTime;
+    private ErrorInjection _errors;
+    private ImmutableArray<ScriptStep> _script;
+    private Job[] _jobs = new Job[16];
+    private int[] _free = new int[16];
+    private int _freeCount;
+    private int _highWater;
+    private int _busy;
+    private readonly Queue<(MeshRequest Request, IActorRef ReplyTo, long Arrived)> _queue = new();
+    private long _tokens;
+    // Without a sidecar the app calls endpoints itself: a plain client (round robin, no retries or timeouts).
+    private UpstreamRouter? _client;
+    private ConfigSnapshot? _config;
+    private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
+
+    public App(PodContext pod)
+    {
+        _pod = pod;
+        _runtime = pod.Runtime;
+        var incarnation = ++pod.AppIncarnation;
+        _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
+        _hasSidecar = pod.Spec.Sidecar;
+        _spec = pod.Spec.Service;
+        _serviceTime = _spec.ServiceTimeOf(pod.Spec.Index);
+        _errors = _spec.ErrorsOf(pod.Spec.Index);
+        _script = _spec.Script;
+    }
+
+    public static Props Props(PodContext pod) => Akka.Actor.Props.Create(() => new App(pod));
+
+    protected override void PreStart()
+    {
+        if (!_hasSidecar)
+        {
+            _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _pod.AppIncarnation);
+            if (_pod.LastConfig is { } last) ApplyConfig(last);
+        }
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        _pod.Stats.AppRestarts++;
+        base.PostRestart(reason);
+        _log.Warning("App container of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
+        _pod.Proxy.Tell(AppRestarted.Instance, Self);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case MeshRequest request:
+                Admit(request, Sender);
+                break;
+            case JobStepDone done:
+                OnStepDone(done.Handle);
+                break;
+            case EgressResult result:
+                OnCallResult(result.CallId, result.Status);
+                break;
+            case SidecarRestarted:
+                FailCallsInFlight();
+                break;
+            case UpdateService update:
+                _spec = update.Service;
+                _serviceTime = _spec.ServiceTimeOf(_pod.Spec.Index);
+                _errors = _spec.ErrorsOf(_pod.Spec.Index);
+                _script = _spec.Script;
+                break;
+            case ConfigPush push when _client is not null:
+                ApplyConfig(push.Snapshot);
+                _pod.LastConfig = push.Snapshot;
+                Sender.Tell(new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
+                break;
+            case CrashContainer:
+                throw new ContainerCrashedException($"app of {_pod.PodId} crashed on request");
+            default:
+                if (_client is null || !_client.Handle(message)) Unhandled(message);
+                break;
+        }
+    }
+
+    // ---- admission ---------------------------------------------------------------------------
+
+    private void Admit(MeshRequest request, IActorRef replyTo)
+    {
+        var now = _runtime.Clock.Now;
+        if (_busy < _spec.Workers)
+        {
+            Start(request, replyTo, now);
+            return;
+        }
+        if (_queue.Count < _spec.QueueCapacity)
+        {
+            _queue.Enqueue((request, replyTo, now));
+            return;
+        }
+        Reply(request, replyTo, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+    }
+
+    private void Start(MeshRequest request, IActorRef replyTo, long arrived)
+    {
+        _busy++;
+        var slot = Allocate();
+        var job = _jobs[slot];
+        job.Request = request;
+        job.ReplyTo = replyTo;
+        job.Arrived = arrived;
+        job.Step = -1; // computing
+        job.Failed = false;
+        job.Pending = 0;
+        var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
+        if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(JobHandle(slot, job)), Self);
+        else AfterCompute(slot, job);
+    }
+
+    private void AfterCompute(int slot, Job job)
+    {
+        if (_errors.Rate > 0 && _random.Chance(_errors.Rate))
+        {
+            Finish(slot, job, _errors.Status);
+            return;
+        }
+        job.Step = 0;
+        Run(slot, job);
+    }
+
+    // ---- script ------------------------------------------------------------------------------
+
+    private void Run(int slot, Job job)
+    {
+        var script = _script;
+        while (job.Step < script.Length)
+        {
+            switch (script[job.Step++])
+            {
+                case SleepStep sleep:
+                    var ticks = sleep.Duration.SampleTicks(_random);
+                    if (ticks <= 0) continue;
+                    job.Token = ++_tokens;
+                    _runtime.Clock.Schedule(ticks, Self, new JobStepDone(JobHandle(slot, job)), Self);
+                    return;
+                case CallStep call:
+                    if (!_random.Chance(call.Call.Probability)) continue;
+                    job.Token = ++_tokens;
+                    job.Pending = 1;
+                    job.Issuing = true;
+                    Call(slot, job, call.Call);
+                    job.Issuing = false;
+                    if (job.Pending > 0) return;
+                    if (job.Failed) { Finish(slot, job, StatusCodes.InternalServerError); return; }
+                    continue;
+                case ParallelStep parallel:
+                    var calls = parallel.Calls;
+                    job.Token = ++_tokens;
+                    job.Pending = calls.Length;
+                    job.Issuing = true;
+                    var skipped = 0;
+                    for (var i = 0; i < calls.Length; i++)
+                    {
+                        if (_random.Chance(calls[i].Probability)) Call(slot, job, calls[i]);
+                        else skipped++;
+                    }
+                    job.Issuing = false;
+                    job.Pending -= skipped;
+                    if (job.Pending > 0) return;
+                    if (job.Failed) { Finish(slot, job, StatusCodes.InternalServerError); return; }
+                    continue;
+            }
+        }
+        Finish(slot, job, StatusCodes.Ok);
+    }
+
+    private void Call(int slot, Job job, ServiceCall call)
+    {
+        var callId = CallId(slot, job.Token);
+        var trace = job.Request!.Trace;
+        if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
+        else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace), Self);
+    }
+
+    private void OnStepDone(long handle)
+    {
+        var slot = (int)(handle & SlotMask);
+        if (slot >= _highWater) return;
+        var job = _jobs[slot];
+        if (!job.InUse || JobHandle(slot, job) != handle) return;
+        if (job.Step < 0) AfterCompute(slot, job);
+        else Run(slot, job);
+    }
+
+    private void OnCallResult(long callId, int status)
+    {
+        var slot = (int)(callId & SlotMask);
+        if (slot >= _highWater) return;
+        var job = _jobs[slot];
+        if (!job.InUse || job.Pending <= 0 || CallId(slot, job.Token) != callId) return;
+        if (!StatusCodes.IsSuccess(status)) job.Failed = true;
+        if (--job.Pending > 0 || job.Issuing) return;
+        if (job.Failed) Finish(slot, job, StatusCodes.InternalServerError);
+        else Run(slot, job);
+    }
+
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
+        OnCallResult(callerId, status);
+
+    /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail.</summary>
+    private void FailCallsInFlight()
+    {
+        for (var i = 0; i < _highWater; i++)
+        {
+            var job = _jobs[i];
+            if (!job.InUse || job.Pending <= 0) continue;
+            job.Pending = 0;
+            job.Token = ++_tokens; // answers to the lost calls, should any arrive, are now stale
+            Finish(i, job, StatusCodes.InternalServerError);
+        }
+    }
+
+    private void Finish(int slot, Job job, int status)
+    {
+        var request = job.Request!;
+        var replyTo = job.ReplyTo!;
+        var arrived = job.Arrived;
+        Free(slot, job);
+        _busy--;
+        Reply(request, replyTo, arrived, status, ResponseFlags.None, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0);
+        if (_queue.Count > 0 && _busy < _spec.Workers)
+        {
+            var (next, nextReplyTo, nextArrived) = _queue.Dequeue();
+            Start(next, nextReplyTo, nextArrived);
+        }
+    }
+
+    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes)
+    {
+        var response = new MeshResponse(request.CorrelationId, status, flags, bytes);
+        if (_hasSidecar)
+        {
+            replyTo.Tell(response, Self);
+            return;
+        }
+        // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
+        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
+        t.Requests++;
+        _pod.Stats.Requests++;
+        if (StatusCodes.IsSuccess(status)) t.Ok++;
+        else
+        {
+            t.Errors++;
+            _pod.Stats.Errors++;
+            if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
+        }
+        t.RecordLatency(_runtime.Clock.Now - arrived);
+        _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);
+    }
+
+    private Distribution ReturnLatency(string source)
+    {
+        if (_returnLatency.TryGetValue(source, out var d)) return d;
+        d = _config?.Topology.Network.LatencyBetween(source, _spec.Name) ?? NetworkSpec.DefaultLatency;
+        _returnLatency[source] = d;
+        return d;
+    }
+
+    private void ApplyConfig(ConfigSnapshot snapshot)
+    {
+        _config = snapshot;
+        _returnLatency.Clear();
+        // No sidecar, no mesh policies: a plain client with one try, no timeout, round robin.
+        var plain = snapshot with { Topology = snapshot.Topology with { Mesh = PlainClient(snapshot.Topology.Mesh) } };
+        _client!.Apply(plain, Distribution.Zero);
+    }
+
+    private static MeshSpec PlainClient(MeshSpec mesh) => mesh with
+    {
+        Defaults = PlainPolicy,
+        Destinations = System.Collections.Immutable.ImmutableDictionary<string, TrafficPolicy>.Empty,
+    };
+
+    private static readonly TrafficPolicy PlainPolicy = new()
+    {
+        Timeout = TimeSpan.Zero,
+        Retries = Resilience.Retry.RetryOptions.Disabled,
+        Limits = new Resilience.CircuitBreaking.ConnectionLimits { MaxRequests = int.MaxValue / 2, MaxPendingRequests = 0 },
+        LoadBalancer = LoadBalancing.LoadBalancerKind.RoundRobin,
+    };
+
+    // ---- job table ---------------------------------------------------------------------------
+
+    private int Allocate()
+    {
+        int slot;
+        if (_freeCount > 0) slot = _free[--_freeCount];
+        else
+        {
+            if (_highWater == _jobs.Length)
+            {
+                Array.Resize(ref _jobs, _jobs.Length * 2);
+                Array.Resize(ref _free, _free.Length * 2);
+            }
+            slot = _highWater++;
+            _jobs[slot] = new Job();
+        }
+        var job = _jobs[slot];
+        job.InUse = true;
+        job.Token = ++_tokens;
+        return slot;
+    }
+
+    private void Free(int slot, Job job)
+    {
+        job.InUse = false;
+        job.Request = null;
+        job.ReplyTo = null;
+        job.Token = 0;
+        _free[_freeCount++] = slot;
+    }
+
+    private static long JobHandle(int slot, Job job) => (job.Token << SlotBits) | (uint)slot;
+
+    private static long CallId(int slot, long token) => (token << SlotBits) | (uint)slot;
+
+    private sealed class Job
+    {
+        public bool InUse;
+        public long Token;
+        public MeshRequest? Request;
+        public IActorRef? ReplyTo;
+        public long Arrived;
+        public int Step;
+        public int Pending;
+        public bool Failed;
+        public bool Issuing;
+    }
+}

@@ -1,0 +1,181 @@
+using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.Pod;
+using ActorMesh.DataPlane.Upstream;
+using ActorMesh.Randomness;
+using ActorMesh.Topology;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorMesh.DataPlane.Proxy;
+
+/// <summary>
+/// The sidecar proxy (Envoy's role) beside one app. Outbound: the app's <see cref="EgressCall"/>s go
+/// through the <see cref="UpstreamRouter"/>'s policy chain to a healthy endpoint of the destination.
+/// Inbound: requests from other proxies are admitted, handed to the app, timed and counted, and the
+/// answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
+/// </summary>
+internal sealed class Proxy : UntypedActor, IUpstreamOwner
+{
+    private readonly PodContext _pod;
+    private readonly MeshRuntime _runtime;
+    private readonly MeshRandom _random;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
+    private readonly InboundTable _inbound;
+    private readonly int _incarnation;
+    private UpstreamRouter _router = null!;
+    private ConfigSnapshot? _config;
+    private Distribution _proxyLatency = Distribution.Zero;
+
+    public Proxy(PodContext pod)
+    {
+        _pod = pod;
+        _runtime = pod.Runtime;
+        _incarnation = ++pod.ProxyIncarnation;
+        _random = _runtime.Random.Stream($"{pod.PodId}/proxy/{_incarnation}");
+        var service = pod.Spec.Service;
+        _inbound = new InboundTable(service.Workers + service.QueueCapacity + 64);
+    }
+
+    public static Props Props(PodContext pod) => Akka.Actor.Props.Create(() => new Proxy(pod));
+
+    protected override void PreStart()
+    {
+        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation);
+        // A restarted sidecar resumes from its cached last-known config (it is not asked for again).
+        if (_pod.LastConfig is { } last) Apply(last);
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        _pod.Stats.ProxyRestarts++;
+        base.PostRestart(reason);
+        _log.Warning("Sidecar proxy of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
+        _pod.App.Tell(SidecarRestarted.Instance, Self);
+    }
+
+    protected override void PostStop()
+    {
+        _router.FailAll(StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset);
+        base.PostStop();
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case EgressCall call:
+                _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, call.Trace);
+                break;
+            case MeshRequest request:
+                OnInbound(request);
+                break;
+            case MeshResponse response when InboundTable.IsInbound(response.CorrelationId):
+                OnAppAnswered(response);
+                break;
+            case ConfigPush push:
+                OnConfig(push);
+                break;
+            case AppRestarted:
+                _inbound.Drain((replyTo, id, source, start) => Answer(replyTo, id, source, start, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0));
+                break;
+            case CrashContainer:
+                throw new ContainerCrashedException($"sidecar proxy of {_pod.PodId} crashed on request");
+            default:
+                if (!_router.Handle(message)) Unhandled(message);
+                break;
+        }
+    }
+
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
+        caller.Tell(new EgressResult(callerId, status, flags), Self);
+
+    private void OnInbound(MeshRequest request)
+    {
+        var now = _runtime.Clock.Now;
+        if (!_inbound.TryAdd(Sender, request.CorrelationId, request.Source, now, out var handle))
+        {
+            Answer(Sender, request.CorrelationId, request.Source, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+            return;
+        }
+        var forward = request with { CorrelationId = handle };
+        if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
+        else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
+    }
+
+    private void OnAppAnswered(MeshResponse response)
+    {
+        if (!_inbound.TryRemove(response.CorrelationId, out var replyTo, out var id, out var source, out var start)) return;
+        Answer(replyTo, id, source, start, response.Status, response.Flags, response.ResponseBytes);
+    }
+
+    private void Answer(IActorRef replyTo, long correlationId, string source, long start, int status, ResponseFlags flags, int bytes)
+    {
+        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
+        t.Requests++;
+        _pod.Stats.Requests++;
+        if (StatusCodes.IsSuccess(status)) t.Ok++;
+        else
+        {
+            t.Errors++;
+            _pod.Stats.Errors++;
+            if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
+        }
+        t.RecordLatency(_runtime.Clock.Now - start);
+        _runtime.Network.Send(ReturnLatency(source), _random, replyTo, new MeshResponse(correlationId, status, flags, bytes), Self);
+    }
+
+    private Distribution ReturnLatency(string source)
+    {
+        if (_returnLatency.TryGetValue(source, out var d)) return d;
+        d = _config?.Topology.Network.LatencyBetween(source, _pod.Spec.Service.Name) ?? NetworkSpec.DefaultLatency;
+        _returnLatency[source] = d;
+        return d;
+    }
+
+    private void OnConfig(ConfigPush push)
+    {
+        var snapshot = push.Snapshot;
+        if (_config is { } current && snapshot.Version <= current.Version)
+        {
+            Sender.Tell(new ConfigAck(snapshot.Version, _pod.PodId), Self);
+            return;
+        }
+        var problems = ConfigCheck.Problems(snapshot);
+        if (problems is not null)
+        {
+            _log.Warning("Sidecar of {0} rejected config v{1}: {2}", _pod.PodId, snapshot.Version, problems);
+            Sender.Tell(new ConfigNack(snapshot.Version, _pod.PodId, problems), Self);
+            return;
+        }
+        Apply(snapshot);
+        _pod.LastConfig = snapshot;
+        Sender.Tell(new ConfigAck(snapshot.Version, _pod.PodId), Self);
+    }
+
+    private void Apply(ConfigSnapshot snapshot)
+    {
+        _config = snapshot;
+        _returnLatency.Clear();
+        _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
+        _router.Apply(snapshot, _proxyLatency);
+    }
+}
+
+/// <summary>Thrown by a container told to crash (<see cref="CrashContainer"/>): supervision restarts it.</summary>
+public sealed class ContainerCrashedException(string message) : Exception(message);
+
+/// <summary>The check a data-plane workload runs on a pushed snapshot before accepting it.</summary>
+internal static class ConfigCheck
+{
+    /// <summary>A one-line description of what is wrong, or null when the snapshot is acceptable.</summary>
+    public static string? Problems(ConfigSnapshot snapshot)
+    {
+        var at = new ValidationContext();
+        var mesh = snapshot.Topology.Mesh;
+        mesh.Defaults.Validate(at.At("mesh.defaults"));
+        foreach (var (service, policy) in mesh.Destinations) policy.Validate(at.At("mesh.destinations").At(service));
+        at.Check("mesh.proxyLatency", mesh.ProxyLatency);
+        return at.IsValid ? null : string.Join("; ", at.Errors.Take(5));
+    }
+}

@@ -1,0 +1,406 @@
+using ActorMesh.DataPlane;
+using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
+using ActorMesh.Time;
+using ActorMesh.Topology;
+using Akka.Actor;
+using Akka.Event;
+using HdrHistogram;
+
+namespace ActorMesh.Load;
+
+/// <summary>Starts the load; the sender gets <see cref="LoadFinished"/> when the run (with drain) is over.</summary>
+public sealed class StartLoad
+{
+    /// <summary>The one instance.</summary>
+    public static readonly StartLoad Instance = new();
+    private StartLoad() { }
+}
+
+/// <summary>Ask for a <see cref="LiveStats"/> snapshot (what happened since the previous ask).</summary>
+public sealed class GetLiveStats
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetLiveStats Instance = new();
+    private GetLiveStats() { }
+}
+
+/// <summary>Progress for a live view.</summary>
+/// <param name="ElapsedSeconds">Since the load started (warm-up included).</param>
+/// <param name="Phase">"warmup", "measure", "drain" or "done".</param>
+/// <param name="Sent">Requests sent so far.</param>
+/// <param name="Outstanding">Requests without an answer yet.</param>
+/// <param name="IntervalRps">Answers per second since the previous snapshot.</param>
+/// <param name="IntervalOkPercent">Share of those answers that were ok.</param>
+/// <param name="IntervalP99Ms">p99 latency of ok answers since the previous snapshot.</param>
+/// <param name="Ok">Ok so far.</param>
+/// <param name="NotOk">Failed, timed out or rejected so far.</param>
+public sealed record LiveStats(double ElapsedSeconds, string Phase, long Sent, long Outstanding, double IntervalRps, double IntervalOkPercent, double IntervalP99Ms, long Ok, long NotOk);
+
+/// <summary>Outcomes of one second of the measured window (by intended send time).</summary>
+public sealed class SecondBucket
+{
+    /// <summary>Requests intended in this second.</summary>
+    public long Sent;
+    /// <summary>Of those, ok.</summary>
+    public long Ok;
+    /// <summary>Of those, failed.</summary>
+    public long Failed;
+    /// <summary>Of those, timed out.</summary>
+    public long TimedOut;
+    /// <summary>Of those, rejected.</summary>
+    public long Rejected;
+    /// <summary>Of those, still in flight at the end.</summary>
+    public long InFlight;
+}
+
+/// <summary>What the load generator measured.</summary>
+public sealed class LoadResult : INoSerializationVerificationNeeded
+{
+    /// <summary>Requests intended during warm-up (not part of the figures).</summary>
+    public OutcomeCounts Warmup { get; } = new();
+    /// <summary>Requests intended during the measured window.</summary>
+    public OutcomeCounts Measured { get; } = new();
+    /// <summary>End-to-end latency of measured requests that ended ok, in µs, from the intended send time.</summary>
+    public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Latency of every measured request that got an answer (any outcome), in µs.</summary>
+    public LongHistogram LatencyAll { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Per-second outcomes over the measured window.</summary>
+    public List<SecondBucket> Timeline { get; } = [];
+    /// <summary>Measured window length in seconds.</summary>
+    public double MeasuredSeconds { get; set; }
+    /// <summary>Answers that arrived after the request had already ended (client timeout).</summary>
+    public long LateAnswers { get; set; }
+}
+
+/// <summary>The load is over.</summary>
+public sealed record LoadFinished(LoadResult Result) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// The client. Open loop: requests at a fixed rate (constant or Poisson spacing), each timed from
+/// its <em>intended</em> send time, so a slow system cannot hide its latency by slowing the client
+/// (no coordinated omission, as wrk2). Closed loop: users that send, wait, think and send again.
+/// Warm-up requests are counted apart. Outstanding requests are bounded; past the bound a request is
+/// rejected at once (reason clientBound) and memory does not grow. Every request ends exactly once.
+/// </summary>
+public sealed class LoadGenerator : UntypedActor
+{
+    private static readonly long PaceInterval = MeshClock.TicksPerMillisecond;
+    private static readonly long SweepInterval = 50 * MeshClock.TicksPerMillisecond;
+
+    private readonly LoadProfile _profile;
+    private readonly MeshRuntime _runtime;
+    private readonly MeshClock _clock;
+    private readonly IActorRef _gateway;
+    private readonly Distribution _link;
+    private readonly MeshRandom _random;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly string[] _paths;
+    private readonly double[] _cumulativeWeights;
+    private readonly LoadResult _result = new();
+    private readonly int _traceEvery;
+
+    private Slot[] _slots = new Slot[256];
+    private int[] _free = new int[256];
+    private int _freeCount;
+    private int _highWater;
+    private int _outstanding;
+    private long _nextId;
+
+    private IActorRef _requester = ActorRefs.Nobody;
+    private long _start, _measureStart, _measureEnd, _drainEnd;
+    private long _nextIntended;
+    private bool _finished;
+    private bool _sweepScheduled;
+
+    // Live view: counters since the last snapshot.
+    private long _intervalAnswers, _intervalOk, _lastLiveAt;
+    private readonly LongHistogram _intervalLatency = new(ServiceTelemetry.HighestMicroseconds, 2);
+
+    /// <summary>Creates a load generator sending to <paramref name="gateway"/> over a link of <paramref name="clientLink"/> one-way latency.</summary>
+    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests, int traceEvery = 1000)
+    {
+        _profile = profile;
+        _runtime = runtime;
+        _clock = runtime.Clock;
+        _gateway = gateway;
+        _link = clientLink;
+        _random = runtime.Random.Stream("load-generator");
+        _traceEvery = Math.Max(1, traceEvery);
+        if (requests.Count == 0) requests = [new RequestMix("/")];
+        _paths = [.. requests.Select(r => r.Path)];
+        _cumulativeWeights = new double[requests.Count];
+        var sum = 0.0;
+        for (var i = 0; i < requests.Count; i++) _cumulativeWeights[i] = sum += requests[i].Weight;
+        for (var i = 0; i < requests.Count; i++) _cumulativeWeights[i] /= sum;
+    }
+
+    /// <summary>Props for a load generator.</summary>
+    public static Props Props(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests, int traceEvery = 1000) =>
+        Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, gateway, clientLink, requests, traceEvery));
+
+    /// <inheritdoc />
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ClientResponse response: OnResponse(response); break;
+            case Pace: OnPace(); break;
+            case UserNext next: if (!_finished) Send(_clock.Now, next.User); break;
+            case Sweep: OnSweep(); break;
+            case StartLoad: Begin(); break;
+            case GetLiveStats: Sender.Tell(Live()); break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void Begin()
+    {
+        _requester = Sender;
+        _start = _clock.Now;
+        _measureStart = _start + _profile.Warmup.Ticks;
+        _measureEnd = _measureStart + _profile.Duration.Ticks;
+        _drainEnd = _measureEnd + _profile.Drain.Ticks;
+        _lastLiveAt = _start;
+        _result.MeasuredSeconds = _profile.Duration.TotalSeconds;
+        var seconds = (int)Math.Ceiling(_profile.Duration.TotalSeconds);
+        for (var i = 0; i < seconds; i++) _result.Timeline.Add(new SecondBucket());
+        _nextIntended = _start;
+        if (_profile.Mode == LoadMode.Open) OnPace();
+        else for (var u = 0; u < _profile.Users; u++) Send(_start, u);
+        ScheduleSweep();
+    }
+
+    // ---- sending ---------------------------------------------------------------------------
+
+    private void OnPace()
+    {
+        if (_finished) return;
+        var now = _clock.Now;
+        var end = Math.Min(now, _measureEnd - 1);
+        while (_nextIntended <= end)
+        {
+            Send(_nextIntended, -1);
+            _nextIntended += Gap();
+        }
+        if (_nextIntended < _measureEnd) _clock.Schedule(Math.Min(PaceInterval, Math.Max(1, _nextIntended - now)), Self, Pace.Instance, Self);
+        CheckFinished(now);
+    }
+
+    private long Gap()
+    {
+        var mean = TimeSpan.TicksPerSecond / _profile.Rps;
+        return _profile.Arrival == ArrivalProcess.Poisson
+            ? Math.Max(1, (long)(-mean * Math.Log(1 - _random.NextDouble())))
+            : Math.Max(1, (long)mean);
+    }
+
+    private void Send(long intended, int user)
+    {
+        if (intended >= _measureEnd) return;
+        var counts = intended < _measureStart ? _result.Warmup : _result.Measured;
+        counts.Sent++;
+        var bucket = Bucket(intended);
+        if (bucket is not null) bucket.Sent++;
+        if (_outstanding >= _profile.MaxOutstanding)
+        {
+            counts.Record(RequestOutcome.Rejected, 0, RejectReason.ClientBound);
+            if (bucket is not null) bucket.Rejected++;
+            if (user >= 0) NextForUser(user);
+            return;
+        }
+        var slot = Allocate();
+        ref var s = ref _slots[slot];
+        s.Intended = intended;
+        s.User = user;
+        s.InUse = true;
+        _outstanding++;
+        var id = ((long)s.Generation << 32) | (uint)slot;
+        var seq = ++_nextId;
+        var trace = new TraceContext(seq, 0, seq % _traceEvery == 0);
+        _runtime.Network.Send(_link, _random, _gateway, new ClientRequest(id, PickPath(), 1024, trace), Self);
+    }
+
+    private string PickPath()
+    {
+        if (_paths.Length == 1) return _paths[0];
+        var u = _random.NextDouble();
+        for (var i = 0; i < _cumulativeWeights.Length; i++) if (u < _cumulativeWeights[i]) return _paths[i];
+        return _paths[^1];
+    }
+
+    private void NextForUser(int user)
+    {
+        if (_finished) return;
+        var think = _profile.ThinkTime.IsZero ? 0 : _profile.ThinkTime.SampleTicks(_random);
+        if (think <= 0) Self.Tell(new UserNext(user));
+        else _clock.Schedule(think, Self, new UserNext(user), Self);
+    }
+
+    // ---- answers ---------------------------------------------------------------------------
+
+    private void OnResponse(ClientResponse response)
+    {
+        var slot = (int)(response.RequestId & 0xFFFFFFFF);
+        var generation = (int)(response.RequestId >> 32);
+        if (slot >= _highWater || !_slots[slot].InUse || _slots[slot].Generation != generation)
+        {
+            _result.LateAnswers++;
+            return;
+        }
+        var now = _clock.Now;
+        var outcome = OutcomeClassifier.Classify(response.Status, response.Flags, out var reason);
+        End(slot, outcome, response.Status, reason, now);
+        CheckFinished(now);
+    }
+
+    private void End(int slot, RequestOutcome outcome, int status, RejectReason reason, long now)
+    {
+        ref var s = ref _slots[slot];
+        var intended = s.Intended;
+        var user = s.User;
+        Release(slot);
+        var measured = intended >= _measureStart;
+        var counts = measured ? _result.Measured : _result.Warmup;
+        counts.Record(outcome, status, reason);
+        var latencyUs = Math.Clamp((now - intended) / 10, 1, ServiceTelemetry.HighestMicroseconds);
+        _intervalAnswers++;
+        if (outcome == RequestOutcome.Ok)
+        {
+            _intervalOk++;
+            _intervalLatency.RecordValue(latencyUs);
+        }
+        if (measured)
+        {
+            _result.LatencyAll.RecordValue(latencyUs);
+            if (outcome == RequestOutcome.Ok) _result.Latency.RecordValue(latencyUs);
+            if (Bucket(intended) is { } b)
+            {
+                switch (outcome)
+                {
+                    case RequestOutcome.Ok: b.Ok++; break;
+                    case RequestOutcome.Failed: b.Failed++; break;
+                    case RequestOutcome.TimedOut: b.TimedOut++; break;
+                    default: b.Rejected++; break;
+                }
+            }
+        }
+        if (user >= 0) NextForUser(user);
+    }
+
+    private SecondBucket? Bucket(long intended)
+    {
+        if (intended < _measureStart) return null;
+        var i = (int)((intended - _measureStart) / TimeSpan.TicksPerSecond);
+        return i < _result.Timeline.Count ? _result.Timeline[i] : null;
+    }
+
+    // ---- client timeout and the end ----------------------------------------------------------
+
+    private void ScheduleSweep()
+    {
+        if (_sweepScheduled || _finished) return;
+        _sweepScheduled = true;
+        _clock.Schedule(SweepInterval, Self, Sweep.Instance, Self);
+    }
+
+    private void OnSweep()
+    {
+        _sweepScheduled = false;
+        var now = _clock.Now;
+        var timeout = _profile.ClientTimeout.Ticks;
+        for (var i = 0; i < _highWater && _outstanding > 0; i++)
+            if (_slots[i].InUse && now - _slots[i].Intended >= timeout)
+                End(i, RequestOutcome.TimedOut, StatusCodes.GatewayTimeout, default, now);
+        CheckFinished(now);
+        ScheduleSweep();
+    }
+
+    private void CheckFinished(long now)
+    {
+        if (_finished || now < _measureEnd) return;
+        if (_profile.Mode == LoadMode.Open && _nextIntended < _measureEnd) return;
+        if (_outstanding > 0 && now < _drainEnd) return;
+        _finished = true;
+        for (var i = 0; i < _highWater; i++)
+        {
+            if (!_slots[i].InUse) continue;
+            var intended = _slots[i].Intended;
+            Release(i);
+            if (intended >= _measureStart)
+            {
+                _result.Measured.InFlight++;
+                if (Bucket(intended) is { } b) b.InFlight++;
+            }
+            else _result.Warmup.InFlight++;
+        }
+        if (!_result.Measured.AddsUp || !_result.Warmup.AddsUp)
+            _log.Error("Accounting does not add up: measured {0}, warm-up {1}", Describe(_result.Measured), Describe(_result.Warmup));
+        _requester.Tell(new LoadFinished(_result), Self);
+    }
+
+    private static string Describe(OutcomeCounts c) => $"sent {c.Sent} = ok {c.Ok} + failed {c.Failed} + timedOut {c.TimedOut} + rejected {c.Rejected} + inFlight {c.InFlight}";
+
+    private LiveStats Live()
+    {
+        var now = _clock.Now;
+        var seconds = Math.Max(1e-9, MeshClock.ToMilliseconds(now - _lastLiveAt) / 1000);
+        var phase = _finished ? "done" : now < _measureStart ? "warmup" : now < _measureEnd ? "measure" : "drain";
+        var sent = _result.Warmup.Sent + _result.Measured.Sent;
+        var ok = _result.Warmup.Ok + _result.Measured.Ok;
+        var notOk = _result.Warmup.Ended + _result.Measured.Ended - ok;
+        var live = new LiveStats(
+            MeshClock.ToMilliseconds(now - _start) / 1000, phase, sent, _outstanding,
+            _intervalAnswers / seconds,
+            _intervalAnswers == 0 ? 100 : 100.0 * _intervalOk / _intervalAnswers,
+            _intervalLatency.TotalCount == 0 ? 0 : _intervalLatency.GetValueAtPercentile(99) / 1000.0,
+            ok, notOk);
+        _intervalAnswers = 0;
+        _intervalOk = 0;
+        _intervalLatency.Reset();
+        _lastLiveAt = now;
+        return live;
+    }
+
+    // ---- slots -------------------------------------------------------------------------------
+
+    private int Allocate()
+    {
+        if (_freeCount > 0) return _free[--_freeCount];
+        if (_highWater == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+            Array.Resize(ref _free, _free.Length * 2);
+        }
+        return _highWater++;
+    }
+
+    private void Release(int slot)
+    {
+        ref var s = ref _slots[slot];
+        s.InUse = false;
+        s.Generation = (s.Generation + 1) & 0x7FFFFFFF;
+        _free[_freeCount++] = slot;
+        _outstanding--;
+    }
+
+    private struct Slot
+    {
+        public bool InUse;
+        public int Generation;
+        public long Intended;
+        public int User;
+    }
+
+    private sealed class Pace : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        public static readonly Pace Instance = new();
+    }
+
+    private sealed class Sweep : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        public static readonly Sweep Instance = new();
+    }
+
+    private sealed record UserNext(int User) : INoSerializationVerificationNeeded;
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using HdrHistogram;
+
+namespace ActorMesh.Telemetry;
+
+/// <summary>
+/// The machine-readable report of a run (see the README for every field). Fields are only ever
+/// added, never renamed or removed. <c>requests.sent</c> always equals ok + failed + timedOut +
+/// rejected + inFlight.
+/// </summary>
+public sealed record RunReport
+{
+    /// <summary>Scenario or topology name.</summary>
+    public required string Scenario { get; init; }
+    /// <summary>Seed of the run.</summary>
+    public required long Seed { get; init; }
+    /// <summary>Nodes (ActorSystems) the mesh ran on.</summary>
+    public int Nodes { get; init; } = 1;
+    /// <summary>Measured window, in seconds (warm-up excluded).</summary>
+    public required double DurationSeconds { get; init; }
+    /// <summary>The load applied.</summary>
+    public required LoadSection Load { get; init; }
+    /// <summary>Outcomes of the requests intended in the measured window.</summary>
+    public required RequestCounts Requests { get; init; }
+    /// <summary>End-to-end latency of ok requests, from the intended send time.</summary>
+    public required LatencySummary LatencyMs { get; init; }
+    /// <summary>Answered requests per second in the measured window (any outcome).</summary>
+    public required double ThroughputRps { get; init; }
+    /// <summary>Ok requests per second in the measured window.</summary>
+    public required double GoodputRps { get; init; }
+    /// <summary>Per-service figures, reported by the services' own sidecars.</summary>
+    public required SortedDictionary<string, ServiceReport> Services { get; init; }
+    /// <summary>Mesh totals over every source proxy and gateway.</summary>
+    public required MeshSection Mesh { get; init; }
+    /// <summary>Breakdown of failures and rejections, and the accounting check.</summary>
+    public required OutcomesSection Outcomes { get; init; }
+    /// <summary>Per-second outcomes of the measured window.</summary>
+    public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
+    /// <summary>A scenario's own measured takeaways.</summary>
+    public JsonObject Figures { get; init; } = new();
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The report as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
+    public static RunReport? FromJson(string json) => JsonSerializer.Deserialize<RunReport>(json, Json);
+}
+
+/// <summary>The load applied.</summary>
+/// <param name="Mode">"open" or "closed".</param>
+/// <param name="Rps">Target rate (open loop), else null.</param>
+/// <param name="Users">Users (closed loop), else null.</param>
+/// <param name="Arrival">"constant" or "poisson" (open loop).</param>
+/// <param name="WarmupSeconds">Warm-up before the measured window.</param>
+public sealed record LoadSection(string Mode, double? Rps, int? Users, string? Arrival, double WarmupSeconds);
+
+/// <summary>Request outcomes; <see cref="Sent"/> = the sum of the other five.</summary>
+public sealed record RequestCounts(long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+public sealed record LatencySummary(double P50, double P90, double P99, double P999, double Max, double Mean, long Count)
+{
+    /// <summary>Nothing recorded.</summary>
+    public static readonly LatencySummary Empty = new(0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>Summarises a histogram of microseconds.</summary>
+    public static LatencySummary From(HistogramBase? microseconds)
+    {
+        if (microseconds is null || microseconds.TotalCount == 0) return Empty;
+        static double Ms(long us) => Math.Round(us / 1000.0, 3);
+        return new LatencySummary(
+            Ms(microseconds.GetValueAtPercentile(50)), Ms(microseconds.GetValueAtPercentile(90)),
+            Ms(microseconds.GetValueAtPercentile(99)), Ms(microseconds.GetValueAtPercentile(99.9)),
+            Ms(microseconds.GetMaxValue()), Math.Round(microseconds.GetMean() / 1000.0, 3), microseconds.TotalCount);
+    }
+}
+
+/// <summary>One service's figures.</summary>
+public sealed record ServiceReport
+{
+    /// <summary>Ready instances at the end.</summary>
+    public int Instances { get; init; }
+    /// <summary>Requests its instances received (whole run, warm-up included).</summary>
+    public long Requests { get; init; }
+    /// <summary>Answered 2xx.</summary>
+    public long Ok { get; init; }
+    /// <summary>Answered with an error.</summary>
+    public long Errors { get; init; }
+    /// <summary>Refused because an instance's queue was full.</summary>
+    public long Overloaded { get; init; }
+    /// <summary>Latency at the service's sidecar (inbound): queueing, compute and downstream calls.</summary>
+    public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
+    /// <summary>What the callers of this service saw (source-reported).</summary>
+    public UpstreamReport Upstream { get; init; } = new();
+    /// <summary>Requests and errors per instance (pod id → counts).</summary>
+    public SortedDictionary<string, InstanceReport> PerInstance { get; init; } = new();
+}
+
+/// <summary>One instance's counts.</summary>
+public sealed record InstanceReport(long Requests, long Errors, int AppRestarts, int ProxyRestarts);
+
+/// <summary>Source-reported figures for calls to one service.</summary>
+public sealed record UpstreamReport
+{
+    /// <summary>Calls made (before retries).</summary>
+    public long Calls { get; init; }
+    /// <summary>Attempts sent.</summary>
+    public long Attempts { get; init; }
+    /// <summary>Retries sent.</summary>
+    public long Retries { get; init; }
+    /// <summary>Route timeouts.</summary>
+    public long Timeouts { get; init; }
+    /// <summary>Per-try timeouts.</summary>
+    public long PerTryTimeouts { get; init; }
+    /// <summary>Breaker openings.</summary>
+    public long CircuitOpened { get; init; }
+    /// <summary>Calls rejected by an open breaker.</summary>
+    public long RejectedByCircuit { get; init; }
+    /// <summary>Calls rejected by resource limits.</summary>
+    public long Overflows { get; init; }
+    /// <summary>Outlier ejections.</summary>
+    public long Ejections { get; init; }
+}
+
+/// <summary>Mesh totals.</summary>
+public sealed record MeshSection
+{
+    /// <summary>Retries sent.</summary>
+    public long Retries { get; init; }
+    /// <summary>Calls ended by a route timeout.</summary>
+    public long Timeouts { get; init; }
+    /// <summary>Breaker openings.</summary>
+    public long CircuitOpened { get; init; }
+    /// <summary>Calls rejected by an open breaker.</summary>
+    public long RejectedByCircuit { get; init; }
+    /// <summary>Outlier ejections.</summary>
+    public long Ejections { get; init; }
+    /// <summary>Config version in force at the end.</summary>
+    public long ConfigVersion { get; init; }
+    /// <summary>Attempts ended by a per-try timeout.</summary>
+    public long PerTryTimeouts { get; init; }
+    /// <summary>Retriable failures not retried: budget or max-retries exhausted.</summary>
+    public long RetriesOverflowed { get; init; }
+    /// <summary>Failures not retried: attempts used up (flag URX).</summary>
+    public long RetriesExhausted { get; init; }
+    /// <summary>Calls rejected by resource limits (UO).</summary>
+    public long Overflows { get; init; }
+    /// <summary>Calls that found no healthy host (UH).</summary>
+    public long NoHealthyUpstream { get; init; }
+    /// <summary>Attempts to endpoints that were gone (UF).</summary>
+    public long ConnectFailures { get; init; }
+    /// <summary>Answers that arrived after their attempt had ended.</summary>
+    public long LateResponses { get; init; }
+    /// <summary>True when pods ran sidecar proxies (false: apps called each other directly).</summary>
+    public bool Sidecars { get; init; } = true;
+}
+
+/// <summary>Failures by status, rejections by reason, the warm-up's own counts, and the accounting check.</summary>
+public sealed record OutcomesSection
+{
+    /// <summary>Failed requests by status code.</summary>
+    public SortedDictionary<string, long> FailedByStatus { get; init; } = new();
+    /// <summary>Rejected requests by reason.</summary>
+    public SortedDictionary<string, long> RejectedByReason { get; init; } = new();
+    /// <summary>Outcomes of warm-up requests (not in the figures).</summary>
+    public RequestCounts Warmup { get; init; } = new(0, 0, 0, 0, 0, 0);
+    /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight, for the measured window and the warm-up.</summary>
+    public bool AddsUp { get; init; }
+    /// <summary>Client answers that arrived after the client had already given up.</summary>
+    public long LateAnswers { get; init; }
+}
+
+/// <summary>Outcomes of the requests intended in one second of the measured window.</summary>
+public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
