@@ -11,9 +11,10 @@ namespace ActorMesh;
 /// </summary>
 public sealed class MeshRuntime : IDisposable
 {
-    /// <summary>Creates a runtime on <paramref name="clock"/> with <paramref name="seed"/>.</summary>
-    public MeshRuntime(MeshClock clock, long seed, string node = "node-1")
+    /// <summary>Creates a runtime on <paramref name="clock"/> with <paramref name="seed"/>; <paramref name="dispatcher"/> names the Akka dispatcher the mesh's actors run on (null: the default one).</summary>
+    public MeshRuntime(MeshClock clock, long seed, string node = "node-1", string? dispatcher = null)
     {
+        Dispatcher = dispatcher;
         Clock = clock;
         Random = new RandomSource(seed);
         Network = new MeshNetwork(clock);
@@ -37,6 +38,12 @@ public sealed class MeshRuntime : IDisposable
 
     /// <summary>Name of the node this runtime serves.</summary>
     public string Node { get; }
+
+    /// <summary>The Akka dispatcher the mesh's actors run on; null means the default dispatcher.</summary>
+    public string? Dispatcher { get; }
+
+    /// <summary>Puts <paramref name="props"/> on the mesh's dispatcher.</summary>
+    public Akka.Actor.Props Place(Akka.Actor.Props props) => Dispatcher is null ? props : props.WithDispatcher(Dispatcher);
 
     /// <inheritdoc />
     public void Dispose()

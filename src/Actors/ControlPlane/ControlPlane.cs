@@ -54,7 +54,7 @@ public sealed class ControlPlane : UntypedActor
 
     /// <summary>Props for a control plane.</summary>
     public static Props Props(MeshTopology desired, MeshRuntime runtime, IReadOnlyList<IActorRef> nodes, ControlPlaneOptions? options = null) =>
-        Akka.Actor.Props.Create(() => new ControlPlane(desired, runtime, nodes, options));
+        runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(desired, runtime, nodes, options)));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -213,7 +213,7 @@ public sealed class ControlPlane : UntypedActor
         if (!AllPodsReady() || _gateways.Count < _desired.Gateways.Length) return;
         foreach (var workload in _workloads.Keys)
             if (_answered.GetValueOrDefault(workload) < _version) return;
-        var ready = new MeshReady(_version, _pods.Count);
+        var ready = new MeshReady(_version, _pods.Count, new Dictionary<string, IActorRef>(_gateways));
         foreach (var w in _readyWaiters) w.Tell(ready, Self);
         _readyWaiters.Clear();
     }

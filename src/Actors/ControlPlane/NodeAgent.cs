@@ -17,7 +17,7 @@ public sealed class NodeAgent : UntypedActor
     public NodeAgent(MeshRuntime runtime) => _runtime = runtime;
 
     /// <summary>Props for a node agent.</summary>
-    public static Props Props(MeshRuntime runtime) => Akka.Actor.Props.Create(() => new NodeAgent(runtime));
+    public static Props Props(MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new NodeAgent(runtime)));
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>

@@ -34,7 +34,10 @@ public sealed class AwaitReady
 }
 
 /// <summary>Every desired pod runs and every workload has acknowledged <paramref name="Version"/>.</summary>
-public sealed record MeshReady(long Version, int Pods);
+/// <param name="Version">The config version everyone runs.</param>
+/// <param name="Pods">Pods running.</param>
+/// <param name="Gateways">The running gateways by name.</param>
+public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways);
 
 /// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
 public sealed class GetControlPlaneStatus

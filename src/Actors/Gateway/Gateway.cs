@@ -35,7 +35,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     }
 
     public static Props Props(GatewaySpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
-        Akka.Actor.Props.Create(() => new Gateway(spec, runtime, controlPlane));
+        runtime.Place(Akka.Actor.Props.Create(() => new Gateway(spec, runtime, controlPlane)));
 
     protected override void PreStart()
     {

@@ -7,6 +7,9 @@ using Akka.Actor;
 
 namespace ActorMesh.Hosting;
 
+/// <summary>A load run: the generator (once created) and its result (once drained).</summary>
+public sealed record LoadRun(Task<IActorRef> Generator, Task<LoadFinished> Finished);
+
 /// <summary>
 /// A running mesh inside an ActorSystem: node agent, control plane, pods and gateways. The entry
 /// point for experiments (TestKit) and for the console's runs:
@@ -19,15 +22,18 @@ namespace ActorMesh.Hosting;
 public sealed class MeshSystem
 {
     private static int _instances;
+    private readonly IActorRef _host;
+    private readonly Task<(IActorRef ControlPlane, IActorRef NodeAgent)> _started;
+    private readonly Lazy<Task<MeshReady>> _ready;
 
-    private MeshSystem(ActorSystem system, MeshTopology topology, MeshRuntime runtime, IActorRef nodeAgent, IActorRef controlPlane, IReadOnlyDictionary<string, IActorRef> gateways)
+    private MeshSystem(ActorSystem system, MeshTopology topology, MeshRuntime runtime, IActorRef host, Task<(IActorRef, IActorRef)> started, TimeSpan readyTimeout)
     {
         System = system;
         Topology = topology;
         Runtime = runtime;
-        NodeAgent = nodeAgent;
-        ControlPlane = controlPlane;
-        Gateways = gateways;
+        _host = host;
+        _started = started;
+        _ready = new Lazy<Task<MeshReady>>(() => Ask<MeshReady>(ControlPlane, AwaitReady.Instance, readyTimeout));
     }
 
     /// <summary>The ActorSystem the mesh runs in.</summary>
@@ -36,76 +42,114 @@ public sealed class MeshSystem
     public MeshTopology Topology { get; }
     /// <summary>Clock, random source, network and telemetry.</summary>
     public MeshRuntime Runtime { get; }
-    /// <summary>The node agent (one node).</summary>
-    public IActorRef NodeAgent { get; }
-    /// <summary>The control plane.</summary>
-    public IActorRef ControlPlane { get; }
-    /// <summary>Gateways by name.</summary>
-    public IReadOnlyDictionary<string, IActorRef> Gateways { get; }
+    /// <summary>Completes when the mesh's host actor has created the node agent and the control plane.</summary>
+    public Task Started => _started;
+    /// <summary>The control plane (once <see cref="Started"/>).</summary>
+    public IActorRef ControlPlane => _started.Result.ControlPlane;
+    /// <summary>The node agent, one node (once <see cref="Started"/>).</summary>
+    public IActorRef NodeAgent => _started.Result.NodeAgent;
+    /// <summary>Completes when every pod is up and every sidecar and gateway has acknowledged the first config.</summary>
+    public Task<MeshReady> Ready => _ready.Value;
+    /// <summary>Gateways by name (once <see cref="Ready"/>).</summary>
+    public IReadOnlyDictionary<string, IActorRef> Gateways => Ready.Result.Gateways;
     /// <summary>How long to wait for control-plane answers.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Starts the mesh for <paramref name="topology"/> and waits until every pod is up and every
-    /// sidecar and gateway has acknowledged the first config.
+    /// Starts the mesh for <paramref name="topology"/> without waiting: one host actor creates the node
+    /// agent and the control plane, which places every pod and gateway. <see cref="Started"/> and then
+    /// <see cref="Ready"/> complete as that happens (in virtual time: run the dispatcher, then advance the clock).
     /// </summary>
-    public static async Task<MeshSystem> StartAsync(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
+    public static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
     {
         TopologyValidator.ThrowIfInvalid(topology);
-        var wait = timeout ?? TimeSpan.FromSeconds(60);
         foreach (var s in topology.Services) runtime.Services.Of(s.Name);
-        var suffix = Interlocked.Increment(ref _instances);
-        var agent = system.ActorOf(ActorMesh.ControlPlane.NodeAgent.Props(runtime), $"node-agent-{suffix}");
-        var controlPlane = system.ActorOf(ActorMesh.ControlPlane.ControlPlane.Props(topology, runtime, [agent], options), $"control-plane-{suffix}");
-        await controlPlane.Ask<MeshReady>(AwaitReady.Instance, wait);
-        var gateways = await controlPlane.Ask<Gateways>(GetGateways.Instance, wait);
-        return new MeshSystem(system, topology, runtime, agent, controlPlane, gateways.ByName);
+        var started = new TaskCompletionSource<(IActorRef, IActorRef)>();
+        var host = system.ActorOf(MeshHost.Props(topology, runtime, options, started), $"mesh-{Interlocked.Increment(ref _instances)}");
+        return new MeshSystem(system, topology, runtime, host, started.Task, timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts the mesh and waits until every pod is up and every sidecar and gateway has acknowledged the first config.</summary>
+    public static async Task<MeshSystem> StartAsync(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
+    {
+        var mesh = Launch(system, topology, runtime, options, timeout);
+        await mesh.Started;
+        await mesh.Ready;
+        return mesh;
     }
 
     /// <summary>The gateway the load generator sends to.</summary>
     public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Name];
 
+    /// <summary>Creates an actor under the mesh's host (on the mesh's dispatcher).</summary>
+    public Task<IActorRef> SpawnAsync(Props props)
+    {
+        var created = new TaskCompletionSource<IActorRef>();
+        _host.Tell(new MeshHost.Spawn(Runtime.Place(props), created));
+        return created.Task;
+    }
+
     /// <summary>
-    /// Runs the load profile (the topology's, unless given) to the end of its drain and returns what
-    /// the client measured. <paramref name="onProgress"/> gets a live snapshot every <paramref name="progressInterval"/>.
+    /// Asks <paramref name="target"/> once through a listener under the mesh's host; the task completes
+    /// on the thread that delivers the answer.
     /// </summary>
-    public async Task<LoadResult> RunLoadAsync(LoadProfile? profile = null, Action<LiveStats>? onProgress = null, TimeSpan? progressInterval = null, CancellationToken cancellation = default)
+    public Task<T> Ask<T>(IActorRef target, object question, TimeSpan? timeout = null)
+    {
+        var answer = new TaskCompletionSource<T>();
+        _host.Tell(new MeshHost.Spawn(Reply<T>.Props(Runtime, target, question, timeout ?? AskTimeout, answer), new TaskCompletionSource<IActorRef>()));
+        return answer.Task;
+    }
+
+    /// <summary>
+    /// Starts the load profile (the topology's, unless given) without waiting. <c>Finished</c> completes
+    /// at the end of its drain with what the client measured; the generator is stopped then.
+    /// </summary>
+    public LoadRun StartLoad(LoadProfile? profile = null)
     {
         profile ??= Topology.Load;
         var gateway = Topology.EntryGateway;
         var requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix)] : profile.Requests;
-        var generator = System.ActorOf(LoadGenerator.Props(profile, Runtime, Gateways[gateway.Name], gateway.ClientLatency, requests));
-        try
+        var created = new TaskCompletionSource<IActorRef>();
+        var finished = new TaskCompletionSource<LoadFinished>();
+        var generatorProps = LoadGenerator.Props(profile, Runtime, Gateways[gateway.Name], gateway.ClientLatency, requests);
+        _host.Tell(new MeshHost.Spawn(generatorProps, created));
+        var total = profile.Warmup + profile.Duration + profile.Drain + TimeSpan.FromSeconds(30);
+        created.Task.ContinueWith(t =>
         {
-            var total = profile.Warmup + profile.Duration + profile.Drain + TimeSpan.FromSeconds(30);
-            var finished = generator.Ask<LoadFinished>(StartLoad.Instance, total, cancellation);
-            if (onProgress is not null)
-            {
-                var interval = progressInterval ?? TimeSpan.FromSeconds(1);
-                while (!finished.IsCompleted)
-                {
-                    var tick = await Task.WhenAny(finished, Task.Delay(interval, cancellation));
-                    if (tick == finished) break;
-                    if (cancellation.IsCancellationRequested) break;
-                    onProgress(await generator.Ask<LiveStats>(GetLiveStats.Instance, AskTimeout, cancellation));
-                }
-            }
-            return (await finished).Result;
-        }
-        finally
+            var generator = t.Result;
+            _host.Tell(new MeshHost.Spawn(Reply<LoadFinished>.Props(Runtime, generator, Load.StartLoad.Instance, total, finished), new TaskCompletionSource<IActorRef>()));
+            finished.Task.ContinueWith(_ => System.Stop(generator), TaskContinuationOptions.ExecuteSynchronously);
+        }, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
+        return new LoadRun(created.Task, finished.Task);
+    }
+
+    /// <summary>
+    /// Runs the load profile (the topology's, unless given) to the end of its drain and returns what
+    /// the client measured. <paramref name="onProgress"/> gets a live snapshot every <paramref name="progressInterval"/>;
+    /// cancelling ends the load early (every request is still accounted for).
+    /// </summary>
+    public async Task<LoadResult> RunLoadAsync(LoadProfile? profile = null, Action<LiveStats>? onProgress = null, TimeSpan? progressInterval = null, CancellationToken cancellation = default)
+    {
+        var run = StartLoad(profile);
+        var generator = await run.Generator;
+        await using var stop = cancellation.Register(() => generator.Tell(StopLoad.Instance));
+        var interval = progressInterval ?? TimeSpan.FromSeconds(1);
+        while (onProgress is not null && !run.Finished.IsCompleted)
         {
-            System.Stop(generator);
+            if (await Task.WhenAny(run.Finished, Task.Delay(interval)) == run.Finished) break;
+            onProgress(await generator.Ask<LiveStats>(GetLiveStats.Instance, AskTimeout));
         }
+        return (await run.Finished).Result;
     }
 
     /// <summary>The control plane's counters.</summary>
-    public Task<ControlPlaneStatus> StatusAsync() => ControlPlane.Ask<ControlPlaneStatus>(GetControlPlaneStatus.Instance, AskTimeout);
+    public Task<ControlPlaneStatus> StatusAsync() => Ask<ControlPlaneStatus>(ControlPlane, GetControlPlaneStatus.Instance);
 
     /// <summary>Every pod's counters.</summary>
     public async Task<IReadOnlyList<PodStatsReport>> PodStatsAsync()
     {
-        var pods = await NodeAgent.Ask<NodePods>(GetPods.Instance, AskTimeout);
-        var asks = pods.PodIds.Select(id => NodeAgent.Ask<PodStatsReport>(new ForwardToPod(id, GetPodStats.Instance), AskTimeout));
+        var pods = await Ask<NodePods>(NodeAgent, GetPods.Instance);
+        var asks = pods.PodIds.Select(id => Ask<PodStatsReport>(NodeAgent, new ForwardToPod(id, GetPodStats.Instance)));
         return await Task.WhenAll(asks);
     }
 

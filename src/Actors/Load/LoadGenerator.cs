@@ -17,6 +17,14 @@ public sealed class StartLoad
     private StartLoad() { }
 }
 
+/// <summary>Ends the load early (Ctrl+C): no more sends; whatever is outstanding counts as in flight.</summary>
+public sealed class StopLoad
+{
+    /// <summary>The one instance.</summary>
+    public static readonly StopLoad Instance = new();
+    private StopLoad() { }
+}
+
 /// <summary>Ask for a <see cref="LiveStats"/> snapshot (what happened since the previous ask).</summary>
 public sealed class GetLiveStats
 {
@@ -137,7 +145,7 @@ public sealed class LoadGenerator : UntypedActor
 
     /// <summary>Props for a load generator.</summary>
     public static Props Props(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests, int traceEvery = 1000) =>
-        Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, gateway, clientLink, requests, traceEvery));
+        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, gateway, clientLink, requests, traceEvery)));
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -149,6 +157,7 @@ public sealed class LoadGenerator : UntypedActor
             case UserNext next: if (!_finished) Send(_clock.Now, next.User); break;
             case Sweep: OnSweep(); break;
             case StartLoad: Begin(); break;
+            case StopLoad: Stop(); break;
             case GetLiveStats: Sender.Tell(Live()); break;
             default: Unhandled(message); break;
         }
@@ -337,6 +346,23 @@ public sealed class LoadGenerator : UntypedActor
         if (!_result.Measured.AddsUp || !_result.Warmup.AddsUp)
             _log.Error("Accounting does not add up: measured {0}, warm-up {1}", Describe(_result.Measured), Describe(_result.Warmup));
         _requester.Tell(new LoadFinished(_result), Self);
+    }
+
+    private void Stop()
+    {
+        if (_finished || _requester.IsNobody()) return;
+        var now = _clock.Now;
+        if (now < _measureEnd)
+        {
+            // Truncate the measured window to what has been sent; drop the seconds that never came.
+            _measureEnd = Math.Max(now, _measureStart);
+            _result.MeasuredSeconds = Math.Max(0, MeshClock.ToMilliseconds(_measureEnd - _measureStart) / 1000);
+            var keep = (int)Math.Ceiling(_result.MeasuredSeconds);
+            if (_result.Timeline.Count > keep) _result.Timeline.RemoveRange(keep, _result.Timeline.Count - keep);
+        }
+        _nextIntended = Math.Max(_nextIntended, _measureEnd);
+        _drainEnd = now;
+        CheckFinished(now);
     }
 
     private static string Describe(OutcomeCounts c) => $"sent {c.Sent} = ok {c.Ok} + failed {c.Failed} + timedOut {c.TimedOut} + rejected {c.Rejected} + inFlight {c.InFlight}";

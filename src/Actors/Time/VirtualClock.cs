@@ -4,10 +4,11 @@ namespace ActorMesh.Time;
 
 /// <summary>
 /// Virtual time for tests and repeatable runs: nothing is delivered until <see cref="Advance"/>
-/// moves time forward, and deliveries happen in due order on the caller's thread.
-/// Pair it with Akka's <c>CallingThreadDispatcher</c> so that actors react within the advance.
+/// moves time forward, and deliveries happen in due order on the caller's thread. Given the
+/// <see cref="VirtualTimeDispatcher"/> the mesh's actors run on, every delivery's consequences are
+/// run to completion before time moves on, so a run is single-threaded and deterministic.
 /// </summary>
-public sealed class VirtualClock : MeshClock
+public sealed class VirtualClock(VirtualTimeDispatcher? dispatcher = null) : MeshClock
 {
     private readonly Lock _lock = new();
     private readonly DeliveryHeap _heap = new();
@@ -33,11 +34,15 @@ public sealed class VirtualClock : MeshClock
     /// <summary>Moves time forward by <paramref name="by"/>, delivering everything that falls due on the way, in order.</summary>
     public void Advance(TimeSpan by) => AdvanceTo(Now + by.Ticks);
 
+    /// <summary>Runs the actors' queued work until they are all idle (no time passes); returns how many items ran.</summary>
+    public int RunUntilIdle() => dispatcher?.RunUntilIdle() ?? 0;
+
     /// <summary>Moves time forward to <paramref name="ticks"/>, delivering everything that falls due on the way, in order.</summary>
     public void AdvanceTo(long ticks)
     {
         while (true)
         {
+            RunUntilIdle();
             TimedDelivery next;
             lock (_lock)
             {
@@ -48,5 +53,6 @@ public sealed class VirtualClock : MeshClock
             next.Target.Tell(next.Message, next.Sender);
         }
         lock (_lock) if (ticks > _now) Volatile.Write(ref _now, ticks);
+        RunUntilIdle();
     }
 }

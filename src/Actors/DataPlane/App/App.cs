@@ -61,7 +61,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _script = _spec.Script;
     }
 
-    public static Props Props(PodContext pod) => Akka.Actor.Props.Create(() => new App(pod));
+    public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new App(pod)));
 
     protected override void PreStart()
     {

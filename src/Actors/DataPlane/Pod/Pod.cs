@@ -16,7 +16,7 @@ internal sealed class Pod : UntypedActor
     public Pod(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) => _context = new PodContext(spec, runtime, controlPlane);
 
     public static Props Props(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
-        Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane));
+        runtime.Place(Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane)));
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);

@@ -37,7 +37,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _inbound = new InboundTable(service.Workers + service.QueueCapacity + 64);
     }
 
-    public static Props Props(PodContext pod) => Akka.Actor.Props.Create(() => new Proxy(pod));
+    public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new Proxy(pod)));
 
     protected override void PreStart()
     {

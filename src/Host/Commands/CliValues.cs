@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using ActorMesh.Scenarios.Yaml;
+
+namespace ActorMesh.Host.Commands;
+
+/// <summary>Option factories whose values are checked while parsing, so a bad value exits with code 2 and a clear message.</summary>
+internal static class CliValues
+{
+    /// <summary>A duration option: "10s", "500ms", "2m", or a bare number of seconds.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "duration",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds < 1e7)
+                return TimeSpan.FromSeconds(seconds);
+            if (YamlValues.TryParseDuration(text, out var value) && value > TimeSpan.Zero) return value;
+            result.AddError($"{name}: '{text}' is not a positive duration (e.g. 10s, 500ms, 2m, or a number of seconds)");
+            return null;
+        },
+    };
+
+    /// <summary>A positive number option.</summary>
+    public static Option<double?> PositiveNumber(string name, string description, string helpName) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)) return v;
+            result.AddError($"{name}: '{text}' is not a positive number");
+            return null;
+        },
+    };
+
+    /// <summary>A positive integer option.</summary>
+    public static Option<int?> PositiveInteger(string name, string description, string helpName) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0) return v;
+            result.AddError($"{name}: '{text}' is not a positive whole number");
+            return null;
+        },
+    };
+
+    /// <summary>An integer option (any sign).</summary>
+    public static Option<long?> Integer(string name, string description, string helpName) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return v;
+            result.AddError($"{name}: '{text}' is not a whole number");
+            return null;
+        },
+    };
+}

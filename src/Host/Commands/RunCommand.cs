@@ -1,0 +1,70 @@
+using System.CommandLine;
+using ActorMesh.Hosting;
+using ActorMesh.Host.Output;
+using ActorMesh.Load;
+using ActorMesh.Scenarios.Catalog;
+using ActorMesh.Telemetry;
+using ActorMesh.Topology;
+
+namespace ActorMesh.Host.Commands;
+
+/// <summary><c>run &lt;scenario | topology.yaml&gt;</c>: runs under load with a live view, prints a summary, writes the JSON report.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var target = new Argument<string>("scenario") { Description = "A built-in scenario (see 'scenarios') or a topology file (.yaml)" };
+        var duration = CliValues.Duration("--duration", "Measured duration, e.g. 10s (default: the scenario's)");
+        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)");
+        var rps = CliValues.PositiveNumber("--rps", "Open loop at this many requests per second (latency from the intended send time)", "rate");
+        var users = CliValues.PositiveInteger("--users", "Closed loop with this many users (each waits for its answer)", "users");
+        var seed = CliValues.Integer("--seed", "Seed of the run's random source (same seed, same sampled latencies and faults)", "seed");
+        var report = new Option<string?>("--report") { Description = "Write the JSON report here", HelpName = "out.json" };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, report };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
+                r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
+        });
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var reportPath = parse.GetValue(report);
+            CheckReportPath(reportPath);
+            var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
+            var options = new RunOptions
+            {
+                Duration = parse.GetValue(duration),
+                Warmup = parse.GetValue(warmup),
+                Rps = parse.GetValue(rps),
+                Users = parse.GetValue(users),
+                Seed = parse.GetValue(seed),
+                AkkaConfig = Logging.AkkaConfig,
+            };
+            var effective = options.Apply(topology);
+            var problems = TopologyValidator.Validate(effective);
+            if (problems.Count > 0) throw new UserError([.. problems.Select(p => $"with the flags given, {p}")]);
+
+            ProgressView.Header(effective);
+            var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
+            var result = await ProgressView.RunAsync(progress => scenario.RunAsync(topology, options with { Progress = progress }, cancellation));
+            SummaryView.Write(result);
+            if (cancellation.IsCancellationRequested) Console.Out.WriteLine("Interrupted: the load stopped early; requests still open then are counted as in flight.");
+            if (reportPath is not null)
+            {
+                await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
+                Console.Out.WriteLine($"Report written to {reportPath}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void CheckReportPath(string? path)
+    {
+        if (path is null) return;
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UserError($"--report: '{path}' is a directory; give a file name such as report.json");
+        var dir = Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir)) throw new UserError($"--report: directory '{dir}' does not exist");
+    }
+}

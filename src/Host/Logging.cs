@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Akka.Configuration;
+using Serilog;
+using Serilog.Events;
+
+namespace ActorMesh.Host;
+
+/// <summary>Serilog for the console and for Akka (through Akka.Logger.Serilog). Nothing is logged per request.</summary>
+internal static class Logging
+{
+    public static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "Log actor-system events (restarts, config NACKs, ...) at Information level, and stack traces of internal errors.",
+        Recursive = true,
+    };
+
+    public static bool Verbose { get; private set; }
+
+    public static ILogger CreateLogger(bool verbose)
+    {
+        Verbose = verbose;
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(verbose ? LogEventLevel.Information : LogEventLevel.Warning)
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+    }
+
+    /// <summary>Akka configuration that routes Akka's log through Serilog.</summary>
+    public static Config AkkaConfig => ConfigurationFactory.ParseString($$"""
+        akka {
+          loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
+          logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
+          loglevel = {{(Verbose ? "INFO" : "WARNING")}}
+          stdout-loglevel = OFF
+        }
+        """);
+}

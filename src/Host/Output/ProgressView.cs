@@ -1,0 +1,48 @@
+using ActorMesh.Load;
+using ActorMesh.Telemetry;
+using ActorMesh.Topology;
+using Spectre.Console;
+
+namespace ActorMesh.Host.Output;
+
+/// <summary>The live view during a run: a refreshing table on a terminal, plain lines when output is redirected.</summary>
+internal static class ProgressView
+{
+    private static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    public static void Header(MeshTopology t)
+    {
+        var load = t.Load.Mode == LoadMode.Open
+            ? $"open loop {t.Load.Rps:0.#} rps ({t.Load.Arrival.ToString().ToLowerInvariant()})"
+            : $"closed loop {t.Load.Users} users";
+        Console.Out.WriteLine($"{t.Name}: {t.Services.Length} services, {t.Services.Sum(s => s.Replicas)} pods, {t.Gateways.Length} gateway(s), sidecars {(t.Mesh.Sidecars ? "on" : "off")}");
+        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}");
+    }
+
+    public static async Task<RunReport> RunAsync(Func<Action<LiveStats>, Task<RunReport>> run)
+    {
+        if (!Interactive) return await run(s => Console.Out.WriteLine(Line(s)));
+        RunReport? report = null;
+        await AnsiConsole.Live(Table(null)).AutoClear(false).StartAsync(async context =>
+        {
+            report = await run(s =>
+            {
+                context.UpdateTarget(Table(s));
+                context.Refresh();
+            });
+        });
+        return report!;
+    }
+
+    private static string Line(LiveStats s) =>
+        $"[{s.ElapsedSeconds,6:0.0}s] {s.Phase,-7} rate {s.IntervalRps,9:0}/s  ok {s.IntervalOkPercent,6:0.00}%  p99 {s.IntervalP99Ms,8:0.00}ms  sent {s.Sent,9}  outstanding {s.Outstanding,6}";
+
+    private static Table Table(LiveStats? s)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]ActorMesh[/] live")
+            .AddColumn("elapsed").AddColumn("phase").AddColumn("rate/s").AddColumn("ok %").AddColumn("p99 ms").AddColumn("sent").AddColumn("outstanding");
+        if (s is null) table.AddRow("starting", "", "", "", "", "", "");
+        else table.AddRow($"{s.ElapsedSeconds:0.0}s", s.Phase, $"{s.IntervalRps:0}", $"{s.IntervalOkPercent:0.00}", $"{s.IntervalP99Ms:0.00}", $"{s.Sent}", $"{s.Outstanding}");
+        return table;
+    }
+}

@@ -1,0 +1,20 @@
+namespace ActorMesh.Host;
+
+/// <summary>A mistake of the user's (bad flag, missing file, unknown scenario): printed plainly, exit code 2.</summary>
+internal sealed class UserError(IReadOnlyList<string> problems) : Exception(string.Join(Environment.NewLine, problems))
+{
+    public UserError(string problem) : this([problem]) { }
+
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>Exit codes.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command completed.</summary>
+    public const int Ok = 0;
+    /// <summary>An internal failure (a bug or the machine).</summary>
+    public const int InternalError = 1;
+    /// <summary>A user mistake: unknown scenario, missing or malformed file, bad flag value.</summary>
+    public const int UserError = 2;
+}

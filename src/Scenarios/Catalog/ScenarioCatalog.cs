@@ -1,0 +1,61 @@
+using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Yaml;
+using ActorMesh.Telemetry;
+using ActorMesh.Topology;
+
+namespace ActorMesh.Scenarios.Catalog;
+
+/// <summary>
+/// A scenario that runs more than one plain load run (phases, comparisons, timelines) and reports
+/// its takeaways as measured <c>figures</c>.
+/// </summary>
+public interface IScenarioLesson
+{
+    /// <summary>Runs the lesson on <paramref name="topology"/> (the scenario's file, possibly changed by the user) and returns its report.</summary>
+    Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation);
+}
+
+/// <summary>A built-in scenario: a topology file shipped with ActorMesh, and optionally a lesson that runs it.</summary>
+/// <param name="Name">Name for <c>run &lt;name&gt;</c>.</param>
+/// <param name="Summary">One line for <c>scenarios</c>.</param>
+/// <param name="Lesson">How to run it, when a single load run is not enough.</param>
+public sealed record BuiltInScenario(string Name, string Summary, IScenarioLesson? Lesson = null)
+{
+    /// <summary>The topology file's name, e.g. "chain.yaml".</summary>
+    public string FileName => Name + ".yaml";
+
+    /// <summary>The topology file's text.</summary>
+    public string Yaml
+    {
+        get
+        {
+            var resource = $"ActorMesh.Scenarios.BuiltIn.{FileName}";
+            using var stream = typeof(ScenarioCatalog).Assembly.GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"built-in scenario resource '{resource}' is missing");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+    }
+
+    /// <summary>Parses the scenario's topology file.</summary>
+    public TopologyLoadResult Load() => TopologyFile.Parse(Yaml, FileName);
+
+    /// <summary>Runs the scenario (its lesson, or one plain load run).</summary>
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        Lesson is not null ? Lesson.RunAsync(topology, options, cancellation) : MeshRunner.RunAsync(topology, options, cancellation);
+}
+
+/// <summary>The built-in scenarios.</summary>
+public static class ScenarioCatalog
+{
+    /// <summary>Every built-in scenario, in the order <c>scenarios</c> lists them.</summary>
+    public static IReadOnlyList<BuiltInScenario> All { get; } =
+    [
+        new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
+    ];
+
+    /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static BuiltInScenario? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+}
