@@ -149,4 +149,33 @@ public class LoadBalancerTests
 
         Assert.InRange(hits, 0, 120);
     }
+
+    [Fact]
+    public void Least_request_avoids_the_previous_host_when_there_is_another_equally_loaded()
+    {
+        var lb = Balancer(LoadBalancerKind.LeastRequest);
+
+        for (var i = 0; i < 1000; i++) Assert.Equal(1, lb.Pick([0, 1], 2, [3, 3], avoid: 0));
+    }
+
+    [Fact]
+    public void Least_request_avoids_the_previous_host_even_when_it_is_the_least_loaded()
+    {
+        // A failing host answers fast and so has the fewest requests in flight: the retry must still go elsewhere.
+        var lb = Balancer(LoadBalancerKind.LeastRequest);
+
+        for (var i = 0; i < 1000; i++) Assert.Equal(1, lb.Pick([0, 1], 2, [0, 7], avoid: 0));
+    }
+
+    [Fact]
+    public void Least_request_with_a_host_to_avoid_still_prefers_the_less_loaded_of_the_others()
+    {
+        var lb = Balancer(LoadBalancerKind.LeastRequest);
+
+        var counts = new int[3];
+        for (var i = 0; i < 30_000; i++) counts[lb.Pick([0, 1, 2], 3, [0, 5, 2], avoid: 0)]++;
+
+        Assert.Equal(0, counts[0]);
+        Assert.True(counts[2] > counts[1], string.Join(",", counts));
+    }
 }
