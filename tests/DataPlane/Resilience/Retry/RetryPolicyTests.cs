@@ -113,6 +113,7 @@ public class RetryPolicyTests
     [InlineData(RetryOn.GatewayError, AttemptFailure.PerTryTimeout, 504, true)]
     [InlineData(RetryOn.GatewayError, AttemptFailure.ConnectFailure, 503, true)]
     [InlineData(RetryOn.GatewayError, AttemptFailure.RefusedStream, 503, true)]
+    [InlineData(RetryOn.GatewayError, AttemptFailure.Reset, 503, true)] // Envoy counts a reset as the 503 it ends in
     // reset: no response at all.
     [InlineData(RetryOn.Reset, AttemptFailure.Reset, 503, true)]
     [InlineData(RetryOn.Reset, AttemptFailure.PerTryTimeout, 504, true)]
