@@ -32,13 +32,13 @@ public sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
     {
         if (count <= 0) return -1;
         if (count == 1) return candidates[0];
-        var host = PickOnce(candidates, count, activeRequests);
+        var host = PickOnce(candidates, count, activeRequests, avoid);
         // Istio's previous_hosts predicate: re-select a few times rather than hit the same host again.
-        for (var i = 0; host == avoid && i < 5; i++) host = PickOnce(candidates, count, activeRequests);
+        for (var i = 0; host == avoid && i < 5; i++) host = PickOnce(candidates, count, activeRequests, avoid);
         return host;
     }
 
-    private int PickOnce(int[] candidates, int count, int[] activeRequests)
+    private int PickOnce(int[] candidates, int count, int[] activeRequests, int avoid)
     {
         switch (Kind)
         {
@@ -52,6 +52,10 @@ public sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
                 var a = candidates[random.NextInt(count)];
                 var b = candidates[random.NextInt(count)];
                 if (a == b && count > 1) b = candidates[(Array.IndexOf(candidates, a, 0, count) + 1) % count];
+                // The two choices are distinct, so re-selecting would keep the avoided host whenever it is
+                // the less loaded one (a failing host answers fast): take the other choice instead.
+                if (a == avoid) return b;
+                if (b == avoid) return a;
                 return activeRequests[b] < activeRequests[a] ? b : a;
         }
     }

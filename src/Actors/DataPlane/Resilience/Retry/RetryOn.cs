@@ -11,7 +11,7 @@ public enum RetryOn
     None = 0,
     /// <summary><c>5xx</c>: any 5xx response, or no response at all (per-try timeout, reset, connect failure, refused stream).</summary>
     FiveXx = 1 << 0,
-    /// <summary><c>gateway-error</c>: 502, 503 or 504, including a per-try timeout and a connect failure.</summary>
+    /// <summary><c>gateway-error</c>: 502, 503 or 504, including a per-try timeout, a connect failure and a reset (each ends in one).</summary>
     GatewayError = 1 << 1,
     /// <summary><c>reset</c>: no response: disconnect, reset or per-try timeout.</summary>
     Reset = 1 << 2,

@@ -48,7 +48,7 @@ public static class RetryPolicy
             case AttemptFailure.ConnectFailure:
                 return (on & (RetryOn.FiveXx | RetryOn.GatewayError | RetryOn.Reset | RetryOn.ConnectFailure)) != 0;
             case AttemptFailure.Reset:
-                return (on & (RetryOn.FiveXx | RetryOn.Reset)) != 0;
+                return (on & (RetryOn.FiveXx | RetryOn.GatewayError | RetryOn.Reset)) != 0;
             case AttemptFailure.RefusedStream:
                 if ((on & (RetryOn.FiveXx | RetryOn.RefusedStream)) != 0) return true;
                 break;
