@@ -1,1 +1,0 @@
-namespace ActorMesh.Scenarios; internal static class Placeholder {}
