@@ -161,13 +161,14 @@ public static class TopologyFile
         var reader = new TopologyReader(fileName);
         var topology = reader.Read(stream);
         var problems = new List<TopologyProblem>(reader.Problems);
-        var normalized = topology?.Normalized();
-        if (normalized is not null)
+        MeshTopology? normalized = null;
+        if (topology is not null)
         {
+            normalized = topology.Normalized();
             foreach (var error in TopologyValidator.Validate(normalized))
             {
                 // A value already reported was replaced by a stand-in; an implicit gateway only echoes the services' problems.
-                if (reader.Reported(error.Path) || topology!.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
+                if (reader.Reported(error.Path) || topology.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
                 var (line, column) = reader.Locate(error.Path);
                 problems.Add(new TopologyProblem(fileName, error.Path, line, column, error.Message));
             }

@@ -70,7 +70,8 @@ public class TopologyFileProblemTests
     [Fact]
     public void A_value_already_reported_as_malformed_is_not_reported_again_by_the_validator()
     {
-        // Without the guard, the stand-ins would add "name: must not be empty" and "call: must name a service".
+        // Without the guard, the stand-ins would add "name: must not be empty", "call: must name a service",
+        // and "no service named ''" for the implicit gateway's routes.
         var problems = Problems("""
             name: chain
             services:
