@@ -211,7 +211,8 @@ public static partial class TopologyValidator
         }
     }
 
-    private static string Suggest(string name, IEnumerable<string> candidates)
+    /// <summary>" (did you mean 'x'?)" for the candidate closest to <paramref name="name"/> (ignoring case), or "" when none is close.</summary>
+    internal static string Suggest(string name, IEnumerable<string> candidates)
     {
         var best = candidates.Select(c => (c, d: Distance(name, c))).Where(x => x.d <= Math.Max(2, name.Length / 3)).OrderBy(x => x.d).FirstOrDefault();
         return best.c is null ? "" : $" (did you mean '{best.c}'?)";
@@ -224,7 +225,7 @@ public static partial class TopologyValidator
         for (var j = 0; j <= b.Length; j++) d[0, j] = j;
         for (var i = 1; i <= a.Length; i++)
         for (var j = 1; j <= b.Length; j++)
-            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1));
         return d[a.Length, b.Length];
     }
 }

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.RegularExpressions;
+using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Topology;
+
+namespace ActorMesh.Scenarios.Yaml;
+
+/// <summary>A value parsed from text, or why the text is not one.</summary>
+internal readonly record struct Parsed<T>(T Value, string? Error)
+{
+    public static implicit operator Parsed<T>(T value) => new(value, null);
+
+    public static Parsed<T> Fail(string error) => new(default!, error);
+}
+
+/// <summary>
+/// Parsers for the scalar syntaxes of topology files: durations, sizes, ratios, percentages,
+/// numbers, booleans and kebab-case enum names. Each returns the value or a message for the user.
+/// </summary>
+internal static partial class YamlValues
+{
+    private static readonly (string Unit, double Milliseconds)[] DurationUnits =
+    [
+        ("ns", 1e-6), ("us", 1e-3), ("µs", 1e-3), ("μs", 1e-3), ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000),
+    ];
+
+    // go-units RAMInBytes: binary multiples, "K", "KB", "KiB" all mean 1024.
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?) ?([kmgtp]i?)?b?$", RegexOptions.IgnoreCase)]
+    private static partial Regex SizePattern();
+
+    /// <summary>A Go-style duration ("10ms", "1.5s", "1m30s", "500us"), or "0", in milliseconds.</summary>
+    public static Parsed<double> DurationMilliseconds(string text)
+    {
+        var s = text.Trim();
+        var signed = s.StartsWith('-') || s.StartsWith('+');
+        var sign = s.StartsWith('-') ? -1 : 1;
+        var body = signed ? s[1..] : s;
+        var notADuration = Parsed<double>.Fail($"expected a duration like '500ms', '1.5s' or '1m30s', got '{s}'");
+        if (body == "0") return 0.0;
+        if (body.Length == 0) return notADuration;
+        if (IsNumber(body)) return Parsed<double>.Fail($"'{s}' needs a unit, e.g. '{s}s'");
+
+        var total = 0.0;
+        var i = 0;
+        while (i < body.Length)
+        {
+            var start = i;
+            while (i < body.Length && (char.IsAsciiDigit(body[i]) || body[i] == '.')) i++;
+            if (!double.TryParse(body.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+                return notADuration;
+            start = i;
+            while (i < body.Length && !char.IsAsciiDigit(body[i]) && body[i] != '.') i++;
+            var unit = body[start..i];
+            var (_, factor) = Array.Find(DurationUnits, u => u.Unit == unit);
+            if (factor == 0) return Parsed<double>.Fail($"'{s}' has an unknown unit '{unit}' (use ns, us, ms, s, m or h)");
+            total += amount * factor;
+        }
+        return sign * total;
+    }
+
+    /// <summary>A Go-style duration (see <see cref="DurationMilliseconds"/>).</summary>
+    public static Parsed<TimeSpan> Duration(string text)
+    {
+        var ms = DurationMilliseconds(text);
+        if (ms.Error is { } error) return Parsed<TimeSpan>.Fail(error);
+        var ticks = ms.Value * TimeSpan.TicksPerMillisecond;
+        if (Math.Abs(ticks) >= long.MaxValue) return Parsed<TimeSpan>.Fail($"'{text.Trim()}' is too long");
+        return TimeSpan.FromTicks((long)Math.Round(ticks));
+    }
+
+    /// <summary>Milliseconds as a duration ("2ms", "1.5s") or a bare number of milliseconds.</summary>
+    public static Parsed<double> Milliseconds(string text) =>
+        IsNumber(text) ? Number(text) : DurationMilliseconds(text);
+
+    /// <summary>A constant distribution written as a duration or a bare number of milliseconds.</summary>
+    public static Parsed<Distribution> ConstantDistribution(string text)
+    {
+        var ms = Milliseconds(text);
+        if (ms.Error is null) return Distribution.Constant(ms.Value);
+        return Parsed<Distribution>.Fail($"expected a duration like '2ms', a number of milliseconds, or a mapping with a 'type', got '{text.Trim()}'");
+    }
+
+    /// <summary>A size in bytes, go-units binary style: "512", "16KB", "10K", "1 KB", "1 MiB" (1 KB = 1024).</summary>
+    public static Parsed<int> Size(string text)
+    {
+        var s = text.Trim();
+        var match = SizePattern().Match(s);
+        if (!match.Success) return Parsed<int>.Fail($"expected a size like '512', '16KB' or '1 MiB', got '{s}'");
+        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var power = match.Groups[2].Success ? "kmgtp".IndexOf(char.ToLowerInvariant(match.Groups[2].Value[0])) + 1 : 0;
+        var bytes = Math.Floor(amount * Math.Pow(1024, power));
+        if (bytes > int.MaxValue) return Parsed<int>.Fail($"'{s}' is too large; the limit is {int.MaxValue} bytes");
+        return (int)bytes;
+    }
+
+    /// <summary>A share: "30%" is 0.3, "0.1%" is 0.001; a bare number is the share itself (0..1).</summary>
+    public static Parsed<double> Ratio(string text)
+    {
+        var s = text.Trim();
+        var percent = s.EndsWith('%');
+        var parsed = Number(percent ? s[..^1] : s);
+        if (parsed.Error is not null) return Parsed<double>.Fail($"expected a percentage like '30%' or a number from 0 to 1, got '{s}'");
+        return percent ? parsed.Value / 100 : parsed.Value;
+    }
+
+    /// <summary>A percentage: "20%" and 20 are both 20.</summary>
+    public static Parsed<double> Percent(string text)
+    {
+        var s = text.Trim();
+        var parsed = Number(s.EndsWith('%') ? s[..^1] : s);
+        if (parsed.Error is not null) return Parsed<double>.Fail($"expected a percentage like '20%' or a number from 0 to 100, got '{s}'");
+        return parsed;
+    }
+
+    /// <summary>A finite number, invariant culture.</summary>
+    public static Parsed<double> Number(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : Parsed<double>.Fail($"expected a number, got '{text.Trim()}'");
+
+    /// <summary>A whole number (<see cref="int"/>, <see cref="long"/>), invariant culture.</summary>
+    public static Parsed<T> Integer<T>(string text) where T : IBinaryInteger<T> =>
+        T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : Parsed<T>.Fail($"expected a whole number, got '{text.Trim()}'");
+
+    /// <summary><c>true</c> or <c>false</c>, any case.</summary>
+    public static Parsed<bool> Boolean(string text) =>
+        bool.TryParse(text.Trim(), out var value) ? value : Parsed<bool>.Fail($"expected true or false, got '{text.Trim()}'");
+
+    /// <summary>An enum member by its kebab-case name ("least-request" for <c>LeastRequest</c>), any case.</summary>
+    public static Parsed<T> Enum<T>(string text) where T : struct, Enum
+    {
+        var values = System.Enum.GetValues<T>();
+        foreach (var value in values)
+            if (string.Equals(KebabCase(value.ToString()), text.Trim(), StringComparison.OrdinalIgnoreCase)) return value;
+        return Parsed<T>.Fail(Unknown("value", text.Trim(), values.Select(v => KebabCase(v.ToString()))));
+    }
+
+    /// <summary>Retry conditions, comma separated as in Envoy's <c>x-envoy-retry-on</c>: "5xx,gateway-error"; "none" or "" for none.</summary>
+    public static Parsed<RetryOn> RetryConditions(string text)
+    {
+        var conditions = RetryOn.None;
+        foreach (var name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (RetryOnNames.TryParse(name, out var condition)) conditions |= condition;
+            else if (!name.Equals("none", StringComparison.OrdinalIgnoreCase)) return Parsed<RetryOn>.Fail(Unknown("retry condition", name, RetryOnNames.All));
+        }
+        return conditions;
+    }
+
+    /// <summary>"unknown key 'retires' (did you mean 'retries'?)", or the accepted names when none is close.</summary>
+    public static string Unknown(string what, string name, IEnumerable<string> accepted)
+    {
+        var suggestion = TopologyValidator.Suggest(name, accepted);
+        return suggestion.Length > 0
+            ? $"unknown {what} '{name}'{suggestion}"
+            : $"unknown {what} '{name}'; expected one of: {string.Join(", ", accepted)}";
+    }
+
+    private static bool IsNumber(string text) => Number(text).Error is null;
+
+    private static string KebabCase(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
+}
