@@ -158,8 +158,8 @@ public class TopologyValidatorTests
     [Fact]
     public void Policy_problems_are_reported_under_the_destination_they_belong_to()
     {
-        // A destination policy starts from the default as it is when Policy() is called: "orders"
-        // was set before the default changed and keeps valid retries.
+        // A destination policy starts from the final mesh-wide default, whatever the call order,
+        // so the default's bad retries show under every destination too.
         var topology = Chain()
             .DefaultPolicy(p => p with { Retries = p.Retries with { Attempts = -1 } })
             .Policy("payments", p => p with
@@ -172,6 +172,7 @@ public class TopologyValidatorTests
         Assert.Equal(
         [
             "mesh.defaults.retries.attempts: must be between 0 and 100",
+            "mesh.destinations.orders.retries.attempts: must be between 0 and 100",
             "mesh.destinations.payments.timeout: must not be negative",
             "mesh.destinations.payments.retries.attempts: must be between 0 and 100",
             "mesh.destinations.payments.outlierDetection.maxEjectionPercent: must be between 0 and 100",

@@ -21,7 +21,7 @@ public sealed class TopologyBuilder
     private readonly List<ServiceSpec> _services = [];
     private readonly List<GatewaySpec> _gateways = [];
     private readonly List<EdgeLatency> _edges = [];
-    private readonly Dictionary<string, TrafficPolicy> _policies = new();
+    private readonly List<(string Service, Func<TrafficPolicy, TrafficPolicy> Change)> _policies = [];
 
     internal TopologyBuilder(string name) => _topology = new MeshTopology { Name = name };
 
@@ -76,10 +76,13 @@ public sealed class TopologyBuilder
         return this;
     }
 
-    /// <summary>Sets the policy for calls to <paramref name="service"/>, starting from the mesh-wide default.</summary>
+    /// <summary>
+    /// Sets the policy for calls to <paramref name="service"/>: <paramref name="change"/> is applied, at
+    /// <see cref="Build"/>, to the final mesh-wide default (and after earlier changes to the same service).
+    /// </summary>
     public TopologyBuilder Policy(string service, Func<TrafficPolicy, TrafficPolicy> change)
     {
-        _policies[service] = change(_policies.TryGetValue(service, out var p) ? p : _topology.Mesh.Defaults);
+        _policies.Add((service, change));
         return this;
     }
 
@@ -95,13 +98,19 @@ public sealed class TopologyBuilder
     }
 
     /// <summary>The topology, normalized but not validated (for tests of validation itself).</summary>
-    public MeshTopology BuildUnchecked() => (_topology with
+    public MeshTopology BuildUnchecked()
     {
-        Services = [.. _services],
-        Gateways = [.. _gateways],
-        Network = _topology.Network with { Edges = [.. _edges] },
-        Mesh = _topology.Mesh with { Destinations = _policies.ToImmutableDictionary() },
-    }).Normalized();
+        var destinations = new Dictionary<string, TrafficPolicy>();
+        foreach (var (service, change) in _policies)
+            destinations[service] = change(destinations.TryGetValue(service, out var p) ? p : _topology.Mesh.Defaults);
+        return (_topology with
+        {
+            Services = [.. _services],
+            Gateways = [.. _gateways],
+            Network = _topology.Network with { Edges = [.. _edges] },
+            Mesh = _topology.Mesh with { Destinations = destinations.ToImmutableDictionary() },
+        }).Normalized();
+    }
 }
 
 /// <summary>Builds one <see cref="ServiceSpec"/>.</summary>

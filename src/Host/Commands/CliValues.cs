@@ -17,7 +17,8 @@ internal static class CliValues
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds < 1e7)
                 return TimeSpan.FromSeconds(seconds);
-            if (YamlValues.TryParseDuration(text, out var value) && value > TimeSpan.Zero) return value;
+            var parsed = YamlValues.Duration(text);
+            if (parsed.Error is null && parsed.Value > TimeSpan.Zero) return parsed.Value;
             result.AddError($"{name}: '{text}' is not a positive duration (e.g. 10s, 500ms, 2m, or a number of seconds)");
             return null;
         },
