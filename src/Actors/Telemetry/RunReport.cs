@@ -38,6 +38,14 @@ public sealed record RunReport
     public required OutcomesSection Outcomes { get; init; }
     /// <summary>Per-second outcomes of the measured window.</summary>
     public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
+    /// <summary>Gateway counters, over every gateway.</summary>
+    public GatewayReport Gateway { get; init; } = new();
+    /// <summary>Control-plane counters.</summary>
+    public ControlPlaneReport ControlPlane { get; init; } = new();
+    /// <summary>Security (emulated mTLS and authorization) counters.</summary>
+    public SecurityReport Security { get; init; } = new();
+    /// <summary>Sidecar containers: restarts and the log pipeline.</summary>
+    public SidecarsReport Sidecars { get; init; } = new();
     /// <summary>A scenario's own measured takeaways.</summary>
     public JsonObject Figures { get; init; } = new();
 
@@ -181,3 +189,63 @@ public sealed record OutcomesSection
 
 /// <summary>Outcomes of the requests intended in one second of the measured window.</summary>
 public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
+
+/// <summary>Gateway counters.</summary>
+public sealed record GatewayReport
+{
+    /// <summary>Requests routed to a single service.</summary>
+    public long Routed { get; init; }
+    /// <summary>Requests answered by an aggregation (fan-out and merge).</summary>
+    public long Aggregated { get; init; }
+    /// <summary>Aggregations answered partially because a backend failed or timed out.</summary>
+    public long Degraded { get; init; }
+    /// <summary>Requests refused with 401 by authentication.</summary>
+    public long AuthRejected { get; init; }
+    /// <summary>Requests refused with 429 by a rate limit.</summary>
+    public long RateLimited { get; init; }
+    /// <summary>Requests answered from the response cache.</summary>
+    public long CacheHits { get; init; }
+    /// <summary>Cacheable requests that were not in the cache.</summary>
+    public long CacheMisses { get; init; }
+}
+
+/// <summary>Control-plane counters.</summary>
+public sealed record ControlPlaneReport
+{
+    /// <summary>Config version in force at the end.</summary>
+    public long Version { get; init; }
+    /// <summary>Snapshots pushed.</summary>
+    public long Pushes { get; init; }
+    /// <summary>ACKs received.</summary>
+    public long Acks { get; init; }
+    /// <summary>NACKs received.</summary>
+    public long Nacks { get; init; }
+    /// <summary>Mean time from a push until every workload had answered it, in ms.</summary>
+    public double ConvergenceMs { get; init; }
+    /// <summary>Reconciliations (actual state brought back to the desired state).</summary>
+    public long Reconciliations { get; init; }
+    /// <summary>Seconds the control plane was down.</summary>
+    public double DownSeconds { get; init; }
+}
+
+/// <summary>Security counters.</summary>
+public sealed record SecurityReport
+{
+    /// <summary>Requests denied with 403 at a destination sidecar (plaintext to a strict service, or by an authorization policy).</summary>
+    public long Denied { get; init; }
+}
+
+/// <summary>Sidecar containers.</summary>
+public sealed record SidecarsReport
+{
+    /// <summary>Restarts by container kind ("proxy", "log-collector", ...).</summary>
+    public SortedDictionary<string, long> Restarts { get; init; } = new();
+    /// <summary>Structured log events the apps emitted.</summary>
+    public long LogsEmitted { get; init; }
+    /// <summary>Log events shipped to the central sink.</summary>
+    public long LogsShipped { get; init; }
+    /// <summary>Log events dropped because a buffer was full (counted, never silent).</summary>
+    public long LogsDropped { get; init; }
+    /// <summary>Log events still buffered at the end. emitted = shipped + dropped + buffered.</summary>
+    public long LogsBuffered { get; init; }
+}

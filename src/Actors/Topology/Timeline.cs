@@ -1,0 +1,67 @@
+namespace ActorMesh.Topology;
+
+/// <summary>One scheduled change during a run: at <see cref="At"/> after the load starts (warm-up included), apply <see cref="Event"/>.</summary>
+public sealed record TimelineEntry(TimeSpan At, TimelineEvent Event);
+
+/// <summary>Something that happens to the system during a run: a config push, a scale, a kill, an outage, a fault.</summary>
+public abstract record TimelineEvent
+{
+    /// <summary>One line for logs and reports.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>Push a policy change: <see cref="Policy"/> becomes the policy for <see cref="Destination"/> (null: the mesh-wide default).</summary>
+public sealed record SetPolicyEvent(string? Destination, TrafficPolicy Policy) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"set policy for {Destination ?? "all destinations"}";
+}
+
+/// <summary>Change a service's desired number of replicas; the control plane reconciles.</summary>
+public sealed record ScaleEvent(string Service, int Replicas) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"scale {Service} to {Replicas}";
+}
+
+/// <summary>Kill a pod (as a node would lose it); the control plane replaces it.</summary>
+public sealed record KillPodEvent(string PodId) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"kill {PodId}";
+}
+
+/// <summary>Stop the control plane; the data plane keeps its last-known config.</summary>
+public sealed record StopControlPlaneEvent : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => "stop the control plane";
+}
+
+/// <summary>Start the control plane again; it catches up with the desired state.</summary>
+public sealed record StartControlPlaneEvent : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => "start the control plane";
+}
+
+/// <summary>Change a service's service time (of one instance when <see cref="Instance"/> is set).</summary>
+public sealed record SetServiceTimeEvent(string Service, Distribution ServiceTime, int? Instance = null) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"set service time of {Service}{(Instance is { } i ? $"-{i}" : "")} to {ServiceTime}";
+}
+
+/// <summary>Change a service's injected errors (of one instance when <see cref="Instance"/> is set).</summary>
+public sealed record SetErrorsEvent(string Service, ErrorInjection Errors, int? Instance = null) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"set errors of {Service}{(Instance is { } i ? $"-{i}" : "")} to {Errors.Rate:P1} × {Errors.Status}";
+}
+
+/// <summary>Crash one container of a pod ("app", "proxy" or another sidecar's kind); its pod restarts it alone.</summary>
+public sealed record CrashContainerEvent(string PodId, string Container) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"crash the {Container} of {PodId}";
+}
