@@ -13,61 +13,61 @@ internal sealed class PushDue : INoSerializationVerificationNeeded, IDeadLetterS
     private PushDue() { }
 }
 
+/// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
+internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
 /// <summary>
-/// The control plane (istiod's role). It holds the desired state (services with replicas and
-/// versions, policies, gateways), places pods and gateways on node agents, keeps the endpoint
-/// registry from what is actually ready, and pushes versioned snapshots to every sidecar and
-/// gateway, counting ACKs and NACKs and the time until a push has converged. The data plane never
-/// asks it anything per request.
+/// The control plane (istiod's role). It watches the desired state in the <see cref="ApiServer"/>,
+/// reconciles the pods the node agents run toward it (a killed pod is replaced, scaling adds or
+/// removes pods) and times each reconciliation, keeps the endpoint registry from what is actually
+/// ready, and pushes versioned snapshots to every sidecar and gateway, counting ACKs and NACKs and
+/// the time until a push has converged. The data plane never asks it anything per request, and
+/// keeps serving on its last config while no control plane runs; a new incarnation learns the
+/// running state from the node agents and continues the version sequence.
 /// </summary>
-public sealed class ControlPlane : UntypedActor
+internal sealed class ControlPlane : UntypedActor
 {
-    private readonly MeshRuntime _runtime;
-    private readonly ControlPlaneOptions _options;
+    private readonly IActorRef _apiServer;
     private readonly IReadOnlyList<IActorRef> _nodes;
+    private readonly MeshRuntime _runtime;
+    private readonly ControlPlaneStats _stats;
+    private readonly ControlPlaneOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private MeshTopology _desired;
+    private MeshTopology? _desired;
     private readonly Dictionary<string, PodRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _workloads = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
-    private readonly List<IActorRef> _readyWaiters = [];
-    private readonly HashSet<string> _awaitingAnswer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _answered = new(StringComparer.Ordinal);
-    private readonly List<double> _convergenceMs = [];
+    private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _awaitingAnswer = new(StringComparer.Ordinal);
+    private readonly List<IActorRef> _readyWaiters = [];
     private ConfigSnapshot? _snapshot;
-    private long _version;
-    private long _pushes, _acks, _nacks;
-    private long _pushStartedAt;
+    private long _pushStartedAt = -1;
+    private long _reconcileStartedAt = -1;
     private bool _pushScheduled;
     private bool _dirty;
-    private string? _lastNack;
     private int _placement;
 
-    /// <summary>Creates the control plane for <paramref name="desired"/>, placing pods on <paramref name="nodes"/>.</summary>
-    public ControlPlane(MeshTopology desired, MeshRuntime runtime, IReadOnlyList<IActorRef> nodes, ControlPlaneOptions? options = null)
+    public ControlPlane(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options)
     {
-        _desired = desired;
-        _runtime = runtime;
+        _apiServer = apiServer;
         _nodes = nodes;
+        _runtime = runtime;
+        _stats = stats;
         _options = options ?? new ControlPlaneOptions();
     }
 
-    /// <summary>Props for a control plane.</summary>
-    public static Props Props(MeshTopology desired, MeshRuntime runtime, IReadOnlyList<IActorRef> nodes, ControlPlaneOptions? options = null) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(desired, runtime, nodes, options)));
+    public static Props Props(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(apiServer, nodes, runtime, stats, options)));
 
     /// <inheritdoc />
-    protected override void PreStart()
-    {
-        foreach (var g in _desired.Gateways) Node(_placement++).Tell(new StartGateway(g, Self));
-        Reconcile();
-    }
+    protected override void PreStart() => _apiServer.Tell(WatchDesiredState.Instance, Self);
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)
         {
+            case DesiredState desired: OnDesired(desired); break;
             case PodReady ready: OnPodReady(ready); break;
             case PodTerminated gone: OnPodTerminated(gone); break;
             case GatewayReady gateway: OnGatewayReady(gateway); break;
@@ -75,17 +75,41 @@ public sealed class ControlPlane : UntypedActor
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
             case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
             case PushDue: _pushScheduled = false; Push(); break;
+            case GraceOver over: if (_pods.TryGetValue(over.PodId, out var leaving)) leaving.Node.Tell(new StopPod(over.PodId), Self); break;
             case AwaitReady: _readyWaiters.Add(Sender); CheckReady(); break;
             case GetGateways: Sender.Tell(new Gateways(new Dictionary<string, IActorRef>(_gateways))); break;
-            case GetControlPlaneStatus: Sender.Tell(Status()); break;
+            case GetControlPlaneStatus: Sender.Tell(Status(up: true, downSeconds: 0)); break;
             default: Unhandled(message); break;
         }
     }
 
-    // ---- reconciliation ----------------------------------------------------------------------
+    // ---- desired state and reconciliation ------------------------------------------------------
+
+    private void OnDesired(DesiredState desired)
+    {
+        var first = _desired is null;
+        _desired = desired.Topology;
+        if (first)
+        {
+            // Continue the version sequence of earlier incarnations, so proxies accept our pushes.
+            _stats.Version = Math.Max(_stats.Version, desired.LastPushedVersion);
+            foreach (var g in _desired.Gateways) _nodes[_placement++ % _nodes.Count].Tell(new StartGateway(g, Self), Self);
+            foreach (var node in _nodes) node.Tell(new AttachControlPlane(Self), Self);
+        }
+        else
+        {
+            // Policies or other config changed: that alone is worth a push.
+            _dirty = true;
+        }
+        Reconcile();
+        Changed();
+    }
 
     private void Reconcile()
     {
+        if (_desired is null) return;
+        var now = _runtime.Clock.Now;
+        var acted = false;
         foreach (var service in _desired.Services)
         {
             for (var i = 0; i < service.Replicas; i++)
@@ -93,24 +117,56 @@ public sealed class ControlPlane : UntypedActor
                 var id = PodId(service.Name, i);
                 if (_pods.ContainsKey(id)) continue;
                 var spec = new PodSpec(id, service, i, _desired.Mesh.Sidecars);
-                var node = Node(_placement++);
+                var node = _nodes[_placement++ % _nodes.Count];
                 _pods[id] = new PodRecord(spec, node);
-                node.Tell(new StartPod(spec, Self));
+                node.Tell(new StartPod(spec, Self), Self);
+                acted = true;
             }
         }
+        foreach (var record in _pods.Values)
+        {
+            if (record.Leaving || IsDesired(record.Spec.PodId)) continue;
+            // Take it out of the endpoints first, stop it after the grace period (as Kubernetes does).
+            record.Leaving = true;
+            _dirty |= record.Endpoint is not null;
+            _runtime.Clock.Schedule(_options.TerminationGrace.Ticks, Self, new GraceOver(record.Spec.PodId), Self);
+            acted = true;
+        }
+        if (acted && _reconcileStartedAt < 0) _reconcileStartedAt = now;
+        CheckReconciled();
+    }
+
+    private void CheckReconciled()
+    {
+        if (_reconcileStartedAt < 0 || !AllPodsReady() || _pods.Values.Any(p => p.Leaving)) return;
+        _stats.ReconcileMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _reconcileStartedAt));
+        _reconcileStartedAt = -1;
+    }
+
+    private bool IsDesired(string podId)
+    {
+        var dash = podId.LastIndexOf('-');
+        return dash > 0 && _desired?.Service(podId[..dash]) is { } s && int.TryParse(podId.AsSpan(dash + 1), out var i) && i < s.Replicas;
     }
 
     private static string PodId(string service, int index) => $"{service}-{index}";
 
-    private IActorRef Node(int i) => _nodes[i % _nodes.Count];
-
     private void OnPodReady(PodReady ready)
     {
         var id = ready.Endpoint.PodId;
-        if (!_pods.TryGetValue(id, out var record)) return;
+        if (!_pods.TryGetValue(id, out var record))
+        {
+            // A pod this incarnation did not start (it learns the node's state after a restart).
+            var service = _desired?.Service(ready.Endpoint.Service);
+            if (service is null) { Sender.Tell(new StopPod(id), Self); return; }
+            record = new PodRecord(new PodSpec(id, service, ready.Endpoint.Index, _desired!.Mesh.Sidecars), Sender);
+            _pods[id] = record;
+        }
         record.Endpoint = ready.Endpoint;
         Subscribe(id, ready.ConfigTarget);
+        if (!IsDesired(id)) Reconcile();
         Changed();
+        CheckReconciled();
     }
 
     private void OnPodTerminated(PodTerminated gone)
@@ -119,7 +175,9 @@ public sealed class ControlPlane : UntypedActor
         _workloads.Remove(gone.PodId);
         _answered.Remove(gone.PodId);
         if (_awaitingAnswer.Remove(gone.PodId)) CheckConverged();
-        if (record.Endpoint is not null) Changed();
+        if (record.Endpoint is not null && !record.Leaving) _dirty = true;
+        Reconcile();
+        Changed();
     }
 
     private void OnGatewayReady(GatewayReady gateway)
@@ -143,7 +201,7 @@ public sealed class ControlPlane : UntypedActor
         _dirty = true;
         if (_snapshot is null)
         {
-            // Initial sync: the first version goes out as soon as every desired pod is up.
+            // Initial sync: this incarnation's first version goes out once every desired pod is up.
             if (AllPodsReady()) Push();
             return;
         }
@@ -154,10 +212,11 @@ public sealed class ControlPlane : UntypedActor
 
     private void Push()
     {
-        if (!_dirty && _snapshot is not null) return;
+        if (_desired is null || (!_dirty && _snapshot is not null)) return;
         _dirty = false;
-        _snapshot = new ConfigSnapshot(++_version, _desired, Endpoints());
-        _pushes++;
+        _snapshot = new ConfigSnapshot(++_stats.Version, _desired, Endpoints());
+        _apiServer.Tell(new VersionPushed(_snapshot.Version), Self);
+        _stats.Pushes++;
         _pushStartedAt = _runtime.Clock.Now;
         _awaitingAnswer.Clear();
         var push = new ConfigPush(_snapshot);
@@ -172,35 +231,36 @@ public sealed class ControlPlane : UntypedActor
     private ImmutableDictionary<string, ImmutableArray<Endpoint>> Endpoints()
     {
         var builder = ImmutableDictionary.CreateBuilder<string, ImmutableArray<Endpoint>>(StringComparer.Ordinal);
-        foreach (var group in _pods.Values.Where(p => p.Endpoint is not null).GroupBy(p => p.Spec.Service.Name))
+        foreach (var group in _pods.Values.Where(p => p.Endpoint is not null && !p.Leaving).GroupBy(p => p.Spec.Service.Name))
             builder[group.Key] = [.. group.OrderBy(p => p.Spec.Index).Select(p => p.Endpoint!)];
         return builder.ToImmutable();
     }
 
     private void OnAnswer(long version, string workload, string? nack)
     {
-        if (nack is null) _acks++;
+        if (nack is null) _stats.Acks++;
         else
         {
-            _nacks++;
-            _lastNack = $"{workload} rejected v{version}: {nack}";
+            _stats.Nacks++;
+            _stats.LastNack = $"{workload} rejected v{version}: {nack}";
             _log.Warning("Config v{0} NACKed by {1}: {2}", version, workload, nack);
         }
         if (_workloads.ContainsKey(workload) && version > _answered.GetValueOrDefault(workload)) _answered[workload] = version;
-        if (version == _version && _awaitingAnswer.Remove(workload)) CheckConverged();
-        else if (version == _version) CheckReady();
+        if (version == _stats.Version && _awaitingAnswer.Remove(workload)) CheckConverged();
+        else if (version == _stats.Version) CheckReady();
     }
 
     private void CheckConverged()
     {
         if (_snapshot is null || _awaitingAnswer.Count > 0 || _pushStartedAt < 0) return;
-        _convergenceMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _pushStartedAt));
+        _stats.ConvergenceMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _pushStartedAt));
         _pushStartedAt = -1;
         CheckReady();
     }
 
     private bool AllPodsReady()
     {
+        if (_desired is null) return false;
         foreach (var service in _desired.Services)
             for (var i = 0; i < service.Replicas; i++)
                 if (!_pods.TryGetValue(PodId(service.Name, i), out var r) || r.Endpoint is null) return false;
@@ -210,20 +270,22 @@ public sealed class ControlPlane : UntypedActor
     private void CheckReady()
     {
         if (_readyWaiters.Count == 0 || _snapshot is null || _awaitingAnswer.Count > 0 || _dirty) return;
-        if (!AllPodsReady() || _gateways.Count < _desired.Gateways.Length) return;
+        if (!AllPodsReady() || _gateways.Count < _desired!.Gateways.Length) return;
         foreach (var workload in _workloads.Keys)
-            if (_answered.GetValueOrDefault(workload) < _version) return;
-        var ready = new MeshReady(_version, _pods.Count, new Dictionary<string, IActorRef>(_gateways));
+            if (_answered.GetValueOrDefault(workload) < _stats.Version) return;
+        var ready = new MeshReady(_stats.Version, _pods.Count, new Dictionary<string, IActorRef>(_gateways));
         foreach (var w in _readyWaiters) w.Tell(ready, Self);
         _readyWaiters.Clear();
     }
 
-    private ControlPlaneStatus Status()
+    private ControlPlaneStatus Status(bool up, double downSeconds)
     {
         var instances = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var s in _desired.Services) instances[s.Name] = 0;
-        foreach (var p in _pods.Values) if (p.Endpoint is not null) instances[p.Spec.Service.Name] = instances.GetValueOrDefault(p.Spec.Service.Name) + 1;
-        return new ControlPlaneStatus(_version, _pushes, _acks, _nacks, [.. _convergenceMs], instances, _lastNack);
+        foreach (var s in _desired?.Services ?? []) instances[s.Name] = 0;
+        foreach (var p in _pods.Values)
+            if (p.Endpoint is not null && !p.Leaving) instances[p.Spec.Service.Name] = instances.GetValueOrDefault(p.Spec.Service.Name) + 1;
+        _stats.Instances = instances;
+        return ControlPlaneStatus.From(_stats, up, downSeconds);
     }
 
     private sealed class PodRecord(PodSpec spec, IActorRef node)
@@ -231,5 +293,6 @@ public sealed class ControlPlane : UntypedActor
         public PodSpec Spec { get; } = spec;
         public IActorRef Node { get; } = node;
         public Endpoint? Endpoint { get; set; }
+        public bool Leaving { get; set; }
     }
 }

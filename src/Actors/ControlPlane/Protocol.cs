@@ -47,19 +47,29 @@ public sealed class GetControlPlaneStatus
     private GetControlPlaneStatus() { }
 }
 
-/// <summary>The control plane's counters.</summary>
+/// <summary>The control plane's counters (over every incarnation).</summary>
 /// <param name="Version">Current config version.</param>
 /// <param name="Pushes">Snapshots pushed (one per version).</param>
 /// <param name="Acks">ACKs received.</param>
 /// <param name="Nacks">NACKs received.</param>
-/// <param name="ConvergenceMs">Push-to-all-ACKed time of each converged version, in ms.</param>
-/// <param name="InstancesByService">Ready instances per service.</param>
+/// <param name="ConvergenceMs">Push-to-all-answered time of each converged version, in ms.</param>
+/// <param name="InstancesByService">Ready instances per service (as last seen).</param>
 /// <param name="LastNackReason">The most recent NACK's reason, if any.</param>
+/// <param name="ReconcileMs">Duration of each reconciliation (actual state brought back to desired), in ms.</param>
+/// <param name="Up">True while a control plane runs.</param>
+/// <param name="DownSeconds">Total time without a control plane.</param>
 public sealed record ControlPlaneStatus(
     long Version, long Pushes, long Acks, long Nacks,
     IReadOnlyList<double> ConvergenceMs,
     IReadOnlyDictionary<string, int> InstancesByService,
-    string? LastNackReason);
+    string? LastNackReason,
+    IReadOnlyList<double> ReconcileMs,
+    bool Up,
+    double DownSeconds)
+{
+    internal static ControlPlaneStatus From(ControlPlaneStats s, bool up, double downSeconds) =>
+        new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds);
+}
 
 /// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
 public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane);
@@ -83,4 +93,7 @@ public sealed record ControlPlaneOptions
 {
     /// <summary>Changes are coalesced for this long before a push (istiod's PILOT_DEBOUNCE_AFTER). Default 100 ms.</summary>
     public TimeSpan PushDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A pod scaled away leaves the endpoints at once and is stopped after this grace period. Default 1 s.</summary>
+    public TimeSpan TerminationGrace { get; init; } = TimeSpan.FromSeconds(1);
 }

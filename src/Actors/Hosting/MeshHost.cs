@@ -1,23 +1,56 @@
 using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane;
+using ActorMesh.DataPlane.App;
+using ActorMesh.Time;
 using ActorMesh.Topology;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorMesh.Hosting;
 
+/// <summary>Apply one timeline event now (from the timeline, or from an experiment).</summary>
+public sealed record ApplyEvent(TimelineEvent Event);
+
+/// <summary>What became of an applied event.</summary>
+/// <param name="AtSeconds">Seconds since the load started (since the mesh started, before any load).</param>
+/// <param name="Event">The event, described.</param>
+/// <param name="Outcome">"applied", or why not.</param>
+public sealed record AppliedEvent(double AtSeconds, string Event, string Outcome);
+
+/// <summary>Ask the host for the events applied so far (answer: a list of <see cref="AppliedEvent"/>).</summary>
+public sealed class GetAppliedEvents
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetAppliedEvents Instance = new();
+    private GetAppliedEvents() { }
+}
+
 /// <summary>
-/// The one top-level actor of a mesh: it creates the node agent and the control plane, and every
-/// actor the mesh needs later (load generators, one-shot listeners) as its children. Keeping a
-/// single top-level actor matters in virtual time: only top-level actors start asynchronously, on
-/// Akka's own threads; children start in order on the mesh's dispatcher.
+/// The one top-level actor of a mesh. It creates the API server, the node agent and the control
+/// plane, stops and restarts the control plane on request (the data plane keeps running), applies
+/// timeline events, and creates every actor the mesh needs later (load generators, listeners) as its
+/// children. Keeping a single top-level actor matters in virtual time: only top-level actors start
+/// asynchronously, on Akka's own threads; children start in order on the mesh's dispatcher.
 /// </summary>
 internal sealed class MeshHost : UntypedActor
 {
     private readonly MeshTopology _topology;
     private readonly MeshRuntime _runtime;
     private readonly ControlPlaneOptions? _options;
-    private readonly TaskCompletionSource<(IActorRef ControlPlane, IActorRef NodeAgent)> _started;
+    private readonly TaskCompletionSource<IActorRef> _started;
+    private readonly ControlPlaneStats _stats = new();
+    private readonly List<AppliedEvent> _applied = [];
+    private readonly List<(IActorRef Asker, object Question)> _waitingForControlPlane = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef _apiServer = ActorRefs.Nobody;
+    private IActorRef _nodeAgent = ActorRefs.Nobody;
+    private IActorRef _controlPlane = ActorRefs.Nobody;
+    private int _incarnation;
+    private long _downSince = -1;
+    private long _downTicks;
+    private long _loadStartedAt;
 
-    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<(IActorRef, IActorRef)> started)
+    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started)
     {
         _topology = topology;
         _runtime = runtime;
@@ -25,22 +58,159 @@ internal sealed class MeshHost : UntypedActor
         _started = started;
     }
 
-    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<(IActorRef, IActorRef)> started) =>
+    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started) =>
         runtime.Place(Akka.Actor.Props.Create(() => new MeshHost(topology, runtime, options, started)));
 
     protected override void PreStart()
     {
-        var agent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
-        var controlPlane = Context.ActorOf(ControlPlane.ControlPlane.Props(_topology, _runtime, [agent], _options), "control-plane");
-        _started.TrySetResult((controlPlane, agent));
+        _apiServer = Context.ActorOf(ApiServer.Props(_topology, _runtime), "api-server");
+        _nodeAgent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
+        StartControlPlane();
+        _started.TrySetResult(_nodeAgent);
     }
 
     protected override void OnReceive(object message)
     {
-        if (message is Spawn spawn) spawn.Created.TrySetResult(Context.ActorOf(spawn.Props));
-        else Unhandled(message);
+        switch (message)
+        {
+            case Spawn spawn:
+                spawn.Created.TrySetResult(Context.ActorOf(spawn.Props));
+                break;
+            case StartTimeline:
+                _loadStartedAt = _runtime.Clock.Now;
+                if (!_topology.Timeline.IsEmpty) Context.ActorOf(TimelineRunner.Props(_topology.Timeline, _runtime, Self));
+                break;
+            case ApplyEvent apply:
+                var at = Math.Round(MeshClock.ToMilliseconds(_runtime.Clock.Now - _loadStartedAt) / 1000, 3);
+                _applied.Add(new AppliedEvent(at, apply.Event.Describe(), Apply(apply.Event)));
+                break;
+            case ChangeAccepted:
+                break;
+            case ChangeRejected rejected:
+                _log.Warning("A desired-state change was rejected: {0}", rejected.Reason);
+                break;
+            case GetAppliedEvents:
+                Sender.Tell(_applied.ToList());
+                break;
+            case GetControlPlaneStatus when _controlPlane.IsNobody():
+                Sender.Tell(ControlPlaneStatus.From(_stats, up: false, DownSeconds()));
+                break;
+            case GetControlPlaneStatus:
+                // The control plane answers from the shared counters; the host adds the outage time.
+                Context.ActorOf(_runtime.Place(Akka.Actor.Props.Create(() => new StatusRelay(_controlPlane, Sender, DownSeconds()))));
+                break;
+            case AwaitReady or GetGateways when _controlPlane.IsNobody():
+                _waitingForControlPlane.Add((Sender, message));
+                break;
+            case AwaitReady or GetGateways:
+                _controlPlane.Forward(message);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
+
+    private string Apply(TimelineEvent e)
+    {
+        switch (e)
+        {
+            case SetPolicyEvent or ScaleEvent:
+                _apiServer.Tell(new ChangeDesiredState(e), Self);
+                return _controlPlane.IsNobody() ? "stored; takes effect when the control plane is back" : "applied";
+            case KillPodEvent kill:
+                _nodeAgent.Tell(new StopPod(kill.PodId), Self);
+                return "applied";
+            case CrashContainerEvent crash:
+                _nodeAgent.Tell(new ForwardToPod(crash.PodId, new CrashContainer(crash.Container)), Self);
+                return "applied";
+            case SetServiceTimeEvent time:
+                _nodeAgent.Tell(new ChangeBehaviour(time.Service, time.Instance, time.ServiceTime, null), Self);
+                return "applied";
+            case SetErrorsEvent errors:
+                _nodeAgent.Tell(new ChangeBehaviour(errors.Service, errors.Instance, null, errors.Errors), Self);
+                return "applied";
+            case StopControlPlaneEvent:
+                if (_controlPlane.IsNobody()) return "already stopped";
+                Context.Stop(_controlPlane);
+                _controlPlane = ActorRefs.Nobody;
+                _downSince = _runtime.Clock.Now;
+                return "applied";
+            case StartControlPlaneEvent:
+                if (!_controlPlane.IsNobody()) return "already running";
+                StartControlPlane();
+                return "applied";
+            default:
+                _log.Warning("Timeline event '{0}' is not supported", e.Describe());
+                return "not supported";
+        }
+    }
+
+    private void StartControlPlane()
+    {
+        if (_downSince >= 0)
+        {
+            _downTicks += _runtime.Clock.Now - _downSince;
+            _downSince = -1;
+        }
+        _controlPlane = Context.ActorOf(ControlPlane.ControlPlane.Props(_apiServer, [_nodeAgent], _runtime, _stats, _options), $"control-plane-{++_incarnation}");
+        foreach (var (asker, question) in _waitingForControlPlane) _controlPlane.Tell(question, asker);
+        _waitingForControlPlane.Clear();
+    }
+
+    private double DownSeconds() =>
+        MeshClock.ToMilliseconds(_downTicks + (_downSince >= 0 ? _runtime.Clock.Now - _downSince : 0)) / 1000;
 
     /// <summary>Create a child from <paramref name="Props"/> and report its address.</summary>
     public sealed record Spawn(Props Props, TaskCompletionSource<IActorRef> Created) : INoSerializationVerificationNeeded;
+
+    /// <summary>Start the topology's timeline now (the load has just started).</summary>
+    public sealed class StartTimeline
+    {
+        public static readonly StartTimeline Instance = new();
+        private StartTimeline() { }
+    }
+
+    /// <summary>Adds the outage time to the control plane's answer.</summary>
+    private sealed class StatusRelay(IActorRef controlPlane, IActorRef asker, double downSeconds) : UntypedActor
+    {
+        protected override void PreStart() => controlPlane.Tell(GetControlPlaneStatus.Instance, Self);
+
+        protected override void OnReceive(object message)
+        {
+            if (message is ControlPlaneStatus status) asker.Tell(status with { DownSeconds = downSeconds });
+            Context.Stop(Self);
+        }
+    }
+}
+
+/// <summary>Plays a topology's timeline: each event at its time after the load started, through the host.</summary>
+internal sealed class TimelineRunner : UntypedActor
+{
+    private readonly IReadOnlyList<TimelineEntry> _entries;
+    private readonly MeshRuntime _runtime;
+    private readonly IActorRef _host;
+
+    public TimelineRunner(IReadOnlyList<TimelineEntry> entries, MeshRuntime runtime, IActorRef host)
+    {
+        _entries = entries;
+        _runtime = runtime;
+        _host = host;
+    }
+
+    public static Props Props(IReadOnlyList<TimelineEntry> entries, MeshRuntime runtime, IActorRef host) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new TimelineRunner(entries, runtime, host)));
+
+    protected override void PreStart()
+    {
+        for (var i = 0; i < _entries.Count; i++) _runtime.Clock.Schedule(_entries[i].At.Ticks, Self, new Due(i), Self);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (message is Due due) _host.Tell(new ApplyEvent(_entries[due.Index].Event));
+        else Unhandled(message);
+    }
+
+    private sealed record Due(int Index) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

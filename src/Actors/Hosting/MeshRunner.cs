@@ -69,9 +69,10 @@ public static class MeshRunner
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation);
             var status = await mesh.StatusAsync();
             var pods = await mesh.PodStatsAsync();
+            var events = await mesh.AppliedEventsAsync();
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
-            return ReportBuilder.Build(topology, topology.Seed, load, runtime, status, pods);
+            return ReportBuilder.Build(topology, topology.Seed, load, runtime, status, pods, events);
         }
         finally
         {

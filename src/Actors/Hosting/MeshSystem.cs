@@ -23,17 +23,18 @@ public sealed class MeshSystem
 {
     private static int _instances;
     private readonly IActorRef _host;
-    private readonly Task<(IActorRef ControlPlane, IActorRef NodeAgent)> _started;
+    private readonly Task<IActorRef> _started;
     private readonly Lazy<Task<MeshReady>> _ready;
+    private int _loads;
 
-    private MeshSystem(ActorSystem system, MeshTopology topology, MeshRuntime runtime, IActorRef host, Task<(IActorRef, IActorRef)> started, TimeSpan readyTimeout)
+    private MeshSystem(ActorSystem system, MeshTopology topology, MeshRuntime runtime, IActorRef host, Task<IActorRef> started, TimeSpan readyTimeout)
     {
         System = system;
         Topology = topology;
         Runtime = runtime;
         _host = host;
         _started = started;
-        _ready = new Lazy<Task<MeshReady>>(() => Ask<MeshReady>(ControlPlane, AwaitReady.Instance, readyTimeout));
+        _ready = new Lazy<Task<MeshReady>>(() => Ask<MeshReady>(_host, AwaitReady.Instance, readyTimeout));
     }
 
     /// <summary>The ActorSystem the mesh runs in.</summary>
@@ -42,29 +43,33 @@ public sealed class MeshSystem
     public MeshTopology Topology { get; }
     /// <summary>Clock, random source, network and telemetry.</summary>
     public MeshRuntime Runtime { get; }
-    /// <summary>Completes when the mesh's host actor has created the node agent and the control plane.</summary>
+    /// <summary>Completes when the mesh's host actor has created the API server, the node agent and the control plane.</summary>
     public Task Started => _started;
-    /// <summary>The control plane (once <see cref="Started"/>).</summary>
-    public IActorRef ControlPlane => _started.Result.ControlPlane;
     /// <summary>The node agent, one node (once <see cref="Started"/>).</summary>
-    public IActorRef NodeAgent => _started.Result.NodeAgent;
+    public IActorRef NodeAgent => _started.Result;
+    /// <summary>
+    /// The mesh's host: it applies events (<see cref="ApplyEvent"/>) and answers for the current
+    /// control plane (<see cref="AwaitReady"/>, <see cref="GetControlPlaneStatus"/>) even across control-plane restarts.
+    /// </summary>
+    public IActorRef Host => _host;
     /// <summary>Completes when every pod is up and every sidecar and gateway has acknowledged the first config.</summary>
     public Task<MeshReady> Ready => _ready.Value;
     /// <summary>Gateways by name (once <see cref="Ready"/>).</summary>
     public IReadOnlyDictionary<string, IActorRef> Gateways => Ready.Result.Gateways;
-    /// <summary>How long to wait for control-plane answers.</summary>
+    /// <summary>How long to wait for answers from the mesh.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Starts the mesh for <paramref name="topology"/> without waiting: one host actor creates the node
-    /// agent and the control plane, which places every pod and gateway. <see cref="Started"/> and then
-    /// <see cref="Ready"/> complete as that happens (in virtual time: run the dispatcher, then advance the clock).
+    /// Starts the mesh for <paramref name="topology"/> without waiting: one host actor creates the API
+    /// server, the node agent and the control plane, which places every pod and gateway.
+    /// <see cref="Started"/> and then <see cref="Ready"/> complete as that happens (in virtual time:
+    /// run the dispatcher, then advance the clock).
     /// </summary>
     public static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
     {
         TopologyValidator.ThrowIfInvalid(topology);
         foreach (var s in topology.Services) runtime.Services.Of(s.Name);
-        var started = new TaskCompletionSource<(IActorRef, IActorRef)>();
+        var started = new TaskCompletionSource<IActorRef>();
         var host = system.ActorOf(MeshHost.Props(topology, runtime, options, started), $"mesh-{Interlocked.Increment(ref _instances)}");
         return new MeshSystem(system, topology, runtime, host, started.Task, timeout ?? TimeSpan.FromSeconds(60));
     }
@@ -77,6 +82,12 @@ public sealed class MeshSystem
         await mesh.Ready;
         return mesh;
     }
+
+    /// <summary>Applies a timeline event now: a policy push, a scale, a kill, a control-plane stop or start, a fault.</summary>
+    public void Apply(TimelineEvent change) => _host.Tell(new ApplyEvent(change));
+
+    /// <summary>Events applied so far (from the timeline and from <see cref="Apply"/>), with when and how.</summary>
+    public Task<List<AppliedEvent>> AppliedEventsAsync() => Ask<List<AppliedEvent>>(_host, GetAppliedEvents.Instance);
 
     /// <summary>The gateway the load generator sends to.</summary>
     public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Name];
@@ -114,6 +125,8 @@ public sealed class MeshSystem
         var generatorProps = LoadGenerator.Props(profile, Runtime, Gateways[gateway.Name], gateway.ClientLatency, requests);
         _host.Tell(new MeshHost.Spawn(generatorProps, created));
         var total = profile.Warmup + profile.Duration + profile.Drain + TimeSpan.FromSeconds(30);
+        // The topology's timeline counts from the start of the first load.
+        if (Interlocked.Increment(ref _loads) == 1) _host.Tell(MeshHost.StartTimeline.Instance);
         created.Task.ContinueWith(t =>
         {
             var generator = t.Result;
@@ -142,8 +155,8 @@ public sealed class MeshSystem
         return (await run.Finished).Result;
     }
 
-    /// <summary>The control plane's counters.</summary>
-    public Task<ControlPlaneStatus> StatusAsync() => Ask<ControlPlaneStatus>(ControlPlane, GetControlPlaneStatus.Instance);
+    /// <summary>The control plane's counters (also while it is down).</summary>
+    public Task<ControlPlaneStatus> StatusAsync() => Ask<ControlPlaneStatus>(_host, GetControlPlaneStatus.Instance);
 
     /// <summary>Every pod's counters.</summary>
     public async Task<IReadOnlyList<PodStatsReport>> PodStatsAsync()
@@ -161,6 +174,7 @@ public sealed class MeshSystem
     {
         var status = await StatusAsync();
         var pods = await PodStatsAsync();
-        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, Runtime, status, pods);
+        var events = await AppliedEventsAsync();
+        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, Runtime, status, pods, events);
     }
 }

@@ -1,5 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
+using ActorMesh.Hosting;
 using ActorMesh.Load;
 using ActorMesh.Topology;
 
@@ -9,7 +10,8 @@ namespace ActorMesh.Telemetry;
 public static class ReportBuilder
 {
     /// <summary>The report of one run.</summary>
-    public static RunReport Build(MeshTopology topology, long seed, LoadResult load, MeshRuntime runtime, ControlPlaneStatus status, IReadOnlyList<PodStatsReport> pods, int nodes = 1)
+    public static RunReport Build(MeshTopology topology, long seed, LoadResult load, MeshRuntime runtime, ControlPlaneStatus status,
+        IReadOnlyList<PodStatsReport> pods, IReadOnlyList<AppliedEvent> events, int nodes = 1)
     {
         var names = runtime.Services.Names;
         var merged = runtime.Telemetry.Merge(names.Count);
@@ -81,6 +83,17 @@ public static class ReportBuilder
                 LateAnswers = load.LateAnswers,
             },
             Timeline = [.. load.Timeline.Select((b, i) => new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight))],
+            ControlPlane = new ControlPlaneReport
+            {
+                Version = status.Version, Pushes = status.Pushes, Acks = status.Acks, Nacks = status.Nacks,
+                ConvergenceMs = status.ConvergenceMs.Count == 0 ? 0 : Math.Round(status.ConvergenceMs.Average(), 3),
+                ConvergenceMsMax = status.ConvergenceMs.Count == 0 ? 0 : Math.Round(status.ConvergenceMs.Max(), 3),
+                Reconciliations = status.ReconcileMs.Count,
+                ReconcileMs = [.. status.ReconcileMs.Select(ms => Math.Round(ms, 3))],
+                DownSeconds = Math.Round(status.DownSeconds, 3),
+                LastNackReason = status.LastNackReason,
+            },
+            Events = events,
         };
     }
 

@@ -46,6 +46,8 @@ public sealed record RunReport
     public SecurityReport Security { get; init; } = new();
     /// <summary>Sidecar containers: restarts and the log pipeline.</summary>
     public SidecarsReport Sidecars { get; init; } = new();
+    /// <summary>Timeline events applied during the run: when (seconds since the load started), what, and the outcome.</summary>
+    public IReadOnlyList<ActorMesh.Hosting.AppliedEvent> Events { get; init; } = [];
     /// <summary>A scenario's own measured takeaways.</summary>
     public JsonObject Figures { get; init; } = new();
 
@@ -226,6 +228,12 @@ public sealed record ControlPlaneReport
     public long Reconciliations { get; init; }
     /// <summary>Seconds the control plane was down.</summary>
     public double DownSeconds { get; init; }
+    /// <summary>Slowest convergence, in ms.</summary>
+    public double ConvergenceMsMax { get; init; }
+    /// <summary>How long each reconciliation took, in ms (from the change noticed to every desired pod ready).</summary>
+    public IReadOnlyList<double> ReconcileMs { get; init; } = [];
+    /// <summary>The latest NACK's reason, if any.</summary>
+    public string? LastNackReason { get; init; }
 }
 
 /// <summary>Security counters.</summary>

@@ -21,6 +21,7 @@ public sealed class TopologyBuilder
     private readonly List<ServiceSpec> _services = [];
     private readonly List<GatewaySpec> _gateways = [];
     private readonly List<EdgeLatency> _edges = [];
+    private readonly List<TimelineEntry> _timeline = [];
     private readonly List<(string Service, Func<TrafficPolicy, TrafficPolicy> Change)> _policies = [];
 
     internal TopologyBuilder(string name) => _topology = new MeshTopology { Name = name };
@@ -86,6 +87,13 @@ public sealed class TopologyBuilder
         return this;
     }
 
+    /// <summary>Schedules <paramref name="change"/> at <paramref name="at"/> after the load starts (warm-up included).</summary>
+    public TopologyBuilder At(TimeSpan at, TimelineEvent change)
+    {
+        _timeline.Add(new TimelineEntry(at, change));
+        return this;
+    }
+
     /// <summary>Changes the load profile.</summary>
     public TopologyBuilder Load(Func<LoadProfile, LoadProfile> change) { _topology = _topology with { Load = change(_topology.Load) }; return this; }
 
@@ -109,6 +117,7 @@ public sealed class TopologyBuilder
             Gateways = [.. _gateways],
             Network = _topology.Network with { Edges = [.. _edges] },
             Mesh = _topology.Mesh with { Destinations = destinations.ToImmutableDictionary() },
+            Timeline = [.. _timeline.OrderBy(e => e.At)],
         }).Normalized();
     }
 }

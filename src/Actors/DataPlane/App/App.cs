@@ -10,8 +10,11 @@ using Akka.Event;
 
 namespace ActorMesh.DataPlane.App;
 
-/// <summary>New settings for a running service instance (a latency or error-rate change).</summary>
-public sealed record UpdateService(ServiceSpec Service);
+/// <summary>
+/// Changes how a service's instances behave (an emulated fault, not a config change: it reaches the
+/// apps directly, also while the control plane is down). <see cref="Instance"/> null means every instance.
+/// </summary>
+public sealed record ChangeBehaviour(string Service, int? Instance, Distribution? ServiceTime, ErrorInjection? Errors);
 
 /// <summary>App timer: a job's compute or sleep step is over.</summary>
 internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
@@ -32,7 +35,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly MeshRandom _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly bool _hasSidecar;
-    private ServiceSpec _spec;
+    private readonly ServiceSpec _spec;
     private Distribution _serviceTime;
     private ErrorInjection _errors;
     private ImmutableArray<ScriptStep> _script;
@@ -56,8 +59,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
         _hasSidecar = pod.Spec.Sidecar;
         _spec = pod.Spec.Service;
-        _serviceTime = _spec.ServiceTimeOf(pod.Spec.Index);
-        _errors = _spec.ErrorsOf(pod.Spec.Index);
+        _serviceTime = pod.ServiceTime;
+        _errors = pod.Errors;
         _script = _spec.Script;
     }
 
@@ -96,11 +99,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             case SidecarRestarted:
                 FailCallsInFlight();
                 break;
-            case UpdateService update:
-                _spec = update.Service;
-                _serviceTime = _spec.ServiceTimeOf(_pod.Spec.Index);
-                _errors = _spec.ErrorsOf(_pod.Spec.Index);
-                _script = _spec.Script;
+            case ChangeBehaviour change:
+                if (change.ServiceTime is { } serviceTime) _serviceTime = serviceTime;
+                if (change.Errors is { } errors) _errors = errors;
                 break;
             case ConfigPush push when _client is not null:
                 ApplyConfig(push.Snapshot);

@@ -13,6 +13,9 @@ internal sealed class Pod : UntypedActor
 {
     private readonly PodContext _context;
 
+    /// <param name="spec">What to run.</param>
+    /// <param name="runtime">The node's runtime.</param>
+    /// <param name="controlPlane">Where the pod reports (its node agent, which relays to the current control plane).</param>
     public Pod(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) => _context = new PodContext(spec, runtime, controlPlane);
 
     public static Props Props(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
@@ -44,8 +47,10 @@ internal sealed class Pod : UntypedActor
                 };
                 target.Tell(crash, Sender);
                 break;
-            case UpdateService update:
-                _context.App.Tell(update, Sender);
+            case ChangeBehaviour change:
+                if (change.ServiceTime is { } serviceTime) _context.ServiceTime = serviceTime;
+                if (change.Errors is { } errors) _context.Errors = errors;
+                _context.App.Tell(change, Sender);
                 break;
             case GetPodStats:
                 Sender.Tell(new PodStatsReport(_context.PodId, _context.Spec.Service.Name, _context.Stats.AppRestarts, _context.Stats.ProxyRestarts, _context.Stats.Requests, _context.Stats.Errors));

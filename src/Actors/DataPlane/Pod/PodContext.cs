@@ -1,4 +1,5 @@
 using ActorMesh.ControlPlane;
+using ActorMesh.Topology;
 using Akka.Actor;
 
 namespace ActorMesh.DataPlane.Pod;
@@ -19,6 +20,10 @@ internal sealed class PodContext(PodSpec spec, MeshRuntime runtime, IActorRef co
     public IActorRef Proxy { get; set; } = ActorRefs.Nobody;
     public ConfigSnapshot? LastConfig { get; set; }
     public PodStats Stats { get; } = new();
+    /// <summary>The app's current service time (changes survive an app restart).</summary>
+    public Distribution ServiceTime { get; set; } = spec.Service.ServiceTimeOf(spec.Index);
+    /// <summary>The app's current injected errors (changes survive an app restart).</summary>
+    public ErrorInjection Errors { get; set; } = spec.Service.ErrorsOf(spec.Index);
     /// <summary>Instances of the proxy container created so far (1 for the first).</summary>
     public int ProxyIncarnation { get; set; }
     /// <summary>Instances of the app container created so far (1 for the first).</summary>
