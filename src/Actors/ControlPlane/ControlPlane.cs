@@ -33,6 +33,7 @@ internal sealed class ControlPlane : UntypedActor
     private readonly ControlPlaneStats _stats;
     private readonly ControlPlaneOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Randomness.MeshRandom _random;
     private MeshTopology? _desired;
     private readonly Dictionary<string, PodRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _workloads = new(StringComparer.Ordinal);
@@ -54,6 +55,7 @@ internal sealed class ControlPlane : UntypedActor
         _runtime = runtime;
         _stats = stats;
         _options = options ?? new ControlPlaneOptions();
+        _random = runtime.Random.Stream("control-plane");
     }
 
     public static Props Props(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options) =>
@@ -193,7 +195,7 @@ internal sealed class ControlPlane : UntypedActor
     {
         _workloads[workload] = target;
         // A new workload fetches the current config at once (xDS's initial request).
-        if (_snapshot is not null) target.Tell(new ConfigPush(_snapshot), Self);
+        if (_snapshot is not null) _runtime.Network.Send(_snapshot.Topology.Network.Latency, _random, target, new ConfigPush(_snapshot), Self);
     }
 
     private void Changed()
@@ -220,10 +222,11 @@ internal sealed class ControlPlane : UntypedActor
         _pushStartedAt = _runtime.Clock.Now;
         _awaitingAnswer.Clear();
         var push = new ConfigPush(_snapshot);
+        // Config crosses the network like any other message: convergence takes at least a round trip.
         foreach (var (workload, target) in _workloads)
         {
             _awaitingAnswer.Add(workload);
-            target.Tell(push, Self);
+            _runtime.Network.Send(_desired.Network.Latency, _random, target, push, Self);
         }
         CheckConverged();
     }

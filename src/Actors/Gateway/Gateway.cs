@@ -89,14 +89,14 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         var snapshot = push.Snapshot;
         if (_config is { } current && snapshot.Version <= current.Version)
         {
-            Sender.Tell(new ConfigAck(snapshot.Version, _spec.Name), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _spec.Name), Self);
             return;
         }
         var problems = ConfigCheck.Problems(snapshot);
         if (problems is not null)
         {
             _log.Warning("Gateway {0} rejected config v{1}: {2}", _spec.Name, snapshot.Version, problems);
-            Sender.Tell(new ConfigNack(snapshot.Version, _spec.Name, problems), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigNack(snapshot.Version, _spec.Name, problems), Self);
             return;
         }
         _config = snapshot;
@@ -106,7 +106,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             _routes = SortRoutes(spec);
         }
         _router.Apply(snapshot, Distribution.Zero);
-        Sender.Tell(new ConfigAck(snapshot.Version, _spec.Name), Self);
+        _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _spec.Name), Self);
     }
 
     private static RouteSpec[] SortRoutes(GatewaySpec spec) => [.. spec.Routes.OrderByDescending(r => r.Prefix.Length)];

@@ -34,6 +34,7 @@ public static partial class TopologyValidator
         ValidateMesh(topology.Mesh, root.At("mesh"), names);
         ValidateGateways(topology, root, names);
         ValidateLoad(topology, root.At("load"));
+        ValidateTimeline(topology, root, names);
         return root.Errors;
     }
 
@@ -208,6 +209,60 @@ public static partial class TopologyValidator
             var rat = at.At("requests", i);
             if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
             rat.Require(r.Weight > 0, "weight", "must be greater than 0");
+        }
+    }
+
+    /// <summary>Containers a pod may run, for crash events.</summary>
+    public static readonly IReadOnlyList<string> ContainerKinds = ["app", "proxy"];
+
+    private static void ValidateTimeline(MeshTopology t, ValidationContext root, Dictionary<string, int> names)
+    {
+        var end = t.Load.Warmup + t.Load.Duration;
+        for (var i = 0; i < t.Timeline.Length; i++)
+        {
+            var entry = t.Timeline[i];
+            var at = root.At("timeline", i);
+            at.NonNegative("at", entry.At);
+            if (entry.At > end) at.Error("at", $"{entry.At.TotalSeconds:0.###}s is after the load ends (warm-up + duration = {end.TotalSeconds:0.###}s)");
+            void Service(string kind, string service)
+            {
+                if (!names.ContainsKey(service)) at.Error($"{kind}.service", $"no service named '{service}'{Suggest(service, names.Keys)}");
+            }
+            void Pod(string field, string podId)
+            {
+                var dash = podId.LastIndexOf('-');
+                if (dash <= 0 || !names.ContainsKey(podId[..dash]) || !int.TryParse(podId.AsSpan(dash + 1), out var index) || index < 0)
+                    at.Error(field, $"'{podId}' is not a pod: pods are named <service>-<index>, e.g. '{t.Services.FirstOrDefault()?.Name ?? "orders"}-0'");
+            }
+            switch (entry.Event)
+            {
+                case SetPolicyEvent { Destination: { } d }:
+                    // The policy itself is pushed as given: a bad one is NACKed by the proxies, as Envoy would.
+                    if (!names.ContainsKey(d)) at.Error("setPolicy.destination", $"no service named '{d}'{Suggest(d, names.Keys)}");
+                    break;
+                case ScaleEvent scale:
+                    Service("scale", scale.Service);
+                    at.Require(scale.Replicas >= 0, "scale.replicas", "must not be negative");
+                    break;
+                case KillPodEvent kill:
+                    Pod("kill", kill.PodId);
+                    break;
+                case SetServiceTimeEvent time:
+                    Service("setServiceTime", time.Service);
+                    at.Check("setServiceTime.serviceTime", time.ServiceTime);
+                    at.Require(time.Instance is null or >= 0, "setServiceTime.instance", "must not be negative");
+                    break;
+                case SetErrorsEvent errors:
+                    Service("setErrors", errors.Service);
+                    CheckErrors(at.At("setErrors.errors"), errors.Errors);
+                    at.Require(errors.Instance is null or >= 0, "setErrors.instance", "must not be negative");
+                    break;
+                case CrashContainerEvent crash:
+                    Pod("crash.pod", crash.PodId);
+                    if (!ContainerKinds.Contains(crash.Container))
+                        at.Error("crash.container", $"unknown container '{crash.Container}'; a pod runs {string.Join(", ", ContainerKinds)}");
+                    break;
+            }
         }
     }
 

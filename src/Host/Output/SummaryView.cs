@@ -33,6 +33,10 @@ internal static class SummaryView
 
         var m = r.Mesh;
         AnsiConsole.MarkupLine($"mesh: retries {m.Retries} (not allowed by budget {m.RetriesOverflowed}, attempts used up {m.RetriesExhausted}), timeouts {m.Timeouts}, per-try timeouts {m.PerTryTimeouts}, circuit opened {m.CircuitOpened}, rejected by circuit {m.RejectedByCircuit}, ejections {m.Ejections}, overflows {m.Overflows}, config v{m.ConfigVersion}");
+        var cp = r.ControlPlane;
+        AnsiConsole.MarkupLine(Markup.Escape($"control plane: config v{cp.Version}, {cp.Pushes} push(es), {cp.Acks} ACK(s), {cp.Nacks} NACK(s), convergence {cp.ConvergenceMs:0.###} ms mean / {cp.ConvergenceMsMax:0.###} ms max, {cp.Reconciliations} reconciliation(s), down {cp.DownSeconds:0.###} s"));
+        if (cp.LastNackReason is { } nack) AnsiConsole.MarkupLine(Markup.Escape($"last NACK: {nack}"));
+        foreach (var e in r.Events) AnsiConsole.MarkupLine(Markup.Escape($"  at {e.AtSeconds:0.###}s: {e.Event} — {e.Outcome}"));
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");

@@ -52,6 +52,7 @@ public static class ScenarioCatalog
     public static IReadOnlyList<BuiltInScenario> All { get; } =
     [
         new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
+        new("control-plane", "push config, stop the control plane while traffic flows, scale during the outage, restart it", new Lessons.ControlPlaneLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -54,19 +54,21 @@ internal sealed class TopologyReader(string file)
             Problem(root, "", $"expected a mapping of topology keys (name, services, ...), got {Describe(root)}");
             return null;
         }
-        var s = Open(root, "", "name", "description", "seed", "network", "mesh", "services", "gateways", "load");
+        var s = Open(root, "", "name", "description", "seed", "network", "mesh", "services", "gateways", "load", "timeline");
         Require(s, "name");
         var d = new MeshTopology { Name = "" };
+        var mesh = Mesh(s["mesh"], "mesh");
         return d with
         {
             Name = Text(s, "name") ?? "",
             Description = Text(s, "description"),
             Seed = Value(s, "seed", d.Seed, YamlValues.Integer<long>),
             Network = Network(s["network"], "network"),
-            Mesh = Mesh(s["mesh"], "mesh"),
+            Mesh = mesh,
             Services = List(s, "services", Service),
             Gateways = List(s, "gateways", Gateway),
             Load = Load(s["load"], "load"),
+            Timeline = List(s, "timeline", (node, path) => TimelineEntry(node, path, mesh)),
         };
     }
 
@@ -355,6 +357,90 @@ internal sealed class TopologyReader(string file)
         Require(s, "path");
         var d = new RequestMix("");
         return new RequestMix(Text(s, "path") ?? "", Value(s, "weight", d.Weight, YamlValues.Number));
+    }
+
+    private static readonly string[] EventKinds =
+        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash"];
+
+    /// <summary>A timeline entry: <c>at</c> and exactly one event.</summary>
+    private TimelineEntry TimelineEntry(YamlNode node, string path, MeshSpec mesh)
+    {
+        var s = Open(node, path, ["at", .. EventKinds]);
+        Require(s, "at");
+        var at = Value(s, "at", TimeSpan.Zero, YamlValues.Duration);
+        var kinds = EventKinds.Where(k => s[k] is not null).ToList();
+        if (kinds.Count != 1)
+        {
+            if (s.Mapping is not null)
+                Problem(node, path, kinds.Count == 0
+                    ? $"an entry needs one event: {string.Join(", ", EventKinds)}"
+                    : $"an entry has exactly one event, not {string.Join(" and ", kinds.Select(k => $"'{k}'"))}; give each its own entry");
+            return new TimelineEntry(at, new StopControlPlaneEvent());
+        }
+        var kind = kinds[0];
+        var eventNode = s[kind]!;
+        var eventPath = s.PathOf(kind);
+        TimelineEvent e = kind switch
+        {
+            "setPolicy" => SetPolicy(eventNode, eventPath, mesh),
+            "scale" => Scale(eventNode, eventPath),
+            "kill" => new KillPodEvent(PodRef(eventNode, eventPath)),
+            "stopControlPlane" => new StopControlPlaneEvent(),
+            "startControlPlane" => new StartControlPlaneEvent(),
+            "setServiceTime" => SetServiceTime(eventNode, eventPath),
+            "setErrors" => SetErrors(eventNode, eventPath),
+            _ => Crash(eventNode, eventPath),
+        };
+        return new TimelineEntry(at, e);
+    }
+
+    /// <summary>A policy push; sections not given keep the file's policy for that destination.</summary>
+    private SetPolicyEvent SetPolicy(YamlNode node, string path, MeshSpec mesh)
+    {
+        var s = Open(node, path, "destination", "policy");
+        Require(s, "policy");
+        var destination = Text(s, "destination") is { } d && d != "*" ? d : null;
+        var basis = destination is null ? mesh.Defaults : mesh.PolicyFor(destination);
+        return new SetPolicyEvent(destination, Policy(s["policy"], s.PathOf("policy"), basis));
+    }
+
+    private ScaleEvent Scale(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "replicas");
+        Require(s, "service", "replicas");
+        return new ScaleEvent(Text(s, "service") ?? "", Value(s, "replicas", 0, YamlValues.Integer<int>));
+    }
+
+    /// <summary>A pod id: a scalar, or <c>{ pod: id }</c>.</summary>
+    private string PodRef(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode) return Scalar(node, path, "", t => t);
+        var s = Open(node, path, "pod");
+        Require(s, "pod");
+        return Text(s, "pod") ?? "";
+    }
+
+    private SetServiceTimeEvent SetServiceTime(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "serviceTime", "instance");
+        Require(s, "service", "serviceTime");
+        return new SetServiceTimeEvent(Text(s, "service") ?? "", Nested(s, "serviceTime", Topology.Distribution.Zero, Distribution),
+            s["instance"] is null ? null : Value(s, "instance", 0, YamlValues.Integer<int>));
+    }
+
+    private SetErrorsEvent SetErrors(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "errors", "instance");
+        Require(s, "service", "errors");
+        return new SetErrorsEvent(Text(s, "service") ?? "", Nested(s, "errors", ErrorInjection.None, Errors),
+            s["instance"] is null ? null : Value(s, "instance", 0, YamlValues.Integer<int>));
+    }
+
+    private CrashContainerEvent Crash(YamlNode node, string path)
+    {
+        var s = Open(node, path, "pod", "container");
+        Require(s, "pod", "container");
+        return new CrashContainerEvent(Text(s, "pod") ?? "", Text(s, "container") ?? "");
     }
 
     /// <summary>A distribution: a duration or number of ms (constant), or a mapping with a <c>type</c> and its parameters.</summary>

@@ -106,7 +106,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             case ConfigPush push when _client is not null:
                 ApplyConfig(push.Snapshot);
                 _pod.LastConfig = push.Snapshot;
-                Sender.Tell(new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
+                _runtime.Network.Answer(push.Snapshot, _random, Sender, new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"app of {_pod.PodId} crashed on request");

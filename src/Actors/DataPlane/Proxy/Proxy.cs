@@ -138,19 +138,19 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         var snapshot = push.Snapshot;
         if (_config is { } current && snapshot.Version <= current.Version)
         {
-            Sender.Tell(new ConfigAck(snapshot.Version, _pod.PodId), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
             return;
         }
         var problems = ConfigCheck.Problems(snapshot);
         if (problems is not null)
         {
             _log.Warning("Sidecar of {0} rejected config v{1}: {2}", _pod.PodId, snapshot.Version, problems);
-            Sender.Tell(new ConfigNack(snapshot.Version, _pod.PodId, problems), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigNack(snapshot.Version, _pod.PodId, problems), Self);
             return;
         }
         Apply(snapshot);
         _pod.LastConfig = snapshot;
-        Sender.Tell(new ConfigAck(snapshot.Version, _pod.PodId), Self);
+        _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
     }
 
     private void Apply(ConfigSnapshot snapshot)
