@@ -14,6 +14,7 @@ try
         ScenariosCommand.Create(),
         RunCommand.Create(),
         ValidateCommand.Create(),
+        BenchCommand.Create(),
     };
     root.Add(Logging.VerboseOption);
     var parse = root.Parse(args);

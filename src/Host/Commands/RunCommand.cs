@@ -59,7 +59,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static void CheckReportPath(string? path)
+    internal static void CheckReportPath(string? path)
     {
         if (path is null) return;
         var full = Path.GetFullPath(path);
