@@ -63,6 +63,9 @@ public static partial class TopologyValidator
             oat.Check("serviceTime", o.ServiceTime);
             if (o.Errors is { } e) CheckErrors(oat.At("errors"), e);
         }
+        s.LogCollector?.Validate(at.At("sidecars").At("logCollector"));
+        s.ConfigSync?.Validate(at.At("sidecars").At("configSync"));
+        s.Settings.Validate(at.At("settings"));
         for (var i = 0; i < s.Script.Length; i++)
         {
             var sat = at.At("script", i);
