@@ -71,7 +71,9 @@ public sealed class ControlPlane : UntypedActor
             case PodReady ready: OnPodReady(ready); break;
             case PodTerminated gone: OnPodTerminated(gone); break;
             case GatewayReady gateway: OnGatewayReady(gateway); break;
-            case RegisterWorkload register: Subscribe(register.Workload, register.Target); break;
+            case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
+            case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
+            case SetSettings set: OnSetSettings(set); break;
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
             case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
             case PushDue: _pushScheduled = false; Push(); break;
@@ -120,6 +122,31 @@ public sealed class ControlPlane : UntypedActor
         _answered.Remove(gone.PodId);
         if (_awaitingAnswer.Remove(gone.PodId)) CheckConverged();
         if (record.Endpoint is not null) Changed();
+    }
+
+    /// <summary>A registered workload stopped (its pod did): stop pushing to it and waiting for its answers.</summary>
+    private void OnWorkloadTerminated(IActorRef target)
+    {
+        foreach (var workload in _workloads.Where(w => w.Value.Equals(target)).Select(w => w.Key).ToList())
+        {
+            _workloads.Remove(workload);
+            _answered.Remove(workload);
+            if (_awaitingAnswer.Remove(workload)) CheckConverged();
+        }
+    }
+
+    private void OnSetSettings(SetSettings set)
+    {
+        var index = -1;
+        for (var i = 0; i < _desired.Services.Length && index < 0; i++) if (_desired.Services[i].Name == set.Service) index = i;
+        if (index < 0)
+        {
+            _log.Warning("Settings for unknown service '{0}' ignored", set.Service);
+            return;
+        }
+        var service = _desired.Services[index];
+        _desired = _desired with { Services = _desired.Services.SetItem(index, service with { Settings = service.Settings.Next(set.Values) }) };
+        Changed();
     }
 
     private void OnGatewayReady(GatewayReady gateway)
