@@ -25,7 +25,8 @@ internal sealed record CollectorStarted(int Incarnation) : INoSerializationVerif
 /// The log-collector sidecar. It ships the pod's buffered log events to the run's central log store
 /// (a Serilog logger) in batches: as soon as a full batch waits, and every flush interval whatever
 /// waits. A restarted collector ships nothing for its restart delay; the events wait in the pod's
-/// buffer, which outlives it. Stopping the pod ships what waits (a graceful shutdown); a crash does not.
+/// buffer, which outlives it. Stopping the pod ships what waits (a graceful shutdown, within its grace
+/// period even if the collector was still restarting); a crash ships nothing.
 /// </summary>
 internal sealed class LogCollector : UntypedActor
 {
@@ -82,7 +83,8 @@ internal sealed class LogCollector : UntypedActor
 
     protected override void PostStop()
     {
-        if (_shipping && !_crashed) Ship(fullBatchesOnly: false);
+        // A graceful stop (the pod stopping) drains the buffer within its grace period, even while restarting; a crash does not.
+        if (!_crashed) Ship(fullBatchesOnly: false);
         base.PostStop();
     }
 
