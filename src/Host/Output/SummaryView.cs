@@ -33,6 +33,14 @@ internal static class SummaryView
 
         var m = r.Mesh;
         AnsiConsole.MarkupLine($"mesh: retries {m.Retries} (not allowed by budget {m.RetriesOverflowed}, attempts used up {m.RetriesExhausted}), timeouts {m.Timeouts}, per-try timeouts {m.PerTryTimeouts}, circuit opened {m.CircuitOpened}, rejected by circuit {m.RejectedByCircuit}, ejections {m.Ejections}, overflows {m.Overflows}, config v{m.ConfigVersion}");
+        var sc = r.Sidecars;
+        if (sc.Restarts.Count > 0 || sc.LogsEmitted > 0 || sc.SettingsVersions.Count > 0)
+        {
+            var parts = new List<string> { "restarts " + (sc.Restarts.Count == 0 ? "none" : string.Join(", ", sc.Restarts.Select(kv => $"{kv.Key} {kv.Value}"))) };
+            if (sc.LogsEmitted > 0) parts.Add($"logs emitted {sc.LogsEmitted} = shipped {sc.LogsShipped} + dropped {sc.LogsDropped} + buffered {sc.LogsBuffered} (buffer peak {sc.LogsBufferPeak})");
+            if (sc.SettingsVersions.Count > 0) parts.Add($"settings syncs {sc.SettingsSyncs}");
+            AnsiConsole.MarkupLine(Markup.Escape("sidecars: " + string.Join("; ", parts)));
+        }
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");
