@@ -51,6 +51,33 @@ public class SidecarCommandLineTests
     }
 
     [Fact]
+    public async Task A_copy_of_the_sidecar_file_keeps_its_lesson_and_a_small_buffer_drops_and_counts()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actormesh-{Guid.NewGuid():N}.yaml");
+        var report = Path.Combine(Path.GetTempPath(), $"actormesh-{Guid.NewGuid():N}.json");
+        var (_, yaml, _) = await Run("scenarios", "sidecar");
+        await File.WriteAllTextAsync(file, yaml.Replace("bufferSize: 1024", "bufferSize: 30").Replace("batchSize: 100", "batchSize: 10"));
+        try
+        {
+            // The crash comes 0.7 s into the load and the collector is down for 1 s: orders-0 emits ~50 events meanwhile, into a buffer of 30.
+            var (code, _, stderr) = await Run("run", file, "--duration", "1s", "--warmup", "0.2s", "--rps", "200", "--report", report);
+
+            Assert.True(code == 0, stderr);
+            var r = RunReport.FromJson(await File.ReadAllTextAsync(report))!;
+            Assert.Equal(1, r.Sidecars.Restarts["log-collector"]);
+            Assert.True(r.Sidecars.LogsDropped > 0, $"dropped {r.Sidecars.LogsDropped}");
+            Assert.Equal(r.Sidecars.LogsDropped, r.Figures["logsDropped"]!.GetValue<long>());
+            Assert.True(r.Figures["logsAddUp"]!.GetValue<bool>());
+            Assert.Equal(0, r.Figures["appRestarts"]!.GetValue<int>());
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(report);
+        }
+    }
+
+    [Fact]
     public async Task A_logs_path_in_a_missing_directory_exits_with_2_before_running()
     {
         var (code, _, stderr) = await Run("run", "sidecar", "--logs", "/no/such/dir/logs.jsonl");
