@@ -54,6 +54,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly LogSpool? _logs;
     private readonly double _logSampleRate;
     private readonly int _logBatch;
+    // Its own stream, so that turning log sampling on does not change the sampled service times and errors.
+    private readonly MeshRandom? _logSampling;
 
     public App(PodContext pod)
     {
@@ -71,6 +73,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         {
             _logSampleRate = logs.SampleRate;
             _logBatch = logs.BatchSize;
+            if (logs.SampleRate is > 0 and < 1) _logSampling = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}/log-sampling");
         }
     }
 
@@ -312,7 +315,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
     private void Log(MeshRequest request, long arrived, int status)
     {
-        if (!_random.Chance(_logSampleRate)) return;
+        if (_logSampleRate < 1 && (_logSampling is null || !_logSampling.Chance(_logSampleRate))) return;
         var now = _runtime.Clock.Now;
         var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _pod.Settings.Version));
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);

@@ -64,7 +64,8 @@ internal sealed class LogCollector : UntypedActor
     protected override void PreStart()
     {
         ScheduleFlush();
-        if (_incarnation == 1 || _options.RestartDelay <= TimeSpan.Zero) _shipping = true;
+        if (_incarnation == 1) _shipping = true;
+        else if (_options.RestartDelay <= TimeSpan.Zero) Self.Tell(new CollectorStarted(_incarnation), Self);
         else _runtime.Clock.Schedule(_options.RestartDelay.Ticks, Self, new CollectorStarted(_incarnation), Self);
     }
 
