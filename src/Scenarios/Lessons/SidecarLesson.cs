@@ -63,7 +63,7 @@ public sealed class SidecarLesson : IScenarioLesson
         var addsUp = s.LogsEmitted == s.LogsShipped + s.LogsDropped + s.LogsBuffered;
         var lost = s.LogsDropped == 0
             ? "none dropped"
-            : $"{s.LogsDropped} dropped beyond the buffer's bound and counted";
+            : $"{s.LogsDropped} dropped beyond the bound of the buffer and counted";
         return new JsonObject
         {
             ["crashed"] = $"{crash.Container} of {crash.PodId} at {crash.At.TotalSeconds:0.###}s",
