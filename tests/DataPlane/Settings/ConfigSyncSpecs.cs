@@ -106,6 +106,26 @@ public class ConfigSyncSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
     }
 
     [Fact]
+    public void Config_sync_and_settings_from_a_topology_file_keep_apps_in_step()
+    {
+        var file = ActorMesh.Scenarios.Yaml.TopologyFile.Parse("""
+            name: settings
+            services:
+              - name: orders
+                replicas: 2
+                sidecars: { configSync: { applyDelay: 10ms } }
+                settings: { pageSize: 50 }
+            """, "settings.yaml");
+        Assert.True(file.Ok, string.Join("; ", file.Problems));
+        var mesh = StartMesh(file.Topology!);
+
+        mesh.ControlPlane.Tell(new SetSettings("orders", Values(("pageSize", "100"))));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.All(Pods(mesh).Values, p => Assert.Equal((2L, 1L, 0), (p.SettingsVersion!.Value, p.SettingsSyncs, p.SidecarRestarts["config-sync"])));
+    }
+
+    [Fact]
     public void Stopped_pods_leave_the_control_plane_waiting_for_no_config_sync()
     {
         var mesh = StartMesh(Orders());
