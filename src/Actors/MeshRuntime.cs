@@ -33,6 +33,9 @@ public sealed class MeshRuntime : IDisposable
     /// <summary>Per-thread counters and histograms.</summary>
     public MeshTelemetry Telemetry { get; } = new();
 
+    /// <summary>The central log store that log-collector sidecars ship to. Default: one that counts what it receives.</summary>
+    public CentralLogStore LogStore { get; init; } = new();
+
     /// <summary>Dense indices of services and gateways for telemetry.</summary>
     public ServiceIndex Services { get; } = new([]);
 
@@ -50,5 +53,6 @@ public sealed class MeshRuntime : IDisposable
     {
         Clock.Dispose();
         Telemetry.Dispose();
+        LogStore.Dispose();
     }
 }

@@ -99,6 +99,11 @@ public sealed class ApiServer : UntypedActor
             case SetPolicyEvent { Destination: { } destination } policy:
                 if (desired.Service(destination) is null) return (desired, $"no service named '{destination}'");
                 return (desired with { Mesh = desired.Mesh with { Destinations = desired.Mesh.Destinations.SetItem(destination, policy.Policy) } }, null);
+            case SetSettingsEvent settings:
+                var at = desired.Services.FindIndex(s => s.Name == settings.Service);
+                if (at < 0) return (desired, $"no service named '{settings.Service}'");
+                var service = desired.Services[at];
+                return (desired with { Services = desired.Services.SetItem(at, service with { Settings = service.Settings.Next(settings.Values) }) }, null);
             default:
                 return (desired, $"'{change.Describe()}' is not a change of the desired state");
         }

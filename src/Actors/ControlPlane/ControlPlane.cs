@@ -73,7 +73,8 @@ internal sealed class ControlPlane : UntypedActor
             case PodReady ready: OnPodReady(ready); break;
             case PodTerminated gone: OnPodTerminated(gone); break;
             case GatewayReady gateway: OnGatewayReady(gateway); break;
-            case RegisterWorkload register: Subscribe(register.Workload, register.Target); break;
+            case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
+            case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
             case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
             case PushDue: _pushScheduled = false; Push(); break;
@@ -180,6 +181,17 @@ internal sealed class ControlPlane : UntypedActor
         if (record.Endpoint is not null && !record.Leaving) _dirty = true;
         Reconcile();
         Changed();
+    }
+
+    /// <summary>A registered workload stopped (its pod did): stop pushing to it and waiting for its answers.</summary>
+    private void OnWorkloadTerminated(IActorRef target)
+    {
+        foreach (var workload in _workloads.Where(w => w.Value.Equals(target)).Select(w => w.Key).ToList())
+        {
+            _workloads.Remove(workload);
+            _answered.Remove(workload);
+            if (_awaitingAnswer.Remove(workload)) CheckConverged();
+        }
     }
 
     private void OnGatewayReady(GatewayReady gateway)

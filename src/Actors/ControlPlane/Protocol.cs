@@ -22,8 +22,9 @@ public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget);
 /// <summary>Node agent → control plane: a pod has stopped (killed, crashed for good, or scaled away).</summary>
 public sealed record PodTerminated(string PodId, string Service, string Node);
 
-/// <summary>A gateway (or any other data-plane workload) asks for config pushes.</summary>
+/// <summary>A gateway (or any other data-plane workload, such as a config-sync sidecar) asks for config pushes; the control plane forgets it when its target stops.</summary>
 public sealed record RegisterWorkload(string Workload, IActorRef Target);
+
 
 /// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
 public sealed class AwaitReady

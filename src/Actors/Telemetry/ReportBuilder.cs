@@ -94,6 +94,34 @@ public static class ReportBuilder
                 LastNackReason = status.LastNackReason,
             },
             Events = events,
+            Sidecars = SidecarsOf(pods),
+        };
+    }
+
+    /// <summary>Sidecar restarts by kind and the log pipeline's counts, summed over the pods (whole run).</summary>
+    private static SidecarsReport SidecarsOf(IReadOnlyList<PodStatsReport> pods)
+    {
+        var restarts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var versions = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        long emitted = 0, shipped = 0, dropped = 0, buffered = 0, peak = 0, syncs = 0;
+        foreach (var pod in pods)
+        {
+            foreach (var (kind, n) in pod.SidecarRestarts) restarts[kind] = restarts.GetValueOrDefault(kind) + n;
+            if (pod.Logs is { } logs)
+            {
+                emitted += logs.Emitted;
+                shipped += logs.Shipped;
+                dropped += logs.Dropped;
+                buffered += logs.Buffered;
+                peak = Math.Max(peak, logs.Peak);
+            }
+            if (pod.SettingsVersion is { } version) versions[pod.PodId] = version;
+            syncs += pod.SettingsSyncs;
+        }
+        return new SidecarsReport
+        {
+            Restarts = restarts, LogsEmitted = emitted, LogsShipped = shipped, LogsDropped = dropped, LogsBuffered = buffered,
+            LogsBufferPeak = peak, SettingsSyncs = syncs, SettingsVersions = versions,
         };
     }
 

@@ -256,4 +256,10 @@ public sealed record SidecarsReport
     public long LogsDropped { get; init; }
     /// <summary>Log events still buffered at the end. emitted = shipped + dropped + buffered.</summary>
     public long LogsBuffered { get; init; }
+    /// <summary>Most log events one pod's buffer held at once (compare with its bufferSize).</summary>
+    public long LogsBufferPeak { get; init; }
+    /// <summary>New settings versions apps took into force from their config-sync sidecars.</summary>
+    public long SettingsSyncs { get; init; }
+    /// <summary>The settings version in force per pod that runs a config-sync sidecar (pod id → version).</summary>
+    public SortedDictionary<string, long> SettingsVersions { get; init; } = new();
 }

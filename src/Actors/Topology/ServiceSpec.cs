@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using ActorMesh.DataPlane.Logs;
+using ActorMesh.DataPlane.Settings;
 
 namespace ActorMesh.Topology;
 
@@ -37,6 +39,15 @@ public sealed record ServiceSpec
 
     /// <summary>Settings that differ for single instances (by index), e.g. one failing replica.</summary>
     public ImmutableArray<InstanceOverride> Instances { get; init; } = [];
+
+    /// <summary>The log-collector sidecar each instance runs beside the app; null (the default) means none, and the app logs nothing.</summary>
+    public LogCollectorOptions? LogCollector { get; init; }
+
+    /// <summary>The config-sync sidecar each instance runs beside the app; null (the default) means none, so settings changes never reach running instances.</summary>
+    public ConfigSyncOptions? ConfigSync { get; init; }
+
+    /// <summary>The app's local settings as the topology starts them. Default none.</summary>
+    public AppSettings Settings { get; init; } = AppSettings.None;
 
     /// <summary>The service time of instance <paramref name="index"/>.</summary>
     public Distribution ServiceTimeOf(int index)

@@ -65,3 +65,10 @@ public sealed record CrashContainerEvent(string PodId, string Container) : Timel
     /// <inheritdoc />
     public override string Describe() => $"crash the {Container} of {PodId}";
 }
+
+/// <summary>Change a service's app settings: a new settings version that config-sync sidecars bring to the apps.</summary>
+public sealed record SetSettingsEvent(string Service, System.Collections.Immutable.ImmutableSortedDictionary<string, string> Values) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"set settings of {Service}";
+}

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using ActorMesh.DataPlane.Logs;
+using ActorMesh.DataPlane.Settings;
 
 namespace ActorMesh.Topology;
 
@@ -128,6 +130,7 @@ public sealed class ServiceBuilder
     private ServiceSpec _spec;
     private readonly List<ScriptStep> _script = [];
     private readonly List<InstanceOverride> _instances = [];
+    private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
 
     internal ServiceBuilder(string name) => _spec = new ServiceSpec { Name = name };
 
@@ -179,7 +182,24 @@ public sealed class ServiceBuilder
         return this;
     }
 
-    internal ServiceSpec Build() => _spec with { Script = [.. _script], Instances = [.. _instances] };
+    /// <summary>Runs a log-collector sidecar beside each instance (defaults unless <paramref name="configure"/> changes them).</summary>
+    public ServiceBuilder LogCollector(Func<LogCollectorOptions, LogCollectorOptions>? configure = null)
+    {
+        _spec = _spec with { LogCollector = configure?.Invoke(new LogCollectorOptions()) ?? new LogCollectorOptions() };
+        return this;
+    }
+
+    /// <summary>Runs a config-sync sidecar beside each instance (defaults unless <paramref name="configure"/> changes them).</summary>
+    public ServiceBuilder ConfigSync(Func<ConfigSyncOptions, ConfigSyncOptions>? configure = null)
+    {
+        _spec = _spec with { ConfigSync = configure?.Invoke(new ConfigSyncOptions()) ?? new ConfigSyncOptions() };
+        return this;
+    }
+
+    /// <summary>Sets one of the app's local settings (version 1 of the service's <see cref="AppSettings"/>).</summary>
+    public ServiceBuilder Setting(string key, string value) { _settings[key] = value; return this; }
+
+    internal ServiceSpec Build() => _spec with { Script = [.. _script], Instances = [.. _instances], Settings = AppSettings.Initial(_settings) };
 }
 
 /// <summary>Builds one <see cref="GatewaySpec"/>.</summary>

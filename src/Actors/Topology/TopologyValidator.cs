@@ -64,6 +64,9 @@ public static partial class TopologyValidator
             oat.Check("serviceTime", o.ServiceTime);
             if (o.Errors is { } e) CheckErrors(oat.At("errors"), e);
         }
+        s.LogCollector?.Validate(at.At("sidecars").At("logCollector"));
+        s.ConfigSync?.Validate(at.At("sidecars").At("configSync"));
+        s.Settings.Validate(at.At("settings"));
         for (var i = 0; i < s.Script.Length; i++)
         {
             var sat = at.At("script", i);
@@ -213,7 +216,8 @@ public static partial class TopologyValidator
     }
 
     /// <summary>Containers a pod may run, for crash events.</summary>
-    public static readonly IReadOnlyList<string> ContainerKinds = ["app", "proxy"];
+    public static readonly IReadOnlyList<string> ContainerKinds =
+        [DataPlane.Pod.ContainerKinds.App, DataPlane.Pod.ContainerKinds.Proxy, DataPlane.Pod.ContainerKinds.LogCollector, DataPlane.Pod.ContainerKinds.ConfigSync];
 
     private static void ValidateTimeline(MeshTopology t, ValidationContext root, Dictionary<string, int> names)
     {
@@ -256,6 +260,9 @@ public static partial class TopologyValidator
                     Service("setErrors", errors.Service);
                     CheckErrors(at.At("setErrors.errors"), errors.Errors);
                     at.Require(errors.Instance is null or >= 0, "setErrors.instance", "must not be negative");
+                    break;
+                case SetSettingsEvent settings:
+                    Service("setSettings", settings.Service);
                     break;
                 case CrashContainerEvent crash:
                     Pod("crash.pod", crash.PodId);

@@ -21,7 +21,7 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var reportPath = parse.GetValue(report);
-            RunCommand.CheckReportPath(reportPath);
+            RunCommand.CheckOutputPath("--report", reportPath, "report.json");
             var measured = parse.GetValue(duration) ?? TimeSpan.FromSeconds(10);
             var warmup = TimeSpan.FromSeconds(Math.Clamp(measured.TotalSeconds / 3, 1, 3));
             var u = parse.GetValue(users) ?? 256;

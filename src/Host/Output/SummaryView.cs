@@ -37,6 +37,14 @@ internal static class SummaryView
         AnsiConsole.MarkupLine(Markup.Escape($"control plane: config v{cp.Version}, {cp.Pushes} push(es), {cp.Acks} ACK(s), {cp.Nacks} NACK(s), convergence {cp.ConvergenceMs:0.###} ms mean / {cp.ConvergenceMsMax:0.###} ms max, {cp.Reconciliations} reconciliation(s), down {cp.DownSeconds:0.###} s"));
         if (cp.LastNackReason is { } nack) AnsiConsole.MarkupLine(Markup.Escape($"last NACK: {nack}"));
         foreach (var e in r.Events) AnsiConsole.MarkupLine(Markup.Escape($"  at {e.AtSeconds:0.###}s: {e.Event} — {e.Outcome}"));
+        var sc = r.Sidecars;
+        if (sc.Restarts.Count > 0 || sc.LogsEmitted > 0 || sc.SettingsVersions.Count > 0)
+        {
+            var parts = new List<string> { "restarts " + (sc.Restarts.Count == 0 ? "none" : string.Join(", ", sc.Restarts.Select(kv => $"{kv.Key} {kv.Value}"))) };
+            if (sc.LogsEmitted > 0) parts.Add($"logs emitted {sc.LogsEmitted} = shipped {sc.LogsShipped} + dropped {sc.LogsDropped} + buffered {sc.LogsBuffered} (buffer peak {sc.LogsBufferPeak})");
+            if (sc.SettingsVersions.Count > 0) parts.Add($"settings syncs {sc.SettingsSyncs}");
+            AnsiConsole.MarkupLine(Markup.Escape("sidecars: " + string.Join("; ", parts)));
+        }
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");

@@ -1,4 +1,5 @@
 using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Lessons;
 using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Telemetry;
 using ActorMesh.Topology;
@@ -53,6 +54,7 @@ public static class ScenarioCatalog
     [
         new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
         new("control-plane", "push config, stop the control plane while traffic flows, scale during the outage, restart it", new Lessons.ControlPlaneLesson()),
+        new("sidecar", "pods run a proxy and a log collector; one collector crashes mid-run and restarts alone, its log events wait in the pod's bounded buffer", new SidecarLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -43,6 +43,10 @@ namespace ActorMesh.Scenarios.Yaml;
 ///       - parallel: [inventory, { service: pricing, probability: 0.5 }]
 ///     instances:
 ///       - { index: 0, errors: { rate: 0.3, status: 503 }, serviceTime: 5ms }
+///     sidecars:                    # besides the proxy; each: a mapping of options, on (defaults) or off (none, the default)
+///       logCollector: { bufferSize: 1024, batchSize: 100, flushInterval: 1s, restartDelay: 1s, sampleRate: 100% }
+///       configSync: { applyDelay: 0s }
+///     settings: { pageSize: 50, newCheckout: off }   # the app's local settings (text values), version 1
 /// gateways:                        # none: an implicit gateway 'edge' routes to the entrypoints
 ///   - name: edge
 ///     clientLatency: 40ms          # distribution, one way

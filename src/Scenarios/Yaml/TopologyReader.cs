@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using ActorMesh.DataPlane.LoadBalancing;
+using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.DataPlane.Settings;
 using ActorMesh.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -234,8 +236,9 @@ internal sealed class TopologyReader(string file)
 
     private ServiceSpec Service(YamlNode node, string path)
     {
-        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances");
+        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances", "sidecars", "settings");
         Require(s, "name");
+        var sidecars = Open(s["sidecars"], s.PathOf("sidecars"), "logCollector", "configSync");
         var d = new ServiceSpec { Name = "" };
         return d with
         {
@@ -250,7 +253,60 @@ internal sealed class TopologyReader(string file)
             IsEntrypoint = Value(s, "entrypoint", d.IsEntrypoint, YamlValues.Boolean),
             Script = List(s, "script", Step),
             Instances = List(s, "instances", Instance),
+            LogCollector = Sidecar(sidecars, "logCollector", new LogCollectorOptions(), LogCollector),
+            ConfigSync = Sidecar(sidecars, "configSync", new ConfigSyncOptions(), ConfigSync),
+            Settings = Nested(s, "settings", d.Settings, Settings),
         };
+    }
+
+    /// <summary>A sidecar: a mapping of its options, <c>on</c> or <c>true</c> for its defaults; absent, <c>off</c>, <c>false</c>, <c>none</c> or null for none.</summary>
+    private T? Sidecar<T>(Section s, string key, T defaults, Func<YamlNode, string, T> read) where T : class
+    {
+        if (s[key] is not { } node || IsNull(node)) return null;
+        if (node is YamlMappingNode) return read(node, s.PathOf(key));
+        var value = (node as YamlScalarNode)?.Value?.Trim();
+        if (value is not null && (value.Equals("on", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase))) return defaults;
+        if (value is not null && (value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase) || value.Equals("none", StringComparison.OrdinalIgnoreCase))) return null;
+        Problem(node, s.PathOf(key), $"expected a mapping of options, 'on' for the defaults or 'off' for none, got {Describe(node)}");
+        return null;
+    }
+
+    private LogCollectorOptions LogCollector(YamlNode node, string path)
+    {
+        var s = Open(node, path, "bufferSize", "batchSize", "flushInterval", "restartDelay", "sampleRate");
+        var d = new LogCollectorOptions();
+        return d with
+        {
+            BufferSize = Value(s, "bufferSize", d.BufferSize, YamlValues.Integer<int>),
+            BatchSize = Value(s, "batchSize", d.BatchSize, YamlValues.Integer<int>),
+            FlushInterval = Value(s, "flushInterval", d.FlushInterval, YamlValues.Duration),
+            RestartDelay = Value(s, "restartDelay", d.RestartDelay, YamlValues.Duration),
+            SampleRate = Value(s, "sampleRate", d.SampleRate, YamlValues.Ratio),
+        };
+    }
+
+    private ConfigSyncOptions ConfigSync(YamlNode node, string path)
+    {
+        var s = Open(node, path, "applyDelay");
+        var d = new ConfigSyncOptions();
+        return d with { ApplyDelay = Value(s, "applyDelay", d.ApplyDelay, YamlValues.Duration) };
+    }
+
+    /// <summary>The app's settings: a mapping of keys (the user's own, case kept) to single values, read as text; version 1.</summary>
+    private AppSettings Settings(YamlNode node, string path)
+    {
+        if (IsNull(node) || Mapping(node, path) is not { } mapping) return AppSettings.None;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in mapping.Children)
+        {
+            if (Name(key, path) is not { } name) continue;
+            var settingPath = $"{path}.{name}";
+            Remember(settingPath, key, value);
+            var text = Scalar<string?>(value, settingPath, null, t => t);
+            if (text is null) continue;
+            if (!values.TryAdd(name, text)) Problem(key, settingPath, $"'{name}' is given twice");
+        }
+        return AppSettings.Initial(values);
     }
 
     private ErrorInjection Errors(YamlNode node, string path)
@@ -360,7 +416,7 @@ internal sealed class TopologyReader(string file)
     }
 
     private static readonly string[] EventKinds =
-        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash"];
+        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings"];
 
     /// <summary>A timeline entry: <c>at</c> and exactly one event.</summary>
     private TimelineEntry TimelineEntry(YamlNode node, string path, MeshSpec mesh)
@@ -389,6 +445,7 @@ internal sealed class TopologyReader(string file)
             "startControlPlane" => new StartControlPlaneEvent(),
             "setServiceTime" => SetServiceTime(eventNode, eventPath),
             "setErrors" => SetErrors(eventNode, eventPath),
+            "setSettings" => SetSettings(eventNode, eventPath),
             _ => Crash(eventNode, eventPath),
         };
         return new TimelineEntry(at, e);
@@ -434,6 +491,13 @@ internal sealed class TopologyReader(string file)
         Require(s, "service", "errors");
         return new SetErrorsEvent(Text(s, "service") ?? "", Nested(s, "errors", ErrorInjection.None, Errors),
             s["instance"] is null ? null : Value(s, "instance", 0, YamlValues.Integer<int>));
+    }
+
+    private SetSettingsEvent SetSettings(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "values");
+        Require(s, "service", "values");
+        return new SetSettingsEvent(Text(s, "service") ?? "", Nested(s, "values", AppSettings.None, Settings).Values);
     }
 
     private CrashContainerEvent Crash(YamlNode node, string path)

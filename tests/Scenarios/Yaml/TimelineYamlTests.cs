@@ -44,11 +44,13 @@ public class TimelineYamlTests
                 setErrors: { service: payments, errors: { rate: 50%, status: 503 } }
               - at: 9s
                 crash: { pod: payments-0, container: proxy }
+              - at: 9.5s
+                setSettings: { service: payments, values: { pageSize: 50, newCheckout: on } }
             """, "t.yaml");
 
         Assert.True(result.Ok, string.Join("\n", result.Problems));
         var timeline = result.Topology!.Timeline;
-        Assert.Equal(10, timeline.Length);
+        Assert.Equal(11, timeline.Length);
         var retry = Assert.IsType<SetPolicyEvent>(timeline[0].Event);
         Assert.Equal("payments", retry.Destination);
         Assert.Equal(3, retry.Policy.Retries.Attempts);
@@ -63,6 +65,8 @@ public class TimelineYamlTests
         Assert.Equal(new SetErrorsEvent("payments", new ErrorInjection(0.5, 503)), timeline[8].Event);
         Assert.Equal(new CrashContainerEvent("payments-0", "proxy"), timeline[9].Event);
         Assert.Equal(TimeSpan.FromSeconds(4.5), timeline[4].At);
+        var settings = Assert.IsType<SetSettingsEvent>(timeline[10].Event);
+        Assert.Equal("50", settings.Values["pageSize"]);
     }
 
     [Fact]

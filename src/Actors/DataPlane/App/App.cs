@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
+using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
 using ActorMesh.Topology;
@@ -24,6 +26,8 @@ internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNe
 /// a request holds a worker while it computes (the service time), may fail by injected error, then
 /// runs its script of sleeps and downstream calls. Calls go only through its own sidecar (or, in a
 /// mesh without sidecars, straight over the network through a plain client with no policies).
+/// With a log collector in the pod it records one structured event per answered request into the
+/// pod's log buffer (a struct copy; no Serilog call here). Its settings come from its config-sync sidecar.
 /// </summary>
 internal sealed class App : UntypedActor, IUpstreamOwner
 {
@@ -50,6 +54,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private UpstreamRouter? _client;
     private ConfigSnapshot? _config;
     private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
+    private readonly LogSpool? _logs;
+    private readonly double _logSampleRate;
+    private readonly int _logBatch;
+    // Its own stream, so that turning log sampling on does not change the sampled service times and errors.
+    private readonly MeshRandom? _logSampling;
 
     public App(PodContext pod)
     {
@@ -62,6 +71,13 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _serviceTime = pod.ServiceTime;
         _errors = pod.Errors;
         _script = _spec.Script;
+        _logs = pod.Logs;
+        if (_spec.LogCollector is { } logs)
+        {
+            _logSampleRate = logs.SampleRate;
+            _logBatch = logs.BatchSize;
+            if (logs.SampleRate is > 0 and < 1) _logSampling = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}/log-sampling");
+        }
     }
 
     public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new App(pod)));
@@ -107,6 +123,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 ApplyConfig(push.Snapshot);
                 _pod.LastConfig = push.Snapshot;
                 _runtime.Network.Answer(push.Snapshot, _random, Sender, new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
+                break;
+            case ApplySettings apply:
+                if (apply.Settings.Version <= _pod.Settings.Version) break;
+                _pod.Settings = apply.Settings;
+                _pod.Stats.SettingsSyncs++;
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"app of {_pod.PodId} crashed on request");
@@ -270,6 +291,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes)
     {
+        if (_logs is not null) Log(request, arrived, status);
         var response = new MeshResponse(request.CorrelationId, status, flags, bytes);
         if (_hasSidecar)
         {
@@ -289,6 +311,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
         t.RecordLatency(_runtime.Clock.Now - arrived);
         _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);
+    }
+
+    /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
+    private void Log(MeshRequest request, long arrived, int status)
+    {
+        if (_logSampleRate < 1 && (_logSampling is null || !_logSampling.Chance(_logSampleRate))) return;
+        var now = _runtime.Clock.Now;
+        var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _pod.Settings.Version));
+        if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }
 
     private Distribution ReturnLatency(string source)
