@@ -33,6 +33,9 @@ public sealed class MeshRuntime : IDisposable
     /// <summary>Per-thread counters and histograms.</summary>
     public MeshTelemetry Telemetry { get; } = new();
 
+    /// <summary>Counters of every gateway, by name.</summary>
+    public GatewayTelemetry Gateways { get; } = new();
+
     /// <summary>Dense indices of services and gateways for telemetry.</summary>
     public ServiceIndex Services { get; } = new([]);
 
