@@ -126,7 +126,7 @@ public class GatewayValidationTests
             new RequestMix("/c"),
         ]);
 
-        Assert.Equal(["/a", "/a #2", "POST /a", "/a@web", "/users → /orders", "/c", "/c #2"], names);
+        Assert.Equal(["/a", "/a #2", "POST /a", "/a@web", "/users then /orders", "/c", "/c #2"], names);
     }
 
     [Fact]

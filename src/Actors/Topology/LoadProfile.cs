@@ -100,7 +100,7 @@ public sealed record RequestMix(string Path, double Weight = 1)
 
     /// <summary>
     /// The report name of every entry of <paramref name="mix"/>, in order: its <see cref="Name"/>, or
-    /// "[METHOD ]path" (a journey's paths joined by " → ", then "@gateway" when it names one);
+    /// "[METHOD ]path" (a journey's paths joined by " then ", so the JSON report needs no escapes), then "@gateway" when it names one;
     /// a derived name that repeats gets " #2", " #3", ...
     /// </summary>
     public static IReadOnlyList<string> KindNames(IReadOnlyList<RequestMix> mix)
@@ -116,7 +116,7 @@ public sealed record RequestMix(string Path, double Weight = 1)
                 continue;
             }
             var method = m.Method is null || m.EffectiveMethod == "GET" ? "" : m.EffectiveMethod + " ";
-            var derived = method + string.Join(" → ", m.Steps) + (m.Gateway is { } g ? "@" + g : "");
+            var derived = method + string.Join(" then ", m.Steps) + (m.Gateway is { } g ? "@" + g : "");
             var name = derived;
             for (var i = 2; !seen.Add(name); i++) name = $"{derived} #{i}";
             names.Add(name);
