@@ -52,6 +52,8 @@ public static class ScenarioCatalog
     public static IReadOnlyList<BuiltInScenario> All { get; } =
     [
         new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
+        new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
+            new Lessons.GatewayLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>
