@@ -35,6 +35,8 @@ public sealed class MeshRuntime : IDisposable
 
     /// <summary>The central log store that log-collector sidecars ship to. Default: one that counts what it receives.</summary>
     public CentralLogStore LogStore { get; init; } = new();
+    /// <summary>Counters of every gateway, by name.</summary>
+    public GatewayTelemetry Gateways { get; } = new();
 
     /// <summary>Dense indices of services and gateways for telemetry.</summary>
     public ServiceIndex Services { get; } = new([]);

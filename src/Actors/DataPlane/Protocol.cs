@@ -53,7 +53,39 @@ public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags) 
 /// <param name="Path">Request path, matched against the gateway's routes.</param>
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
-public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
+/// <param name="Method">HTTP method, matched against the routes' methods (any case).</param>
+/// <param name="Token">The <c>Authorization: Bearer</c> token, or null when the request has none.</param>
+public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null)
+    : IDataPlaneMessage;
+
+/// <summary>
+/// An emulated JWT bearer token: the claims a gateway checks and whether its signature verifies
+/// (no cryptography is emulated, only the outcome). Its subject is the client id that per-client
+/// rate limits and caches key on.
+/// </summary>
+/// <param name="Subject">Who the token was issued to (<c>sub</c>): the client id.</param>
+/// <param name="Issuer">Who issued it (<c>iss</c>).</param>
+/// <param name="Audience">Whom it is for (<c>aud</c>).</param>
+/// <param name="ExpiresAt">Expiry (<c>exp</c>) in mesh clock ticks: the token is no good from then on.</param>
+/// <param name="SignatureValid">True when the signature verifies.</param>
+public sealed record BearerToken(string Subject, string Issuer, string Audience, long ExpiresAt, bool SignatureValid);
+
+/// <summary>What is wrong with a request's bearer token, as the gateway finds it (checked in this order).</summary>
+public enum TokenProblem
+{
+    /// <summary>Nothing: the token is good.</summary>
+    None,
+    /// <summary>No token at all.</summary>
+    Missing,
+    /// <summary>The signature does not verify.</summary>
+    BadSignature,
+    /// <summary>Issued by someone else.</summary>
+    WrongIssuer,
+    /// <summary>Meant for another audience (another gateway, another API).</summary>
+    WrongAudience,
+    /// <summary>Past its expiry by the mesh clock.</summary>
+    Expired,
+}
 
 /// <summary>A gateway's answer to a <see cref="ClientRequest"/>.</summary>
 public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;

@@ -118,11 +118,14 @@ public sealed class MeshSystem
     public LoadRun StartLoad(LoadProfile? profile = null)
     {
         profile ??= Topology.Load;
-        var gateway = Topology.EntryGateway;
-        var requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix)] : profile.Requests;
+        var gateway = (profile.Gateway is { } name ? Topology.Gateways.FirstOrDefault(g => g.Name == name) : null) ?? Topology.EntryGateway;
+        var requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix) { Method = gateway.Routes[0].Method }] : profile.Requests;
+        // The entry gateway first (kinds without a gateway of their own go there), then every gateway for the kinds that name one.
+        List<LoadTarget> targets = [Target(gateway)];
+        foreach (var g in Topology.Gateways) if (g.Name != gateway.Name) targets.Add(Target(g));
         var created = new TaskCompletionSource<IActorRef>();
         var finished = new TaskCompletionSource<LoadFinished>();
-        var generatorProps = LoadGenerator.Props(profile, Runtime, Gateways[gateway.Name], gateway.ClientLatency, requests);
+        var generatorProps = LoadGenerator.Props(profile, Runtime, targets, requests);
         _host.Tell(new MeshHost.Spawn(generatorProps, created));
         var total = profile.Warmup + profile.Duration + profile.Drain + TimeSpan.FromSeconds(30);
         // The topology's timeline counts from the start of the first load.
@@ -135,6 +138,8 @@ public sealed class MeshSystem
         }, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
         return new LoadRun(created.Task, finished.Task);
     }
+
+    private LoadTarget Target(GatewaySpec g) => new(g.Name, Gateways[g.Name], g.ClientLatency, g.TokenIssuer, g.TokenAudience);
 
     /// <summary>
     /// Runs the load profile (the topology's, unless given) to the end of its drain and returns what

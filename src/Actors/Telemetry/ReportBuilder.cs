@@ -1,4 +1,5 @@
 using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.Hosting;
 using ActorMesh.Load;
@@ -94,6 +95,11 @@ public static class ReportBuilder
                 LastNackReason = status.LastNackReason,
             },
             Events = events,
+            Gateway = Gateways(topology, runtime.Gateways),
+            RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
+            {
+                Gateway = k.Gateway, Steps = k.Steps, Requests = Counts(k.Measured), LatencyMs = LatencySummary.From(k.Latency),
+            }),
             Sidecars = SidecarsOf(pods),
         };
     }
@@ -124,6 +130,55 @@ public static class ReportBuilder
             LogsBufferPeak = peak, SettingsSyncs = syncs, SettingsVersions = versions,
         };
     }
+
+    /// <summary>The gateway section: totals over the topology's gateways, and each one's own counters.</summary>
+    public static GatewayReport Gateways(MeshTopology topology, GatewayTelemetry telemetry)
+    {
+        var perGateway = new SortedDictionary<string, GatewayReport>(StringComparer.Ordinal);
+        var total = new GatewayStats();
+        foreach (var (name, stats) in telemetry.All())
+        {
+            if (topology.Gateways.All(g => g.Name != name)) continue;
+            perGateway[name] = Gateway(stats);
+            Add(total, stats);
+        }
+        return Gateway(total) with { PerGateway = perGateway };
+    }
+
+    private static GatewayReport Gateway(GatewayStats s)
+    {
+        var byReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var problem in Enum.GetValues<TokenProblem>())
+            if (s.AuthRejectedBy[(int)problem] > 0) byReason[TokenProblemName(problem)] = s.AuthRejectedBy[(int)problem];
+        return new GatewayReport
+        {
+            Routed = s.Routed, Aggregated = s.Aggregated, Degraded = s.Degraded, AuthRejected = s.AuthRejected,
+            RateLimited = s.RateLimited, CacheHits = s.CacheHits, CacheMisses = s.CacheMisses,
+            Requests = s.Requests, NoRoute = s.NoRoute, AggregateFailed = s.AggregateFailed, BackendTimeouts = s.BackendTimeouts,
+            AuthRejectedByReason = byReason, RateLimitOverflowed = s.RateLimitOverflowed, CacheEvictions = s.CacheEvictions,
+            Overflows = s.Overflows,
+        };
+    }
+
+    private static void Add(GatewayStats total, GatewayStats s)
+    {
+        total.Requests += s.Requests; total.Routed += s.Routed; total.Aggregated += s.Aggregated; total.Degraded += s.Degraded;
+        total.AggregateFailed += s.AggregateFailed; total.BackendTimeouts += s.BackendTimeouts; total.AuthRejected += s.AuthRejected;
+        total.NoRoute += s.NoRoute; total.RateLimited += s.RateLimited; total.RateLimitOverflowed += s.RateLimitOverflowed;
+        total.CacheHits += s.CacheHits; total.CacheMisses += s.CacheMisses; total.CacheEvictions += s.CacheEvictions; total.Overflows += s.Overflows;
+        for (var i = 0; i < s.AuthRejectedBy.Length; i++) total.AuthRejectedBy[i] += s.AuthRejectedBy[i];
+    }
+
+    /// <summary>The report name of a token problem (camelCase).</summary>
+    public static string TokenProblemName(TokenProblem problem) => problem switch
+    {
+        TokenProblem.Missing => "missing",
+        TokenProblem.BadSignature => "badSignature",
+        TokenProblem.WrongIssuer => "wrongIssuer",
+        TokenProblem.WrongAudience => "wrongAudience",
+        TokenProblem.Expired => "expired",
+        _ => "none",
+    };
 
     private static RequestCounts Counts(OutcomeCounts c) => new(c.Sent, c.Ok, c.Failed, c.TimedOut, c.Rejected, c.InFlight);
 }

@@ -40,6 +40,8 @@ public sealed record RunReport
     public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
     /// <summary>Gateway counters, over every gateway.</summary>
     public GatewayReport Gateway { get; init; } = new();
+    /// <summary>Outcomes and latency per kind of request of the load mix (a path or a journey), by name, in the mix's order.</summary>
+    public Dictionary<string, RequestKindReport> RequestKinds { get; init; } = new();
     /// <summary>Control-plane counters.</summary>
     public ControlPlaneReport ControlPlane { get; init; } = new();
     /// <summary>Security (emulated mTLS and authorization) counters.</summary>
@@ -192,7 +194,23 @@ public sealed record OutcomesSection
 /// <summary>Outcomes of the requests intended in one second of the measured window.</summary>
 public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
 
-/// <summary>Gateway counters.</summary>
+/// <summary>Outcomes and latency of one kind of request of the load mix, over the measured window.</summary>
+public sealed record RequestKindReport
+{
+    /// <summary>The gateway it was sent to.</summary>
+    public string Gateway { get; init; } = "";
+    /// <summary>Requests per journey; 1 for a single request.</summary>
+    public int Steps { get; init; } = 1;
+    /// <summary>Outcomes; they add up like <see cref="RunReport.Requests"/>, and over every kind to it.</summary>
+    public RequestCounts Requests { get; init; } = new(0, 0, 0, 0, 0, 0);
+    /// <summary>End-to-end latency of the ok ones, from the intended send time (a journey: to its last answer).</summary>
+    public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
+}
+
+/// <summary>
+/// Gateway counters (whole run, warm-up included, as for services). Every request a gateway
+/// received ends in one of authRejected, noRoute, rateLimited, cacheHits, routed, aggregated and overflows.
+/// </summary>
 public sealed record GatewayReport
 {
     /// <summary>Requests routed to a single service.</summary>
@@ -209,6 +227,25 @@ public sealed record GatewayReport
     public long CacheHits { get; init; }
     /// <summary>Cacheable requests that were not in the cache.</summary>
     public long CacheMisses { get; init; }
+    /// <summary>Requests the gateway received.</summary>
+    public long Requests { get; init; }
+    /// <summary>Requests no route matched (404).</summary>
+    public long NoRoute { get; init; }
+    /// <summary>Aggregations that failed as a whole (502, or 504 when a backend timed out).</summary>
+    public long AggregateFailed { get; init; }
+    /// <summary>Aggregation backends the gateway stopped waiting for at their own timeout.</summary>
+    public long BackendTimeouts { get; init; }
+    /// <summary>Authentication rejections by problem: missing, badSignature, wrongIssuer, wrongAudience, expired.</summary>
+    public SortedDictionary<string, long> AuthRejectedByReason { get; init; } = new();
+    /// <summary>Requests of new clients that shared an overflow bucket because a per-client rate-limit table was full.</summary>
+    public long RateLimitOverflowed { get; init; }
+    /// <summary>Live cache entries evicted to make room.</summary>
+    public long CacheEvictions { get; init; }
+    /// <summary>Requests refused with 503 because the gateway's table of aggregations and cache fills was full.</summary>
+    public long Overflows { get; init; }
+    /// <summary>The same counters per gateway, by name (only in the totals; null in each gateway's own entry).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SortedDictionary<string, GatewayReport>? PerGateway { get; init; }
 }
 
 /// <summary>Control-plane counters.</summary>

@@ -213,8 +213,82 @@ public sealed class GatewayBuilder
     /// <summary>Routes requests whose path starts with <paramref name="prefix"/> to <paramref name="service"/>.</summary>
     public GatewayBuilder Route(string prefix, string service) { _routes.Add(new RouteSpec { Prefix = prefix, Service = service }); return this; }
 
+    /// <summary>
+    /// Routes requests whose path starts with <paramref name="prefix"/> to <paramref name="service"/>,
+    /// with the method, rate limit or cache <paramref name="configure"/> sets:
+    /// <c>g.Route("/catalog", "catalog", r => r.Method("GET").Cache(TimeSpan.FromSeconds(5)))</c>.
+    /// </summary>
+    public GatewayBuilder Route(string prefix, string service, Action<RouteBuilder> configure)
+    {
+        var b = new RouteBuilder(new RouteSpec { Prefix = prefix, Service = service });
+        configure(b);
+        _routes.Add(b.Build());
+        return this;
+    }
+
+    /// <summary>
+    /// An aggregation route: requests whose path starts with <paramref name="prefix"/> are fanned out
+    /// to the backends <paramref name="configure"/> adds, in parallel, and their answers merged:
+    /// <c>g.Aggregate("/dashboard", r => r.Backend("users", timeout: TimeSpan.FromMilliseconds(200)).Backend("orders"))</c>.
+    /// </summary>
+    public GatewayBuilder Aggregate(string prefix, Action<RouteBuilder> configure)
+    {
+        var b = new RouteBuilder(new RouteSpec { Prefix = prefix });
+        configure(b);
+        _routes.Add(b.Build());
+        return this;
+    }
+
+    /// <summary>Adds a route as given.</summary>
+    public GatewayBuilder Route(RouteSpec route) { _routes.Add(route); return this; }
+
     /// <summary>One-way latency of the client's link.</summary>
     public GatewayBuilder ClientLatency(Distribution latency) { _spec = _spec with { ClientLatency = latency }; return this; }
 
+    /// <summary>Checks bearer tokens at the edge: issuer, audience (null: the gateway's name), expiry and signature.</summary>
+    public GatewayBuilder Auth(string issuer = AuthSpec.DefaultIssuer, string? audience = null, bool required = true)
+    {
+        _spec = _spec with { Auth = new AuthSpec { Issuer = issuer, Audience = audience, Required = required } };
+        return this;
+    }
+
     internal GatewaySpec Build() => _spec with { Routes = [.. _routes] };
+}
+
+/// <summary>Builds one <see cref="RouteSpec"/>.</summary>
+public sealed class RouteBuilder
+{
+    private RouteSpec _spec;
+    private readonly List<AggregateBackend> _backends = [];
+
+    internal RouteBuilder(RouteSpec spec) => _spec = spec;
+
+    /// <summary>Only requests with this HTTP method take the route.</summary>
+    public RouteBuilder Method(string method) { _spec = _spec with { Method = method }; return this; }
+
+    /// <summary>Adds a backend to the aggregation, called at <paramref name="path"/>, waited for at most <paramref name="timeout"/> (null: no timeout of its own).</summary>
+    public RouteBuilder Backend(string service, string path = "/", TimeSpan? timeout = null)
+    {
+        _backends.Add(new AggregateBackend { Service = service, Path = path, Timeout = timeout ?? TimeSpan.Zero });
+        return this;
+    }
+
+    /// <summary>What the aggregation answers when a backend fails or times out.</summary>
+    public RouteBuilder OnBackendFailure(BackendFailureMode mode) { _spec = _spec with { OnBackendFailure = mode }; return this; }
+
+    /// <summary>A token-bucket rate limit: <paramref name="requestsPerSecond"/> refill, <paramref name="burst"/> at once (null: the rate rounded up), per client id or for the whole route.</summary>
+    public RouteBuilder RateLimit(double requestsPerSecond, int? burst = null, bool perClient = false)
+    {
+        _spec = _spec with { RateLimit = new RateLimitSpec { RequestsPerSecond = requestsPerSecond, Burst = burst, PerClient = perClient } };
+        return this;
+    }
+
+    /// <summary>A response cache: entries served for <paramref name="ttl"/>, per client id or shared.</summary>
+    public RouteBuilder Cache(TimeSpan ttl, bool perClient = false, int maxEntries = 10_000)
+    {
+        _spec = _spec with { Cache = new CacheSpec { Ttl = ttl, PerClient = perClient, MaxEntries = maxEntries } };
+        return this;
+    }
+
+    internal RouteSpec Build() => _backends.Count == 0 ? _spec : _spec with { Aggregate = [.. _backends] };
 }

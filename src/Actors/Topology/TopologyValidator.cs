@@ -11,6 +11,9 @@ public static partial class TopologyValidator
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex NamePattern();
 
+    [GeneratedRegex("^[A-Za-z]+$")]
+    private static partial Regex MethodPattern();
+
     /// <summary>Every problem in <paramref name="topology"/>; empty when it is valid.</summary>
     public static IReadOnlyList<ValidationError> Validate(MeshTopology topology)
     {
@@ -183,15 +186,36 @@ public static partial class TopologyValidator
             else if (names.ContainsKey(g.Name)) at.Error("name", $"'{g.Name}' is also a service name");
             else if (!gatewayNames.Add(g.Name)) at.Error("name", $"'{g.Name}' is already a gateway");
             at.Check("clientLatency", g.ClientLatency);
+            g.Auth?.Validate(at.At("auth"));
             if (g.Routes.IsEmpty) at.Error("routes", "at least one route is required");
-            for (var r = 0; r < g.Routes.Length; r++)
+            var seen = new Dictionary<(string, string?), int>();
+            for (var r = 0; r < g.Routes.Length; r++) ValidateRoute(g.Routes[r], at.At("routes", r), r, names, seen);
+        }
+    }
+
+    private static void ValidateRoute(RouteSpec route, ValidationContext rat, int index, Dictionary<string, int> names, Dictionary<(string, string?), int> seen)
+    {
+        if (string.IsNullOrEmpty(route.Prefix) || !route.Prefix.StartsWith('/')) rat.Error("prefix", "must start with '/'");
+        if (route.Method is { } method && !MethodPattern().IsMatch(method)) rat.Error("method", $"'{method}' is not an HTTP method like GET or POST");
+        else if (!seen.TryAdd((route.Prefix, route.Method?.ToUpperInvariant()), index))
+            rat.Error("prefix", $"routes[{seen[(route.Prefix, route.Method?.ToUpperInvariant())]}] already routes '{route.Prefix}'{(route.Method is null ? "" : " for " + route.Method.ToUpperInvariant())}");
+        if (route.IsAggregate)
+        {
+            if (!string.IsNullOrEmpty(route.Service)) rat.Error("service", "a route has either 'service' or 'aggregate', not both");
+            if (route.Aggregate.Length > RouteSpec.MaxAggregateBackends) rat.Error("aggregate", $"at most {RouteSpec.MaxAggregateBackends} backends");
+            for (var b = 0; b < route.Aggregate.Length; b++)
             {
-                var route = g.Routes[r];
-                var rat = at.At("routes", r);
-                if (string.IsNullOrEmpty(route.Prefix) || !route.Prefix.StartsWith('/')) rat.Error("prefix", "must start with '/'");
-                if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{Suggest(route.Service, names.Keys)}");
+                var backend = route.Aggregate[b];
+                var bat = rat.At("aggregate", b);
+                if (!names.ContainsKey(backend.Service)) bat.Error("service", $"no service named '{backend.Service}'{Suggest(backend.Service, names.Keys)}");
+                bat.Require(backend.Path.StartsWith('/'), "path", "must start with '/'");
+                bat.NonNegative("timeout", backend.Timeout);
             }
         }
+        else if (string.IsNullOrEmpty(route.Service)) rat.Error("service", "a route needs a 'service' or an 'aggregate'");
+        else if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{Suggest(route.Service, names.Keys)}");
+        route.RateLimit?.Validate(rat.At("rateLimit"));
+        route.Cache?.Validate(rat.At("cache"));
     }
 
     private static void ValidateLoad(MeshTopology t, ValidationContext at)
@@ -205,13 +229,30 @@ public static partial class TopologyValidator
         at.NonNegative("drain", l.Drain);
         at.Positive("clientTimeout", l.ClientTimeout);
         at.Require(l.MaxOutstanding >= 1, "maxOutstanding", "must be at least 1");
-        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'");
+        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'{Suggest(g, t.Gateways.Select(x => x.Name))}");
+        at.Require(l.BadTokenShare is >= 0 and <= 1, "badTokenShare", "must be between 0 and 1 (or a percentage like '5%')");
+        at.Require(l.Clients is >= 1 and <= 1_000_000, "clients", "must be between 1 and 1000000");
+        var kindNames = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < l.Requests.Length; i++)
         {
             var r = l.Requests[i];
             var rat = at.At("requests", i);
-            if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
+            if (r.IsJourney)
+            {
+                if (r.Path.Length > 0) rat.Error("path", "a request has either 'path' or 'sequence', not both");
+                if (r.Sequence.Length > RequestMix.MaxJourneySteps) rat.Error("sequence", $"at most {RequestMix.MaxJourneySteps} steps");
+                for (var s = 0; s < r.Sequence.Length; s++)
+                    if (!r.Sequence[s].StartsWith('/')) rat.Error($"sequence[{s}]", "must start with '/'");
+            }
+            else if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
             rat.Require(r.Weight > 0, "weight", "must be greater than 0");
+            if (r.Method is { } method && !MethodPattern().IsMatch(method)) rat.Error("method", $"'{method}' is not an HTTP method like GET or POST");
+            if (r.Gateway is { } rg && t.Gateways.All(x => x.Name != rg)) rat.Error("gateway", $"no gateway named '{rg}'{Suggest(rg, t.Gateways.Select(x => x.Name))}");
+            if (r.Name is { } name)
+            {
+                if (string.IsNullOrWhiteSpace(name)) rat.Error("name", "must not be empty");
+                else if (!kindNames.TryAdd(name, i)) rat.Error("name", $"'{name}' is already the name of requests[{kindNames[name]}]");
+            }
         }
     }
 

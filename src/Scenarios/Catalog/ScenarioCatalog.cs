@@ -55,6 +55,8 @@ public static class ScenarioCatalog
         new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
         new("control-plane", "push config, stop the control plane while traffic flows, scale during the outage, restart it", new Lessons.ControlPlaneLesson()),
         new("sidecar", "pods run a proxy and a log collector; one collector crashes mid-run and restarts alone, its log events wait in the pod's bounded buffer", new SidecarLesson()),
+        new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
+            new Lessons.GatewayLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

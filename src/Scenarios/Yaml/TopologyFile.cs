@@ -50,8 +50,16 @@ namespace ActorMesh.Scenarios.Yaml;
 /// gateways:                        # none: an implicit gateway 'edge' routes to the entrypoints
 ///   - name: edge
 ///     clientLatency: 40ms          # distribution, one way
-///     routes:
+///     auth: { issuer: https://login.example.com, audience: mobile, required: true }   # off, none or null: off (default)
+///     routes:                      # longest prefix wins; for one prefix a route with a method wins over one without
 ///       - { prefix: /, service: frontend }
+///       - prefix: /dashboard
+///         method: GET              # default: any method
+///         aggregate:               # instead of service: fan out in parallel and merge
+///           - users                # or { service: users, path: /me, timeout: 200ms }
+///         onBackendFailure: partial   # partial (200, degraded) | fail (502, 504 on a timeout)
+///         rateLimit: { requestsPerSecond: 10, burst: 20, perClient: true, maxClients: 10000 }   # off: none
+///         cache: { ttl: 5s, maxEntries: 10000, perClient: false }                            # off: none
 /// load:
 ///   mode: open                     # open | closed
 ///   rps: 2000                      # open loop
@@ -64,7 +72,11 @@ namespace ActorMesh.Scenarios.Yaml;
 ///   clientTimeout: 30s
 ///   maxOutstanding: 10000
 ///   gateway: edge
-///   requests: [ { path: /, weight: 1 } ]
+///   badTokenShare: 5%              # ratio of requests with a bad bearer token
+///   clients: 20                    # distinct client ids (token subjects)
+///   requests:                      # each: a path, or a journey's sequence of paths
+///     - { name: home, path: /, method: GET, gateway: edge, weight: 1 }
+///     - { name: journey, sequence: [/users, /orders], weight: 1 }
 /// </code>
 /// <para>
 /// A <c>&lt;policy&gt;</c> (a <see cref="TrafficPolicy"/>); each section given is built from its

@@ -368,27 +368,92 @@ internal sealed class TopologyReader(string file)
 
     private GatewaySpec Gateway(YamlNode node, string path)
     {
-        var s = Open(node, path, "name", "clientLatency", "routes");
+        var s = Open(node, path, "name", "clientLatency", "auth", "routes");
         Require(s, "name");
         var d = new GatewaySpec { Name = "" };
         return d with
         {
             Name = Text(s, "name") ?? "",
             ClientLatency = Nested(s, "clientLatency", d.ClientLatency, Distribution),
+            Auth = Switchable(s, "auth", d.Auth, Auth),
             Routes = List(s, "routes", Route),
+        };
+    }
+
+    private AuthSpec Auth(YamlNode node, string path)
+    {
+        var s = Open(node, path, "issuer", "audience", "required");
+        var d = new AuthSpec();
+        return d with
+        {
+            Issuer = Text(s, "issuer") ?? d.Issuer,
+            Audience = Text(s, "audience") ?? d.Audience,
+            Required = Value(s, "required", d.Required, YamlValues.Boolean),
         };
     }
 
     private RouteSpec Route(YamlNode node, string path)
     {
-        var s = Open(node, path, "prefix", "service");
-        Require(s, "prefix", "service");
-        return new RouteSpec { Prefix = Text(s, "prefix") ?? "", Service = Text(s, "service") ?? "" };
+        var s = Open(node, path, "prefix", "method", "service", "aggregate", "onBackendFailure", "rateLimit", "cache");
+        Require(s, "prefix");
+        var d = new RouteSpec { Prefix = "" };
+        return d with
+        {
+            Prefix = Text(s, "prefix") ?? "",
+            Method = Text(s, "method") ?? d.Method,
+            Service = Text(s, "service") ?? d.Service,
+            Aggregate = List(s, "aggregate", Backend),
+            OnBackendFailure = Value(s, "onBackendFailure", d.OnBackendFailure, YamlValues.Enum<BackendFailureMode>),
+            RateLimit = Switchable(s, "rateLimit", d.RateLimit, RateLimit),
+            Cache = Switchable(s, "cache", d.Cache, Cache),
+        };
+    }
+
+    /// <summary>An aggregation backend: a service name, or a mapping with the service and optional path and timeout.</summary>
+    private AggregateBackend Backend(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode) return new AggregateBackend { Service = Scalar(node, path, "", t => t) };
+        var s = Open(node, path, "service", "path", "timeout");
+        Require(s, "service");
+        var d = new AggregateBackend { Service = "" };
+        return d with
+        {
+            Service = Text(s, "service") ?? "",
+            Path = Text(s, "path") ?? d.Path,
+            Timeout = Value(s, "timeout", d.Timeout, YamlValues.Duration),
+        };
+    }
+
+    private RateLimitSpec RateLimit(YamlNode node, string path)
+    {
+        var s = Open(node, path, "requestsPerSecond", "burst", "perClient", "maxClients");
+        Require(s, "requestsPerSecond");
+        var d = new RateLimitSpec { RequestsPerSecond = 1 };
+        return d with
+        {
+            RequestsPerSecond = Value(s, "requestsPerSecond", d.RequestsPerSecond, YamlValues.Number),
+            Burst = s["burst"] is null ? d.Burst : Value(s, "burst", 1, YamlValues.Integer<int>),
+            PerClient = Value(s, "perClient", d.PerClient, YamlValues.Boolean),
+            MaxClients = Value(s, "maxClients", d.MaxClients, YamlValues.Integer<int>),
+        };
+    }
+
+    private CacheSpec Cache(YamlNode node, string path)
+    {
+        var s = Open(node, path, "ttl", "maxEntries", "perClient");
+        Require(s, "ttl");
+        var d = new CacheSpec { Ttl = TimeSpan.FromSeconds(1) };
+        return d with
+        {
+            Ttl = Value(s, "ttl", d.Ttl, YamlValues.Duration),
+            MaxEntries = Value(s, "maxEntries", d.MaxEntries, YamlValues.Integer<int>),
+            PerClient = Value(s, "perClient", d.PerClient, YamlValues.Boolean),
+        };
     }
 
     private LoadProfile Load(YamlNode? node, string path)
     {
-        var s = Open(node, path, "mode", "rps", "arrival", "users", "thinkTime", "duration", "warmup", "drain", "clientTimeout", "maxOutstanding", "gateway", "requests");
+        var s = Open(node, path, "mode", "rps", "arrival", "users", "thinkTime", "duration", "warmup", "drain", "clientTimeout", "maxOutstanding", "gateway", "requests", "badTokenShare", "clients");
         var d = new LoadProfile();
         return d with
         {
@@ -404,15 +469,25 @@ internal sealed class TopologyReader(string file)
             MaxOutstanding = Value(s, "maxOutstanding", d.MaxOutstanding, YamlValues.Integer<int>),
             Gateway = Text(s, "gateway") ?? d.Gateway,
             Requests = List(s, "requests", Request),
+            BadTokenShare = Value(s, "badTokenShare", d.BadTokenShare, YamlValues.Ratio),
+            Clients = Value(s, "clients", d.Clients, YamlValues.Integer<int>),
         };
     }
 
+    /// <summary>A request of the mix: a <c>path</c>, or a journey's <c>sequence</c> of paths.</summary>
     private RequestMix Request(YamlNode node, string path)
     {
-        var s = Open(node, path, "path", "weight");
-        Require(s, "path");
+        var s = Open(node, path, "name", "path", "sequence", "method", "gateway", "weight");
+        // The validator says what is wrong with a path; here only that one of the two is needed.
+        if (s.Mapping is not null && s["path"] is null && s["sequence"] is null) Problem(node, path, "a request needs a 'path', or a 'sequence' of paths for a journey");
         var d = new RequestMix("");
-        return new RequestMix(Text(s, "path") ?? "", Value(s, "weight", d.Weight, YamlValues.Number));
+        return new RequestMix(Text(s, "path") ?? "", Value(s, "weight", d.Weight, YamlValues.Number))
+        {
+            Name = Text(s, "name") ?? d.Name,
+            Method = Text(s, "method") ?? d.Method,
+            Gateway = Text(s, "gateway") ?? d.Gateway,
+            Sequence = List(s, "sequence", (n, p) => Scalar(n, p, "", t => t)),
+        };
     }
 
     private static readonly string[] EventKinds =
