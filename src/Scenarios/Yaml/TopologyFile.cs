@@ -1,3 +1,4 @@
+using ActorMesh.Scenarios.Isotope;
 using ActorMesh.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -6,7 +7,8 @@ namespace ActorMesh.Scenarios.Yaml;
 
 /// <summary>
 /// Reads ActorMesh topology files (YAML) into a <see cref="MeshTopology"/>, reporting every problem
-/// at once with its line, column and field path.
+/// at once with its line, column and field path. Istio isotope service graphs are recognised by their
+/// keys and read too (see <see cref="IsotopeReader"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -174,9 +176,23 @@ public static class TopologyFile
             return Failed(SyntaxError(fileName, scanner.CurrentPosition, "unexpected content (is a '[', '{' or quote left open?)"));
         }
 
+        if (IsotopeFormat.Recognises(stream))
+        {
+            var isotope = new IsotopeReader(fileName);
+            return Validated(isotope.Read(stream), isotope.Problems, isotope.Reported, isotope.Locate, isotope.DisplayPath, fileName);
+        }
         var reader = new TopologyReader(fileName);
-        var topology = reader.Read(stream);
-        var problems = new List<TopologyProblem>(reader.Problems);
+        return Validated(reader.Read(stream), reader.Problems, reader.Reported, reader.Locate, path => path, fileName);
+    }
+
+    /// <summary>
+    /// Normalizes and validates what a reader read, and merges the validator's problems with the
+    /// reader's: located through the reader, named with the file's paths, in file order.
+    /// </summary>
+    private static TopologyLoadResult Validated(MeshTopology? topology, IReadOnlyList<TopologyProblem> readProblems,
+        Func<string, bool> reported, Func<string, (int Line, int Column)> locate, Func<string, string> displayPath, string fileName)
+    {
+        var problems = new List<TopologyProblem>(readProblems);
         MeshTopology? normalized = null;
         if (topology is not null)
         {
@@ -184,9 +200,9 @@ public static class TopologyFile
             foreach (var error in TopologyValidator.Validate(normalized))
             {
                 // A value already reported was replaced by a stand-in; an implicit gateway only echoes the services' problems.
-                if (reader.Reported(error.Path) || topology.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
-                var (line, column) = reader.Locate(error.Path);
-                problems.Add(new TopologyProblem(fileName, error.Path, line, column, error.Message));
+                if (reported(error.Path) || topology.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
+                var (line, column) = locate(error.Path);
+                problems.Add(new TopologyProblem(fileName, displayPath(error.Path), line, column, error.Message));
             }
         }
 
