@@ -92,7 +92,7 @@ public sealed class ControlPlane : UntypedActor
             {
                 var id = PodId(service.Name, i);
                 if (_pods.ContainsKey(id)) continue;
-                var spec = new PodSpec(id, service, i, _desired.Mesh.Sidecars);
+                var spec = new PodSpec(id, service, i, _desired.Mesh.HasSidecar(service));
                 var node = Node(_placement++);
                 _pods[id] = new PodRecord(spec, node);
                 node.Tell(new StartPod(spec, Self));

@@ -32,6 +32,7 @@ public static partial class TopologyValidator
         CheckCycles(topology, root);
         ValidateNetwork(topology, root.At("network"), names);
         ValidateMesh(topology.Mesh, root.At("mesh"), names);
+        topology.Mesh.Security.Validate(root.At("mesh").At("security"), topology);
         ValidateGateways(topology, root, names);
         ValidateLoad(topology, root.At("load"));
         return root.Errors;
