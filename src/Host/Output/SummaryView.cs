@@ -33,6 +33,9 @@ internal static class SummaryView
 
         var m = r.Mesh;
         AnsiConsole.MarkupLine($"mesh: retries {m.Retries} (not allowed by budget {m.RetriesOverflowed}, attempts used up {m.RetriesExhausted}), timeouts {m.Timeouts}, per-try timeouts {m.PerTryTimeouts}, circuit opened {m.CircuitOpened}, rejected by circuit {m.RejectedByCircuit}, ejections {m.Ejections}, overflows {m.Overflows}, config v{m.ConfigVersion}");
+        var security = r.Security;
+        if (security.Denied > 0 || security.PlaintextAccepted > 0)
+            AnsiConsole.MarkupLine($"security: denied {security.Denied} with 403 (plaintext to strict mTLS {security.DeniedPlaintext}, by policy {security.DeniedByPolicy}), accepted in plaintext {security.PlaintextAccepted}");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");
