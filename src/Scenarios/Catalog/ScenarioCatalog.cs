@@ -1,4 +1,5 @@
 using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Lessons;
 using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Telemetry;
 using ActorMesh.Topology;
@@ -52,6 +53,7 @@ public static class ScenarioCatalog
     public static IReadOnlyList<BuiltInScenario> All { get; } =
     [
         new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
+        new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>
