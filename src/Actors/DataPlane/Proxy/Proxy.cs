@@ -102,12 +102,12 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             Deny(request, verdict);
             return;
         }
-        if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
         if (!_inbound.TryAdd(Sender, request.CorrelationId, request.Source, now, out var handle))
         {
             Answer(Sender, request.CorrelationId, request.Source, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
             return;
         }
+        if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
         var forward = request with { CorrelationId = handle };
         if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
         else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
