@@ -2,6 +2,7 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Hosting;
 using ActorMesh.Load;
+using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Akka.Actor;
@@ -171,6 +172,44 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(report.Services["frontend"].Requests, report.Services["frontend"].Ok);
         Assert.Equal(legacy.Requests, report.Security.PlaintextAccepted);
         Assert.Equal(1, legacy.Instances);
+    }
+
+    [Fact]
+    public void Security_and_sidecar_injection_from_a_topology_file_are_enforced_end_to_end()
+    {
+        var loaded = TopologyFile.Parse("""
+            name: from-file
+            network: { latency: 1ms }
+            mesh:
+              security:
+                mtlsByService: { payments: strict }
+                policies:
+                  - { to: payments, action: deny, rules: [ { from: [edge], paths: [/pay/refund*] } ] }
+            services:
+              - name: legacy
+                sidecar: false
+                script: [ { call: { service: payments, path: /pay } } ]
+              - name: payments
+            gateways:
+              - name: edge
+                routes: [ { prefix: /legacy, service: legacy }, { prefix: /pay, service: payments } ]
+            load:
+              rps: 200
+              duration: 1s
+              warmup: 0s
+              drain: 1s
+              requests: [ { path: /legacy }, { path: /pay/refund }, { path: /pay/status } ]
+            """, "from-file.yaml");
+        Assert.True(loaded.Ok, string.Join(Environment.NewLine, loaded.Problems));
+        var mesh = StartMesh(loaded.Topology!);
+
+        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
+
+        Assert.Equal(report.Services["legacy"].Requests, report.Security.DeniedPlaintext);
+        Assert.Equal(report.Outcomes.RejectedByReason["forbidden"], report.Security.DeniedByPolicy);
+        Assert.Equal(report.Security.Denied, report.Services["payments"].Denied);
+        Assert.True(report.Security.DeniedPlaintext > 30 && report.Security.DeniedByPolicy > 30, $"denied: {report.Security}");
+        Assert.Equal(report.Requests.Sent - report.Security.Denied, report.Requests.Ok);
     }
 
     private ConfigSnapshot CurrentConfig(MeshSystem mesh)
