@@ -11,7 +11,7 @@ public class CommandLineTests
 {
     private static readonly string HostDll = Path.Combine(AppContext.BaseDirectory, "ActorMesh.Host.dll");
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    internal static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(HostDll);

@@ -99,6 +99,9 @@ public sealed class ApiServer : UntypedActor
             case SetPolicyEvent { Destination: { } destination } policy:
                 if (desired.Service(destination) is null) return (desired, $"no service named '{destination}'");
                 return (desired with { Mesh = desired.Mesh with { Destinations = desired.Mesh.Destinations.SetItem(destination, policy.Policy) } }, null);
+            case SetSecurityEvent security:
+                // Stored as given: an invalid security config is the data plane's to NACK, as Envoy would.
+                return (desired with { Mesh = desired.Mesh with { Security = security.ApplyTo(desired.Mesh.Security) } }, null);
             case SetSettingsEvent settings:
                 var at = desired.Services.FindIndex(s => s.Name == settings.Service);
                 if (at < 0) return (desired, $"no service named '{settings.Service}'");

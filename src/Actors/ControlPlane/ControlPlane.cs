@@ -122,7 +122,7 @@ internal sealed class ControlPlane : UntypedActor
             {
                 var id = PodId(service.Name, i);
                 if (_pods.ContainsKey(id)) continue;
-                var spec = new PodSpec(id, service, i, _desired.Mesh.Sidecars);
+                var spec = new PodSpec(id, service, i, _desired.Mesh.HasSidecar(service));
                 var node = _nodes[_placement++ % _nodes.Count];
                 _pods[id] = new PodRecord(spec, node);
                 node.Tell(new StartPod(spec, Self), Self);
@@ -165,7 +165,7 @@ internal sealed class ControlPlane : UntypedActor
             // A pod this incarnation did not start (it learns the node's state after a restart).
             var service = _desired?.Service(ready.Endpoint.Service);
             if (service is null) { Sender.Tell(new StopPod(id), Self); return; }
-            record = new PodRecord(new PodSpec(id, service, ready.Endpoint.Index, _desired!.Mesh.Sidecars), Sender);
+            record = new PodRecord(new PodSpec(id, service, ready.Endpoint.Index, _desired!.Mesh.HasSidecar(service)), Sender);
             _pods[id] = record;
         }
         if (record.Endpoint is null) _withEndpoint++;

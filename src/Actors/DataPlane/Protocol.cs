@@ -27,7 +27,11 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// <param name="Attempt">1 for the first try, 2 for the first retry, ...</param>
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace)
+/// <param name="SourceIdentity">
+/// The sender's mTLS identity (<c>spiffe://cluster.local/ns/default/sa/orders</c>) when a sidecar or gateway
+/// sent it; null for plaintext, from a workload without a sidecar.
+/// </param>
+public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null)
     : IDataPlaneMessage;
 
 /// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>

@@ -1,6 +1,7 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Proxy;
+using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
@@ -81,7 +82,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     protected override void PreStart()
     {
         _self = Self;
-        _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0);
+        _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0, WorkloadIdentity.OfGateway(_spec.Name));
         _controlPlane.Tell(new GatewayReady(_spec.Name, Self), Self);
     }
 

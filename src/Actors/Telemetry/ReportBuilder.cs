@@ -33,6 +33,7 @@ public static class ReportBuilder
                 Ok = t.Ok,
                 Errors = t.Errors,
                 Overloaded = t.Overloaded,
+                Denied = t.Denied,
                 LatencyMs = LatencySummary.From(t.Latency),
                 Upstream = new UpstreamReport
                 {
@@ -74,6 +75,11 @@ public static class ReportBuilder
                 RetriesExhausted = totals.RetriesExhausted, Overflows = totals.Overflows,
                 NoHealthyUpstream = totals.NoHealthyUpstream, ConnectFailures = totals.ConnectFailures,
                 LateResponses = totals.LateResponses, Sidecars = topology.Mesh.Sidecars,
+            },
+            Security = new SecurityReport
+            {
+                Denied = totals.Denied, DeniedPlaintext = totals.DeniedPlaintext, DeniedByPolicy = totals.DeniedByPolicy,
+                PlaintextAccepted = totals.PlaintextAccepted,
             },
             Outcomes = new OutcomesSection
             {

@@ -109,6 +109,8 @@ public sealed record ServiceReport
     public long Errors { get; init; }
     /// <summary>Refused because an instance's queue was full.</summary>
     public long Overloaded { get; init; }
+    /// <summary>Of <see cref="Requests"/>, denied with 403 by the sidecar (mTLS or authorization) before reaching the app.</summary>
+    public long Denied { get; init; }
     /// <summary>Latency at the service's sidecar (inbound): queueing, compute and downstream calls.</summary>
     public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
     /// <summary>What the callers of this service saw (source-reported).</summary>
@@ -278,6 +280,12 @@ public sealed record SecurityReport
 {
     /// <summary>Requests denied with 403 at a destination sidecar (plaintext to a strict service, or by an authorization policy).</summary>
     public long Denied { get; init; }
+    /// <summary>Of <see cref="Denied"/>, plaintext requests to a service in strict mTLS mode.</summary>
+    public long DeniedPlaintext { get; init; }
+    /// <summary>Of <see cref="Denied"/>, requests an authorization policy denied.</summary>
+    public long DeniedByPolicy { get; init; }
+    /// <summary>Requests sidecars let through in plaintext (permissive mode, or mTLS disabled): what strict mode would deny.</summary>
+    public long PlaintextAccepted { get; init; }
 }
 
 /// <summary>Sidecar containers.</summary>

@@ -20,6 +20,14 @@ public sealed class ServiceTelemetry
     public long Errors;
     /// <summary>Refused unprocessed because an instance's queue was full.</summary>
     public long Overloaded;
+    /// <summary>Of those, denied with 403 by the sidecar before reaching the app (plaintext to strict mTLS, or an authorization policy).</summary>
+    public long Denied;
+    /// <summary>Of the denied, plaintext requests to a service in strict mTLS mode.</summary>
+    public long DeniedPlaintext;
+    /// <summary>Of the denied, denied by an authorization policy.</summary>
+    public long DeniedByPolicy;
+    /// <summary>Requests the sidecar let through in plaintext (no source identity): what strict mTLS would deny.</summary>
+    public long PlaintextAccepted;
     private LongHistogram? _latency;
 
     // Outbound, reported by the sources calling this service (Istio reporter=source).
@@ -69,6 +77,8 @@ public sealed class ServiceTelemetry
         Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened;
         RejectedByCircuit += other.RejectedByCircuit; Overflows += other.Overflows; Ejections += other.Ejections;
         NoHealthyUpstream += other.NoHealthyUpstream; ConnectFailures += other.ConnectFailures; LateResponses += other.LateResponses;
+        Denied += other.Denied; DeniedPlaintext += other.DeniedPlaintext; DeniedByPolicy += other.DeniedByPolicy;
+        PlaintextAccepted += other.PlaintextAccepted;
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

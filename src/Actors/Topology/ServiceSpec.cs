@@ -37,6 +37,13 @@ public sealed record ServiceSpec
     /// <summary>True when clients (the load generator, through a gateway) call this service. Used by isotope graphs and the implicit gateway.</summary>
     public bool IsEntrypoint { get; init; }
 
+    /// <summary>
+    /// Whether the service's pods run a sidecar proxy (Istio's per-workload injection); null (the default)
+    /// follows <see cref="MeshSpec.Sidecars"/>. Without one the app calls endpoints with a plain client
+    /// (plaintext: no identity, no policies) and receives requests itself (nothing enforces security on it).
+    /// </summary>
+    public bool? Sidecar { get; init; }
+
     /// <summary>Settings that differ for single instances (by index), e.g. one failing replica.</summary>
     public ImmutableArray<InstanceOverride> Instances { get; init; } = [];
 

@@ -72,3 +72,35 @@ public sealed record SetSettingsEvent(string Service, System.Collections.Immutab
     /// <inheritdoc />
     public override string Describe() => $"set settings of {Service}";
 }
+
+/// <summary>
+/// Push a security change (emulated mTLS and authorization): each part given replaces that part of the
+/// desired <see cref="MeshSpec.Security"/>; parts left null keep their current value. Apps are not touched.
+/// </summary>
+/// <param name="Mtls">New mesh-wide peer authentication, or null to keep it.</param>
+/// <param name="MtlsByService">New per-service peer authentication (the whole map), or null to keep it.</param>
+/// <param name="Policies">New authorization policies (the whole list), or null to keep them.</param>
+public sealed record SetSecurityEvent(
+    MtlsMode? Mtls = null,
+    System.Collections.Immutable.ImmutableDictionary<string, MtlsMode>? MtlsByService = null,
+    System.Collections.Immutable.ImmutableArray<AuthorizationPolicy>? Policies = null) : TimelineEvent
+{
+    /// <summary><paramref name="current"/> with this change applied.</summary>
+    public SecuritySpec ApplyTo(SecuritySpec current) => current with
+    {
+        Mtls = Mtls ?? current.Mtls,
+        MtlsByService = MtlsByService ?? current.MtlsByService,
+        Policies = Policies ?? current.Policies,
+    };
+
+    /// <inheritdoc />
+    public override string Describe()
+    {
+        var parts = new List<string>();
+        if (Mtls is { } m) parts.Add($"mTLS {m.ToString().ToLowerInvariant()}");
+        if (MtlsByService is { } byService)
+            parts.AddRange(byService.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"mTLS {p.Value.ToString().ToLowerInvariant()} on {p.Key}"));
+        if (Policies is { } policies) parts.Add($"{policies.Length} authorization polic{(policies.Length == 1 ? "y" : "ies")}");
+        return parts.Count == 0 ? "set security (no change)" : "set security: " + string.Join(", ", parts);
+    }
+}

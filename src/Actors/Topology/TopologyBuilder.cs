@@ -72,6 +72,22 @@ public sealed class TopologyBuilder
     /// <summary>Sets the processing time each sidecar adds per request.</summary>
     public TopologyBuilder ProxyLatency(Distribution latency) { _topology = _topology with { Mesh = _topology.Mesh with { ProxyLatency = latency } }; return this; }
 
+    /// <summary>Changes the security settings (mTLS and authorization).</summary>
+    public TopologyBuilder Security(Func<SecuritySpec, SecuritySpec> change)
+    {
+        _topology = _topology with { Mesh = _topology.Mesh with { Security = change(_topology.Mesh.Security) } };
+        return this;
+    }
+
+    /// <summary>Sets the mesh-wide peer authentication (mTLS mode).</summary>
+    public TopologyBuilder Mtls(MtlsMode mode) => Security(s => s with { Mtls = mode });
+
+    /// <summary>Sets the peer authentication (mTLS mode) of one service.</summary>
+    public TopologyBuilder Mtls(string service, MtlsMode mode) => Security(s => s with { MtlsByService = s.MtlsByService.SetItem(service, mode) });
+
+    /// <summary>Adds an authorization policy, e.g. <c>AuthorizationPolicy.Allow("payments", AuthorizationRule.FromSources("orders"))</c>.</summary>
+    public TopologyBuilder Authorize(AuthorizationPolicy policy) => Security(s => s with { Policies = s.Policies.Add(policy) });
+
     /// <summary>Changes the mesh-wide default policy.</summary>
     public TopologyBuilder DefaultPolicy(Func<TrafficPolicy, TrafficPolicy> change)
     {
@@ -150,6 +166,8 @@ public sealed class ServiceBuilder
     public ServiceBuilder Version(string version) { _spec = _spec with { Version = version }; return this; }
     /// <summary>Marks the service as an entrypoint.</summary>
     public ServiceBuilder Entrypoint() { _spec = _spec with { IsEntrypoint = true }; return this; }
+    /// <summary>Runs the service's pods with a sidecar or without one, whatever the mesh-wide setting.</summary>
+    public ServiceBuilder Sidecar(bool enabled) { _spec = _spec with { Sidecar = enabled }; return this; }
 
     /// <summary>Adds a call step.</summary>
     public ServiceBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)

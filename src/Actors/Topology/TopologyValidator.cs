@@ -35,6 +35,7 @@ public static partial class TopologyValidator
         CheckCycles(topology, root);
         ValidateNetwork(topology, root.At("network"), names);
         ValidateMesh(topology.Mesh, root.At("mesh"), names);
+        topology.Mesh.Security.Validate(root.At("mesh").At("security"), topology);
         ValidateGateways(topology, root, names);
         ValidateLoad(topology, root.At("load"));
         ValidateTimeline(topology, root, names);
@@ -301,6 +302,9 @@ public static partial class TopologyValidator
                     Service("setErrors", errors.Service);
                     CheckErrors(at.At("setErrors.errors"), errors.Errors);
                     at.Require(errors.Instance is null or >= 0, "setErrors.instance", "must not be negative");
+                    break;
+                case SetSecurityEvent security:
+                    security.ApplyTo(t.Mesh.Security).Validate(at.At("setSecurity"), t);
                     break;
                 case SetSettingsEvent settings:
                     Service("setSettings", settings.Service);

@@ -57,6 +57,9 @@ internal static class SummaryView
             if (sc.SettingsVersions.Count > 0) parts.Add($"settings syncs {sc.SettingsSyncs}");
             AnsiConsole.MarkupLine(Markup.Escape("sidecars: " + string.Join("; ", parts)));
         }
+        var security = r.Security;
+        if (security.Denied > 0 || security.PlaintextAccepted > 0)
+            AnsiConsole.MarkupLine($"security: denied {security.Denied} with 403 (plaintext to strict mTLS {security.DeniedPlaintext}, by policy {security.DeniedByPolicy}), accepted in plaintext {security.PlaintextAccepted}");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");

@@ -57,6 +57,7 @@ public static class ScenarioCatalog
         new("sidecar", "pods run a proxy and a log collector; one collector crashes mid-run and restarts alone, its log events wait in the pod's bounded buffer", new SidecarLesson()),
         new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
             new Lessons.GatewayLesson()),
+        new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -29,6 +29,16 @@ namespace ActorMesh.Scenarios.Yaml;
 ///   defaults: &lt;policy&gt;
 ///   destinations:
 ///     payments: &lt;policy&gt;         # sections given replace those of mesh.defaults; the others come from it
+///   security:                      # emulated mTLS and authorization, enforced by destination sidecars
+///     mtls: permissive             # permissive | strict | disable (mesh-wide)
+///     mtlsByService: { payments: strict }
+///     policies:
+///       - name: payments-callers   # optional
+///         to: payments             # absent: every service
+///         action: allow            # allow | deny
+///         rules:                   # none: the policy matches nothing
+///           - from: [orders]       # service/gateway names, identities, 'prefix*', '*suffix', '*'; absent: anyone
+///             paths: [/pay*]       # exact, 'prefix*', '*suffix', '*'; absent: any path
 /// services:
 ///   - name: frontend               # required
 ///     replicas: 3
@@ -39,6 +49,7 @@ namespace ActorMesh.Scenarios.Yaml;
 ///     responseSize: 1 KB           # size
 ///     version: v1
 ///     entrypoint: true
+///     sidecar: false               # this service's pods without a sidecar; default: mesh.sidecars
 ///     script:                      # each step has exactly one of call, sleep, parallel
 ///       - call: orders             # or call: { service: orders, path: /x, probability: 50%, size: 2 KB }
 ///       - sleep: 5ms               # distribution

@@ -111,7 +111,7 @@ internal sealed class TopologyReader(string file)
 
     private MeshSpec Mesh(YamlNode? node, string path)
     {
-        var s = Open(node, path, "sidecars", "proxyLatency", "defaults", "destinations");
+        var s = Open(node, path, "sidecars", "proxyLatency", "defaults", "destinations", "security");
         var d = new MeshSpec();
         var defaults = Policy(s["defaults"], s.PathOf("defaults"), d.Defaults);
         // Destinations are keyed by service name, so they are read as a plain mapping rather than a section.
@@ -133,6 +133,7 @@ internal sealed class TopologyReader(string file)
             ProxyLatency = Nested(s, "proxyLatency", d.ProxyLatency, Distribution),
             Defaults = defaults,
             Destinations = destinations.ToImmutable(),
+            Security = Nested(s, "security", d.Security, Security),
         };
     }
 
@@ -236,7 +237,7 @@ internal sealed class TopologyReader(string file)
 
     private ServiceSpec Service(YamlNode node, string path)
     {
-        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances", "sidecars", "settings");
+        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances", "sidecars", "settings", "sidecar");
         Require(s, "name");
         var sidecars = Open(s["sidecars"], s.PathOf("sidecars"), "logCollector", "configSync");
         var d = new ServiceSpec { Name = "" };
@@ -256,6 +257,7 @@ internal sealed class TopologyReader(string file)
             LogCollector = Sidecar(sidecars, "logCollector", new LogCollectorOptions(), LogCollector),
             ConfigSync = Sidecar(sidecars, "configSync", new ConfigSyncOptions(), ConfigSync),
             Settings = Nested(s, "settings", d.Settings, Settings),
+            Sidecar = s["sidecar"] is null ? d.Sidecar : Value(s, "sidecar", true, YamlValues.Boolean),
         };
     }
 
@@ -364,6 +366,80 @@ internal sealed class TopologyReader(string file)
             Probability = Value(s, "probability", d.Probability, YamlValues.Ratio),
             RequestBytes = Value(s, "size", d.RequestBytes, YamlValues.Size),
         };
+    }
+
+    // ---- Security: mesh.security, and the timeline's setSecurity event (same keys, each optional).
+
+    private static readonly string[] SecurityKeys = ["mtls", "mtlsByService", "policies"];
+
+    private SecuritySpec Security(YamlNode node, string path)
+    {
+        var s = Open(node, path, SecurityKeys);
+        var d = new SecuritySpec();
+        return d with
+        {
+            Mtls = Value(s, "mtls", d.Mtls, YamlValues.Enum<MtlsMode>),
+            MtlsByService = s["mtlsByService"] is null ? d.MtlsByService : MtlsByService(s),
+            Policies = List(s, "policies", AuthorizationPolicy),
+        };
+    }
+
+    /// <summary>
+    /// A timeline <c>setSecurity</c> event: the keys of <c>mesh.security</c>, each optional; each key given
+    /// replaces that part of the desired security settings (<see cref="SetSecurityEvent.ApplyTo"/>).
+    /// For the timeline reader: <c>- at: 5s\n  setSecurity: { mtls: strict }</c>.
+    /// </summary>
+    internal SetSecurityEvent SetSecurity(YamlNode node, string path)
+    {
+        var s = Open(node, path, SecurityKeys);
+        if (s.Mapping is { Children.Count: 0 }) Problem(node, path, $"give at least one of {string.Join(", ", SecurityKeys.Select(k => $"'{k}'"))}");
+        return new SetSecurityEvent(
+            s["mtls"] is null ? null : Value(s, "mtls", MtlsMode.Permissive, YamlValues.Enum<MtlsMode>),
+            s["mtlsByService"] is null ? null : MtlsByService(s),
+            s["policies"] is null ? null : List(s, "policies", AuthorizationPolicy));
+    }
+
+    /// <summary>Peer authentication per service: a mapping keyed by service name, read like <c>mesh.destinations</c>.</summary>
+    private ImmutableDictionary<string, MtlsMode> MtlsByService(Section s)
+    {
+        var modes = ImmutableDictionary.CreateBuilder<string, MtlsMode>(StringComparer.Ordinal);
+        var mapPath = s.PathOf("mtlsByService");
+        if (s["mtlsByService"] is not { } listed || IsNull(listed) || Mapping(listed, mapPath) is not { } mapping) return modes.ToImmutable();
+        foreach (var (key, value) in mapping.Children)
+        {
+            if (Name(key, mapPath) is not { } service) continue;
+            var servicePath = $"{mapPath}.{service}";
+            _marks[servicePath] = key.Start; // what the validator says here is about the service named
+
+            modes[service] = Scalar(value, servicePath, MtlsMode.Permissive, YamlValues.Enum<MtlsMode>);
+        }
+        return modes.ToImmutable();
+    }
+
+    private AuthorizationPolicy AuthorizationPolicy(YamlNode node, string path)
+    {
+        var s = Open(node, path, "name", "to", "action", "rules");
+        var d = new AuthorizationPolicy();
+        return d with
+        {
+            Name = Text(s, "name"),
+            To = Text(s, "to"),
+            Action = Value(s, "action", d.Action, YamlValues.Enum<AuthorizationAction>),
+            Rules = List(s, "rules", AuthorizationRule),
+        };
+    }
+
+    private AuthorizationRule AuthorizationRule(YamlNode node, string path)
+    {
+        var s = Open(node, path, "from", "paths");
+        return new AuthorizationRule { From = Strings(s, "from"), Paths = Strings(s, "paths") };
+    }
+
+    /// <summary>A list of strings, or one string for a list of one.</summary>
+    private ImmutableArray<string> Strings(Section s, string key)
+    {
+        if (s[key] is YamlScalarNode node && !IsNull(node)) return [Scalar(node, s.PathOf(key), "", t => t)];
+        return List(s, key, (n, p) => Scalar(n, p, "", t => t));
     }
 
     private GatewaySpec Gateway(YamlNode node, string path)
@@ -491,7 +567,7 @@ internal sealed class TopologyReader(string file)
     }
 
     private static readonly string[] EventKinds =
-        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings"];
+        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings", "setSecurity"];
 
     /// <summary>A timeline entry: <c>at</c> and exactly one event.</summary>
     private TimelineEntry TimelineEntry(YamlNode node, string path, MeshSpec mesh)
@@ -521,6 +597,7 @@ internal sealed class TopologyReader(string file)
             "setServiceTime" => SetServiceTime(eventNode, eventPath),
             "setErrors" => SetErrors(eventNode, eventPath),
             "setSettings" => SetSettings(eventNode, eventPath),
+            "setSecurity" => SetSecurity(eventNode, eventPath),
             _ => Crash(eventNode, eventPath),
         };
         return new TimelineEntry(at, e);

@@ -46,11 +46,14 @@ public class TimelineYamlTests
                 crash: { pod: payments-0, container: proxy }
               - at: 9.5s
                 setSettings: { service: payments, values: { pageSize: 50, newCheckout: on } }
+              - at: 9.8s
+                setSecurity: { mtls: strict }
             """, "t.yaml");
 
         Assert.True(result.Ok, string.Join("\n", result.Problems));
         var timeline = result.Topology!.Timeline;
-        Assert.Equal(11, timeline.Length);
+        Assert.Equal(12, timeline.Length);
+        Assert.Equal(MtlsMode.Strict, Assert.IsType<SetSecurityEvent>(timeline[11].Event).Mtls);
         var retry = Assert.IsType<SetPolicyEvent>(timeline[0].Event);
         Assert.Equal("payments", retry.Destination);
         Assert.Equal(3, retry.Policy.Retries.Attempts);

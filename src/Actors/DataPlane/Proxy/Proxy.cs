@@ -1,5 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
+using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
 using ActorMesh.Topology;
@@ -11,8 +12,9 @@ namespace ActorMesh.DataPlane.Proxy;
 /// <summary>
 /// The sidecar proxy (Envoy's role) beside one app. Outbound: the app's <see cref="EgressCall"/>s go
 /// through the <see cref="UpstreamRouter"/>'s policy chain to a healthy endpoint of the destination.
-/// Inbound: requests from other proxies are admitted, handed to the app, timed and counted, and the
-/// answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
+/// Inbound: requests from other proxies pass peer authentication and authorization (a denied one is
+/// answered 403 here and never reaches the app), are admitted, handed to the app, timed and counted,
+/// and the answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
 /// </summary>
 internal sealed class Proxy : UntypedActor, IUpstreamOwner
 {
@@ -26,6 +28,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private UpstreamRouter _router = null!;
     private ConfigSnapshot? _config;
     private Distribution _proxyLatency = Distribution.Zero;
+    private InboundAuthorizer _authorizer = InboundAuthorizer.Open;
 
     public Proxy(PodContext pod)
     {
@@ -41,7 +44,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     protected override void PreStart()
     {
-        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation);
+        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name));
         // A restarted sidecar resumes from its cached last-known config (it is not asked for again).
         if (_pod.LastConfig is { } last) Apply(last);
     }
@@ -93,14 +96,36 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void OnInbound(MeshRequest request)
     {
         var now = _runtime.Clock.Now;
+        var verdict = _authorizer.Check(request.SourceIdentity, request.Path);
+        if (verdict is InboundVerdict.DeniedPlaintext or InboundVerdict.DeniedByPolicy)
+        {
+            Deny(request, verdict);
+            return;
+        }
         if (!_inbound.TryAdd(Sender, request.CorrelationId, request.Source, now, out var handle))
         {
             Answer(Sender, request.CorrelationId, request.Source, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
             return;
         }
+        if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
         var forward = request with { CorrelationId = handle };
         if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
         else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
+    }
+
+    /// <summary>Answers 403 at once: the app never sees the request. Counted as a request and an error of the service, without latency.</summary>
+    private void Deny(MeshRequest request, InboundVerdict verdict)
+    {
+        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
+        t.Requests++;
+        t.Errors++;
+        t.Denied++;
+        if (verdict == InboundVerdict.DeniedPlaintext) t.DeniedPlaintext++;
+        else t.DeniedByPolicy++;
+        _pod.Stats.Requests++;
+        _pod.Stats.Errors++;
+        _runtime.Network.Send(ReturnLatency(request.Source), _random, Sender,
+            new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.Forbidden, 0), Self);
     }
 
     private void OnAppAnswered(MeshResponse response)
@@ -158,6 +183,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _config = snapshot;
         _returnLatency.Clear();
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
+        _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);
     }
 }
@@ -176,6 +202,7 @@ internal static class ConfigCheck
         mesh.Defaults.Validate(at.At("mesh.defaults"));
         foreach (var (service, policy) in mesh.Destinations) policy.Validate(at.At("mesh.destinations").At(service));
         at.Check("mesh.proxyLatency", mesh.ProxyLatency);
+        mesh.Security.Validate(at.At("mesh.security"), snapshot.Topology);
         return at.IsValid ? null : string.Join("; ", at.Errors.Take(5));
     }
 }

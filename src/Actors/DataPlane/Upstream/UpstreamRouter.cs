@@ -57,6 +57,7 @@ internal sealed class UpstreamRouter
     private const int MaxSlots = 1 << SlotBits;
 
     private readonly string _source;
+    private readonly string? _identity;
     private readonly MeshRuntime _runtime;
     private readonly MeshClock _clock;
     private readonly MeshNetwork _network;
@@ -77,9 +78,11 @@ internal sealed class UpstreamRouter
     private Distribution _proxyLatency = Distribution.Zero;
     private ConfigSnapshot? _snapshot;
 
-    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int epoch)
+    // identity: the mTLS identity requests carry; null sends plaintext (an app's plain client, without a sidecar).
+    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int epoch, string? identity = null)
     {
         _source = source;
+        _identity = identity;
         _runtime = runtime;
         _clock = runtime.Clock;
         _network = runtime.Network;
@@ -265,7 +268,7 @@ internal sealed class UpstreamRouter
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
         _network.Send(cluster.Latency, _random, endpoint.Address,
-            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace), _self, extra);
+            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity), _self, extra);
     }
 
     private void OnResponse(MeshResponse response)
