@@ -1,3 +1,4 @@
+using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Hosting;
 using ActorMesh.Tests.Support;
@@ -50,7 +51,7 @@ public class ControlPlaneSpecs(ITestOutputHelper output) : VirtualTimeSpec(outpu
         Clock.Advance(TimeSpan.FromSeconds(2));
         var status = Await(mesh.StatusAsync());
         Assert.Equal(2, status.InstancesByService["payments"]);
-        Assert.DoesNotContain(Await(mesh.PodStatsAsync()), p => p.PodId == "payments-2");
+        Assert.DoesNotContain("payments-2", Await(mesh.Ask<NodePods>(mesh.NodeAgent, GetPods.Instance)).PodIds);
     }
 
     [Fact]
@@ -114,5 +115,22 @@ public class ControlPlaneSpecs(ITestOutputHelper output) : VirtualTimeSpec(outpu
         Assert.True(report.ControlPlane.Version > versionBefore, "the new incarnation continued the version sequence");
         Assert.Equal(["stop the control plane", "scale payments to 4", "start the control plane"], report.Events.Select(e => e.Event));
         Assert.Equal("stored; takes effect when the control plane is back", report.Events[1].Outcome);
+    }
+
+    [Fact]
+    public void A_pod_killed_mid_run_keeps_its_counters_in_the_report_and_its_replacement_adds_to_them()
+    {
+        var topology = Shop(p => p.LogCollector())
+            .At(TimeSpan.FromSeconds(2), new KillPodEvent("payments-1"))
+            .Build();
+        var mesh = StartMesh(topology);
+
+        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
+
+        var payments = report.Services["payments"];
+        Assert.Equal(payments.Requests, payments.PerInstance.Values.Sum(p => p.Requests));
+        var logs = report.Sidecars;
+        Assert.Equal(logs.LogsEmitted, logs.LogsShipped + logs.LogsDropped + logs.LogsBuffered);
+        Assert.True(logs.LogsEmitted >= payments.Requests, "the killed pod's log events are still counted");
     }
 }

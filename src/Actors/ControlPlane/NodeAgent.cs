@@ -18,6 +18,7 @@ public sealed class NodeAgent : UntypedActor
     private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
     // What a (re)attached control plane is told: pod readiness, gateways, extra workloads.
     private readonly Dictionary<string, object> _reports = new(StringComparer.Ordinal);
+    private readonly List<PodStatsReport> _finished = [];
     private IActorRef _controlPlane = ActorRefs.Nobody;
 
     /// <summary>Creates the agent for the node of <paramref name="runtime"/>.</summary>
@@ -78,8 +79,11 @@ public sealed class NodeAgent : UntypedActor
                 foreach (var (id, p) in _pods)
                     if (id == PodIdOf(change) || (change.Instance is null && IsOfService(id, change.Service))) p.Tell(change);
                 break;
+            case PodFinished finished:
+                _finished.Add(finished.Stats);
+                break;
             case GetPods:
-                Sender.Tell(new NodePods(_runtime.Node, [.. _pods.Keys.Order(StringComparer.Ordinal)]));
+                Sender.Tell(new NodePods(_runtime.Node, [.. _pods.Keys.Order(StringComparer.Ordinal)], [.. _finished]));
                 break;
             default:
                 Unhandled(message);
@@ -128,5 +132,5 @@ public sealed class GetPods
     private GetPods() { }
 }
 
-/// <summary>The pods a node runs.</summary>
-public sealed record NodePods(string Node, IReadOnlyList<string> PodIds);
+/// <summary>The pods a node runs, and the final counters of those that stopped (killed, replaced, scaled away).</summary>
+public sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped);

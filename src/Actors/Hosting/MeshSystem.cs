@@ -163,12 +163,13 @@ public sealed class MeshSystem
     /// <summary>The control plane's counters (also while it is down).</summary>
     public Task<ControlPlaneStatus> StatusAsync() => Ask<ControlPlaneStatus>(_host, GetControlPlaneStatus.Instance);
 
-    /// <summary>Every pod's counters.</summary>
+    /// <summary>Every pod's counters: the running pods', and the final ones of pods that stopped during the run.</summary>
     public async Task<IReadOnlyList<PodStatsReport>> PodStatsAsync()
     {
         var pods = await Ask<NodePods>(NodeAgent, GetPods.Instance);
         var asks = pods.PodIds.Select(id => Ask<PodStatsReport>(NodeAgent, new ForwardToPod(id, GetPodStats.Instance)));
-        return await Task.WhenAll(asks);
+        // Stopped pods first, so a running pod's settings version (the latest) wins where a report keeps one per pod.
+        return [.. pods.Stopped, .. await Task.WhenAll(asks)];
     }
 
     /// <summary>Sends <paramref name="message"/> to pod <paramref name="podId"/> (e.g. a <see cref="DataPlane.CrashContainer"/>).</summary>

@@ -24,8 +24,11 @@ public static class ReportBuilder
             if (topology.Service(names[i]) is null) continue;
             var t = merged[i];
             var perInstance = new SortedDictionary<string, InstanceReport>(StringComparer.Ordinal);
+            // A pod id can have had several incarnations (killed and replaced): their counts add up.
             foreach (var p in pods.Where(p => p.Service == names[i]))
-                perInstance[p.PodId] = new InstanceReport(p.Requests, p.Errors, p.AppRestarts, p.ProxyRestarts);
+                perInstance[p.PodId] = perInstance.TryGetValue(p.PodId, out var earlier)
+                    ? new InstanceReport(earlier.Requests + p.Requests, earlier.Errors + p.Errors, earlier.AppRestarts + p.AppRestarts, earlier.ProxyRestarts + p.ProxyRestarts)
+                    : new InstanceReport(p.Requests, p.Errors, p.AppRestarts, p.ProxyRestarts);
             services[names[i]] = new ServiceReport
             {
                 Instances = status.InstancesByService.GetValueOrDefault(names[i]),

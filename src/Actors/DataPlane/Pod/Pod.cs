@@ -83,6 +83,13 @@ internal sealed class Pod : UntypedActor
         return containers;
     }
 
+    /// <summary>A stopped pod leaves its final counters with its node agent, so a run's totals keep them.</summary>
+    protected override void PostStop()
+    {
+        Context.Parent.Tell(new PodFinished(Stats()));
+        base.PostStop();
+    }
+
     private PodStatsReport Stats()
     {
         var stats = _context.Stats;
@@ -99,6 +106,9 @@ internal sealed class Pod : UntypedActor
         };
     }
 }
+
+/// <summary>Pod → node agent: the pod has stopped; these are its final counters.</summary>
+public sealed record PodFinished(PodStatsReport Stats);
 
 /// <summary>Ask a pod for its <see cref="PodStatsReport"/>.</summary>
 public sealed class GetPodStats
