@@ -39,7 +39,8 @@ public sealed record MeshRequest(long CorrelationId, string Service, string Path
 /// <param name="Status">HTTP-like status.</param>
 /// <param name="Flags">Why the hop answered so (Envoy response flags).</param>
 /// <param name="ResponseBytes">Response size.</param>
-public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;
+/// <param name="Visited">The services the request reached, one bit per service index below 64 (the call graph a request saw).</param>
+public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
 /// <param name="CallId">Chosen by the app, echoed in the <see cref="EgressResult"/>.</param>
@@ -50,7 +51,7 @@ public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags 
 public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
 
 /// <summary>The sidecar's answer to an <see cref="EgressCall"/>, after all retries.</summary>
-public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags) : IDataPlaneMessage;
+public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>A client's request to a gateway.</summary>
 /// <param name="RequestId">Chosen by the client, echoed in the <see cref="ClientResponse"/>.</param>
@@ -92,7 +93,7 @@ public enum TokenProblem
 }
 
 /// <summary>A gateway's answer to a <see cref="ClientRequest"/>.</summary>
-public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;
+public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
 internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression

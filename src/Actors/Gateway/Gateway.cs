@@ -214,13 +214,13 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         return null;
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks)
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
     {
-        if (ReferenceEquals(caller, _self)) OnBackendAnswer(callerId, status, flags, responseBytes);
-        else Reply(caller, callerId, status, flags, responseBytes);
+        if (ReferenceEquals(caller, _self)) OnBackendAnswer(callerId, status, flags, responseBytes, visited);
+        else Reply(caller, callerId, status, flags, responseBytes, visited);
     }
 
-    private void OnBackendAnswer(long handle, int status, ResponseFlags flags, int bytes)
+    private void OnBackendAnswer(long handle, int status, ResponseFlags flags, int bytes, ulong visited)
     {
         var slot = (int)(handle & SlotMask);
         var part = (int)((handle >> SlotBits) & PartMask);
@@ -230,6 +230,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         // An answer for an exchange that has ended (failed fast, or its backend timed out) is dropped.
         if (!ex.InUse || ex.Generation != generation || part >= ex.Parts || ex.States[part] != PartState.Pending) return;
         var now = _clock.Now;
+        ex.Visited |= visited;
+        ex.Committed |= (flags & ResponseFlags.Committed) != 0;
         if (!ex.Aggregate)
         {
             Finish(slot, ex, status, flags, bytes, now);
@@ -273,6 +275,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     {
         var client = ex.Client!;
         var requestId = ex.RequestId;
+        var visited = ex.Visited;
+        if (ex.Committed) flags |= ResponseFlags.Committed;
         // Only whole answers are stored: never an error, never a degraded merge.
         if (ex.Store && StatusCodes.IsSuccess(status) && (flags & ResponseFlags.Degraded) == 0)
         {
@@ -282,11 +286,11 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             _stats.CacheEvictions += cache.Evictions - evictions;
         }
         Free(slot, ex);
-        Reply(client, requestId, status, flags, bytes);
+        Reply(client, requestId, status, flags, bytes, visited);
     }
 
-    private void Reply(IActorRef client, long requestId, int status, ResponseFlags flags, int bytes) =>
-        _runtime.Network.Send(_spec.ClientLatency, _random, client, new ClientResponse(requestId, status, flags, bytes), _self);
+    private void Reply(IActorRef client, long requestId, int status, ResponseFlags flags, int bytes, ulong visited = 0) =>
+        _runtime.Network.Send(_spec.ClientLatency, _random, client, new ClientResponse(requestId, status, flags, bytes, visited), _self);
 
     // ---- backend deadlines --------------------------------------------------------------------
 
@@ -364,6 +368,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.Client = null;
         ex.Route = null;
         ex.Key = default;
+        ex.Visited = 0;
+        ex.Committed = false;
         _free[_freeCount++] = slot;
     }
 
@@ -386,6 +392,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public int Failed;
         public bool TimedOut;
         public int Bytes;
+        public ulong Visited;
+        public bool Committed;
         public long NextDeadline = long.MaxValue;
         public PartState[] States = new PartState[4];
         public long[] Deadlines = new long[4];

@@ -112,6 +112,43 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public long LateAnswers { get; set; }
     /// <summary>Per kind of request of the mix, in the mix's order; their measured counts add up to <see cref="Measured"/>.</summary>
     public List<RequestKindResult> Kinds { get; } = [];
+    /// <summary>What the measured requests' answers said about the services they reached.</summary>
+    public CallGraphObservation CallGraph { get; } = new();
+}
+
+/// <summary>
+/// Which services each measured request reached (every answer carries one bit per service index
+/// below 64), and which failed requests had already committed a write somewhere: the raw material
+/// for chatty pairs and partial failures.
+/// </summary>
+public sealed class CallGraphObservation
+{
+    /// <summary>Bits tracked: service indices below this.</summary>
+    public const int Services = 64;
+
+    /// <summary>Measured requests that answered with a service set.</summary>
+    public long Requests;
+    /// <summary>Requests that reached service i.</summary>
+    public readonly long[] Reached = new long[Services];
+    /// <summary>Requests that reached both i and j (i &lt; j), at [i * 64 + j].</summary>
+    public readonly long[] ReachedTogether = new long[Services * Services];
+    /// <summary>Requests that failed (or timed out) after some service on their path had committed a write.</summary>
+    public long PartialFailures;
+
+    /// <summary>Counts one measured request's answer.</summary>
+    public void Observe(ulong visited, RequestOutcome outcome, bool committed)
+    {
+        if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) PartialFailures++;
+        if (visited == 0) return;
+        Requests++;
+        for (var rest = visited; rest != 0; rest &= rest - 1)
+        {
+            var i = System.Numerics.BitOperations.TrailingZeroCount(rest);
+            Reached[i]++;
+            for (var others = rest & (rest - 1); others != 0; others &= others - 1)
+                ReachedTogether[i * Services + System.Numerics.BitOperations.TrailingZeroCount(others)]++;
+        }
+    }
 }
 
 /// <summary>The load is over.</summary>
@@ -384,6 +421,8 @@ public sealed class LoadGenerator : UntypedActor
         var now = _clock.Now;
         var outcome = OutcomeClassifier.Classify(response.Status, response.Flags, out var reason);
         ref var s = ref _slots[slot];
+        s.Visited |= response.Visited;
+        s.Committed |= (response.Flags & ResponseFlags.Committed) != 0;
         if (outcome == RequestOutcome.Ok && s.Step + 1 < _kinds[s.Kind].Steps.Length)
         {
             // The journey goes on: the next step waits for this answer, as a client's next call would.
@@ -401,8 +440,10 @@ public sealed class LoadGenerator : UntypedActor
         var intended = s.Intended;
         var user = s.User;
         var kind = _kinds[s.Kind].Result;
+        var (visited, committed) = (s.Visited, s.Committed);
         Release(slot);
         var measured = intended >= _measureStart;
+        if (measured) _result.CallGraph.Observe(visited, outcome, committed);
         var counts = measured ? _result.Measured : _result.Warmup;
         counts.Record(outcome, status, reason);
         var latencyUs = Math.Clamp((now - intended) / 10, 1, ServiceTelemetry.HighestMicroseconds);
@@ -543,6 +584,8 @@ public sealed class LoadGenerator : UntypedActor
         ref var s = ref _slots[slot];
         s.InUse = false;
         s.Token = null;
+        s.Visited = 0;
+        s.Committed = false;
         s.Generation = (s.Generation + 1) & 0x7FFFFFFF;
         _free[_freeCount++] = slot;
         _outstanding--;
@@ -558,6 +601,8 @@ public sealed class LoadGenerator : UntypedActor
         public int Step;
         public TraceContext Trace;
         public BearerToken? Token;
+        public ulong Visited;
+        public bool Committed;
     }
 
     /// <summary>One kind of the mix as the generator sends it.</summary>

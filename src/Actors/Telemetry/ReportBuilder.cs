@@ -104,6 +104,7 @@ public static class ReportBuilder
                 LastNackReason = status.LastNackReason,
             },
             Events = events,
+            CallGraph = CallGraphOf(topology, names, merged, load),
             Gateway = Gateways(topology, runtime.Gateways),
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
             {
@@ -188,6 +189,53 @@ public static class ReportBuilder
         TokenProblem.Expired => "expired",
         _ => "none",
     };
+
+    private static CallGraphReport CallGraphOf(MeshTopology topology, IReadOnlyList<string> names, ServiceTelemetry[] merged, LoadResult load)
+    {
+        var clientRequests = Math.Max(1, load.Warmup.Sent + load.Measured.Sent);
+        var edges = new List<EdgeReport>();
+        var modules = new SortedDictionary<string, IReadOnlyList<EdgeReport>>(StringComparer.Ordinal);
+        var violations = new List<OwnershipViolation>();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in topology.Services) foreach (var store in s.Stores) owners[store] = s.Name;
+        for (var to = 0; to < names.Count; to++)
+        {
+            var t = merged[to];
+            if (t.CallsFrom is { } from)
+                for (var source = 0; source < Math.Min(from.Length, names.Count); source++)
+                    if (from[source] > 0) edges.Add(new EdgeReport(names[source], names[to], from[source], Math.Round((double)from[source] / clientRequests, 4)));
+            if (topology.Service(names[to]) is not { } service) continue;
+            if (t.ModuleCalls is { } calls)
+            {
+                string Name(int m) => m < 0 ? "(service)" : service.Modules[m].Name;
+                modules[service.Name] = [.. calls.OrderBy(c => c.Key.Caller).ThenBy(c => c.Key.Callee)
+                    .Select(c => new EdgeReport(Name(c.Key.Caller), Name(c.Key.Callee), c.Value, Math.Round((double)c.Value / clientRequests, 4)))];
+            }
+            if (t.ForeignStores is { } foreign)
+                foreach (var (store, (reads, writes)) in foreign.OrderBy(f => f.Key, StringComparer.Ordinal))
+                    violations.Add(new OwnershipViolation(service.Name, store, owners.GetValueOrDefault(store, "?"), reads, writes));
+        }
+        var observed = load.CallGraph;
+        var pairs = new List<PairReport>();
+        var bits = Math.Min(names.Count, CallGraphObservation.Services);
+        for (var i = 0; i < bits; i++)
+        for (var j = i + 1; j < bits; j++)
+        {
+            var both = observed.ReachedTogether[i * CallGraphObservation.Services + j];
+            if (both == 0) continue;
+            var either = observed.Reached[i] + observed.Reached[j] - both;
+            pairs.Add(new PairReport(names[i], names[j], both, either, Math.Round((double)both / either, 4)));
+        }
+        return new CallGraphReport
+        {
+            Requests = observed.Requests,
+            Edges = [.. edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal)],
+            Together = [.. pairs.OrderByDescending(p => p.Share).ThenBy(p => p.A, StringComparer.Ordinal).ThenBy(p => p.B, StringComparer.Ordinal)],
+            PartialFailures = observed.PartialFailures,
+            Modules = modules,
+            OwnershipViolations = violations,
+        };
+    }
 
     private static RequestCounts Counts(OutcomeCounts c) => new(c.Sent, c.Ok, c.Failed, c.TimedOut, c.Rejected, c.InFlight);
 }

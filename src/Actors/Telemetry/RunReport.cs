@@ -48,6 +48,8 @@ public sealed record RunReport
     public SecurityReport Security { get; init; } = new();
     /// <summary>Sidecar containers: restarts and the log pipeline.</summary>
     public SidecarsReport Sidecars { get; init; } = new();
+    /// <summary>The call graph the traffic revealed: edges, services called together, modules, data ownership.</summary>
+    public CallGraphReport CallGraph { get; init; } = new();
     /// <summary>Timeline events applied during the run: when (seconds since the load started), what, and the outcome.</summary>
     public IReadOnlyList<ActorMesh.Hosting.AppliedEvent> Events { get; init; } = [];
     /// <summary>A scenario's own measured takeaways.</summary>
@@ -308,3 +310,29 @@ public sealed record SidecarsReport
     /// <summary>The settings version in force per pod that runs a config-sync sidecar (pod id → version).</summary>
     public SortedDictionary<string, long> SettingsVersions { get; init; } = new();
 }
+
+/// <summary>What the traffic revealed about the architecture, observed, never read from the topology.</summary>
+public sealed record CallGraphReport
+{
+    /// <summary>Measured requests whose answers said which services they reached.</summary>
+    public long Requests { get; init; }
+    /// <summary>Calls per edge over the whole run, and per client request (<c>perRequest</c>).</summary>
+    public IReadOnlyList<EdgeReport> Edges { get; init; } = [];
+    /// <summary>Pairs of services reached by the same requests: <c>share</c> = requests reaching both / requests reaching either.</summary>
+    public IReadOnlyList<PairReport> Together { get; init; } = [];
+    /// <summary>Requests that failed or timed out after some service had already committed a write (no distributed transaction).</summary>
+    public long PartialFailures { get; init; }
+    /// <summary>In-process module calls inside each service, by edge ("(service)" is the service's own script).</summary>
+    public SortedDictionary<string, IReadOnlyList<EdgeReport>> Modules { get; init; } = new();
+    /// <summary>Services reading or writing a data store they do not own.</summary>
+    public IReadOnlyList<OwnershipViolation> OwnershipViolations { get; init; } = [];
+}
+
+/// <summary>Calls along one edge.</summary>
+public sealed record EdgeReport(string From, string To, long Calls, double PerRequest);
+
+/// <summary>Two services and how often the same request reached both.</summary>
+public sealed record PairReport(string A, string B, long Both, long Either, double Share);
+
+/// <summary>A service touching another's data store.</summary>
+public sealed record OwnershipViolation(string Service, string Store, string Owner, long Reads, long Writes);

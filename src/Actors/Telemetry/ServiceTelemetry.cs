@@ -60,6 +60,43 @@ public sealed class ServiceTelemetry
     /// <summary>Responses that arrived after their attempt had ended (timed out or reset).</summary>
     public long LateResponses;
 
+    /// <summary>In-process module calls, by (caller module, callee module); the caller -1 is the service's own script.</summary>
+    public Dictionary<(int Caller, int Callee), long>? ModuleCalls;
+
+    /// <summary>Reads and writes of data stores the service does not own, by store.</summary>
+    public Dictionary<string, (long Reads, long Writes)>? ForeignStores;
+
+    /// <summary>Calls to this service, by calling workload's index (source-reported).</summary>
+    public long[]? CallsFrom;
+
+    /// <summary>Counts an in-process call from module <paramref name="caller"/> to module <paramref name="callee"/>.</summary>
+    public void RecordModuleCall(int caller, int callee)
+    {
+        ModuleCalls ??= [];
+        ModuleCalls[(caller, callee)] = ModuleCalls.GetValueOrDefault((caller, callee)) + 1;
+    }
+
+    /// <summary>Counts an access to a store another service owns.</summary>
+    public void RecordForeignStore(string store, bool write)
+    {
+        ForeignStores ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var (reads, writes) = ForeignStores.GetValueOrDefault(store);
+        ForeignStores[store] = write ? (reads, writes + 1) : (reads + 1, writes);
+    }
+
+    /// <summary>Counts a call to this service from workload <paramref name="source"/>.</summary>
+    public void RecordCallFrom(int source)
+    {
+        if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
+        CallsFrom[source]++;
+    }
+
+    private void RecordCallsFrom(int source, long n)
+    {
+        if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
+        CallsFrom[source] += n;
+    }
+
     /// <summary>Records one inbound request's latency.</summary>
     public void RecordLatency(long ticks)
     {
@@ -79,6 +116,18 @@ public sealed class ServiceTelemetry
         NoHealthyUpstream += other.NoHealthyUpstream; ConnectFailures += other.ConnectFailures; LateResponses += other.LateResponses;
         Denied += other.Denied; DeniedPlaintext += other.DeniedPlaintext; DeniedByPolicy += other.DeniedByPolicy;
         PlaintextAccepted += other.PlaintextAccepted;
+        if (other.ModuleCalls is { } modules)
+            foreach (var (key, n) in modules) { ModuleCalls ??= []; ModuleCalls[key] = ModuleCalls.GetValueOrDefault(key) + n; }
+        if (other.ForeignStores is { } stores)
+            foreach (var (store, (r, w)) in stores)
+            {
+                ForeignStores ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+                var (reads, writes) = ForeignStores.GetValueOrDefault(store);
+                ForeignStores[store] = (reads + r, writes + w);
+            }
+        if (other.CallsFrom is { } from)
+            for (var source = 0; source < from.Length; source++)
+                if (from[source] > 0) RecordCallsFrom(source, from[source]);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

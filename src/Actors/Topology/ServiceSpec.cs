@@ -56,6 +56,22 @@ public sealed record ServiceSpec
     /// <summary>The app's local settings as the topology starts them. Default none.</summary>
     public AppSettings Settings { get; init; } = AppSettings.None;
 
+    /// <summary>Data stores this service owns (its database); another service reading or writing one is an ownership violation.</summary>
+    public ImmutableArray<string> Stores { get; init; } = [];
+
+    /// <summary>
+    /// Modules inside this service (a modular monolith): a <see cref="ModuleStep"/> calls one in-process,
+    /// with no network, sidecar or serialization, at the module's own small cost.
+    /// </summary>
+    public ImmutableArray<ModuleSpec> Modules { get; init; } = [];
+
+    /// <summary>The module named <paramref name="name"/>, or null.</summary>
+    public ModuleSpec? Module(string name)
+    {
+        foreach (var m in Modules) if (m.Name == name) return m;
+        return null;
+    }
+
     /// <summary>The service time of instance <paramref name="index"/>.</summary>
     public Distribution ServiceTimeOf(int index)
     {
@@ -102,6 +118,38 @@ public sealed record CallStep(ServiceCall Call) : ScriptStep;
 
 /// <summary>Call several services at once and wait for all; any failure fails the request (500).</summary>
 public sealed record ParallelStep(ImmutableArray<ServiceCall> Calls) : ScriptStep;
+
+/// <summary>Call a module of the same service in-process: its cost, then its own script.</summary>
+public sealed record ModuleStep(string Module) : ScriptStep;
+
+/// <summary>
+/// Read or write a data store, waiting <see cref="Latency"/>. A write commits this service's part of
+/// the request: if the request fails afterwards, it is a partial failure (no distributed transaction).
+/// </summary>
+public sealed record StoreStep(string Store, bool Write, Distribution Latency) : ScriptStep
+{
+    /// <summary>A data store round trip by default: 0.5 ms.</summary>
+    public static readonly Distribution DefaultLatency = Distribution.Constant(0.5);
+}
+
+/// <summary>A module of a modular monolith: called in-process by its service's script or other modules.</summary>
+public sealed record ModuleSpec
+{
+    /// <summary>An in-process call's cost by default: 100 ns.</summary>
+    public static readonly Distribution DefaultCost = Distribution.Constant(0.0001);
+
+    /// <summary>Module name, unique within its service.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Time the module computes when called. Default 100 ns (an in-process call).</summary>
+    public Distribution ServiceTime { get; init; } = DefaultCost;
+
+    /// <summary>Injected errors: a share of calls that fail (and so fail the request). Default none.</summary>
+    public ErrorInjection Errors { get; init; } = ErrorInjection.None;
+
+    /// <summary>What the module does after computing: other modules, services, stores, sleeps.</summary>
+    public ImmutableArray<ScriptStep> Script { get; init; } = [];
+}
 
 /// <summary>A call to another service.</summary>
 public sealed record ServiceCall

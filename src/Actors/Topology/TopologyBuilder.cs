@@ -145,6 +145,7 @@ public sealed class ServiceBuilder
 {
     private ServiceSpec _spec;
     private readonly List<ScriptStep> _script = [];
+    private readonly List<ModuleSpec> _modules = [];
     private readonly List<InstanceOverride> _instances = [];
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
 
@@ -193,6 +194,30 @@ public sealed class ServiceBuilder
     /// <summary>Adds a sleep step.</summary>
     public ServiceBuilder Sleep(Distribution duration) { _script.Add(new SleepStep(duration)); return this; }
 
+    /// <summary>Adds any script step.</summary>
+    public ServiceBuilder Step(ScriptStep step) { _script.Add(step); return this; }
+
+    /// <summary>Adds a step that calls module <paramref name="module"/> of this service in-process.</summary>
+    public ServiceBuilder CallModule(string module) { _script.Add(new ModuleStep(module)); return this; }
+
+    /// <summary>Adds a step that reads <paramref name="store"/> (0.5 ms unless given).</summary>
+    public ServiceBuilder Read(string store, Distribution? latency = null) { _script.Add(new StoreStep(store, false, latency ?? StoreStep.DefaultLatency)); return this; }
+
+    /// <summary>Adds a step that writes <paramref name="store"/>, committing this service's part of the request (0.5 ms unless given).</summary>
+    public ServiceBuilder Write(string store, Distribution? latency = null) { _script.Add(new StoreStep(store, true, latency ?? StoreStep.DefaultLatency)); return this; }
+
+    /// <summary>Declares the data stores this service owns.</summary>
+    public ServiceBuilder Stores(params string[] stores) { _spec = _spec with { Stores = [.. _spec.Stores, .. stores] }; return this; }
+
+    /// <summary>Defines a module of this service (a modular monolith).</summary>
+    public ServiceBuilder Module(string name, Action<ModuleBuilder>? configure = null)
+    {
+        var b = new ModuleBuilder(name);
+        configure?.Invoke(b);
+        _modules.Add(b.Build());
+        return this;
+    }
+
     /// <summary>Overrides settings of one instance.</summary>
     public ServiceBuilder Instance(int index, Distribution? serviceTime = null, ErrorInjection? errors = null)
     {
@@ -217,7 +242,39 @@ public sealed class ServiceBuilder
     /// <summary>Sets one of the app's local settings (version 1 of the service's <see cref="AppSettings"/>).</summary>
     public ServiceBuilder Setting(string key, string value) { _settings[key] = value; return this; }
 
-    internal ServiceSpec Build() => _spec with { Script = [.. _script], Instances = [.. _instances], Settings = AppSettings.Initial(_settings) };
+    internal ServiceSpec Build() => _spec with { Script = [.. _script], Instances = [.. _instances], Settings = AppSettings.Initial(_settings), Modules = [.. _modules] };
+}
+
+/// <summary>Builds one <see cref="ModuleSpec"/>.</summary>
+public sealed class ModuleBuilder
+{
+    private ModuleSpec _spec;
+    private readonly List<ScriptStep> _script = [];
+
+    internal ModuleBuilder(string name) => _spec = new ModuleSpec { Name = name };
+
+    /// <summary>The module's cost per call (default 100 ns).</summary>
+    public ModuleBuilder ServiceTime(Distribution cost) { _spec = _spec with { ServiceTime = cost }; return this; }
+    /// <summary>Injected errors: a share of calls to the module fail.</summary>
+    public ModuleBuilder Errors(double rate, int status = 500) { _spec = _spec with { Errors = new ErrorInjection(rate, status) }; return this; }
+    /// <summary>Calls another module in-process.</summary>
+    public ModuleBuilder CallModule(string module) { _script.Add(new ModuleStep(module)); return this; }
+    /// <summary>Calls a service over the network.</summary>
+    public ModuleBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)
+    {
+        _script.Add(new CallStep(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes }));
+        return this;
+    }
+    /// <summary>Reads a data store.</summary>
+    public ModuleBuilder Read(string store, Distribution? latency = null) { _script.Add(new StoreStep(store, false, latency ?? StoreStep.DefaultLatency)); return this; }
+    /// <summary>Writes a data store (a commit).</summary>
+    public ModuleBuilder Write(string store, Distribution? latency = null) { _script.Add(new StoreStep(store, true, latency ?? StoreStep.DefaultLatency)); return this; }
+    /// <summary>Waits.</summary>
+    public ModuleBuilder Sleep(Distribution duration) { _script.Add(new SleepStep(duration)); return this; }
+    /// <summary>Adds any step.</summary>
+    public ModuleBuilder Step(ScriptStep step) { _script.Add(step); return this; }
+
+    internal ModuleSpec Build() => _spec with { Script = [.. _script] };
 }
 
 /// <summary>Builds one <see cref="GatewaySpec"/>.</summary>

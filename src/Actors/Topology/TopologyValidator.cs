@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 
 namespace ActorMesh.Topology;
@@ -31,7 +32,18 @@ public static partial class TopologyValidator
             else if (!names.TryAdd(s.Name, i)) at.Error("name", $"'{s.Name}' is already the name of services[{names[s.Name]}]");
         }
 
-        for (var i = 0; i < topology.Services.Length; i++) ValidateService(topology.Services[i], root.At("services", i), names);
+        var stores = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < topology.Services.Length; i++)
+        {
+            var owner = topology.Services[i];
+            for (var d = 0; d < owner.Stores.Length; d++)
+            {
+                if (string.IsNullOrWhiteSpace(owner.Stores[d])) root.At("services", i).Error($"stores[{d}]", "must not be empty");
+                else if (!stores.TryAdd(owner.Stores[d], owner.Name))
+                    root.At("services", i).Error($"stores[{d}]", $"store '{owner.Stores[d]}' is already owned by '{stores[owner.Stores[d]]}'; a store has one owner");
+            }
+        }
+        for (var i = 0; i < topology.Services.Length; i++) ValidateService(topology.Services[i], root.At("services", i), names, stores);
         CheckCycles(topology, root);
         ValidateNetwork(topology, root.At("network"), names);
         ValidateMesh(topology.Mesh, root.At("mesh"), names);
@@ -49,7 +61,7 @@ public static partial class TopologyValidator
         if (errors.Count > 0) throw new TopologyException(errors);
     }
 
-    private static void ValidateService(ServiceSpec s, ValidationContext at, Dictionary<string, int> names)
+    private static void ValidateService(ServiceSpec s, ValidationContext at, Dictionary<string, int> names, Dictionary<string, string> stores)
     {
         at.Require(s.Replicas >= 0, "replicas", "must not be negative");
         at.Require(s.Replicas <= 100_000, "replicas", "must be at most 100000");
@@ -71,10 +83,27 @@ public static partial class TopologyValidator
         s.LogCollector?.Validate(at.At("sidecars").At("logCollector"));
         s.ConfigSync?.Validate(at.At("sidecars").At("configSync"));
         s.Settings.Validate(at.At("settings"));
-        for (var i = 0; i < s.Script.Length; i++)
+        CheckScript(s.Script, at.At("script"), names, s, stores);
+        var modules = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var m = 0; m < s.Modules.Length; m++)
         {
-            var sat = at.At("script", i);
-            switch (s.Script[i])
+            var module = s.Modules[m];
+            var mat = at.At("modules", m);
+            if (string.IsNullOrWhiteSpace(module.Name)) mat.Error("name", "must not be empty");
+            else if (!modules.TryAdd(module.Name, m)) mat.Error("name", $"'{module.Name}' is already the name of modules[{modules[module.Name]}]");
+            mat.Check("serviceTime", module.ServiceTime);
+            CheckErrors(mat.At("errors"), module.Errors);
+            CheckScript(module.Script, mat.At("script"), names, s, stores);
+        }
+        CheckModuleCycles(s, at);
+    }
+
+    private static void CheckScript(ImmutableArray<ScriptStep> script, ValidationContext at, Dictionary<string, int> names, ServiceSpec s, Dictionary<string, string> stores)
+    {
+        for (var i = 0; i < script.Length; i++)
+        {
+            var sat = at.At($"[{i}]");
+            switch (script[i])
             {
                 case SleepStep sleep:
                     sat.Check("sleep", sleep.Duration);
@@ -86,8 +115,46 @@ public static partial class TopologyValidator
                     if (parallel.Calls.IsEmpty) sat.Error("parallel", "must list at least one call");
                     for (var c = 0; c < parallel.Calls.Length; c++) CheckCall(parallel.Calls[c], sat.At("parallel", c), names, s.Name);
                     break;
+                case ModuleStep module:
+                    if (s.Module(module.Module) is null)
+                        sat.Error("module", s.Modules.IsEmpty
+                            ? $"'{s.Name}' has no modules; list them under 'modules'"
+                            : $"no module named '{module.Module}' in '{s.Name}'{Suggest(module.Module, s.Modules.Select(m => m.Name))}");
+                    break;
+                case StoreStep store:
+                    var field = store.Write ? "write" : "read";
+                    if (!stores.ContainsKey(store.Store))
+                        sat.Error(field, $"no service owns a store named '{store.Store}'{Suggest(store.Store, stores.Keys)}; list it under a service's 'stores'");
+                    sat.Check($"{field}.latency", store.Latency);
+                    break;
             }
         }
+    }
+
+    private static void CheckModuleCycles(ServiceSpec s, ValidationContext at)
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var path = new List<string>();
+        bool Visit(ModuleSpec m)
+        {
+            state[m.Name] = 1;
+            path.Add(m.Name);
+            foreach (var step in m.Script)
+            {
+                if (step is not ModuleStep call || s.Module(call.Module) is not { } callee) continue;
+                if (state.GetValueOrDefault(callee.Name) == 1)
+                {
+                    at.Error("modules", $"modules call each other in a cycle: {string.Join(" → ", path.Skip(path.IndexOf(callee.Name)))} → {callee.Name}");
+                    return true;
+                }
+                if (state.GetValueOrDefault(callee.Name) == 0 && Visit(callee)) return true;
+            }
+            path.RemoveAt(path.Count - 1);
+            state[m.Name] = 2;
+            return false;
+        }
+        foreach (var m in s.Modules)
+            if (state.GetValueOrDefault(m.Name) == 0 && Visit(m)) return;
     }
 
     private static void CheckErrors(ValidationContext at, ErrorInjection e)
@@ -142,7 +209,8 @@ public static partial class TopologyValidator
     /// <summary>Services called by <paramref name="s"/>'s script.</summary>
     public static IEnumerable<string> Callees(ServiceSpec s)
     {
-        foreach (var step in s.Script)
+        foreach (var script in s.Modules.Select(m => m.Script).Prepend(s.Script))
+        foreach (var step in script)
         {
             if (step is CallStep c) yield return c.Call.Service;
             else if (step is ParallelStep p) foreach (var call in p.Calls) yield return call.Service;

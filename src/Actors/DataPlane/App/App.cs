@@ -42,7 +42,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly ServiceSpec _spec;
     private Distribution _serviceTime;
     private ErrorInjection _errors;
-    private ImmutableArray<ScriptStep> _script;
+    private readonly ImmutableArray<ScriptStep> _script;
     private Job[] _jobs = new Job[16];
     private int[] _free = new int[16];
     private int _freeCount;
@@ -59,6 +59,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly int _logBatch;
     // Its own stream, so that turning log sampling on does not change the sampled service times and errors.
     private readonly MeshRandom? _logSampling;
+    private readonly ulong _ownBit;
+    private readonly HashSet<string> _ownStores;
+    private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
 
     public App(PodContext pod)
     {
@@ -71,6 +74,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _serviceTime = pod.ServiceTime;
         _errors = pod.Errors;
         _script = _spec.Script;
+        _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
+        _ownStores = [.. _spec.Stores];
+        for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
         _logs = pod.Logs;
         if (_spec.LogCollector is { } logs)
         {
@@ -110,7 +116,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 OnStepDone(done.Handle);
                 break;
             case EgressResult result:
-                OnCallResult(result.CallId, result.Status);
+                OnCallResult(result.CallId, result.Status, result.Flags, result.Visited);
                 break;
             case SidecarRestarted:
                 FailCallsInFlight();
@@ -163,9 +169,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.Request = request;
         job.ReplyTo = replyTo;
         job.Arrived = arrived;
-        job.Step = -1; // computing
+        job.Computed = false;
         job.Failed = false;
+        job.FailStatus = 0;
         job.Pending = 0;
+        job.Wait = 0;
+        job.Visited = _ownBit;
+        job.Committed = false;
+        job.Depth = 0;
+        job.Frames[0] = new Frame(_script, -1);
         var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
         if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(JobHandle(slot, job)), Self);
         else AfterCompute(slot, job);
@@ -173,30 +185,59 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void AfterCompute(int slot, Job job)
     {
+        job.Computed = true;
         if (_errors.Rate > 0 && _random.Chance(_errors.Rate))
         {
             Finish(slot, job, _errors.Status);
             return;
         }
-        job.Step = 0;
         Run(slot, job);
     }
 
     // ---- script ------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Runs the job's script from where it stands. Sleeps, data-store round trips and in-process module
+    /// calls only add to the job's pending wait; the wait is served by one timer just before the next
+    /// network call (or the answer), so a chain of 100 ns module calls costs one timer, not one each.
+    /// </summary>
     private void Run(int slot, Job job)
     {
-        var script = _script;
-        while (job.Step < script.Length)
+        while (!job.Failed)
         {
-            switch (script[job.Step++])
+            var frame = job.Frames[job.Depth];
+            if (frame.Step >= frame.Script.Length)
+            {
+                if (job.Depth == 0) break;
+                job.Depth--; // the module returns to its caller
+                continue;
+            }
+            var step = frame.Script[frame.Step];
+            switch (step)
             {
                 case SleepStep sleep:
-                    var ticks = sleep.Duration.SampleTicks(_random);
-                    if (ticks <= 0) continue;
-                    job.Token = ++_tokens;
-                    _runtime.Clock.Schedule(ticks, Self, new JobStepDone(JobHandle(slot, job)), Self);
-                    return;
+                    job.Frames[job.Depth].Step++;
+                    job.Wait += sleep.Duration.SampleTicks(_random);
+                    continue;
+                case StoreStep store:
+                    job.Frames[job.Depth].Step++;
+                    Access(store, job);
+                    job.Wait += store.Latency.SampleTicks(_random);
+                    continue;
+                case ModuleStep module:
+                    job.Frames[job.Depth].Step++;
+                    Enter(job, frame.Module, module.Module);
+                    continue;
+            }
+            // A network call: first let the pending wait pass (the call step runs again afterwards).
+            if (job.Wait > 0)
+            {
+                Defer(slot, job);
+                return;
+            }
+            job.Frames[job.Depth].Step++;
+            switch (step)
+            {
                 case CallStep call:
                     if (!_random.Chance(call.Call.Probability)) continue;
                     job.Token = ++_tokens;
@@ -205,7 +246,6 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     Call(slot, job, call.Call);
                     job.Issuing = false;
                     if (job.Pending > 0) return;
-                    if (job.Failed) { Finish(slot, job, StatusCodes.InternalServerError); return; }
                     continue;
                 case ParallelStep parallel:
                     var calls = parallel.Calls;
@@ -221,11 +261,46 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     job.Issuing = false;
                     job.Pending -= skipped;
                     if (job.Pending > 0) return;
-                    if (job.Failed) { Finish(slot, job, StatusCodes.InternalServerError); return; }
                     continue;
             }
         }
-        Finish(slot, job, StatusCodes.Ok);
+        if (job.Wait > 0)
+        {
+            Defer(slot, job);
+            return;
+        }
+        Finish(slot, job, job.Failed ? job.FailStatus : StatusCodes.Ok);
+    }
+
+    private void Defer(int slot, Job job)
+    {
+        job.Token = ++_tokens;
+        _runtime.Clock.Schedule(job.Wait, Self, new JobStepDone(JobHandle(slot, job)), Self);
+        job.Wait = 0;
+    }
+
+    /// <summary>An in-process call into a module: its cost joins the pending wait, its script runs next.</summary>
+    private void Enter(Job job, int caller, string name)
+    {
+        var callee = _moduleIndex[name];
+        var module = _spec.Modules[callee];
+        _runtime.Telemetry.For(_pod.ServiceIndex).RecordModuleCall(caller, callee);
+        job.Wait += module.ServiceTime.SampleTicks(_random);
+        if (module.Errors.Rate > 0 && _random.Chance(module.Errors.Rate))
+        {
+            job.Failed = true;
+            job.FailStatus = module.Errors.Status;
+            return;
+        }
+        if (++job.Depth == job.Frames.Length) Array.Resize(ref job.Frames, job.Frames.Length * 2);
+        job.Frames[job.Depth] = new Frame(module.Script, callee);
+    }
+
+    /// <summary>A data-store round trip: a write commits this service's part; a store it does not own is a violation.</summary>
+    private void Access(StoreStep store, Job job)
+    {
+        if (store.Write) job.Committed = true;
+        if (!_ownStores.Contains(store.Store)) _runtime.Telemetry.For(_pod.ServiceIndex).RecordForeignStore(store.Store, store.Write);
     }
 
     private void Call(int slot, Job job, ServiceCall call)
@@ -242,24 +317,29 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         if (slot >= _highWater) return;
         var job = _jobs[slot];
         if (!job.InUse || JobHandle(slot, job) != handle) return;
-        if (job.Step < 0) AfterCompute(slot, job);
+        if (!job.Computed) AfterCompute(slot, job);
         else Run(slot, job);
     }
 
-    private void OnCallResult(long callId, int status)
+    private void OnCallResult(long callId, int status, ResponseFlags flags, ulong visited)
     {
         var slot = (int)(callId & SlotMask);
         if (slot >= _highWater) return;
         var job = _jobs[slot];
         if (!job.InUse || job.Pending <= 0 || CallId(slot, job.Token) != callId) return;
-        if (!StatusCodes.IsSuccess(status)) job.Failed = true;
+        job.Visited |= visited;
+        job.Committed |= (flags & ResponseFlags.Committed) != 0;
+        if (!StatusCodes.IsSuccess(status) && !job.Failed)
+        {
+            job.Failed = true;
+            job.FailStatus = StatusCodes.InternalServerError;
+        }
         if (--job.Pending > 0 || job.Issuing) return;
-        if (job.Failed) Finish(slot, job, StatusCodes.InternalServerError);
-        else Run(slot, job);
+        Run(slot, job);
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
-        OnCallResult(callerId, status);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
+        OnCallResult(callerId, status, flags, visited);
 
     /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail.</summary>
     private void FailCallsInFlight()
@@ -279,9 +359,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var request = job.Request!;
         var replyTo = job.ReplyTo!;
         var arrived = job.Arrived;
+        var visited = job.Visited;
+        var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
         Free(slot, job);
         _busy--;
-        Reply(request, replyTo, arrived, status, ResponseFlags.None, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0);
+        Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
         if (_queue.Count > 0 && _busy < _spec.Workers)
         {
             var (next, nextReplyTo, nextArrived) = _queue.Dequeue();
@@ -289,10 +371,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
     }
 
-    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes)
+    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, ulong visited = 0)
     {
         if (_logs is not null) Log(request, arrived, status);
-        var response = new MeshResponse(request.CorrelationId, status, flags, bytes);
+        var response = new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit);
         if (_hasSidecar)
         {
             replyTo.Tell(response, Self);
@@ -395,9 +477,23 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         public MeshRequest? Request;
         public IActorRef? ReplyTo;
         public long Arrived;
-        public int Step;
+        public bool Computed;
         public int Pending;
         public bool Failed;
+        public int FailStatus;
         public bool Issuing;
+        public long Wait;
+        public ulong Visited;
+        public bool Committed;
+        public int Depth;
+        public Frame[] Frames = new Frame[2];
+    }
+
+    /// <summary>Where a job stands in one script: the service's own (module -1) or a module's.</summary>
+    private struct Frame(ImmutableArray<ScriptStep> script, int module)
+    {
+        public readonly ImmutableArray<ScriptStep> Script = script;
+        public readonly int Module = module;
+        public int Step;
     }
 }

@@ -90,8 +90,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         }
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
-        caller.Tell(new EgressResult(callerId, status, flags), Self);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
+        caller.Tell(new EgressResult(callerId, status, flags, visited), Self);
 
     private void OnInbound(MeshRequest request)
     {
@@ -131,10 +131,10 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void OnAppAnswered(MeshResponse response)
     {
         if (!_inbound.TryRemove(response.CorrelationId, out var replyTo, out var id, out var source, out var start)) return;
-        Answer(replyTo, id, source, start, response.Status, response.Flags, response.ResponseBytes);
+        Answer(replyTo, id, source, start, response.Status, response.Flags, response.ResponseBytes, response.Visited);
     }
 
-    private void Answer(IActorRef replyTo, long correlationId, string source, long start, int status, ResponseFlags flags, int bytes)
+    private void Answer(IActorRef replyTo, long correlationId, string source, long start, int status, ResponseFlags flags, int bytes, ulong visited = 0)
     {
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
         t.Requests++;
@@ -147,7 +147,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
         }
         t.RecordLatency(_runtime.Clock.Now - start);
-        _runtime.Network.Send(ReturnLatency(source), _random, replyTo, new MeshResponse(correlationId, status, flags, bytes), Self);
+        _runtime.Network.Send(ReturnLatency(source), _random, replyTo, new MeshResponse(correlationId, status, flags, bytes, visited), Self);
     }
 
     private Distribution ReturnLatency(string source)

@@ -14,7 +14,7 @@ namespace ActorMesh.DataPlane.Upstream;
 internal interface IUpstreamOwner
 {
     /// <summary>The call from <paramref name="caller"/> with id <paramref name="callerId"/> ended.</summary>
-    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks);
+    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks);
 }
 
 /// <summary>Router timer: sweep the deadline table. Carries a generation so superseded sweeps are ignored.</summary>
@@ -66,6 +66,7 @@ internal sealed class UpstreamRouter
     private readonly IActorRef _self;
     private readonly IUpstreamOwner _owner;
     private readonly long _epochBits;
+    private readonly int _sourceIndex;
     private readonly Dictionary<string, UpstreamCluster> _clusters = new(StringComparer.Ordinal);
     private Call[] _calls = new Call[64];
     private int[] _free = new int[64];
@@ -91,6 +92,7 @@ internal sealed class UpstreamRouter
         _self = self;
         _owner = owner;
         _epochBits = (long)(epoch & 0x7F) << 56;
+        _sourceIndex = runtime.Services.Of(source);
     }
 
     /// <summary>Calls not yet completed.</summary>
@@ -154,14 +156,14 @@ internal sealed class UpstreamRouter
             var t = _telemetry.For(_runtime.Services.Of(service));
             t.Calls++;
             t.NoHealthyUpstream++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, now);
+            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, 0, now);
             return;
         }
         var slot = Allocate();
         if (slot < 0)
         {
             _telemetry.For(cluster.ServiceIndex).Overflows++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, now);
+            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, 0, now);
             return;
         }
         var call = _calls[slot];
@@ -176,7 +178,9 @@ internal sealed class UpstreamRouter
         call.Deadline = timeout > 0 ? now + timeout : long.MaxValue;
         call.LastHost = -1;
         InFlight++;
-        _telemetry.For(cluster.ServiceIndex).Calls++;
+        var telemetry = _telemetry.For(cluster.ServiceIndex);
+        telemetry.Calls++;
+        telemetry.RecordCallFrom(_sourceIndex);
         Dispatch(slot, call, now);
     }
 
@@ -281,7 +285,7 @@ internal sealed class UpstreamRouter
         var kind = (response.Flags & ResponseFlags.Overloaded) != 0 ? AttemptFailure.RefusedStream
             : (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptFailure.Reset
             : AttemptFailure.Response;
-        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now, response.ResponseBytes);
+        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now, response.ResponseBytes, response.Visited);
     }
 
     private void OnConnectFailed(long handle)
@@ -291,11 +295,14 @@ internal sealed class UpstreamRouter
         EndAttempt(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, AttemptFailure.ConnectFailure, _clock.Now);
     }
 
-    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now, int bytes = 0)
+    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now, int bytes = 0, ulong visited = 0)
     {
         var cluster = call.Cluster!;
         var host = ReleaseAttempt(call);
         var failed = status >= 500;
+        // What every attempt reached and committed stays with the call: a retried call may have written twice.
+        call.Visited |= visited;
+        call.Committed |= (flags & ResponseFlags.Committed) != 0;
         var t = _telemetry.For(cluster.ServiceIndex);
         if (cluster.Outlier is { } outlier && host >= 0 && outlier.OnResult(host, failed, now))
         {
@@ -316,7 +323,7 @@ internal sealed class UpstreamRouter
 
         if (!failed && kind == AttemptFailure.Response)
         {
-            Complete(slot, call, status, flags, now, bytes);
+            Complete(slot, call, status, flags, now, bytes, visited);
         }
         else
         {
@@ -344,14 +351,14 @@ internal sealed class UpstreamRouter
                     break;
                 case RetryDecision.NoOverflow:
                     t.RetriesOverflowed++;
-                    Complete(slot, call, status, flags, now);
+                    Complete(slot, call, status, flags, now, 0, visited);
                     break;
                 case RetryDecision.NoRetryLimitExceeded:
                     t.RetriesExhausted++;
-                    Complete(slot, call, status, flags | ResponseFlags.UpstreamRetryLimitExceeded, now);
+                    Complete(slot, call, status, flags | ResponseFlags.UpstreamRetryLimitExceeded, now, 0, visited);
                     break;
                 default:
-                    Complete(slot, call, status, flags, now);
+                    Complete(slot, call, status, flags, now, 0, visited);
                     break;
             }
         }
@@ -399,7 +406,7 @@ internal sealed class UpstreamRouter
         }
     }
 
-    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now, int bytes = 0)
+    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now, int bytes = 0, ulong visited = 0)
     {
         var cluster = call.Cluster!;
         if (call.State == CallState.Queued) cluster.PendingLive--;
@@ -411,9 +418,11 @@ internal sealed class UpstreamRouter
         var caller = call.Caller!;
         var callerId = call.CallerId;
         var start = call.Start;
+        visited |= call.Visited;
+        if (call.Committed) flags |= ResponseFlags.Committed;
         Free(slot, call);
         InFlight--;
-        _owner.OnCallCompleted(caller, callerId, status, flags, bytes, start);
+        _owner.OnCallCompleted(caller, callerId, status, flags, bytes, visited, start);
     }
 
     // ---- deadlines -------------------------------------------------------------------------
@@ -531,6 +540,8 @@ internal sealed class UpstreamRouter
         call.Retries = 0;
         call.IsProbe = false;
         call.IsRetry = false;
+        call.Visited = 0;
+        call.Committed = false;
         _free[_freeCount++] = slot;
     }
 
@@ -578,5 +589,7 @@ internal sealed class UpstreamRouter
         public bool IsProbe;
         public bool IsRetry;
         public int LastHost;
+        public ulong Visited;
+        public bool Committed;
     }
 }
