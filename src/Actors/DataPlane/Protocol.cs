@@ -31,7 +31,8 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// The sender's mTLS identity (<c>spiffe://cluster.local/ns/default/sa/orders</c>) when a sidecar or gateway
 /// sent it; null for plaintext, from a workload without a sidecar.
 /// </param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null)
+/// <param name="SentAt">When it left the sender (mesh clock), so the receiver can time the network leg of a sampled trace.</param>
+public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0)
     : IDataPlaneMessage;
 
 /// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>
@@ -40,7 +41,8 @@ public sealed record MeshRequest(long CorrelationId, string Service, string Path
 /// <param name="Flags">Why the hop answered so (Envoy response flags).</param>
 /// <param name="ResponseBytes">Response size.</param>
 /// <param name="Visited">The services the request reached, one bit per service index below 64 (the call graph a request saw).</param>
-public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
+/// <param name="SentAt">When it left the sender (mesh clock), to time the network leg of a sampled trace.</param>
+public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0) : IDataPlaneMessage;
 
 /// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
 /// <param name="CallId">Chosen by the app, echoed in the <see cref="EgressResult"/>.</param>

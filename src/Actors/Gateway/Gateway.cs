@@ -157,7 +157,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             stats.CacheMisses++;
             store = true;
         }
-        if (!route.IsAggregate && !store)
+        if (!route.IsAggregate && !store && !request.Trace.Sampled)
         {
             // The plain case needs no exchange: the router answers the client directly.
             stats.Routed++;
@@ -177,12 +177,20 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.Route = route;
         ex.Store = store;
         ex.Key = key;
+        ex.Start = now;
+        var trace = request.Trace;
+        ex.Trace = trace;
+        if (trace.Sampled)
+        {
+            ex.Span = TraceCollector.NewSpanId(_random);
+            trace = trace with { SpanId = ex.Span };
+        }
         var generation = ex.Generation;
         if (!route.IsAggregate)
         {
             stats.Routed++;
             ex.Prepare(1, aggregate: false);
-            _router.Send(_self, Handle(slot, generation, 0), route.Service, request.Path, request.RequestBytes, request.Trace);
+            _router.Send(_self, Handle(slot, generation, 0), route.Service, request.Path, request.RequestBytes, trace);
             return;
         }
         stats.Aggregated++;
@@ -199,7 +207,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.NextDeadline = next;
         for (var i = 0; i < backends.Length; i++)
         {
-            _router.Send(_self, Handle(slot, generation, i), backends[i].Service, backends[i].Path, request.RequestBytes, request.Trace);
+            _router.Send(_self, Handle(slot, generation, i), backends[i].Service, backends[i].Path, request.RequestBytes, trace);
             // A backend can fail at once (no healthy host, overflow); failing fast may have ended the exchange.
             if (ex.Generation != generation) return;
         }
@@ -277,6 +285,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         var requestId = ex.RequestId;
         var visited = ex.Visited;
         if (ex.Committed) flags |= ResponseFlags.Committed;
+        if (ex.Trace.Sampled)
+            _runtime.Traces.Record(ex.Trace.TraceId, ex.Span, ex.Trace.SpanId, HopKind.Gateway, _spec.Name, ex.Start, now, status);
         // Only whole answers are stored: never an error, never a degraded merge.
         if (ex.Store && StatusCodes.IsSuccess(status) && (flags & ResponseFlags.Degraded) == 0)
         {
@@ -370,6 +380,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.Key = default;
         ex.Visited = 0;
         ex.Committed = false;
+        ex.Trace = default;
         _free[_freeCount++] = slot;
     }
 
@@ -394,6 +405,9 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public int Bytes;
         public ulong Visited;
         public bool Committed;
+        public long Start;
+        public TraceContext Trace;
+        public long Span;
         public long NextDeadline = long.MaxValue;
         public PartState[] States = new PartState[4];
         public long[] Deadlines = new long[4];

@@ -209,8 +209,8 @@ public sealed class LoadGenerator : UntypedActor
     private readonly LongHistogram _intervalLatency = new(ServiceTelemetry.HighestMicroseconds, 2);
 
     /// <summary>Creates a load generator sending to <paramref name="gateway"/> over a link of <paramref name="clientLink"/> one-way latency.</summary>
-    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests, int traceEvery = 1000)
-        : this(profile, runtime, [new LoadTarget(profile.Gateway ?? "", gateway, clientLink, AuthSpec.DefaultIssuer, profile.Gateway ?? "")], requests, traceEvery)
+    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests)
+        : this(profile, runtime, [new LoadTarget(profile.Gateway ?? "", gateway, clientLink, AuthSpec.DefaultIssuer, profile.Gateway ?? "")], requests)
     {
     }
 
@@ -219,7 +219,7 @@ public sealed class LoadGenerator : UntypedActor
     /// request kind without a gateway of its own goes to; a kind naming a gateway goes to the target
     /// of that name, which must be there.
     /// </summary>
-    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests, int traceEvery = 1000)
+    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests)
     {
         if (targets.Count == 0) throw new ArgumentException("at least one gateway to send to is needed", nameof(targets));
         _profile = profile;
@@ -227,7 +227,7 @@ public sealed class LoadGenerator : UntypedActor
         _clock = runtime.Clock;
         _targets = [.. targets];
         _random = runtime.Random.Stream("load-generator");
-        _traceEvery = Math.Max(1, traceEvery);
+        _traceEvery = profile.TraceSampling <= 0 ? 0 : Math.Max(1, (int)Math.Round(1 / profile.TraceSampling));
         _clients = Math.Max(1, profile.Clients);
         _subjects = new string?[_clients];
         _validTokens = new BearerToken?[_targets.Length][];
@@ -250,12 +250,12 @@ public sealed class LoadGenerator : UntypedActor
     }
 
     /// <summary>Props for a load generator.</summary>
-    public static Props Props(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests, int traceEvery = 1000) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, gateway, clientLink, requests, traceEvery)));
+    public static Props Props(LoadProfile profile, MeshRuntime runtime, IActorRef gateway, Distribution clientLink, IReadOnlyList<RequestMix> requests) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, gateway, clientLink, requests)));
 
     /// <summary>Props for a load generator sending to several gateways (see the constructor).</summary>
-    public static Props Props(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests, int traceEvery = 1000) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, targets, requests, traceEvery)));
+    public static Props Props(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, targets, requests)));
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -345,7 +345,7 @@ public sealed class LoadGenerator : UntypedActor
         s.InUse = true;
         _outstanding++;
         var seq = ++_nextId;
-        s.Trace = new TraceContext(seq, 0, seq % _traceEvery == 0);
+        s.Trace = _traceEvery > 0 && seq % _traceEvery == 0 ? new TraceContext(seq, TraceCollector.NewSpanId(_random), true) : new TraceContext(seq, 0, false);
         s.Kind = PickKind();
         s.Step = 0;
         var kind = _kinds[s.Kind];
@@ -440,8 +440,9 @@ public sealed class LoadGenerator : UntypedActor
         var intended = s.Intended;
         var user = s.User;
         var kind = _kinds[s.Kind].Result;
-        var (visited, committed) = (s.Visited, s.Committed);
+        var (visited, committed, trace) = (s.Visited, s.Committed, s.Trace);
         Release(slot);
+        if (trace.Sampled) _runtime.Traces.Record(trace.TraceId, trace.SpanId, 0, HopKind.Client, "client", intended, now, status);
         var measured = intended >= _measureStart;
         if (measured) _result.CallGraph.Observe(visited, outcome, committed);
         var counts = measured ? _result.Measured : _result.Warmup;

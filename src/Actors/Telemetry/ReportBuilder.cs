@@ -105,6 +105,7 @@ public static class ReportBuilder
             },
             Events = events,
             CallGraph = CallGraphOf(topology, names, merged, load),
+            Tracing = Traces(runtime),
             Gateway = Gateways(topology, runtime.Gateways),
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
             {
@@ -235,6 +236,12 @@ public static class ReportBuilder
             Modules = modules,
             OwnershipViolations = violations,
         };
+    }
+
+    private static TracingReport Traces(MeshRuntime runtime)
+    {
+        var (spans, dropped) = runtime.Traces.Collect();
+        return TraceAnalysis.Analyse(spans, dropped);
     }
 
     private static RequestCounts Counts(OutcomeCounts c) => new(c.Sent, c.Ok, c.Failed, c.TimedOut, c.Rejected, c.InFlight);

@@ -48,6 +48,8 @@ public sealed record RunReport
     public SecurityReport Security { get; init; } = new();
     /// <summary>Sidecar containers: restarts and the log pipeline.</summary>
     public SidecarsReport Sidecars { get; init; } = new();
+    /// <summary>Sampled traces: each hop's own time (p50 by kind) and one whole sample trace.</summary>
+    public TracingReport Tracing { get; init; } = new();
     /// <summary>The call graph the traffic revealed: edges, services called together, modules, data ownership.</summary>
     public CallGraphReport CallGraph { get; init; } = new();
     /// <summary>Timeline events applied during the run: when (seconds since the load started), what, and the outcome.</summary>
@@ -336,3 +338,28 @@ public sealed record PairReport(string A, string B, long Both, long Either, doub
 
 /// <summary>A service touching another's data store.</summary>
 public sealed record OwnershipViolation(string Service, string Store, string Owner, long Reads, long Writes);
+
+/// <summary>What the sampled traces show.</summary>
+public sealed record TracingReport
+{
+    /// <summary>Sampled requests (traces) recorded.</summary>
+    public long Traces { get; init; }
+    /// <summary>Spans recorded.</summary>
+    public long Spans { get; init; }
+    /// <summary>Spans not kept because a thread's bound was reached.</summary>
+    public long Dropped { get; init; }
+    /// <summary>p50 of each hop's own time (its duration less its children's), by kind: gateway, sidecar, app, network.</summary>
+    public SortedDictionary<string, double> HopLatencyMs { get; init; } = new();
+    /// <summary>One ok sampled request's spans in call order (depth-first), with the most hops.</summary>
+    public IReadOnlyList<SpanReport> Sample { get; init; } = [];
+}
+
+/// <summary>One span of the sample trace.</summary>
+/// <param name="Hop">client, gateway, sidecar, network or app.</param>
+/// <param name="Service">The workload the hop belongs to.</param>
+/// <param name="StartMs">Start, from the trace's start.</param>
+/// <param name="DurationMs">Duration.</param>
+/// <param name="SelfMs">Own time, without its children.</param>
+/// <param name="Depth">Nesting depth (0 = the client).</param>
+/// <param name="Status">Status the hop answered.</param>
+public sealed record SpanReport(string Hop, string Service, double StartMs, double DurationMs, double SelfMs, int Depth, int Status);

@@ -43,6 +43,8 @@ public sealed record LoadProfile
     public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Requests outstanding at once; beyond it a request is rejected by the client (reason clientBound). Default 10,000.</summary>
     public int MaxOutstanding { get; init; } = 10_000;
+    /// <summary>Share of requests traced end to end (spans at every hop). Default 0.001 (0.1 %); 0 traces none.</summary>
+    public double TraceSampling { get; init; } = 0.001;
     /// <summary>The gateway to send to; null means the first gateway.</summary>
     public string? Gateway { get; init; }
     /// <summary>The request mix: paths with weights. Empty means the gateway's first route prefix.</summary>

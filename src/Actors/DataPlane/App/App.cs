@@ -6,6 +6,7 @@ using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Event;
@@ -178,6 +179,14 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.Committed = false;
         job.Depth = 0;
         job.Frames[0] = new Frame(_script, -1);
+        job.Span = 0;
+        if (request.Trace.Sampled)
+        {
+            job.Span = TraceCollector.NewSpanId(_random);
+            // Without a sidecar the request came straight off the network: that leg is the app's to time.
+            if (!_hasSidecar && request.SentAt > 0)
+                _runtime.Traces.Record(request.Trace.TraceId, TraceCollector.NewSpanId(_random), request.Trace.SpanId, HopKind.Network, _spec.Name, request.SentAt, arrived, 0);
+        }
         var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
         if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(JobHandle(slot, job)), Self);
         else AfterCompute(slot, job);
@@ -307,6 +316,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     {
         var callId = CallId(slot, job.Token);
         var trace = job.Request!.Trace;
+        if (trace.Sampled) trace = trace with { SpanId = job.Span };
         if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
         else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace), Self);
     }
@@ -361,6 +371,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var arrived = job.Arrived;
         var visited = job.Visited;
         var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
+        if (request.Trace.Sampled)
+            _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, _runtime.Clock.Now, status);
         Free(slot, job);
         _busy--;
         Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
@@ -374,7 +386,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, ulong visited = 0)
     {
         if (_logs is not null) Log(request, arrived, status);
-        var response = new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit);
+        var response = new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, _hasSidecar ? 0 : _runtime.Clock.Now);
         if (_hasSidecar)
         {
             replyTo.Tell(response, Self);
@@ -487,6 +499,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         public bool Committed;
         public int Depth;
         public Frame[] Frames = new Frame[2];
+        public long Span;
     }
 
     /// <summary>Where a job stands in one script: the service's own (module -1) or a module's.</summary>

@@ -3,6 +3,7 @@ using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Event;
@@ -24,6 +25,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
     private readonly InboundTable _inbound;
+    // Outbound spans of sampled calls only, by the app's call id.
+    private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
     private readonly int _incarnation;
     private UpstreamRouter _router = null!;
     private ConfigSnapshot? _config;
@@ -68,7 +71,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         switch (message)
         {
             case EgressCall call:
-                _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, call.Trace);
+                OnEgress(call);
                 break;
             case MeshRequest request:
                 OnInbound(request);
@@ -80,7 +83,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
                 OnConfig(push);
                 break;
             case AppRestarted:
-                _inbound.Drain((replyTo, id, source, start) => Answer(replyTo, id, source, start, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0));
+                _inbound.Drain(entry => Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0));
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"sidecar proxy of {_pod.PodId} crashed on request");
@@ -90,8 +93,25 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         }
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
+    {
+        if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
+            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, _runtime.Clock.Now, status);
         caller.Tell(new EgressResult(callerId, status, flags, visited), Self);
+    }
+
+    /// <summary>The app's call, through the policy chain. A sampled call opens this sidecar's outbound span.</summary>
+    private void OnEgress(EgressCall call)
+    {
+        var trace = call.Trace;
+        if (trace.Sampled)
+        {
+            var span = new OpenSpan(trace, TraceCollector.NewSpanId(_random), _runtime.Clock.Now);
+            _outboundSpans[call.CallId] = span;
+            trace = trace with { SpanId = span.Id };
+        }
+        _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, trace);
+    }
 
     private void OnInbound(MeshRequest request)
     {
@@ -102,13 +122,21 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             Deny(request, verdict);
             return;
         }
-        if (!_inbound.TryAdd(Sender, request.CorrelationId, request.Source, now, out var handle))
+        var trace = request.Trace;
+        var span = 0L;
+        if (trace.Sampled)
         {
-            Answer(Sender, request.CorrelationId, request.Source, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+            _runtime.Traces.Record(trace.TraceId, TraceCollector.NewSpanId(_random), trace.SpanId, HopKind.Network, _pod.Spec.Service.Name, request.SentAt, now, 0);
+            span = TraceCollector.NewSpanId(_random);
+        }
+        var entry = new InboundEntry(Sender, request.CorrelationId, request.Source, now, trace, span);
+        if (!_inbound.TryAdd(entry, out var handle))
+        {
+            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
             return;
         }
         if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
-        var forward = request with { CorrelationId = handle };
+        var forward = trace.Sampled ? request with { CorrelationId = handle, Trace = trace with { SpanId = span } } : request with { CorrelationId = handle };
         if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
         else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
     }
@@ -130,12 +158,15 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     private void OnAppAnswered(MeshResponse response)
     {
-        if (!_inbound.TryRemove(response.CorrelationId, out var replyTo, out var id, out var source, out var start)) return;
-        Answer(replyTo, id, source, start, response.Status, response.Flags, response.ResponseBytes, response.Visited);
+        if (!_inbound.TryRemove(response.CorrelationId, out var entry)) return;
+        Answer(entry, response.Status, response.Flags, response.ResponseBytes, response.Visited);
     }
 
-    private void Answer(IActorRef replyTo, long correlationId, string source, long start, int status, ResponseFlags flags, int bytes, ulong visited = 0)
+    private void Answer(in InboundEntry entry, int status, ResponseFlags flags, int bytes, ulong visited = 0)
     {
+        var now = _runtime.Clock.Now;
+        if (entry.Trace.Sampled)
+            _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
         t.Requests++;
         _pod.Stats.Requests++;
@@ -146,8 +177,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             _pod.Stats.Errors++;
             if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
         }
-        t.RecordLatency(_runtime.Clock.Now - start);
-        _runtime.Network.Send(ReturnLatency(source), _random, replyTo, new MeshResponse(correlationId, status, flags, bytes, visited), Self);
+        t.RecordLatency(now - entry.Start);
+        _runtime.Network.Send(ReturnLatency(entry.Source), _random, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now), Self);
     }
 
     private Distribution ReturnLatency(string source)
@@ -187,6 +218,9 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _router.Apply(snapshot, _proxyLatency);
     }
 }
+
+/// <summary>A span opened by a hop and closed when it answers.</summary>
+internal readonly record struct OpenSpan(TraceContext Trace, long Id, long Start);
 
 /// <summary>Thrown by a container told to crash (<see cref="CrashContainer"/>): supervision restarts it.</summary>
 public sealed class ContainerCrashedException(string message) : Exception(message);

@@ -272,7 +272,7 @@ internal sealed class UpstreamRouter
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
         _network.Send(cluster.Latency, _random, endpoint.Address,
-            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity), _self, extra);
+            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra), _self, extra);
     }
 
     private void OnResponse(MeshResponse response)
@@ -282,6 +282,9 @@ internal sealed class UpstreamRouter
             LateResponse(response.CorrelationId);
             return;
         }
+        if (call.Trace.Sampled && response.SentAt > 0)
+            _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
+                call.Cluster!.Service, response.SentAt, _clock.Now, response.Status);
         var kind = (response.Flags & ResponseFlags.Overloaded) != 0 ? AttemptFailure.RefusedStream
             : (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptFailure.Reset
             : AttemptFailure.Response;
