@@ -35,6 +35,8 @@ public sealed record VersionPushed(long Version);
 public sealed class ApiServer : UntypedActor
 {
     private readonly List<IActorRef> _watchers = [];
+    // What each service ran before its last deploy, for rollbacks.
+    private readonly Dictionary<string, ServiceSpec> _beforeDeploy = new(StringComparer.Ordinal);
     private MeshTopology _desired;
     private long _generation = 1;
     private long _lastVersion;
@@ -59,7 +61,7 @@ public sealed class ApiServer : UntypedActor
                 Sender.Tell(Current());
                 break;
             case ChangeDesiredState change:
-                var (changed, problem) = Apply(_desired, change.Change);
+                var (changed, problem) = Apply(_desired, change.Change, _beforeDeploy);
                 if (problem is not null)
                 {
                     Sender.Tell(new ChangeRejected(problem));
@@ -85,10 +87,29 @@ public sealed class ApiServer : UntypedActor
     private DesiredState Current() => new(_desired, _generation, _lastVersion);
 
     /// <summary>The desired state after <paramref name="change"/>, or why the change cannot apply.</summary>
-    public static (MeshTopology Topology, string? Problem) Apply(MeshTopology desired, TimelineEvent change)
+    public static (MeshTopology Topology, string? Problem) Apply(MeshTopology desired, TimelineEvent change, Dictionary<string, ServiceSpec>? history = null)
     {
         switch (change)
         {
+            case DeployEvent deploy:
+                var d = desired.Services.FindIndex(s => s.Name == deploy.Service);
+                if (d < 0) return (desired, $"no service named '{deploy.Service}'");
+                var current = desired.Services[d];
+                if (history is not null) history[current.Name] = current;
+                var next = current with
+                {
+                    Version = deploy.Version,
+                    FailsHealthCheck = !deploy.Healthy,
+                    ServiceTime = deploy.ServiceTime ?? current.ServiceTime,
+                    Errors = deploy.Errors ?? current.Errors,
+                };
+                return (desired with { Services = desired.Services.SetItem(d, next) }, null);
+            case RollbackEvent rollback:
+                var r = desired.Services.FindIndex(s => s.Name == rollback.Service);
+                if (r < 0) return (desired, $"no service named '{rollback.Service}'");
+                if (history is null || !history.Remove(rollback.Service, out var previous)) return (desired, $"'{rollback.Service}' has no earlier version to roll back to");
+                // Keep the replica count asked for since: a rollback changes the version, not the scale.
+                return (desired with { Services = desired.Services.SetItem(r, previous with { Replicas = desired.Services[r].Replicas }) }, null);
             case ScaleEvent scale:
                 var index = desired.Services.FindIndex(s => s.Name == scale.Service);
                 if (index < 0) return (desired, $"no service named '{scale.Service}'");

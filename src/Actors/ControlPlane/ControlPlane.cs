@@ -13,6 +13,9 @@ internal sealed class PushDue : INoSerializationVerificationNeeded, IDeadLetterS
     private PushDue() { }
 }
 
+/// <summary>Control-plane timer: a rollout's new pod should be ready by now.</summary>
+internal sealed record ProgressCheck(string PodId, long CreatedAt) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
 /// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
 internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
@@ -41,6 +44,7 @@ internal sealed class ControlPlane : UntypedActor
     private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
     private readonly HashSet<string> _awaitingAnswer = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _readyWaiters = [];
+    private readonly Dictionary<string, Rollout> _rollouts = new(StringComparer.Ordinal);
     private ConfigSnapshot? _snapshot;
     private long _pushStartedAt = -1;
     private long _reconcileStartedAt = -1;
@@ -81,6 +85,9 @@ internal sealed class ControlPlane : UntypedActor
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
             case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
             case PushDue: _pushScheduled = false; Push(); break;
+            case ProgressCheck check: OnProgressCheck(check); break;
+            case ChangeAccepted: break;
+            case ChangeRejected rejected: _log.Warning("The API server refused a change: {0}", rejected.Reason); break;
             case GraceOver over: if (_pods.TryGetValue(over.PodId, out var leaving)) leaving.Node.Tell(new StopPod(over.PodId), Self); break;
             case AwaitReady: _readyWaiters.Add(Sender); CheckReady(); break;
             case GetGateways: Sender.Tell(new Gateways(new Dictionary<string, IActorRef>(_gateways))); break;
@@ -124,22 +131,103 @@ internal sealed class ControlPlane : UntypedActor
                 if (_pods.ContainsKey(id)) continue;
                 var spec = new PodSpec(id, service, i, _desired.Mesh.HasSidecar(service));
                 var node = _nodes[_placement++ % _nodes.Count];
-                _pods[id] = new PodRecord(spec, node);
+                _pods[id] = new PodRecord(spec, node) { CreatedAt = now };
                 node.Tell(new StartPod(spec, Self), Self);
+                if (_rollouts.ContainsKey(service.Name)) _runtime.Clock.Schedule(_options.ProgressDeadline.Ticks, Self, new ProgressCheck(id, now), Self);
                 acted = true;
             }
         }
+        var byService = new Dictionary<string, List<PodRecord>>(StringComparer.Ordinal);
         foreach (var record in _pods.Values)
         {
-            if (record.Leaving || IsDesired(record.Spec.PodId)) continue;
-            // Take it out of the endpoints first, stop it after the grace period (as Kubernetes does).
-            record.Leaving = true;
-            _dirty |= record.Endpoint is not null;
-            _runtime.Clock.Schedule(_options.TerminationGrace.Ticks, Self, new GraceOver(record.Spec.PodId), Self);
-            acted = true;
+            if (!IsDesired(record.Spec.PodId))
+            {
+                if (!record.Leaving)
+                {
+                    Leave(record);
+                    acted = true;
+                }
+                continue;
+            }
+            if (!byService.TryGetValue(record.Spec.Service.Name, out var list)) byService[record.Spec.Service.Name] = list = [];
+            list.Add(record);
         }
+        foreach (var service in _desired.Services)
+            acted |= RollOut(service, byService.GetValueOrDefault(service.Name) ?? [], now);
         if (acted && _reconcileStartedAt < 0) _reconcileStartedAt = now;
         CheckReconciled();
+    }
+
+    /// <summary>Takes a pod out of the endpoints at once and stops it after the grace period (as Kubernetes does).</summary>
+    private void Leave(PodRecord record)
+    {
+        record.Leaving = true;
+        _dirty |= record.Endpoint is not null;
+        _runtime.Clock.Schedule(_options.TerminationGrace.Ticks, Self, new GraceOver(record.Spec.PodId), Self);
+    }
+
+    /// <summary>
+    /// A rolling update, one pod at a time (maxUnavailable 1, maxSurge 0): drain the lowest outdated
+    /// pod, let it stop, start its replacement with the desired version, wait until it is ready, then
+    /// the next. A pod that never got ready needs no draining and goes at once. Returns true when it acted.
+    /// </summary>
+    private bool RollOut(ServiceSpec service, List<PodRecord> pods, long now)
+    {
+        PodRecord? next = null;
+        var busy = false;
+        var outdated = false;
+        var acted = false;
+        foreach (var r in pods)
+        {
+            if (r.Leaving)
+            {
+                busy = true;
+                continue;
+            }
+            if (r.Spec.Service.Version == service.Version && r.Spec.Service.FailsHealthCheck == service.FailsHealthCheck)
+            {
+                busy |= r.Endpoint is null; // a new pod still starting
+                continue;
+            }
+            outdated = true;
+            if (r.Endpoint is null)
+            {
+                r.Leaving = true;
+                r.Node.Tell(new StopPod(r.Spec.PodId), Self);
+                acted = true;
+            }
+            else if (next is null || r.Spec.Index < next.Spec.Index) next = r;
+        }
+        _rollouts.TryGetValue(service.Name, out var rollout);
+        if (!outdated && next is null)
+        {
+            if (rollout is not null && !busy)
+            {
+                _stats.Deployments.Add(new DeployRecord(service.Name, rollout.From, rollout.To, rollout.RolledBack ? "rolled back" : "shipped",
+                    MeshClock.ToMilliseconds(rollout.StartedAt), MeshClock.ToMilliseconds(now - rollout.StartedAt), rollout.Replaced));
+                _rollouts.Remove(service.Name);
+            }
+            return acted;
+        }
+        if (rollout is null)
+        {
+            var from = pods.FirstOrDefault(p => p.Spec.Service.Version != service.Version)?.Spec.Service.Version ?? service.Version;
+            _rollouts[service.Name] = rollout = new Rollout(from, service.Version, now);
+        }
+        if (busy || next is null) return acted;
+        Leave(next);
+        rollout.Replaced++;
+        return true;
+    }
+
+    /// <summary>A rollout's new pod is not ready by the progress deadline: roll the service back.</summary>
+    private void OnProgressCheck(ProgressCheck check)
+    {
+        if (!_pods.TryGetValue(check.PodId, out var record) || record.CreatedAt != check.CreatedAt || record.Endpoint is not null || record.Leaving) return;
+        if (!_rollouts.TryGetValue(record.Spec.Service.Name, out var rollout) || rollout.RolledBack) return;
+        rollout.RolledBack = true;
+        _log.Warning("Rollout of {0} {1} failed: {2} not ready within {3}; rolling back", record.Spec.Service.Name, rollout.To, check.PodId, _options.ProgressDeadline);
+        _apiServer.Tell(new ChangeDesiredState(new RollbackEvent(record.Spec.Service.Name)), Self);
     }
 
     private void CheckReconciled()
@@ -165,13 +253,14 @@ internal sealed class ControlPlane : UntypedActor
             // A pod this incarnation did not start (it learns the node's state after a restart).
             var service = _desired?.Service(ready.Endpoint.Service);
             if (service is null) { Sender.Tell(new StopPod(id), Self); return; }
-            record = new PodRecord(new PodSpec(id, service, ready.Endpoint.Index, _desired!.Mesh.HasSidecar(service)), Sender);
+            // It runs the version it was started with, which may not be the desired one (a rollout the restart interrupted).
+            record = new PodRecord(new PodSpec(id, service with { Version = ready.Endpoint.Version }, ready.Endpoint.Index, _desired!.Mesh.HasSidecar(service)), Sender);
             _pods[id] = record;
         }
         if (record.Endpoint is null) _withEndpoint++;
         record.Endpoint = ready.Endpoint;
         Subscribe(id, ready.ConfigTarget);
-        if (!IsDesired(id)) Reconcile();
+        if (!IsDesired(id) || _rollouts.ContainsKey(record.Spec.Service.Name) || record.Spec.Service.Version != _desired?.Service(record.Spec.Service.Name)?.Version) Reconcile();
         Changed();
         CheckReconciled();
     }
@@ -319,5 +408,15 @@ internal sealed class ControlPlane : UntypedActor
         public IActorRef Node { get; } = node;
         public Endpoint? Endpoint { get; set; }
         public bool Leaving { get; set; }
+        public long CreatedAt { get; init; }
+    }
+
+    private sealed class Rollout(string from, string to, long startedAt)
+    {
+        public string From { get; } = from;
+        public string To { get; } = to;
+        public long StartedAt { get; } = startedAt;
+        public bool RolledBack { get; set; }
+        public int Replaced { get; set; }
     }
 }

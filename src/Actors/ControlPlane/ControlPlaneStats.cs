@@ -14,4 +14,5 @@ internal sealed class ControlPlaneStats
     public readonly List<double> ConvergenceMs = [];
     public readonly List<double> ReconcileMs = [];
     public Dictionary<string, int> Instances = new(StringComparer.Ordinal);
+    public readonly List<DeployRecord> Deployments = [];
 }

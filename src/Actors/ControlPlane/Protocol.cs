@@ -68,9 +68,25 @@ public sealed record ControlPlaneStatus(
     bool Up,
     double DownSeconds)
 {
+    /// <summary>Rollouts finished so far: shipped or rolled back.</summary>
+    public IReadOnlyList<DeployRecord> Deployments { get; init; } = [];
+
     internal static ControlPlaneStatus From(ControlPlaneStats s, bool up, double downSeconds) =>
-        new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds);
+        new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds)
+        {
+            Deployments = [.. s.Deployments],
+        };
 }
+
+/// <summary>One finished rollout.</summary>
+/// <param name="Service">The service deployed.</param>
+/// <param name="From">The version it ran before.</param>
+/// <param name="To">The version asked for.</param>
+/// <param name="Outcome">"shipped", or "rolled back" (the new version never got ready within the progress deadline).</param>
+/// <param name="StartedAtMs">When the rollout began (mesh clock, ms).</param>
+/// <param name="DurationMs">From the first pod replaced until every pod ran the final version and was ready.</param>
+/// <param name="PodsReplaced">Pods drained and replaced, rollback included.</param>
+public sealed record DeployRecord(string Service, string From, string To, string Outcome, double StartedAtMs, double DurationMs, int PodsReplaced);
 
 /// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
 public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane);
@@ -97,4 +113,7 @@ public sealed record ControlPlaneOptions
 
     /// <summary>A pod scaled away leaves the endpoints at once and is stopped after this grace period. Default 1 s.</summary>
     public TimeSpan TerminationGrace { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A rollout's new pod must get ready within this, or the rollout is rolled back (Kubernetes' progressDeadlineSeconds, shortened). Default 5 s.</summary>
+    public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromSeconds(5);
 }

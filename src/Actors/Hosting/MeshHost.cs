@@ -115,7 +115,7 @@ internal sealed class MeshHost : UntypedActor
     {
         switch (e)
         {
-            case SetPolicyEvent or ScaleEvent or SetSettingsEvent or SetSecurityEvent:
+            case SetPolicyEvent or ScaleEvent or SetSettingsEvent or SetSecurityEvent or DeployEvent or RollbackEvent:
                 _apiServer.Tell(new ChangeDesiredState(e), Self);
                 return _controlPlane.IsNobody() ? "stored; takes effect when the control plane is back" : "applied";
             case KillPodEvent kill:

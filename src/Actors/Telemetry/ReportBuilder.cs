@@ -102,6 +102,7 @@ public static class ReportBuilder
                 ReconcileMs = [.. status.ReconcileMs.Select(ms => Math.Round(ms, 3))],
                 DownSeconds = Math.Round(status.DownSeconds, 3),
                 LastNackReason = status.LastNackReason,
+                Deployments = status.Deployments,
             },
             Events = events,
             CallGraph = CallGraphOf(topology, names, merged, load),

@@ -277,6 +277,8 @@ public sealed record ControlPlaneReport
     public IReadOnlyList<double> ReconcileMs { get; init; } = [];
     /// <summary>The latest NACK's reason, if any.</summary>
     public string? LastNackReason { get; init; }
+    /// <summary>Rollouts: service, from and to version, "shipped" or "rolled back", when and how long, pods replaced.</summary>
+    public IReadOnlyList<ActorMesh.ControlPlane.DeployRecord> Deployments { get; init; } = [];
 }
 
 /// <summary>Security counters.</summary>

@@ -56,6 +56,12 @@ public sealed record ServiceSpec
     /// <summary>The app's local settings as the topology starts them. Default none.</summary>
     public AppSettings Settings { get; init; } = AppSettings.None;
 
+    /// <summary>Time a new instance takes from start to ready (passing its readiness check). Default zero.</summary>
+    public Distribution StartupTime { get; init; } = Distribution.Zero;
+
+    /// <summary>True when instances of this version never pass their readiness check (a broken release): a rollout to it fails and is rolled back.</summary>
+    public bool FailsHealthCheck { get; init; }
+
     /// <summary>Data stores this service owns (its database); another service reading or writing one is an ownership violation.</summary>
     public ImmutableArray<string> Stores { get; init; } = [];
 

@@ -24,6 +24,26 @@ public sealed record ScaleEvent(string Service, int Replicas) : TimelineEvent
     public override string Describe() => $"scale {Service} to {Replicas}";
 }
 
+/// <summary>
+/// Deploy a new version of a service: the control plane replaces its pods one by one (each drained
+/// first, then started with the new version and waited for until ready). A version whose instances
+/// never get ready (<paramref name="Healthy"/> false) is rolled back automatically. A new version may
+/// also behave differently: <paramref name="ServiceTime"/> and <paramref name="Errors"/> replace the
+/// service's when given.
+/// </summary>
+public sealed record DeployEvent(string Service, string Version, bool Healthy = true, Distribution? ServiceTime = null, ErrorInjection? Errors = null) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"deploy {Service} {Version}{(Healthy ? "" : " (fails its health check)")}";
+}
+
+/// <summary>Roll a service back to the version it ran before its last deploy.</summary>
+public sealed record RollbackEvent(string Service) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"roll {Service} back";
+}
+
 /// <summary>Kill a pod (as a node would lose it); the control plane replaces it.</summary>
 public sealed record KillPodEvent(string PodId) : TimelineEvent
 {

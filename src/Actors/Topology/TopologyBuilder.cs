@@ -163,6 +163,8 @@ public sealed class ServiceBuilder
     public ServiceBuilder Errors(double rate, int status = 500) { _spec = _spec with { Errors = new ErrorInjection(rate, status) }; return this; }
     /// <summary>Response size.</summary>
     public ServiceBuilder ResponseBytes(int bytes) { _spec = _spec with { ResponseBytes = bytes }; return this; }
+    /// <summary>Time a new instance takes to start and get ready.</summary>
+    public ServiceBuilder StartupTime(Distribution startup) { _spec = _spec with { StartupTime = startup }; return this; }
     /// <summary>Version label.</summary>
     public ServiceBuilder Version(string version) { _spec = _spec with { Version = version }; return this; }
     /// <summary>Marks the service as an entrypoint.</summary>

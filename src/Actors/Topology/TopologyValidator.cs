@@ -69,6 +69,7 @@ public static partial class TopologyValidator
         at.Require(s.QueueCapacity >= 0, "queue", "must not be negative");
         at.Require(s.ResponseBytes >= 0, "responseSize", "must not be negative");
         at.Check("serviceTime", s.ServiceTime);
+        at.Check("startupTime", s.StartupTime);
         CheckErrors(at.At("errors"), s.Errors);
         var seen = new HashSet<int>();
         for (var i = 0; i < s.Instances.Length; i++)
@@ -298,6 +299,7 @@ public static partial class TopologyValidator
         at.NonNegative("drain", l.Drain);
         at.Positive("clientTimeout", l.ClientTimeout);
         at.Require(l.MaxOutstanding >= 1, "maxOutstanding", "must be at least 1");
+        at.Require(l.TraceSampling is >= 0 and <= 1, "traceSampling", "must be between 0 and 1 (or a percentage like '1%')");
         if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'{Suggest(g, t.Gateways.Select(x => x.Name))}");
         at.Require(l.BadTokenShare is >= 0 and <= 1, "badTokenShare", "must be between 0 and 1 (or a percentage like '5%')");
         at.Require(l.Clients is >= 1 and <= 1_000_000, "clients", "must be between 1 and 1000000");
@@ -373,6 +375,17 @@ public static partial class TopologyValidator
                     break;
                 case SetSecurityEvent security:
                     security.ApplyTo(t.Mesh.Security).Validate(at.At("setSecurity"), t);
+                    break;
+                case DeployEvent deploy:
+                    Service("deploy", deploy.Service);
+                    if (string.IsNullOrWhiteSpace(deploy.Version)) at.Error("deploy.version", "must not be empty");
+                    at.Check("deploy.serviceTime", deploy.ServiceTime);
+                    if (deploy.Errors is { } e) CheckErrors(at.At("deploy.errors"), e);
+                    break;
+                case RollbackEvent rollback:
+                    if (!names.ContainsKey(rollback.Service)) at.Error("rollback", $"no service named '{rollback.Service}'{Suggest(rollback.Service, names.Keys)}");
+                    else if (!t.Timeline.Take(i).Any(e => e.Event is DeployEvent d && d.Service == rollback.Service))
+                        at.Error("rollback", $"'{rollback.Service}' is not deployed earlier in the timeline, so there is nothing to roll back to");
                     break;
                 case SetSettingsEvent settings:
                     Service("setSettings", settings.Service);

@@ -32,7 +32,7 @@ internal sealed class TopologyReader(string file)
     private static readonly string[] DistributionKeys =
         ["type", .. DistributionShapes.SelectMany(s => new[] { s.A, s.B }).OfType<string>().Distinct()];
 
-    private static readonly string[] StepKinds = ["call", "sleep", "parallel"];
+    private static readonly string[] StepKinds = ["call", "sleep", "parallel", "module", "read", "write"];
 
     private readonly Dictionary<string, Mark> _marks = new(StringComparer.Ordinal);
     private readonly List<TopologyProblem> _problems = [];
@@ -237,7 +237,7 @@ internal sealed class TopologyReader(string file)
 
     private ServiceSpec Service(YamlNode node, string path)
     {
-        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances", "sidecars", "settings", "sidecar");
+        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances", "sidecars", "settings", "sidecar", "stores", "modules", "startupTime");
         Require(s, "name");
         var sidecars = Open(s["sidecars"], s.PathOf("sidecars"), "logCollector", "configSync");
         var d = new ServiceSpec { Name = "" };
@@ -258,6 +258,9 @@ internal sealed class TopologyReader(string file)
             ConfigSync = Sidecar(sidecars, "configSync", new ConfigSyncOptions(), ConfigSync),
             Settings = Nested(s, "settings", d.Settings, Settings),
             Sidecar = s["sidecar"] is null ? d.Sidecar : Value(s, "sidecar", true, YamlValues.Boolean),
+            Stores = List(s, "stores", (n, p) => Scalar(n, p, "", t => t)),
+            Modules = List(s, "modules", Module),
+            StartupTime = Nested(s, "startupTime", d.StartupTime, Distribution),
         };
     }
 
@@ -342,12 +345,39 @@ internal sealed class TopologyReader(string file)
             {
                 "call" => new CallStep(Call(s[kind]!, s.PathOf(kind))),
                 "sleep" => new SleepStep(Distribution(s[kind]!, s.PathOf(kind))),
+                "module" => new ModuleStep(Scalar(s[kind]!, s.PathOf(kind), "", t => t)),
+                "read" => Store(s[kind]!, s.PathOf(kind), write: false),
+                "write" => Store(s[kind]!, s.PathOf(kind), write: true),
                 _ => new ParallelStep(List(s, kind, Call)),
             };
         }
-        if (IsNull(node) || s.Mapping is { Children.Count: 0 }) Problem(node, path, "a step needs one of 'call', 'sleep' or 'parallel'");
-        else if (kinds.Count > 1) Problem(node, path, $"a step has exactly one of 'call', 'sleep' or 'parallel', not {string.Join(" and ", kinds.Select(k => $"'{k}'"))}; give each its own step");
+        if (IsNull(node) || s.Mapping is { Children.Count: 0 }) Problem(node, path, "a step needs one of 'call', 'sleep', 'parallel', 'module', 'read' or 'write'");
+        else if (kinds.Count > 1) Problem(node, path, $"a step has exactly one of 'call', 'sleep', 'parallel', 'module', 'read' or 'write', not {string.Join(" and ", kinds.Select(k => $"'{k}'"))}; give each its own step");
         return new SleepStep(Topology.Distribution.Zero); // a stand-in that keeps the later steps' indices
+    }
+
+    /// <summary>A data-store access: a store name, or <c>{ store, latency }</c>.</summary>
+    private StoreStep Store(YamlNode node, string path, bool write)
+    {
+        if (node is YamlScalarNode) return new StoreStep(Scalar(node, path, "", t => t), write, StoreStep.DefaultLatency);
+        var s = Open(node, path, "store", "latency");
+        Require(s, "store");
+        if (s["store"] is { } store) _marks[path] = store.Start;
+        return new StoreStep(Text(s, "store") ?? "", write, Nested(s, "latency", StoreStep.DefaultLatency, Distribution));
+    }
+
+    private ModuleSpec Module(YamlNode node, string path)
+    {
+        var s = Open(node, path, "name", "serviceTime", "errors", "script");
+        Require(s, "name");
+        var d = new ModuleSpec { Name = "" };
+        return d with
+        {
+            Name = Text(s, "name") ?? "",
+            ServiceTime = Nested(s, "serviceTime", d.ServiceTime, Distribution),
+            Errors = Nested(s, "errors", d.Errors, Errors),
+            Script = List(s, "script", Step),
+        };
     }
 
     /// <summary>A call: a service name, or a mapping with the service and optional path, probability and size.</summary>
@@ -529,7 +559,7 @@ internal sealed class TopologyReader(string file)
 
     private LoadProfile Load(YamlNode? node, string path)
     {
-        var s = Open(node, path, "mode", "rps", "arrival", "users", "thinkTime", "duration", "warmup", "drain", "clientTimeout", "maxOutstanding", "gateway", "requests", "badTokenShare", "clients");
+        var s = Open(node, path, "mode", "rps", "arrival", "users", "thinkTime", "duration", "warmup", "drain", "clientTimeout", "maxOutstanding", "gateway", "requests", "badTokenShare", "clients", "traceSampling");
         var d = new LoadProfile();
         return d with
         {
@@ -547,6 +577,7 @@ internal sealed class TopologyReader(string file)
             Requests = List(s, "requests", Request),
             BadTokenShare = Value(s, "badTokenShare", d.BadTokenShare, YamlValues.Ratio),
             Clients = Value(s, "clients", d.Clients, YamlValues.Integer<int>),
+            TraceSampling = Value(s, "traceSampling", d.TraceSampling, YamlValues.Ratio),
         };
     }
 
@@ -567,7 +598,7 @@ internal sealed class TopologyReader(string file)
     }
 
     private static readonly string[] EventKinds =
-        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings", "setSecurity"];
+        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings", "setSecurity", "deploy", "rollback"];
 
     /// <summary>A timeline entry: <c>at</c> and exactly one event.</summary>
     private TimelineEntry TimelineEntry(YamlNode node, string path, MeshSpec mesh)
@@ -598,6 +629,8 @@ internal sealed class TopologyReader(string file)
             "setErrors" => SetErrors(eventNode, eventPath),
             "setSettings" => SetSettings(eventNode, eventPath),
             "setSecurity" => SetSecurity(eventNode, eventPath),
+            "deploy" => Deploy(eventNode, eventPath),
+            "rollback" => new RollbackEvent(Scalar(eventNode, eventPath, "", t => t)),
             _ => Crash(eventNode, eventPath),
         };
         return new TimelineEntry(at, e);
@@ -650,6 +683,14 @@ internal sealed class TopologyReader(string file)
         var s = Open(node, path, "service", "values");
         Require(s, "service", "values");
         return new SetSettingsEvent(Text(s, "service") ?? "", Nested(s, "values", AppSettings.None, Settings).Values);
+    }
+
+    private DeployEvent Deploy(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "version", "healthy", "serviceTime", "errors");
+        Require(s, "service", "version");
+        return new DeployEvent(Text(s, "service") ?? "", Text(s, "version") ?? "", Value(s, "healthy", true, YamlValues.Boolean),
+            Nested<Distribution?>(s, "serviceTime", null, Distribution), Nested<ErrorInjection?>(s, "errors", null, Errors));
     }
 
     private CrashContainerEvent Crash(YamlNode node, string path)

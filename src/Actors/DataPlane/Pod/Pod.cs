@@ -34,16 +34,35 @@ internal sealed class Pod : UntypedActor
         if (_context.Logs is not null) _context.LogCollector = Context.ActorOf(LogCollector.Props(_context), ContainerKinds.LogCollector);
         _context.App = Context.ActorOf(App.App.Props(_context), ContainerKinds.App);
         if (_context.Spec.Service.ConfigSync is not null) _context.ConfigSync = Context.ActorOf(Settings.ConfigSync.Props(_context), ContainerKinds.ConfigSync);
+        // Ready once started (a broken release never gets ready): only then does the pod take traffic.
+        var service = _context.Spec.Service;
+        if (service.FailsHealthCheck) return;
+        var startup = service.StartupTime.IsZero ? 0 : service.StartupTime.SampleTicks(_context.Runtime.Random.Stream($"{_context.PodId}/startup"));
+        if (startup > 0) _context.Runtime.Clock.Schedule(startup, Self, Started.Instance, Self);
+        else ReportReady();
+    }
+
+    private void ReportReady()
+    {
         var address = _context.Spec.Sidecar ? _context.Proxy : _context.App;
         var spec = _context.Spec;
         var endpoint = new Endpoint(spec.PodId, spec.Service.Name, spec.Index, address, _context.Runtime.Node, spec.Service.Version);
         _context.ControlPlane.Tell(new PodReady(endpoint, address), Self);
     }
 
+    /// <summary>Pod timer: the instance has started and passes its readiness check.</summary>
+    private sealed class Started : INoSerializationVerificationNeeded, Akka.Event.IDeadLetterSuppression
+    {
+        public static readonly Started Instance = new();
+    }
+
     protected override void OnReceive(object message)
     {
         switch (message)
         {
+            case Started:
+                ReportReady();
+                break;
             case CrashContainer crash:
                 var target = Container(crash.Container);
                 if (target.IsNobody()) _log.Warning("Pod {0} runs no '{1}' container to crash; it runs: {2}", _context.PodId, crash.Container, string.Join(", ", Containers().Keys));
