@@ -41,7 +41,7 @@ public static class ReportBuilder
                 Upstream = new UpstreamReport
                 {
                     Calls = t.Calls, Attempts = t.Attempts, Retries = t.Retries, Timeouts = t.Timeouts,
-                    PerTryTimeouts = t.PerTryTimeouts, CircuitOpened = t.CircuitOpened,
+                    PerTryTimeouts = t.PerTryTimeouts, CircuitOpened = t.CircuitOpened, CircuitClosed = t.CircuitClosed,
                     RejectedByCircuit = t.RejectedByCircuit, Overflows = t.Overflows, Ejections = t.Ejections,
                 },
                 PerInstance = perInstance,
@@ -74,7 +74,7 @@ public static class ReportBuilder
             {
                 Retries = totals.Retries, Timeouts = totals.Timeouts, CircuitOpened = totals.CircuitOpened,
                 RejectedByCircuit = totals.RejectedByCircuit, Ejections = totals.Ejections, ConfigVersion = status.Version,
-                PerTryTimeouts = totals.PerTryTimeouts, RetriesOverflowed = totals.RetriesOverflowed,
+                PerTryTimeouts = totals.PerTryTimeouts, CircuitClosed = totals.CircuitClosed, RetriesOverflowed = totals.RetriesOverflowed,
                 RetriesExhausted = totals.RetriesExhausted, Overflows = totals.Overflows,
                 NoHealthyUpstream = totals.NoHealthyUpstream, ConnectFailures = totals.ConnectFailures,
                 LateResponses = totals.LateResponses, Sidecars = topology.Mesh.Sidecars,

@@ -141,6 +141,8 @@ public sealed record UpstreamReport
     public long PerTryTimeouts { get; init; }
     /// <summary>Breaker openings.</summary>
     public long CircuitOpened { get; init; }
+    /// <summary>Breakers closed again after a successful probe.</summary>
+    public long CircuitClosed { get; init; }
     /// <summary>Calls rejected by an open breaker.</summary>
     public long RejectedByCircuit { get; init; }
     /// <summary>Calls rejected by resource limits.</summary>
@@ -166,6 +168,8 @@ public sealed record MeshSection
     public long ConfigVersion { get; init; }
     /// <summary>Attempts ended by a per-try timeout.</summary>
     public long PerTryTimeouts { get; init; }
+    /// <summary>Breakers closed again after a successful probe.</summary>
+    public long CircuitClosed { get; init; }
     /// <summary>Retriable failures not retried: budget or max-retries exhausted.</summary>
     public long RetriesOverflowed { get; init; }
     /// <summary>Failures not retried: attempts used up (flag URX).</summary>

@@ -47,6 +47,8 @@ public sealed class ServiceTelemetry
     public long PerTryTimeouts;
     /// <summary>Times a source's breaker for the service opened.</summary>
     public long CircuitOpened;
+    /// <summary>Times a source's breaker for the service closed again after a successful probe.</summary>
+    public long CircuitClosed;
     /// <summary>Calls rejected because the breaker was open.</summary>
     public long RejectedByCircuit;
     /// <summary>Calls rejected by a resource limit (UO).</summary>
@@ -111,7 +113,7 @@ public sealed class ServiceTelemetry
         Requests += other.Requests; Ok += other.Ok; Errors += other.Errors; Overloaded += other.Overloaded;
         Calls += other.Calls; Attempts += other.Attempts; Retries += other.Retries;
         RetriesOverflowed += other.RetriesOverflowed; RetriesExhausted += other.RetriesExhausted;
-        Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened;
+        Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened; CircuitClosed += other.CircuitClosed;
         RejectedByCircuit += other.RejectedByCircuit; Overflows += other.Overflows; Ejections += other.Ejections;
         NoHealthyUpstream += other.NoHealthyUpstream; ConnectFailures += other.ConnectFailures; LateResponses += other.LateResponses;
         Denied += other.Denied; DeniedPlaintext += other.DeniedPlaintext; DeniedByPolicy += other.DeniedByPolicy;

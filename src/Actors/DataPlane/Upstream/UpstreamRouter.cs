@@ -319,7 +319,7 @@ internal sealed class UpstreamRouter
             {
                 if (breaker.OnFailure(now, call.IsProbe)) t.CircuitOpened++;
             }
-            else breaker.OnSuccess(now, call.IsProbe);
+            else if (breaker.OnSuccess(now, call.IsProbe)) t.CircuitClosed++;
         }
         call.IsProbe = false;
         call.LastHost = host;
