@@ -9,7 +9,7 @@ using Akka.Event;
 namespace ActorMesh.Hosting;
 
 /// <summary>Apply one timeline event now (from the timeline, or from an experiment).</summary>
-public sealed record ApplyEvent(TimelineEvent Event);
+public sealed record ApplyEvent(TimelineEvent Event) : IMeshMessage;
 
 /// <summary>What became of an applied event.</summary>
 /// <param name="AtSeconds">Seconds since the load started (since the mesh started, before any load).</param>
@@ -17,8 +17,11 @@ public sealed record ApplyEvent(TimelineEvent Event);
 /// <param name="Outcome">"applied", or why not.</param>
 public sealed record AppliedEvent(double AtSeconds, string Event, string Outcome);
 
-/// <summary>Ask the host for the events applied so far (answer: a list of <see cref="AppliedEvent"/>).</summary>
-public sealed class GetAppliedEvents
+/// <summary>The events applied so far, in order.</summary>
+public sealed record AppliedEvents(IReadOnlyList<AppliedEvent> Events) : IMeshMessage;
+
+/// <summary>Ask the host for the events applied so far (answer: <see cref="AppliedEvents"/>).</summary>
+public sealed class GetAppliedEvents : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetAppliedEvents Instance = new();
@@ -90,7 +93,7 @@ internal sealed class MeshHost : UntypedActor
                 _log.Warning("A desired-state change was rejected: {0}", rejected.Reason);
                 break;
             case GetAppliedEvents:
-                Sender.Tell(_applied.ToList());
+                Sender.Tell(new AppliedEvents([.. _applied]));
                 break;
             case GetControlPlaneStatus when _controlPlane.IsNobody():
                 Sender.Tell(ControlPlaneStatus.From(_stats, up: false, DownSeconds()));

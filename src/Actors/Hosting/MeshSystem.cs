@@ -87,7 +87,7 @@ public sealed class MeshSystem
     public void Apply(TimelineEvent change) => _host.Tell(new ApplyEvent(change));
 
     /// <summary>Events applied so far (from the timeline and from <see cref="Apply"/>), with when and how.</summary>
-    public Task<List<AppliedEvent>> AppliedEventsAsync() => Ask<List<AppliedEvent>>(_host, GetAppliedEvents.Instance);
+    public async Task<IReadOnlyList<AppliedEvent>> AppliedEventsAsync() => (await Ask<AppliedEvents>(_host, GetAppliedEvents.Instance)).Events;
 
     /// <summary>The gateway the load generator sends to.</summary>
     public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Name];
