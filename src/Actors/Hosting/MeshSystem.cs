@@ -181,6 +181,6 @@ public sealed class MeshSystem
         var status = await StatusAsync();
         var pods = await PodStatsAsync();
         var events = await AppliedEventsAsync();
-        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, Runtime, status, pods, events);
+        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, TelemetryView.Of(Runtime), status, pods, events);
     }
 }
