@@ -21,9 +21,16 @@ internal static class Logging
         Verbose = verbose;
         return new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Information : LogEventLevel.Warning)
+            // Cluster runs stop nodes on purpose (crashes, clean leaves): Akka.Remote's association noise is shown with --verbose only.
+            .Filter.ByExcluding(e => !verbose && IsExpectedClusterNoise(e.MessageTemplate.Text))
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
     }
+
+    private static bool IsExpectedClusterNoise(string message) =>
+        message.StartsWith("Association with remote system", StringComparison.Ordinal)
+        || message.StartsWith("Disassociated", StringComparison.Ordinal)
+        || message.StartsWith("ClusterSingletonProxy failed to find", StringComparison.Ordinal);
 
     /// <summary>Akka configuration that routes Akka's log through Serilog.</summary>
     public static Config AkkaConfig => ConfigurationFactory.ParseString($$"""

@@ -15,6 +15,7 @@ try
         RunCommand.Create(),
         ValidateCommand.Create(),
         BenchCommand.Create(),
+        NodeCommand.Create(),
     };
     root.Add(Logging.VerboseOption);
     var parse = root.Parse(args);

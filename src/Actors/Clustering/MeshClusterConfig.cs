@@ -32,6 +32,8 @@ public static class MeshClusterConfig
         ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
+              # Nodes come and go on purpose (crashes, clean leaves at the end of a run): no error per association.
+              remote.log-remote-lifecycle-events = off
               remote.dot-netty.tcp {
                 hostname = "{{hostname}}"
                 port = {{port}}

@@ -58,6 +58,9 @@ internal sealed class NodeHost : UntypedActor
                 // As a killed process: no leave, no hand-over. The others find out from missed heartbeats.
                 Context.System.Terminate();
                 break;
+            case Telemetry.GetNodeTelemetry:
+                Sender.Tell(_runtime is null ? new Telemetry.NodeTelemetry(_name, [], [], 0) : Telemetry.NodeTelemetry.Of(_runtime));
+                break;
             case GetPods when _agent.IsNobody():
                 Sender.Tell(new NodePods(_name, [], []));
                 break;

@@ -1,3 +1,4 @@
+using ActorMesh.Clustering;
 using ActorMesh.Load;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
@@ -30,6 +31,18 @@ public sealed record RunOptions
     /// <summary>Where the central log store also writes the events log collectors ship (e.g. a file); disposed at the end of the run. Default none: they are only counted.</summary>
     public ILogEventSink? LogSink { get; init; }
 
+    /// <summary>Cluster nodes to start in this process; null keeps the topology's (<see cref="MeshTopology.Nodes"/>).</summary>
+    public int? Nodes { get; init; }
+
+    /// <summary>
+    /// Drive the run on a running cluster instead: join it through this seed (akka.tcp://actormesh@host:port)
+    /// as its edge. The nodes are started with the console's <c>node</c> command.
+    /// </summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The address the edge listens on when it joins a cluster (<see cref="Cluster"/>). Default 127.0.0.1.</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
     /// <summary>The topology with these overrides applied.</summary>
     public MeshTopology Apply(MeshTopology topology)
     {
@@ -38,7 +51,7 @@ public sealed record RunOptions
         if (Warmup is { } w) load = load with { Warmup = w };
         if (Rps is { } rps) load = load with { Mode = LoadMode.Open, Rps = rps };
         if (Users is { } users) load = load with { Mode = LoadMode.Closed, Users = users };
-        return topology with { Seed = Seed ?? topology.Seed, Load = load };
+        return topology with { Seed = Seed ?? topology.Seed, Load = load, Nodes = Nodes ?? topology.Nodes };
     }
 }
 
@@ -64,6 +77,7 @@ public static class MeshRunner
         topology = options.Apply(topology);
         TopologyValidator.ThrowIfInvalid(topology);
         var config = options.AkkaConfig is null ? DefaultAkkaConfig : options.AkkaConfig.WithFallback(DefaultAkkaConfig);
+        if (options.Cluster is not null || topology.Nodes > 1) return await RunOnClusterAsync(topology, options, config, cancellation);
         using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed) { LogStore = new CentralLogStore(options.LogSink) };
         var system = ActorSystem.Create("actormesh", config);
         try
@@ -80,6 +94,67 @@ public static class MeshRunner
         finally
         {
             await system.Terminate();
+        }
+    }
+
+    /// <summary>
+    /// A run on a cluster: the nodes in this process (<see cref="MeshTopology.Nodes"/>) or a running
+    /// cluster joined as its edge (<see cref="RunOptions.Cluster"/>). The edge drives the load; the
+    /// report merges every node's telemetry and counts what crossed nodes.
+    /// </summary>
+    private static async Task<RunReport> RunOnClusterAsync(MeshTopology topology, RunOptions options, Config config, CancellationToken cancellation)
+    {
+        using var clock = new HighResolutionClock();
+        MeshCluster? local = null;
+        ActorSystem edge;
+        if (options.Cluster is { } seed)
+        {
+            edge = MeshCluster.StartEdge(options.Hostname, 0, [seed], config);
+            await MeshCluster.WaitForMembersAsync(edge, 2, TimeSpan.FromSeconds(30));
+        }
+        else
+        {
+            local = await MeshCluster.StartAsync(topology.Nodes, clock, topology.Seed, config);
+            edge = local.Edge;
+        }
+        using var runtime = new MeshRuntime(clock, topology.Seed, "edge") { OwnsClock = false, LogStore = new CentralLogStore(options.LogSink) };
+        try
+        {
+            var traffic = CrossNodeTraffic.Total();
+            var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime);
+            await mesh.Started;
+            await mesh.Ready;
+            var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation);
+            var status = await mesh.StatusAsync();
+            var pods = await mesh.PodStatsAsync();
+            var nodes = await mesh.NodePodsAsync();
+            var events = await mesh.AppliedEventsAsync();
+            var remote = local is null ? await mesh.RemoteTelemetryAsync(nodes) : [];
+            var crossed = CrossNodeTraffic.Total();
+            var podsPerNode = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (node, _, running) in nodes)
+                if ((node.Roles & ControlPlane.NodeRoles.Pods) != 0) podsPerNode[node.Node] = running.PodIds.Count;
+            var cluster = new ClusterReport
+            {
+                Nodes = local?.Nodes.Count ?? podsPerNode.Count + (int)status.NodesLost,
+                PodsPerNode = podsPerNode,
+                CrossNodeMessages = crossed.Messages - traffic.Messages,
+                CrossNodeBytes = crossed.Bytes - traffic.Bytes,
+                NodeFailures = (int)status.NodesLost,
+                PodsReplaced = status.PodsReplaced,
+            };
+            // Leave cleanly, then read the telemetry: nothing writes while it is merged.
+            if (local is not null) await local.LeaveAsync();
+            else await MeshCluster.LeaveAsync(edge);
+            var telemetry = local is null
+                ? TelemetryView.Of([runtime], remote)
+                : TelemetryView.Of([runtime, .. local.Nodes.SelectMany(n => n.Runtimes)]);
+            return ReportBuilder.Build(topology, topology.Seed, load, telemetry, status, pods, events, cluster);
+        }
+        finally
+        {
+            if (local is not null) await local.DisposeAsync();
+            else await edge.Terminate();
         }
     }
 }

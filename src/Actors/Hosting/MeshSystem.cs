@@ -200,6 +200,10 @@ public sealed class MeshSystem
         return [.. nodes.Select((n, i) => (n, n.Agent, pods[i]))];
     }
 
+    /// <summary>The telemetry of every node in <paramref name="nodes"/> that runs pods (a cluster of separate processes: each sends its own).</summary>
+    public async Task<IReadOnlyList<NodeTelemetry>> RemoteTelemetryAsync(IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)> nodes) =>
+        await Task.WhenAll(nodes.Where(n => (n.Node.Roles & NodeRoles.Pods) != 0).Select(n => Ask<NodeTelemetry>(n.Agent, GetNodeTelemetry.Instance)));
+
     /// <summary>Sends <paramref name="message"/> to pod <paramref name="podId"/> (e.g. a <see cref="DataPlane.CrashContainer"/>), on whichever node runs it.</summary>
     public void TellPod(string podId, object message) => _host.Tell(new ToPod(podId, new ForwardToPod(podId, message)));
 

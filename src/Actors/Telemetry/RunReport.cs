@@ -383,6 +383,8 @@ public sealed record ClusterReport
     public long CrossNodeMessages { get; init; }
     /// <summary>Bytes of those messages.</summary>
     public long CrossNodeBytes { get; init; }
-    /// <summary>Nodes that crashed during the run.</summary>
+    /// <summary>Nodes that crashed during the run (the control plane gave them up as unreachable or removed).</summary>
     public int NodeFailures { get; init; }
+    /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>
+    public long PodsReplaced { get; init; }
 }

@@ -138,6 +138,30 @@ public sealed class ServiceTelemetry
         }
     }
 
+    /// <summary>Records <paramref name="count"/> latencies of <paramref name="microseconds"/> (merging a snapshot).</summary>
+    public void RecordLatencyMicroseconds(long microseconds, long count)
+    {
+        _latency ??= new LongHistogram(HighestMicroseconds, 2);
+        _latency.RecordValueWithCount(Math.Clamp(microseconds, 1, HighestMicroseconds), count);
+    }
+
+    /// <summary>Every counter, in a fixed order (for snapshots that cross nodes; <see cref="SetCounters"/> reads them back).</summary>
+    public long[] Counters() =>
+    [
+        Requests, Ok, Errors, Overloaded, Denied, DeniedPlaintext, DeniedByPolicy, PlaintextAccepted,
+        Calls, Attempts, Retries, RetriesOverflowed, RetriesExhausted, Timeouts, PerTryTimeouts, CircuitOpened, CircuitClosed,
+        RejectedByCircuit, Overflows, Ejections, NoHealthyUpstream, ConnectFailures, LateResponses,
+    ];
+
+    /// <summary>Sets every counter from <paramref name="c"/>, in <see cref="Counters"/> order.</summary>
+    public void SetCounters(long[] c)
+    {
+        if (c.Length != 23) throw new ArgumentException($"expected 23 counters, got {c.Length}", nameof(c));
+        (Requests, Ok, Errors, Overloaded, Denied, DeniedPlaintext, DeniedByPolicy, PlaintextAccepted) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+        (Calls, Attempts, Retries, RetriesOverflowed, RetriesExhausted, Timeouts, PerTryTimeouts, CircuitOpened, CircuitClosed) = (c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16]);
+        (RejectedByCircuit, Overflows, Ejections, NoHealthyUpstream, ConnectFailures, LateResponses) = (c[17], c[18], c[19], c[20], c[21], c[22]);
+    }
+
     /// <summary>Latency histogram in µs (null when nothing was recorded).</summary>
     public HistogramBase? Latency => _latency;
 }

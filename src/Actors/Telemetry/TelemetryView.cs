@@ -26,40 +26,42 @@ public sealed class TelemetryView
     /// <summary>Spans not kept past a thread's bound.</summary>
     public long SpansDropped { get; }
 
-    /// <summary>Merges the telemetry of <paramref name="runtimes"/> (the nodes of a run).</summary>
-    public static TelemetryView Of(params IReadOnlyList<MeshRuntime> runtimes)
+    /// <summary>Merges the telemetry of <paramref name="runtimes"/> (the nodes of a run in this process).</summary>
+    public static TelemetryView Of(params IReadOnlyList<MeshRuntime> runtimes) => Of(runtimes, []);
+
+    /// <summary>Merges the telemetry of <paramref name="runtimes"/> (in this process) and of <paramref name="remote"/> nodes.</summary>
+    public static TelemetryView Of(IReadOnlyList<MeshRuntime> runtimes, IReadOnlyList<NodeTelemetry> remote)
     {
+        var local = runtimes.Select(NodeTelemetry.Of).ToList();
         var names = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var runtime in runtimes)
-            foreach (var name in runtime.Services.Names)
-                if (index.TryAdd(name, names.Count)) names.Add(name);
-        var services = new ServiceTelemetry[names.Count];
-        for (var i = 0; i < services.Length; i++) services[i] = new ServiceTelemetry();
-        var gateways = new GatewayTelemetry();
+        int IndexOf(string name)
+        {
+            if (index.TryGetValue(name, out var i)) return i;
+            index[name] = names.Count;
+            names.Add(name);
+            return names.Count - 1;
+        }
+        foreach (var node in local.Concat(remote))
+            foreach (var s in node.Services) IndexOf(s.Name);
+        var merged = new List<ServiceTelemetry>();
         var spans = new List<Span>();
         long dropped = 0;
-        foreach (var runtime in runtimes)
+        foreach (var node in local.Concat(remote))
         {
-            var local = runtime.Services.Names;
-            var merged = runtime.Telemetry.Merge(local.Count);
-            for (var i = 0; i < local.Count; i++)
+            foreach (var s in node.Services)
             {
-                var t = merged[i];
-                // Calls-from counts are indexed by the node's own service indices: re-index them by name.
-                var from = t.CallsFrom;
-                t.CallsFrom = null;
-                var target = services[index[local[i]]];
-                target.Add(t);
-                if (from is null) continue;
-                for (var s = 0; s < Math.Min(from.Length, local.Count); s++)
-                    if (from[s] > 0) target.RecordCallsFrom(index[local[s]], from[s]);
+                var at = IndexOf(s.Name);
+                while (merged.Count <= at) merged.Add(new ServiceTelemetry());
+                merged[at].Add(s.ToTelemetry(IndexOf));
             }
-            foreach (var (name, stats) in runtime.Gateways.All()) gateways.For(name).Add(stats);
-            var (nodeSpans, nodeDropped) = runtime.Traces.Collect();
-            spans.AddRange(nodeSpans);
-            dropped += nodeDropped;
+            spans.AddRange(node.Spans);
+            dropped += node.SpansDropped;
         }
-        return new TelemetryView(names, services, gateways, spans, dropped);
+        while (merged.Count < names.Count) merged.Add(new ServiceTelemetry());
+        var gateways = new GatewayTelemetry();
+        foreach (var runtime in runtimes)
+            foreach (var (name, stats) in runtime.Gateways.All()) gateways.For(name).Add(stats);
+        return new TelemetryView(names, [.. merged], gateways, spans, dropped);
     }
 }

@@ -65,4 +65,35 @@ internal static class CliValues
             return null;
         },
     };
+
+    /// <summary>A host:port option; the value is the cluster address akka.tcp://actormesh@host:port.</summary>
+    public static Option<string?> Endpoint(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "host:port",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            var colon = text.LastIndexOf(':');
+            if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+                && Uri.CheckHostName(text[..colon]) != UriHostNameType.Unknown)
+                return ActorMesh.Clustering.MeshClusterConfig.Address(text[..colon], port);
+            result.AddError($"{name}: '{text}' is not host:port (e.g. 127.0.0.1:4053)");
+            return null;
+        },
+    };
+
+    /// <summary>A TCP port option (0 picks a free one).</summary>
+    public static Option<int?> Port(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "port",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and < 65536) return port;
+            result.AddError($"{name}: '{text}' is not a port number (0 to 65535)");
+            return null;
+        },
+    };
 }

@@ -21,9 +21,15 @@ internal static class RunCommand
         var seed = CliValues.Integer("--seed", "Seed of the run's random source (same seed, same sampled latencies and faults)", "seed");
         var report = new Option<string?>("--report") { Description = "Write the JSON report here", HelpName = "out.json" };
         var logs = new Option<string?>("--logs") { Description = "Write every log event the log collectors ship here, one compact JSON object per line (Serilog's CLEF)", HelpName = "out.jsonl" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, report, logs };
+        var nodes = CliValues.PositiveInteger("--nodes", "Run on this many cluster nodes in this process (one ActorSystem each, on 127.0.0.1); default: the scenario's, usually 1", "N");
+        var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
+        var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, nodes, cluster, hostname, report, logs };
         command.Validators.Add(r =>
         {
+            if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
+                r.AddError("--nodes and --cluster cannot be used together: --nodes starts its own nodes, --cluster uses a running cluster's");
+            if (r.GetValue(nodes) is > 64) r.AddError($"--nodes: at most 64 nodes in one process, not {r.GetValue(nodes)}");
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
                 r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
         });
@@ -42,6 +48,9 @@ internal static class RunCommand
                 Rps = parse.GetValue(rps),
                 Users = parse.GetValue(users),
                 Seed = parse.GetValue(seed),
+                Nodes = parse.GetValue(nodes),
+                Cluster = parse.GetValue(cluster),
+                Hostname = parse.GetValue(hostname)!,
                 AkkaConfig = Logging.AkkaConfig,
                 LogSink = logFile,
             };

@@ -1,0 +1,115 @@
+using ActorMesh.Time;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+
+namespace ActorMesh.Clustering;
+
+/// <summary>
+/// A whole cluster in one process: <c>N</c> nodes that run pods (node-1 … node-N, one ActorSystem
+/// each, remoting on 127.0.0.1 on free ports) and an edge (the ActorSystem that drives the run: API
+/// server, gateways, load generator). The nodes share one clock, so a run on N nodes is timed as
+/// one on a single node.
+/// <code>
+/// await using var cluster = await MeshCluster.StartAsync(3, clock);
+/// var mesh = MeshSystem.LaunchOnCluster(cluster.Edge, topology, edgeRuntime);
+/// </code>
+/// </summary>
+public sealed class MeshCluster : IAsyncDisposable
+{
+    private readonly List<MeshClusterNode> _nodes;
+
+    private MeshCluster(List<MeshClusterNode> nodes, ActorSystem edge)
+    {
+        _nodes = nodes;
+        Edge = edge;
+    }
+
+    /// <summary>The nodes that run pods, node-1 first.</summary>
+    public IReadOnlyList<MeshClusterNode> Nodes => _nodes;
+
+    /// <summary>The edge's ActorSystem (role <c>edge</c>): start the mesh from it with <see cref="Hosting.MeshSystem.LaunchOnCluster"/>.</summary>
+    public ActorSystem Edge { get; }
+
+    /// <summary>The node named <paramref name="name"/>.</summary>
+    public MeshClusterNode Node(string name) => _nodes.Find(n => n.Name == name) ?? throw new ArgumentException($"no node named '{name}'", nameof(name));
+
+    /// <summary>
+    /// Starts <paramref name="nodes"/> pod nodes and the edge, and waits until all are up in one cluster.
+    /// <paramref name="akkaConfig"/> is applied over the cluster configuration of every ActorSystem.
+    /// </summary>
+    public static async Task<MeshCluster> StartAsync(int nodes, MeshClock clock, long seed = 1, Config? akkaConfig = null, TimeSpan? timeout = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        var list = new List<MeshClusterNode>(nodes);
+        ActorSystem? edge = null;
+        try
+        {
+            list.Add(MeshClusterNode.Start("node-1", "127.0.0.1", 0, [], clock, seed, extra: akkaConfig));
+            var seeds = new[] { list[0].Address.ToString() };
+            for (var i = 2; i <= nodes; i++) list.Add(MeshClusterNode.Start($"node-{i}", "127.0.0.1", 0, seeds, clock, seed, extra: akkaConfig));
+            edge = StartEdge("127.0.0.1", 0, seeds, akkaConfig);
+            await WaitForMembersAsync(edge, nodes + 1, timeout ?? TimeSpan.FromSeconds(30));
+            return new MeshCluster(list, edge);
+        }
+        catch
+        {
+            if (edge is not null) await edge.Terminate();
+            foreach (var n in list) await n.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts an edge ActorSystem that joins the cluster through <paramref name="seeds"/> (akka.tcp://actormesh@host:port).</summary>
+    public static ActorSystem StartEdge(string hostname, int port, IReadOnlyList<string> seeds, Config? akkaConfig = null)
+    {
+        var config = MeshClusterConfig.Node(hostname, port, [], [ClusterMembershipWatcher.EdgeRole]);
+        if (akkaConfig is not null) config = akkaConfig.WithFallback(config);
+        var edge = ActorSystem.Create(MeshClusterConfig.SystemName, config);
+        Cluster.Get(edge).JoinSeedNodes(seeds.Select(Address.Parse));
+        return edge;
+    }
+
+    /// <summary>Waits until <paramref name="system"/> is up and sees at least <paramref name="members"/> members up.</summary>
+    public static async Task WaitForMembersAsync(ActorSystem system, int members, TimeSpan timeout)
+    {
+        var cluster = Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await up.Task.WaitAsync(cancel.Token);
+            while (cluster.State.Members.Count(m => m.Status == MemberStatus.Up) < members)
+                await Task.Delay(20, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var seen = string.Join(", ", cluster.State.Members.Select(m => $"{m.Address} {m.Status}"));
+            throw new TimeoutException($"the cluster did not form within {timeout.TotalSeconds:0.#} s: {members} members expected up, saw [{seen}]");
+        }
+    }
+
+    /// <summary>Leaves cleanly: the edge first, then every node that has not crashed.</summary>
+    public async Task LeaveAsync(TimeSpan? timeout = null)
+    {
+        var limit = Task.Delay(timeout ?? TimeSpan.FromSeconds(10));
+        await Task.WhenAny(LeaveAsync(Edge), limit);
+        await Task.WhenAny(Task.WhenAll(_nodes.Where(n => !n.Stopped).Select(n => n.LeaveAsync())), limit);
+    }
+
+    /// <summary>Makes <paramref name="system"/> leave its cluster cleanly and waits until it has stopped.</summary>
+    public static async Task LeaveAsync(ActorSystem system)
+    {
+        if (system.WhenTerminated.IsCompleted) return;
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+        await system.WhenTerminated;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Edge.Terminate();
+        foreach (var n in _nodes) await n.DisposeAsync();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Catalog;
+using ActorMesh.Telemetry;
+using ActorMesh.Topology;
+
+namespace ActorMesh.Scenarios.Lessons;
+
+/// <summary>
+/// The <c>node-failure</c> lesson: a cluster node crashes mid-run. One run on the topology's nodes
+/// with its <c>crashNode</c> event; the figures come from the report: the nodes lost, the calls
+/// retried elsewhere, the ok rate before the crash and after recovery, and how long recovery took.
+/// </summary>
+public sealed class NodeFailureLesson : IScenarioLesson
+{
+    /// <inheritdoc />
+    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
+    {
+        var effective = options.Apply(topology);
+        var report = await MeshRunner.RunAsync(topology, options, cancellation);
+        return report with { Figures = Figures(effective, report) };
+    }
+
+    /// <summary>The lesson's figures, from a run of <paramref name="topology"/>.</summary>
+    public static JsonObject Figures(MeshTopology topology, RunReport report)
+    {
+        var crash = report.Events.FirstOrDefault(e => e.Event.StartsWith("crash node", StringComparison.Ordinal) && e.Outcome == "applied");
+        var figures = new JsonObject
+        {
+            ["nodeFailures"] = report.Cluster.NodeFailures,
+            // No other faults in the scenario: every retry is a call that the crash sent elsewhere.
+            ["reRoutedRequests"] = report.Mesh.Retries,
+            ["podsReplaced"] = report.Cluster.PodsReplaced,
+        };
+        if (crash is null) return figures;
+        var (before, after, recovery) = Recovery(report, crash.AtSeconds - topology.Load.Warmup.TotalSeconds);
+        figures["okRateBeforeCrash"] = before;
+        figures["okRateAfterRecovery"] = after;
+        figures["recoverySeconds"] = recovery;
+        return figures;
+    }
+
+    /// <summary>
+    /// From the per-second timeline (seconds of the measured window; the crash at <paramref name="crashAt"/>
+    /// in the same time): the ok rate of the whole seconds before the crash, the first second from which
+    /// every second is back at that level (within half a percentage point), the ok rate from then on,
+    /// and the time from the crash to that second's start (0 when no second after it dropped).
+    /// </summary>
+    public static (double? Before, double? After, double? RecoverySeconds) Recovery(RunReport report, double crashAt)
+    {
+        var seconds = report.Timeline.Where(s => s.Sent > 0).ToList();
+        var prior = seconds.Where(s => s.Second + 1 <= crashAt).ToList();
+        if (prior.Count == 0) return (null, null, null);
+        var before = Rate(prior);
+        var later = seconds.Where(s => s.Second + 1 > crashAt).ToList();
+        for (var i = 0; i < later.Count; i++)
+        {
+            if (later.Skip(i).Any(s => Rate([s]) < before - 0.005)) continue;
+            var from = later[i].Second;
+            return (Math.Round(before, 5), Math.Round(Rate(later.Skip(i)), 5), Math.Round(Math.Max(0, from - crashAt), 3));
+        }
+        return (Math.Round(before, 5), null, null);
+    }
+
+    private static double Rate(IEnumerable<TimelineSecond> seconds)
+    {
+        long sent = 0, ok = 0;
+        foreach (var s in seconds) { sent += s.Sent; ok += s.Ok; }
+        return sent == 0 ? 0 : (double)ok / sent;
+    }
+}
