@@ -58,6 +58,8 @@ public static class ScenarioCatalog
         new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
             new Lessons.GatewayLesson()),
         new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
+        new("full-flow", "client → gateway → sidecars → services → downstream; an unhealthy instance is retried around, a dead dependency's circuit opens and closes again; one request's trace",
+            new FullFlowLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>
