@@ -64,8 +64,16 @@ internal static class SummaryView
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");
             foreach (var (key, value) in r.Figures)
-                figures.AddRow(Markup.Escape(key), Markup.Escape(value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? "null"));
+                figures.AddRow(Markup.Escape(key), Markup.Escape(FigureText(value)));
             AnsiConsole.Write(figures);
         }
     }
+
+    /// <summary>A figure as text: a string as is, a list one item per line (a trace's spans), anything else as JSON.</summary>
+    private static string FigureText(JsonNode? value) => value switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        JsonArray list => string.Join(Environment.NewLine, list.Select(item => item?.ToJsonString() ?? "null")),
+        _ => value?.ToJsonString() ?? "null",
+    };
 }

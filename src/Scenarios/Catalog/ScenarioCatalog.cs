@@ -60,6 +60,8 @@ public static class ScenarioCatalog
         new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
         new("deploy", "monolith vs microservices: five components ship a change per round; payments' change fails its health check, rolling back the whole monolith but only payments", new DeployLesson()),
         new("coupling", "a modular monolith gains implicit dependencies between its modules, one per step; the blast radius of a change grows with each", new CouplingLesson()),
+        new("full-flow", "client → gateway → sidecars → services → downstream; an unhealthy instance is retried around, a dead dependency's circuit opens and closes again; one request's trace",
+            new FullFlowLesson()),
         new("node-failure", "chain on 3 cluster nodes; node-2 crashes mid-run: retries move its traffic, the control plane places its pods on the survivors", new NodeFailureLesson()),
     ];
 

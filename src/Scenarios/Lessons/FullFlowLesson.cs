@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Catalog;
+using ActorMesh.Telemetry;
+using ActorMesh.Topology;
+
+namespace ActorMesh.Scenarios.Lessons;
+
+/// <summary>
+/// The <c>full-flow</c> lesson: a request's whole path (client → gateway → sidecars → services →
+/// downstream) while the topology's timeline injects failures: one instance turns unhealthy and the
+/// mesh's retries move its calls to healthy replicas; a dependency dies, its circuit opens, it
+/// recovers and the circuit closes. One run; every figure is read from that run's report.
+/// </summary>
+/// <remarks>
+/// Figures: <c>retries</c>, <c>circuitOpened</c>, <c>circuitClosed</c>, <c>rejectedByCircuit</c> (the
+/// mesh's counters, warm-up included, as the report's <c>mesh</c> section), <c>okRate</c> (ok / sent,
+/// measured window), <c>hopLatencyMs</c> (a copy of <c>tracing.hopLatencyMs</c>: p50 of each hop
+/// kind's own time over the sampled requests) and <c>trace</c> (<c>tracing.sample</c>: one sampled ok
+/// request's spans in call order, each with its hop, service, start, duration and status).
+/// </remarks>
+public sealed class FullFlowLesson : IScenarioLesson
+{
+    /// <inheritdoc />
+    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
+    {
+        var report = await MeshRunner.RunAsync(topology, options, cancellation);
+        return report with { Figures = Figures(report) };
+    }
+
+    /// <summary>The lesson's figures, from <paramref name="report"/>.</summary>
+    public static JsonObject Figures(RunReport report)
+    {
+        var hops = new JsonObject();
+        foreach (var (hop, ms) in report.Tracing.HopLatencyMs) hops[hop] = ms;
+        var trace = new JsonArray();
+        foreach (var span in report.Tracing.Sample)
+            trace.Add(new JsonObject
+            {
+                ["hop"] = span.Hop,
+                ["service"] = span.Service,
+                ["startMs"] = span.StartMs,
+                ["durationMs"] = span.DurationMs,
+                ["status"] = span.Status,
+            });
+        var requests = report.Requests;
+        return new JsonObject
+        {
+            ["retries"] = report.Mesh.Retries,
+            ["circuitOpened"] = report.Mesh.CircuitOpened,
+            ["circuitClosed"] = report.Mesh.CircuitClosed,
+            ["rejectedByCircuit"] = report.Mesh.RejectedByCircuit,
+            ["okRate"] = requests.Sent == 0 ? null : Math.Round((double)requests.Ok / requests.Sent, 4),
+            ["hopLatencyMs"] = hops,
+            ["trace"] = trace,
+        };
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Catalog;
+using ActorMesh.Scenarios.Lessons;
+using ActorMesh.Telemetry;
+using ActorMesh.Tests.Support;
+using ActorMesh.Topology;
+using Xunit.Abstractions;
+
+namespace ActorMesh.Tests.Scenarios.Lessons;
+
+/// <summary>
+/// The built-in <c>full-flow</c> scenario, run in virtual time with its own file: catalog-0 turns
+/// unhealthy at 2 s, reviews dies at 3 s and recovers at 4.5 s (load time, warm-up of 1 s included).
+/// </summary>
+public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
+{
+    private static MeshTopology BuiltIn()
+    {
+        var loaded = ScenarioCatalog.Find("full-flow")!.Load();
+        Assert.True(loaded.Ok, string.Join(Environment.NewLine, loaded.Problems));
+        return loaded.Topology!;
+    }
+
+    private (RunReport Report, JsonObject Figures) Run()
+    {
+        var mesh = StartMesh(BuiltIn());
+        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
+        var figures = FullFlowLesson.Figures(report);
+        Out.WriteLine(figures.ToJsonString());
+        Out.WriteLine("failed per second: " + string.Join(" ", report.Timeline.Select(t => t.Failed)));
+        return (report, figures);
+    }
+
+    [Fact]
+    public void Retries_move_the_unhealthy_instances_calls_to_healthy_replicas_so_no_catalog_call_fails()
+    {
+        var (report, figures) = Run();
+
+        var catalog = report.Services["catalog"];
+        var sick = catalog.PerInstance["catalog-0"].Errors;
+        Assert.True(sick > 500, $"catalog-0 answered 503s: {sick}");
+        // Every 503 of catalog-0 was retried, and no retry failed: the other replicas took them.
+        Assert.Equal(sick, catalog.Upstream.Retries);
+        Assert.Equal(catalog.Upstream.Calls, catalog.Ok);   // one ok answer per call
+        Assert.Equal(0, catalog.PerInstance["catalog-1"].Errors + catalog.PerInstance["catalog-2"].Errors);
+        Assert.Equal(0, report.Mesh.RetriesOverflowed + report.Mesh.RetriesExhausted);
+        Assert.Equal(report.Mesh.Retries, (long)figures["retries"]!);
+        // So every failed request is one whose call to reviews failed, none because of catalog.
+        var reviews = report.Services["reviews"];
+        Assert.Equal(report.Services["storefront"].Errors, reviews.Errors + reviews.Upstream.RejectedByCircuit);
+    }
+
+    [Fact]
+    public void The_dead_dependencys_circuit_opens_keeps_calls_off_it_and_closes_once_it_has_recovered()
+    {
+        var (report, figures) = Run();
+
+        var reviews = report.Services["reviews"];
+        // Each of the two storefront sidecars has its own breaker: it opens at 3 s, its probe at 4 s
+        // fails and opens it again, its probe at 5 s (reviews is back since 4.5 s) closes it.
+        Assert.Equal(4, (long)figures["circuitOpened"]!);
+        Assert.Equal(2, (long)figures["circuitClosed"]!);
+        Assert.Equal(2, reviews.Upstream.CircuitClosed);
+        // While open, calls fail in the caller's sidecar: reviews itself saw only the failures that
+        // opened the breakers (5 in a row each) and the failed probes, a few more in flight.
+        var rejected = (long)figures["rejectedByCircuit"]!;
+        Assert.True(rejected > 250, $"rejected by the open circuits: {rejected}");
+        Assert.InRange(reviews.Errors, 2 * 5 + 2, 2 * 5 + 2 + 6);
+        // Product pages failed from 3 s until the circuits closed soon after 5 s; nothing failed
+        // before (second 0 of the measured window is 1 s into the load) and nothing after.
+        var failed = report.Timeline.Select(t => t.Failed).ToArray();
+        Assert.Equal(0, failed[0]);
+        Assert.InRange(failed[1], 0, 10);
+        Assert.All(failed[2..4], f => Assert.InRange(f, 120, 200));
+        Assert.InRange(failed[4], 0, 15);
+        Assert.Equal(0, failed[5]);
+        Assert.InRange((double)figures["okRate"]!, 0.85, 0.92);
+        Assert.Equal(Math.Round((double)report.Requests.Ok / report.Requests.Sent, 4), (double)figures["okRate"]!);
+    }
+
+    [Fact]
+    public void The_sampled_trace_follows_the_request_hop_by_hop_and_each_hop_kind_has_its_own_latency()
+    {
+        var (report, figures) = Run();
+
+        var hops = figures["hopLatencyMs"]!.AsObject();
+        Assert.Equal(["app", "gateway", "network", "sidecar"], hops.Select(h => h.Key).Order());
+        Assert.InRange((double)hops["network"]!, 0.45, 0.55);   // the network's 0.5 ms per leg
+        Assert.InRange((double)hops["sidecar"]!, 0.15, 0.25);   // a sidecar's 0.2 ms on the request's way
+        Assert.True(report.Tracing.Traces > 100, $"traces: {report.Tracing.Traces}");
+
+        var trace = figures["trace"]!.AsArray().Select(s => $"{s!["hop"]} {s["service"]}").ToList();
+        Assert.Equal(["client client", "gateway edge", "network storefront", "sidecar storefront", "app storefront"], trace.Take(5));
+        Assert.Contains("app inventory", trace);
+        Assert.Equal("network storefront", trace[^1]);
+        var starts = figures["trace"]!.AsArray().Select(s => (double)s!["startMs"]!).ToList();
+        Assert.Equal(starts.Order(), starts);
+        Assert.All(figures["trace"]!.AsArray(), s => Assert.True((double)s!["durationMs"]! >= 0));
+    }
+}
+
+/// <summary>The lesson as <c>run full-flow</c> runs it: in real time, its own ActorSystem, figures in the report.</summary>
+public class FullFlowLessonRunTests
+{
+    [Fact]
+    public async Task Run_full_flow_reports_its_figures()
+    {
+        var scenario = ScenarioCatalog.Find("full-flow")!;
+        // Half a second of load: too short for the timeline (validation refuses events after the load ends).
+        var topology = scenario.Load().Topology! with { Timeline = [] };
+
+        var report = await scenario.RunAsync(topology, new RunOptions { Duration = TimeSpan.FromMilliseconds(500), Warmup = TimeSpan.Zero }, CancellationToken.None);
+
+        Assert.True(report.Outcomes.AddsUp);
+        foreach (var figure in new[] { "retries", "circuitOpened", "circuitClosed", "rejectedByCircuit", "okRate", "hopLatencyMs", "trace" })
+            Assert.True(report.Figures.ContainsKey(figure), figure);
+        Assert.NotEmpty(report.Figures["trace"]!.AsArray());
+    }
+}
