@@ -58,6 +58,7 @@ public static class ScenarioCatalog
         new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
             new Lessons.GatewayLesson()),
         new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
+        new("request-flow", "the same checkout as in-process calls in a monolith (one transaction) and across the network through sidecars (a commit per service): latency and partial failures", new RequestFlowLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>
