@@ -61,6 +61,7 @@ public static class ScenarioCatalog
         new("request-flow", "the same checkout as in-process calls in a monolith (one transaction) and across the network through sidecars (a commit per service): latency and partial failures", new RequestFlowLesson()),
         new("deploy", "monolith vs microservices: five components ship a change per round; payments' change fails its health check, rolling back the whole monolith but only payments", new DeployLesson()),
         new("coupling", "a modular monolith gains implicit dependencies between its modules, one per step; the blast radius of a change grows with each", new CouplingLesson()),
+        new("bounded-contexts", "an e-commerce system split by bounded context and a badly split variant, one run each: the observed call graph finds chatty pairs and a service reading another's store", new BoundedContextsLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>
