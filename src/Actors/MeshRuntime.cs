@@ -53,10 +53,13 @@ public sealed class MeshRuntime : IDisposable
     /// <summary>Puts <paramref name="props"/> on the mesh's dispatcher.</summary>
     public Akka.Actor.Props Place(Akka.Actor.Props props) => Dispatcher is null ? props : props.WithDispatcher(Dispatcher);
 
+    /// <summary>False when the clock is shared with other runtimes (the nodes of an in-process cluster) and outlives this one.</summary>
+    public bool OwnsClock { get; init; } = true;
+
     /// <inheritdoc />
     public void Dispose()
     {
-        Clock.Dispose();
+        if (OwnsClock) Clock.Dispose();
         Telemetry.Dispose();
         Traces.Dispose();
         LogStore.Dispose();

@@ -59,6 +59,8 @@ public static class MeshClusterConfig
                 singleton.hand-over-retry-interval = 200ms
                 run-coordinated-shutdown-when-down = on
               }
+              # Terminating a node's ActorSystem is a crash (no leave); a clean leave runs coordinated shutdown explicitly.
+              coordinated-shutdown.run-by-actor-system-terminate = off
               coordinated-shutdown.exit-clr = off
             }
             """).WithFallback(Serialization);

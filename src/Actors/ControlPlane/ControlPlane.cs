@@ -31,7 +31,8 @@ internal sealed record GraceOver(string PodId) : INoSerializationVerificationNee
 internal sealed class ControlPlane : UntypedActor
 {
     private readonly IActorRef _apiServer;
-    private readonly IReadOnlyList<IActorRef> _nodes;
+    private readonly List<NodeSlot> _nodes = [];
+    private readonly Dictionary<string, NodeSlot> _gatewayNodes = new(StringComparer.Ordinal);
     private readonly MeshRuntime _runtime;
     private readonly ControlPlaneStats _stats;
     private readonly ControlPlaneOptions _options;
@@ -50,22 +51,21 @@ internal sealed class ControlPlane : UntypedActor
     private long _reconcileStartedAt = -1;
     private bool _pushScheduled;
     private bool _dirty;
-    private int _placement;
     // Pods in _pods that have reported ready (leaving ones included): a count kept so that
     // AllPodsReady is O(services) until every pod could be ready, not O(pods) per PodReady.
     private int _withEndpoint;
 
-    public ControlPlane(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options)
+    public ControlPlane(IActorRef apiServer, IReadOnlyList<RegisterNode> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options)
     {
         _apiServer = apiServer;
-        _nodes = nodes;
+        foreach (var node in nodes) _nodes.Add(new NodeSlot(node));
         _runtime = runtime;
         _stats = stats;
         _options = options ?? new ControlPlaneOptions();
         _random = runtime.Random.Stream("control-plane");
     }
 
-    public static Props Props(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options) =>
+    public static Props Props(IActorRef apiServer, IReadOnlyList<RegisterNode> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options) =>
         runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(apiServer, nodes, runtime, stats, options)));
 
     /// <inheritdoc />
@@ -88,7 +88,9 @@ internal sealed class ControlPlane : UntypedActor
             case ProgressCheck check: OnProgressCheck(check); break;
             case ChangeAccepted: break;
             case ChangeRejected rejected: _log.Warning("The API server refused a change: {0}", rejected.Reason); break;
-            case GraceOver over: if (_pods.TryGetValue(over.PodId, out var leaving)) leaving.Node.Tell(new StopPod(over.PodId), Self); break;
+            case GraceOver over: if (_pods.TryGetValue(over.PodId, out var leaving)) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self); break;
+            case RegisterNode node: OnNodeJoined(node); break;
+            case NodeLost lost: OnNodeLost(lost); break;
             case AwaitReady: _readyWaiters.Add(Sender); CheckReady(); break;
             case GetGateways: Sender.Tell(new Gateways(new Dictionary<string, IActorRef>(_gateways))); break;
             case GetControlPlaneStatus: Sender.Tell(Status(up: true, downSeconds: 0)); break;
@@ -106,8 +108,8 @@ internal sealed class ControlPlane : UntypedActor
         {
             // Continue the version sequence of earlier incarnations, so proxies accept our pushes.
             _stats.Version = Math.Max(_stats.Version, desired.LastPushedVersion);
-            foreach (var g in _desired.Gateways) _nodes[_placement++ % _nodes.Count].Tell(new StartGateway(g, Self), Self);
-            foreach (var node in _nodes) node.Tell(new AttachControlPlane(Self), Self);
+            foreach (var node in _nodes) Attach(node);
+            PlaceGateways();
         }
         else
         {
@@ -129,10 +131,11 @@ internal sealed class ControlPlane : UntypedActor
             {
                 var id = PodId(service.Name, i);
                 if (_pods.ContainsKey(id)) continue;
+                if (PlacePod() is not { } node) continue; // no node can run pods (yet)
                 var spec = new PodSpec(id, service, i, _desired.Mesh.HasSidecar(service));
-                var node = _nodes[_placement++ % _nodes.Count];
                 _pods[id] = new PodRecord(spec, node) { CreatedAt = now };
-                node.Tell(new StartPod(spec, Self), Self);
+                node.Pods++;
+                node.Agent.Tell(new StartPod(spec, Self), Self);
                 if (_rollouts.ContainsKey(service.Name)) _runtime.Clock.Schedule(_options.ProgressDeadline.Ticks, Self, new ProgressCheck(id, now), Self);
                 acted = true;
             }
@@ -193,7 +196,7 @@ internal sealed class ControlPlane : UntypedActor
             if (r.Endpoint is null)
             {
                 r.Leaving = true;
-                r.Node.Tell(new StopPod(r.Spec.PodId), Self);
+                r.Node.Agent.Tell(new StopPod(r.Spec.PodId), Self);
                 acted = true;
             }
             else if (next is null || r.Spec.Index < next.Spec.Index) next = r;
@@ -248,14 +251,22 @@ internal sealed class ControlPlane : UntypedActor
     private void OnPodReady(PodReady ready)
     {
         var id = ready.Endpoint.PodId;
+        var from = SlotOf(Sender);
         if (!_pods.TryGetValue(id, out var record))
         {
             // A pod this incarnation did not start (it learns the node's state after a restart).
             var service = _desired?.Service(ready.Endpoint.Service);
-            if (service is null) { Sender.Tell(new StopPod(id), Self); return; }
+            if (service is null || from is null) { Sender.Tell(new StopPod(id), Self); return; }
             // It runs the version it was started with, which may not be the desired one (a rollout the restart interrupted).
-            record = new PodRecord(new PodSpec(id, service with { Version = ready.Endpoint.Version }, ready.Endpoint.Index, _desired!.Mesh.HasSidecar(service)), Sender);
+            record = new PodRecord(new PodSpec(id, service with { Version = ready.Endpoint.Version }, ready.Endpoint.Index, _desired!.Mesh.HasSidecar(service)), from);
+            from.Pods++;
             _pods[id] = record;
+        }
+        else if (from is not null && from != record.Node)
+        {
+            // A node given up for lost came back with a pod that now runs elsewhere: one of them is enough.
+            Sender.Tell(new StopPod(id), Self);
+            return;
         }
         if (record.Endpoint is null) _withEndpoint++;
         record.Endpoint = ready.Endpoint;
@@ -267,14 +278,100 @@ internal sealed class ControlPlane : UntypedActor
 
     private void OnPodTerminated(PodTerminated gone)
     {
-        if (!_pods.Remove(gone.PodId, out var record)) return;
-        if (record.Endpoint is not null) _withEndpoint--;
-        _workloads.Remove(gone.PodId);
-        _answered.Remove(gone.PodId);
-        if (_awaitingAnswer.Remove(gone.PodId)) CheckConverged();
-        if (record.Endpoint is not null && !record.Leaving) _dirty = true;
+        if (!_pods.TryGetValue(gone.PodId, out var record) || record.Node.Name != gone.Node) return;
+        Forget(record);
         Reconcile();
         Changed();
+    }
+
+    /// <summary>Drops a pod that stopped or went with its node: its endpoint, its workload, the answers awaited from it.</summary>
+    private void Forget(PodRecord record)
+    {
+        var id = record.Spec.PodId;
+        _pods.Remove(id);
+        record.Node.Pods--;
+        if (record.Endpoint is not null) _withEndpoint--;
+        _workloads.Remove(id);
+        _answered.Remove(id);
+        if (_awaitingAnswer.Remove(id)) CheckConverged();
+        if (record.Endpoint is not null && !record.Leaving) _dirty = true;
+    }
+
+    // ---- nodes -------------------------------------------------------------------------------
+
+    private void OnNodeJoined(RegisterNode node)
+    {
+        var known = _nodes.Find(n => n.Name == node.Node);
+        if (known is { Up: true } && known.Agent.Equals(node.Agent)) return;
+        // A node that restarted under the same name is a new node: what ran on the old one is gone.
+        if (known is { Up: true }) OnNodeLost(new NodeLost(node.Node, "restarted"));
+        var slot = new NodeSlot(node);
+        _nodes.Add(slot);
+        if (_desired is null) return;
+        Attach(slot);
+        PlaceGateways();
+        Reconcile();
+    }
+
+    /// <summary>A node is gone: drop its pods and gateways at once (their endpoints go in the next push) and place them elsewhere.</summary>
+    private void OnNodeLost(NodeLost lost)
+    {
+        var slot = _nodes.Find(n => n.Name == lost.Node && n.Up);
+        if (slot is null) return;
+        slot.Up = false;
+        _nodes.Remove(slot);
+        _stats.NodesLost++;
+        _log.Warning("Node {0} lost ({1}): placing its {2} pods elsewhere", lost.Node, lost.Reason, slot.Pods);
+        foreach (var record in _pods.Values.Where(p => p.Node == slot).ToList())
+        {
+            Forget(record);
+            _stats.PodsReplaced++;
+        }
+        foreach (var (name, node) in _gatewayNodes.Where(g => g.Value == slot).ToList())
+        {
+            _gatewayNodes.Remove(name);
+            _gateways.Remove(name);
+            _workloads.Remove(name);
+            _answered.Remove(name);
+            if (_awaitingAnswer.Remove(name)) CheckConverged();
+        }
+        if (_desired is null) return;
+        PlaceGateways();
+        Reconcile();
+        Changed();
+    }
+
+    private void Attach(NodeSlot node) =>
+        node.Agent.Tell(new AttachControlPlane(Self, _apiServer.Path.Uid, _desired!.Seed, [.. _desired.Services.Select(s => s.Name)]), Self);
+
+    /// <summary>The node for a new pod: the one with the fewest pods among those that run pods (the first such on a tie).</summary>
+    private NodeSlot? PlacePod()
+    {
+        NodeSlot? best = null;
+        foreach (var n in _nodes)
+            if ((n.Roles & NodeRoles.Pods) != 0 && (best is null || n.Pods < best.Pods)) best = n;
+        return best;
+    }
+
+    /// <summary>Starts every gateway not yet placed on the first node that runs gateways (the edge), or on a pod node if none does.</summary>
+    private void PlaceGateways()
+    {
+        var node = _nodes.Find(n => (n.Roles & NodeRoles.Gateways) != 0) ?? PlacePod();
+        if (node is null) return;
+        foreach (var g in _desired!.Gateways)
+        {
+            if (!_gatewayNodes.TryAdd(g.Name, node)) continue;
+            node.Agent.Tell(new StartGateway(g, Self), Self);
+        }
+    }
+
+    /// <summary>The node an agent's message came from (its agent, or a child of it, lives at the node's address).</summary>
+    private NodeSlot? SlotOf(IActorRef sender)
+    {
+        if (_nodes.Count == 1) return _nodes[0];
+        var address = sender.Path.Address;
+        foreach (var n in _nodes) if (n.Agent.Path.Address.Equals(address)) return n;
+        return null;
     }
 
     /// <summary>A registered workload stopped (its pod did): stop pushing to it and waiting for its answers.</summary>
@@ -402,10 +499,10 @@ internal sealed class ControlPlane : UntypedActor
         return ControlPlaneStatus.From(_stats, up, downSeconds);
     }
 
-    private sealed class PodRecord(PodSpec spec, IActorRef node)
+    private sealed class PodRecord(PodSpec spec, NodeSlot node)
     {
         public PodSpec Spec { get; } = spec;
-        public IActorRef Node { get; } = node;
+        public NodeSlot Node { get; } = node;
         public Endpoint? Endpoint { get; set; }
         public bool Leaving { get; set; }
         public long CreatedAt { get; init; }
@@ -418,5 +515,15 @@ internal sealed class ControlPlane : UntypedActor
         public long StartedAt { get; } = startedAt;
         public bool RolledBack { get; set; }
         public int Replaced { get; set; }
+    }
+
+    /// <summary>A node the control plane places pods (or gateways) on, with how many pods it runs.</summary>
+    private sealed class NodeSlot(RegisterNode node)
+    {
+        public string Name { get; } = node.Node;
+        public IActorRef Agent { get; } = node.Agent;
+        public NodeRoles Roles { get; } = node.Roles;
+        public int Pods { get; set; }
+        public bool Up { get; set; } = true;
     }
 }

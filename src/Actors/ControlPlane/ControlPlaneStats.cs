@@ -15,4 +15,6 @@ internal sealed class ControlPlaneStats
     public readonly List<double> ReconcileMs = [];
     public Dictionary<string, int> Instances = new(StringComparer.Ordinal);
     public readonly List<DeployRecord> Deployments = [];
+    public long NodesLost;
+    public long PodsReplaced;
 }

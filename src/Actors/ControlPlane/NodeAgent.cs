@@ -38,6 +38,8 @@ public sealed class NodeAgent : UntypedActor
         {
             case AttachControlPlane attach:
                 _controlPlane = attach.ControlPlane;
+                // Service indices in the order of the topology, the same on every node (traces and call graphs carry them).
+                foreach (var name in attach.ServiceNames ?? []) _runtime.Services.Of(name);
                 foreach (var report in _reports.Values) _controlPlane.Tell(report, Self);
                 break;
             case StartPod start:
@@ -70,6 +72,9 @@ public sealed class NodeAgent : UntypedActor
                 break;
             case Terminated terminated:
                 OnTerminated(terminated.ActorRef);
+                break;
+            case ToPod to:
+                if (_pods.ContainsKey(to.PodId)) OnReceive(to.Message);
                 break;
             case ForwardToPod forward:
                 if (_pods.TryGetValue(forward.PodId, out var target)) target.Forward(forward.Message);
@@ -118,8 +123,13 @@ public sealed class NodeAgent : UntypedActor
         && podId.AsSpan(service.Length + 1).IndexOfAnyExceptInRange('0', '9') < 0;
 }
 
-/// <summary>A control plane takes charge: the node agent reports everything it runs to it, now and from now on.</summary>
-public sealed record AttachControlPlane(IActorRef ControlPlane) : IMeshMessage;
+/// <summary>
+/// A control plane takes charge: the node agent reports everything it runs to it, now and from now on.
+/// <paramref name="RunId"/>, <paramref name="Seed"/> and <paramref name="ServiceNames"/> identify the run,
+/// so a cluster node serving one run after another starts each with a fresh runtime whose service
+/// indices match every other node's.
+/// </summary>
+public sealed record AttachControlPlane(IActorRef ControlPlane, long RunId = 0, long Seed = 0, IReadOnlyList<string>? ServiceNames = null) : IMeshMessage;
 
 /// <summary>Delivers <paramref name="Message"/> to pod <paramref name="PodId"/> on this node.</summary>
 public sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;

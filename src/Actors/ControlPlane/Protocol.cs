@@ -71,10 +71,18 @@ public sealed record ControlPlaneStatus(
     /// <summary>Rollouts finished so far: shipped or rolled back.</summary>
     public IReadOnlyList<DeployRecord> Deployments { get; init; } = [];
 
+    /// <summary>Nodes given up for lost (unreachable or removed from the cluster).</summary>
+    public long NodesLost { get; init; }
+
+    /// <summary>Pods placed again on another node because theirs was lost.</summary>
+    public long PodsReplaced { get; init; }
+
     internal static ControlPlaneStatus From(ControlPlaneStats s, bool up, double downSeconds) =>
         new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds)
         {
             Deployments = [.. s.Deployments],
+            NodesLost = s.NodesLost,
+            PodsReplaced = s.PodsReplaced,
         };
 }
 

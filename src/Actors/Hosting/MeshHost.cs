@@ -40,6 +40,7 @@ internal sealed class MeshHost : UntypedActor
     private readonly MeshTopology _topology;
     private readonly MeshRuntime _runtime;
     private readonly ControlPlaneOptions? _options;
+    private readonly bool _clustered;
     private readonly TaskCompletionSource<IActorRef> _started;
     private readonly List<AppliedEvent> _applied = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -49,23 +50,45 @@ internal sealed class MeshHost : UntypedActor
     private bool _controlPlaneDown;
     private long _loadStartedAt;
 
-    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started)
+    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started)
     {
         _topology = topology;
         _runtime = runtime;
         _options = options;
+        _clustered = clustered;
         _started = started;
     }
 
-    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new MeshHost(topology, runtime, options, started)));
+    /// <summary>
+    /// Props for the host of a mesh. On one node (<paramref name="clustered"/> false) it runs the
+    /// control plane itself; on a cluster it is the edge: it keeps the run's API server and the
+    /// gateways, and reaches the control plane (a cluster singleton on the pod nodes) through a proxy.
+    /// </summary>
+    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new MeshHost(topology, runtime, options, clustered, started)));
 
     protected override void PreStart()
     {
         _apiServer = Context.ActorOf(ApiServer.Props(_topology, _runtime), "api-server");
         _nodeAgent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
-        _controlPlane = Context.ActorOf(ControlPlaneHost.Props(_apiServer, [_nodeAgent], _runtime, _options), "control-plane");
+        if (_clustered)
+        {
+            _controlPlane = Context.ActorOf(Clustering.MeshClusterNode.ControlPlaneProxy(Context.System), "control-plane");
+            Register();
+        }
+        else
+        {
+            _controlPlane = Context.ActorOf(ControlPlaneHost.Props(_apiServer, [new RegisterNode(_runtime.Node, _nodeAgent, NodeRoles.All)], _runtime, _options), "control-plane");
+        }
         _started.TrySetResult(_nodeAgent);
+    }
+
+    /// <summary>On a cluster: offer the API server and the gateway node to the control plane, again every second (it may move).</summary>
+    private void Register()
+    {
+        _controlPlane.Tell(new RegisterNode(_runtime.Node, _nodeAgent, NodeRoles.Gateways), Self);
+        _controlPlane.Tell(new RegisterEdge(_apiServer), Self);
+        _runtime.Clock.Schedule(TimeSpan.FromSeconds(1).Ticks, Self, RegisterAgain.Instance, Self);
     }
 
     protected override void OnReceive(object message)
@@ -91,8 +114,11 @@ internal sealed class MeshHost : UntypedActor
             case GetAppliedEvents:
                 Sender.Tell(new AppliedEvents([.. _applied]));
                 break;
-            case GetControlPlaneStatus or AwaitReady or GetGateways:
+            case GetControlPlaneStatus or AwaitReady or GetGateways or GetNodes or ToPod or ToAllNodes or CrashNode:
                 _controlPlane.Forward(message);
+                break;
+            case RegisterAgain:
+                Register();
                 break;
             default:
                 Unhandled(message);
@@ -107,17 +133,22 @@ internal sealed class MeshHost : UntypedActor
             case SetPolicyEvent or ScaleEvent or SetSettingsEvent or SetSecurityEvent or DeployEvent or RollbackEvent:
                 _apiServer.Tell(new ChangeDesiredState(e), Self);
                 return _controlPlaneDown ? "stored; takes effect when the control plane is back" : "applied";
+            // Pod commands go to whichever node runs the pod, through the control plane's host (up even while the control plane is stopped).
             case KillPodEvent kill:
-                _nodeAgent.Tell(new StopPod(kill.PodId), Self);
+                _controlPlane.Tell(new ToPod(kill.PodId, new StopPod(kill.PodId)), Self);
                 return "applied";
             case CrashContainerEvent crash:
-                _nodeAgent.Tell(new ForwardToPod(crash.PodId, new CrashContainer(crash.Container)), Self);
+                _controlPlane.Tell(new ToPod(crash.PodId, new ForwardToPod(crash.PodId, new CrashContainer(crash.Container))), Self);
                 return "applied";
             case SetServiceTimeEvent time:
-                _nodeAgent.Tell(new ChangeBehaviour(time.Service, time.Instance, time.ServiceTime, null), Self);
+                _controlPlane.Tell(new ToAllNodes(new ChangeBehaviour(time.Service, time.Instance, time.ServiceTime, null)), Self);
                 return "applied";
             case SetErrorsEvent errors:
-                _nodeAgent.Tell(new ChangeBehaviour(errors.Service, errors.Instance, null, errors.Errors), Self);
+                _controlPlane.Tell(new ToAllNodes(new ChangeBehaviour(errors.Service, errors.Instance, null, errors.Errors)), Self);
+                return "applied";
+            case CrashNodeEvent crashNode:
+                if (!_clustered) return "not applied: the mesh runs on one node (run it with nodes > 1 or --cluster)";
+                _controlPlane.Tell(new CrashNode(crashNode.Node), Self);
                 return "applied";
             case StopControlPlaneEvent:
                 if (_controlPlaneDown) return "already stopped";
@@ -137,6 +168,12 @@ internal sealed class MeshHost : UntypedActor
 
     /// <summary>Create a child from <paramref name="Props"/> and report its address.</summary>
     public sealed record Spawn(Props Props, TaskCompletionSource<IActorRef> Created) : INoSerializationVerificationNeeded;
+
+    private sealed class RegisterAgain : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        public static readonly RegisterAgain Instance = new();
+        private RegisterAgain() { }
+    }
 
     /// <summary>Start the topology's timeline now (the load has just started).</summary>
     public sealed class StartTimeline

@@ -65,12 +65,24 @@ public sealed class MeshSystem
     /// <see cref="Started"/> and then <see cref="Ready"/> complete as that happens (in virtual time:
     /// run the dispatcher, then advance the clock).
     /// </summary>
-    public static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
+    public static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null) =>
+        Launch(system, topology, runtime, options, timeout, clustered: false);
+
+    /// <summary>
+    /// Starts the mesh on a cluster, from <paramref name="edge"/>: an ActorSystem that has joined a
+    /// cluster with the <c>edge</c> role. The edge keeps the API server and the gateways and drives
+    /// the load; the control plane (a cluster singleton) places the pods on the nodes with the
+    /// <c>pods</c> role (see <see cref="Clustering.MeshClusterNode"/>).
+    /// </summary>
+    public static MeshSystem LaunchOnCluster(ActorSystem edge, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
+        Launch(edge, topology, runtime, null, timeout, clustered: true);
+
+    private static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TimeSpan? timeout, bool clustered)
     {
         TopologyValidator.ThrowIfInvalid(topology);
         foreach (var s in topology.Services) runtime.Services.Of(s.Name);
         var started = new TaskCompletionSource<IActorRef>();
-        var host = system.ActorOf(MeshHost.Props(topology, runtime, options, started), $"mesh-{Interlocked.Increment(ref _instances)}");
+        var host = system.ActorOf(MeshHost.Props(topology, runtime, options, clustered, started), $"mesh-{Interlocked.Increment(ref _instances)}");
         return new MeshSystem(system, topology, runtime, host, started.Task, timeout ?? TimeSpan.FromSeconds(60));
     }
 
@@ -166,14 +178,30 @@ public sealed class MeshSystem
     /// <summary>Every pod's counters: the running pods', and the final ones of pods that stopped during the run.</summary>
     public async Task<IReadOnlyList<PodStatsReport>> PodStatsAsync()
     {
-        var pods = await Ask<NodePods>(NodeAgent, GetPods.Instance);
-        var asks = pods.PodIds.Select(id => Ask<PodStatsReport>(NodeAgent, new ForwardToPod(id, GetPodStats.Instance)));
+        var stopped = new List<PodStatsReport>();
+        var running = new List<Task<PodStatsReport>>();
+        foreach (var node in await NodePodsAsync())
+        {
+            stopped.AddRange(node.Pods.Stopped);
+            running.AddRange(node.Pods.PodIds.Select(id => Ask<PodStatsReport>(node.Agent, new ForwardToPod(id, GetPodStats.Instance))));
+        }
         // Stopped pods first, so a running pod's settings version (the latest) wins where a report keeps one per pod.
-        return [.. pods.Stopped, .. await Task.WhenAll(asks)];
+        return [.. stopped, .. await Task.WhenAll(running)];
     }
 
-    /// <summary>Sends <paramref name="message"/> to pod <paramref name="podId"/> (e.g. a <see cref="DataPlane.CrashContainer"/>).</summary>
-    public void TellPod(string podId, object message) => NodeAgent.Tell(new ForwardToPod(podId, message));
+    /// <summary>The nodes the control plane knows (one, unless on a cluster).</summary>
+    public async Task<IReadOnlyList<NodeInfo>> NodesAsync() => (await Ask<MeshNodes>(_host, GetNodes.Instance)).Nodes;
+
+    /// <summary>What each node that is up runs (nodes that run neither pods nor gateways left out).</summary>
+    public async Task<IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)>> NodePodsAsync()
+    {
+        var nodes = (await NodesAsync()).Where(n => n.Up).ToList();
+        var pods = await Task.WhenAll(nodes.Select(n => Ask<NodePods>(n.Agent, GetPods.Instance)));
+        return [.. nodes.Select((n, i) => (n, n.Agent, pods[i]))];
+    }
+
+    /// <summary>Sends <paramref name="message"/> to pod <paramref name="podId"/> (e.g. a <see cref="DataPlane.CrashContainer"/>), on whichever node runs it.</summary>
+    public void TellPod(string podId, object message) => _host.Tell(new ToPod(podId, new ForwardToPod(podId, message)));
 
     /// <summary>Builds the report of a run from what the client measured and what the mesh recorded.</summary>
     public async Task<RunReport> ReportAsync(LoadResult load, long? seed = null)

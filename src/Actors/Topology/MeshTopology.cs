@@ -18,6 +18,12 @@ public sealed record MeshTopology
     /// <summary>Seed of the run's random source. Default 1.</summary>
     public long Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Cluster nodes to run on, in one process (named node-1 … node-N); 1 runs everything in one
+    /// ActorSystem without a cluster. The console's <c>--nodes</c> overrides it. Default 1.
+    /// </summary>
+    public int Nodes { get; init; } = 1;
+
     /// <summary>The services.</summary>
     public ImmutableArray<ServiceSpec> Services { get; init; } = [];
 

@@ -124,3 +124,14 @@ public sealed record SetSecurityEvent(
         return parts.Count == 0 ? "set security (no change)" : "set security: " + string.Join(", ", parts);
     }
 }
+
+/// <summary>
+/// Crash a cluster node (its ActorSystem stops at once, as a killed process would): the survivors
+/// drop its endpoints, the control plane places its pods elsewhere, and requests in flight on it
+/// time out or are retried elsewhere. Needs a cluster run (<c>nodes</c> above 1, or <c>--cluster</c>).
+/// </summary>
+public sealed record CrashNodeEvent(string Node) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"crash node {Node}";
+}

@@ -34,6 +34,9 @@ public sealed class TopologyBuilder
     /// <summary>Sets the run's seed.</summary>
     public TopologyBuilder Seed(long seed) { _topology = _topology with { Seed = seed }; return this; }
 
+    /// <summary>Runs on <paramref name="nodes"/> cluster nodes in one process (node-1 … node-N).</summary>
+    public TopologyBuilder Nodes(int nodes) { _topology = _topology with { Nodes = nodes }; return this; }
+
     /// <summary>Adds a service.</summary>
     public TopologyBuilder Service(string name, Action<ServiceBuilder>? configure = null)
     {

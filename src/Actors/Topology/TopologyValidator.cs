@@ -21,6 +21,7 @@ public static partial class TopologyValidator
         var root = new ValidationContext();
         if (string.IsNullOrWhiteSpace(topology.Name)) root.Error("name", "must not be empty");
         if (topology.Services.IsEmpty) root.Error("services", "at least one service is required");
+        if (topology.Nodes is < 1 or > 64) root.Error("nodes", $"must be between 1 and 64, not {topology.Nodes}");
 
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < topology.Services.Length; i++)
@@ -389,6 +390,10 @@ public static partial class TopologyValidator
                     break;
                 case SetSettingsEvent settings:
                     Service("setSettings", settings.Service);
+                    break;
+                case CrashNodeEvent crashNode:
+                    if (t.Nodes > 1 && !(crashNode.Node.StartsWith("node-", StringComparison.Ordinal) && int.TryParse(crashNode.Node.AsSpan(5), out var k) && k >= 1 && k <= t.Nodes))
+                        at.Error("crashNode", $"no node named '{crashNode.Node}'; this topology runs on node-1 … node-{t.Nodes}");
                     break;
                 case CrashContainerEvent crash:
                     Pod("crash.pod", crash.PodId);

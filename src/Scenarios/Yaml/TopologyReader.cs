@@ -56,7 +56,7 @@ internal sealed class TopologyReader(string file)
             Problem(root, "", $"expected a mapping of topology keys (name, services, ...), got {Describe(root)}");
             return null;
         }
-        var s = Open(root, "", "name", "description", "seed", "network", "mesh", "services", "gateways", "load", "timeline");
+        var s = Open(root, "", "name", "description", "seed", "nodes", "network", "mesh", "services", "gateways", "load", "timeline");
         Require(s, "name");
         var d = new MeshTopology { Name = "" };
         var mesh = Mesh(s["mesh"], "mesh");
@@ -65,6 +65,7 @@ internal sealed class TopologyReader(string file)
             Name = Text(s, "name") ?? "",
             Description = Text(s, "description"),
             Seed = Value(s, "seed", d.Seed, YamlValues.Integer<long>),
+            Nodes = Value(s, "nodes", d.Nodes, YamlValues.Integer<int>),
             Network = Network(s["network"], "network"),
             Mesh = mesh,
             Services = List(s, "services", Service),
@@ -598,7 +599,7 @@ internal sealed class TopologyReader(string file)
     }
 
     private static readonly string[] EventKinds =
-        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings", "setSecurity", "deploy", "rollback"];
+        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings", "setSecurity", "deploy", "rollback", "crashNode"];
 
     /// <summary>A timeline entry: <c>at</c> and exactly one event.</summary>
     private TimelineEntry TimelineEntry(YamlNode node, string path, MeshSpec mesh)
@@ -631,6 +632,7 @@ internal sealed class TopologyReader(string file)
             "setSecurity" => SetSecurity(eventNode, eventPath),
             "deploy" => Deploy(eventNode, eventPath),
             "rollback" => new RollbackEvent(Scalar(eventNode, eventPath, "", t => t)),
+            "crashNode" => new CrashNodeEvent(Scalar(eventNode, eventPath, "", t => t)),
             _ => Crash(eventNode, eventPath),
         };
         return new TimelineEntry(at, e);
