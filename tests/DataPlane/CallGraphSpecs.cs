@@ -68,6 +68,28 @@ public class CallGraphSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
     }
 
     [Fact]
+    public void Partial_failures_are_attributed_to_the_kind_of_request_that_had_them()
+    {
+        var topology = MeshTopology.Create("saga-and-transaction")
+            .Gateway("edge", g => g.Route("/saga", "checkout").Route("/local", "shop"))
+            .Service("checkout", s => s.Call("payments").Call("shipping"))
+            .Service("payments", s => s.Stores("payments.db").Write("payments.db"))
+            .Service("shipping", s => s.Errors(0.25))
+            .Service("shop", s => s.Stores("shop.db").Module("shipping", m => m.Errors(0.25)).CallModule("shipping").Write("shop.db"))
+            .Load(_ => Load with { Requests = [new RequestMix("/saga") { Name = "saga" }, new RequestMix("/local") { Name = "local" }] })
+            .Build();
+        var mesh = StartMesh(topology);
+
+        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
+
+        var (saga, local) = (report.RequestKinds["saga"], report.RequestKinds["local"]);
+        Assert.True(local.Requests.Failed > 20, "the shop's shipping module failed too");
+        Assert.Equal(0, local.PartialFailures);
+        Assert.Equal(saga.Requests.Failed, saga.PartialFailures);
+        Assert.Equal(report.CallGraph.PartialFailures, saga.PartialFailures + local.PartialFailures);
+    }
+
+    [Fact]
     public void Modules_call_each_other_in_process_at_a_tiny_cost_and_the_calls_are_observed()
     {
         var topology = MeshTopology.Create("monolith")

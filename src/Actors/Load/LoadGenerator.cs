@@ -83,6 +83,8 @@ public sealed class RequestKindResult
     public OutcomeCounts Measured { get; } = new();
     /// <summary>End-to-end latency of those that ended ok, in µs, from the intended send time (a journey: to its last answer).</summary>
     public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Of those, the ones that failed or timed out after some service had committed a write (see <see cref="CallGraphObservation.PartialFailures"/>).</summary>
+    public long PartialFailures { get; set; }
 }
 
 /// <summary>A gateway the load generator can send to: its address, the client's link to it, and what a valid token for it names.</summary>
@@ -460,6 +462,7 @@ public sealed class LoadGenerator : UntypedActor
             if (outcome == RequestOutcome.Ok) _result.Latency.RecordValue(latencyUs);
             kind.Measured.Record(outcome, status, reason);
             if (outcome == RequestOutcome.Ok) kind.Latency.RecordValue(latencyUs);
+            if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) kind.PartialFailures++;
             if (Bucket(intended) is { } b)
             {
                 switch (outcome)

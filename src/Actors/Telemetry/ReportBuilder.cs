@@ -112,6 +112,7 @@ public static class ReportBuilder
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
             {
                 Gateway = k.Gateway, Steps = k.Steps, Requests = Counts(k.Measured), LatencyMs = LatencySummary.From(k.Latency),
+                PartialFailures = k.PartialFailures,
             }),
             Sidecars = SidecarsOf(pods),
         };

@@ -217,6 +217,8 @@ public sealed record RequestKindReport
     public RequestCounts Requests { get; init; } = new(0, 0, 0, 0, 0, 0);
     /// <summary>End-to-end latency of the ok ones, from the intended send time (a journey: to its last answer).</summary>
     public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
+    /// <summary>Of its requests, those that failed after some service had committed a write; over every kind they add up to <see cref="CallGraphReport.PartialFailures"/>.</summary>
+    public long PartialFailures { get; init; }
 }
 
 /// <summary>
