@@ -623,8 +623,8 @@ internal sealed class TopologyReader(string file)
             "setPolicy" => SetPolicy(eventNode, eventPath, mesh),
             "scale" => Scale(eventNode, eventPath),
             "kill" => new KillPodEvent(PodRef(eventNode, eventPath)),
-            "stopControlPlane" => new StopControlPlaneEvent(),
-            "startControlPlane" => new StartControlPlaneEvent(),
+            "stopControlPlane" => Switch(eventNode, eventPath, new StopControlPlaneEvent()),
+            "startControlPlane" => Switch(eventNode, eventPath, new StartControlPlaneEvent()),
             "setServiceTime" => SetServiceTime(eventNode, eventPath),
             "setErrors" => SetErrors(eventNode, eventPath),
             "setSettings" => SetSettings(eventNode, eventPath),
@@ -634,6 +634,13 @@ internal sealed class TopologyReader(string file)
             _ => Crash(eventNode, eventPath),
         };
         return new TimelineEntry(at, e);
+    }
+
+    /// <summary>An event without options, written <c>stopControlPlane: true</c>: any other value would read as if it meant something.</summary>
+    private TimelineEvent Switch(YamlNode node, string path, TimelineEvent e)
+    {
+        if (!Scalar(node, path, true, YamlValues.Boolean)) Problem(node, path, "'false' schedules nothing; give 'true', or remove the entry");
+        return e;
     }
 
     /// <summary>A policy push; sections not given keep the file's policy for that destination.</summary>
