@@ -36,6 +36,7 @@ internal sealed class TopologyReader(string file)
 
     private readonly Dictionary<string, Mark> _marks = new(StringComparer.Ordinal);
     private readonly List<TopologyProblem> _problems = [];
+    private readonly List<string> _destinations = [];
 
     /// <summary>Problems found while reading, in the order found.</summary>
     public IReadOnlyList<TopologyProblem> Problems => _problems;
@@ -83,6 +84,21 @@ internal sealed class TopologyReader(string file)
         return false;
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> lies in a section that a destination's policy took from
+    /// <c>mesh.defaults</c> because the file does not give it there: a problem there is the defaults' own,
+    /// already reported at <c>mesh.defaults</c>, and the file has nothing at this path to point at.
+    /// </summary>
+    public bool Inherited(string path)
+    {
+        // The longest destination that holds the path: service names may contain '.'.
+        var destination = _destinations.Where(d => path.StartsWith(d + ".", StringComparison.Ordinal)).MaxBy(d => d.Length);
+        if (destination is null) return false;
+        var rest = path[(destination.Length + 1)..];
+        var end = rest.IndexOfAny(['.', '[']);
+        return !_marks.ContainsKey($"{destination}.{(end < 0 ? rest : rest[..end])}");
+    }
+
     /// <summary>Where <paramref name="path"/> (or failing that its nearest parent) is in the file; (0, 0) when nowhere.</summary>
     public (int Line, int Column) Locate(string path)
     {
@@ -124,6 +140,7 @@ internal sealed class TopologyReader(string file)
                 if (Name(key, destinationsPath) is not { } service) continue;
                 var destinationPath = $"{destinationsPath}.{service}";
                 Remember(destinationPath, key, value);
+                _destinations.Add(destinationPath);
                 destinations[service] = Policy(value, destinationPath, defaults);
             }
         }
