@@ -5,7 +5,7 @@ using Akka.Actor;
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Watch the desired state: the answer is a <see cref="DesiredState"/> now and after every change.</summary>
-public sealed class WatchDesiredState
+public sealed class WatchDesiredState : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly WatchDesiredState Instance = new();
@@ -13,19 +13,19 @@ public sealed class WatchDesiredState
 }
 
 /// <summary>The desired state at <paramref name="Generation"/>, and the last config version any control plane pushed.</summary>
-public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion);
+public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion) : IMeshMessage;
 
 /// <summary>Change the desired state (a scale, a policy push, ...); answered with <see cref="ChangeAccepted"/> or <see cref="ChangeRejected"/>.</summary>
-public sealed record ChangeDesiredState(TimelineEvent Change);
+public sealed record ChangeDesiredState(TimelineEvent Change) : IMeshMessage;
 
 /// <summary>The change is stored as <paramref name="Generation"/>.</summary>
-public sealed record ChangeAccepted(long Generation);
+public sealed record ChangeAccepted(long Generation) : IMeshMessage;
 
 /// <summary>The change was refused (it names something that does not exist).</summary>
-public sealed record ChangeRejected(string Reason);
+public sealed record ChangeRejected(string Reason) : IMeshMessage;
 
 /// <summary>A control plane pushed config <paramref name="Version"/>; versions keep growing across control-plane restarts.</summary>
-public sealed record VersionPushed(long Version);
+public sealed record VersionPushed(long Version) : IMeshMessage;
 
 /// <summary>
 /// The cluster's API server (Kubernetes' role, with etcd behind it): the desired state, which

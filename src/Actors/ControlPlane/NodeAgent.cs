@@ -119,13 +119,13 @@ public sealed class NodeAgent : UntypedActor
 }
 
 /// <summary>A control plane takes charge: the node agent reports everything it runs to it, now and from now on.</summary>
-public sealed record AttachControlPlane(IActorRef ControlPlane);
+public sealed record AttachControlPlane(IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Delivers <paramref name="Message"/> to pod <paramref name="PodId"/> on this node.</summary>
-public sealed record ForwardToPod(string PodId, object Message);
+public sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;
 
 /// <summary>Ask a node agent which pods it runs.</summary>
-public sealed class GetPods
+public sealed class GetPods : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetPods Instance = new();
@@ -133,4 +133,4 @@ public sealed class GetPods
 }
 
 /// <summary>The pods a node runs, and the final counters of those that stopped (killed, replaced, scaled away).</summary>
-public sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped);
+public sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped) : IMeshMessage;

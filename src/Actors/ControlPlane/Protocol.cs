@@ -11,23 +11,23 @@ namespace ActorMesh.ControlPlane;
 public sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar);
 
 /// <summary>Control plane → node agent: start a pod and report to <paramref name="ControlPlane"/>.</summary>
-public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane);
+public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Control plane → node agent: stop a pod.</summary>
-public sealed record StopPod(string PodId);
+public sealed record StopPod(string PodId) : IMeshMessage;
 
 /// <summary>Pod → control plane: the pod is up; <paramref name="Endpoint"/> receives traffic and <paramref name="ConfigTarget"/> receives config pushes.</summary>
-public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget);
+public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget) : IMeshMessage;
 
 /// <summary>Node agent → control plane: a pod has stopped (killed, crashed for good, or scaled away).</summary>
-public sealed record PodTerminated(string PodId, string Service, string Node);
+public sealed record PodTerminated(string PodId, string Service, string Node) : IMeshMessage;
 
 /// <summary>A gateway (or any other data-plane workload, such as a config-sync sidecar) asks for config pushes; the control plane forgets it when its target stops.</summary>
-public sealed record RegisterWorkload(string Workload, IActorRef Target);
+public sealed record RegisterWorkload(string Workload, IActorRef Target) : IMeshMessage;
 
 
 /// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
-public sealed class AwaitReady
+public sealed class AwaitReady : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly AwaitReady Instance = new();
@@ -38,10 +38,10 @@ public sealed class AwaitReady
 /// <param name="Version">The config version everyone runs.</param>
 /// <param name="Pods">Pods running.</param>
 /// <param name="Gateways">The running gateways by name.</param>
-public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways);
+public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways) : IMeshMessage;
 
 /// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
-public sealed class GetControlPlaneStatus
+public sealed class GetControlPlaneStatus : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetControlPlaneStatus Instance = new();
@@ -66,7 +66,7 @@ public sealed record ControlPlaneStatus(
     string? LastNackReason,
     IReadOnlyList<double> ReconcileMs,
     bool Up,
-    double DownSeconds)
+    double DownSeconds) : IMeshMessage
 {
     /// <summary>Rollouts finished so far: shipped or rolled back.</summary>
     public IReadOnlyList<DeployRecord> Deployments { get; init; } = [];
@@ -89,13 +89,13 @@ public sealed record ControlPlaneStatus(
 public sealed record DeployRecord(string Service, string From, string To, string Outcome, double StartedAtMs, double DurationMs, int PodsReplaced);
 
 /// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
-public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane);
+public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Gateway → control plane: the gateway is up and receives config at <paramref name="Gateway"/>.</summary>
-public sealed record GatewayReady(string Name, IActorRef Gateway);
+public sealed record GatewayReady(string Name, IActorRef Gateway) : IMeshMessage;
 
 /// <summary>Ask the control plane for the running gateways (answer: <see cref="Gateways"/>).</summary>
-public sealed class GetGateways
+public sealed class GetGateways : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetGateways Instance = new();
@@ -103,7 +103,7 @@ public sealed class GetGateways
 }
 
 /// <summary>The running gateways by name.</summary>
-public sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName);
+public sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName) : IMeshMessage;
 
 /// <summary>Options of the control plane, with defaults in one place.</summary>
 public sealed record ControlPlaneOptions

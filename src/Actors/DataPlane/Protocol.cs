@@ -113,4 +113,4 @@ internal sealed class AppRestarted : INoSerializationVerificationNeeded, IDeadLe
 
 /// <summary>Makes a pod's container throw, to exercise supervision (tests and fault timelines).</summary>
 /// <param name="Container">"app", "proxy" or another sidecar's kind.</param>
-public sealed record CrashContainer(string Container);
+public sealed record CrashContainer(string Container) : IMeshMessage;

@@ -9,7 +9,7 @@ using Akka.Event;
 namespace ActorMesh.Hosting;
 
 /// <summary>Apply one timeline event now (from the timeline, or from an experiment).</summary>
-public sealed record ApplyEvent(TimelineEvent Event);
+public sealed record ApplyEvent(TimelineEvent Event) : IMeshMessage;
 
 /// <summary>What became of an applied event.</summary>
 /// <param name="AtSeconds">Seconds since the load started (since the mesh started, before any load).</param>
@@ -17,8 +17,11 @@ public sealed record ApplyEvent(TimelineEvent Event);
 /// <param name="Outcome">"applied", or why not.</param>
 public sealed record AppliedEvent(double AtSeconds, string Event, string Outcome);
 
-/// <summary>Ask the host for the events applied so far (answer: a list of <see cref="AppliedEvent"/>).</summary>
-public sealed class GetAppliedEvents
+/// <summary>The events applied so far, in order.</summary>
+public sealed record AppliedEvents(IReadOnlyList<AppliedEvent> Events) : IMeshMessage;
+
+/// <summary>Ask the host for the events applied so far (answer: <see cref="AppliedEvents"/>).</summary>
+public sealed class GetAppliedEvents : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetAppliedEvents Instance = new();
@@ -38,16 +41,12 @@ internal sealed class MeshHost : UntypedActor
     private readonly MeshRuntime _runtime;
     private readonly ControlPlaneOptions? _options;
     private readonly TaskCompletionSource<IActorRef> _started;
-    private readonly ControlPlaneStats _stats = new();
     private readonly List<AppliedEvent> _applied = [];
-    private readonly List<(IActorRef Asker, object Question)> _waitingForControlPlane = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _apiServer = ActorRefs.Nobody;
     private IActorRef _nodeAgent = ActorRefs.Nobody;
     private IActorRef _controlPlane = ActorRefs.Nobody;
-    private int _incarnation;
-    private long _downSince = -1;
-    private long _downTicks;
+    private bool _controlPlaneDown;
     private long _loadStartedAt;
 
     public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started)
@@ -65,7 +64,7 @@ internal sealed class MeshHost : UntypedActor
     {
         _apiServer = Context.ActorOf(ApiServer.Props(_topology, _runtime), "api-server");
         _nodeAgent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
-        StartControlPlane();
+        _controlPlane = Context.ActorOf(ControlPlaneHost.Props(_apiServer, [_nodeAgent], _runtime, _options), "control-plane");
         _started.TrySetResult(_nodeAgent);
     }
 
@@ -90,19 +89,9 @@ internal sealed class MeshHost : UntypedActor
                 _log.Warning("A desired-state change was rejected: {0}", rejected.Reason);
                 break;
             case GetAppliedEvents:
-                Sender.Tell(_applied.ToList());
+                Sender.Tell(new AppliedEvents([.. _applied]));
                 break;
-            case GetControlPlaneStatus when _controlPlane.IsNobody():
-                Sender.Tell(ControlPlaneStatus.From(_stats, up: false, DownSeconds()));
-                break;
-            case GetControlPlaneStatus:
-                // The control plane answers from the shared counters; the host adds the outage time.
-                Context.ActorOf(_runtime.Place(Akka.Actor.Props.Create(() => new StatusRelay(_controlPlane, Sender, DownSeconds()))));
-                break;
-            case AwaitReady or GetGateways when _controlPlane.IsNobody():
-                _waitingForControlPlane.Add((Sender, message));
-                break;
-            case AwaitReady or GetGateways:
+            case GetControlPlaneStatus or AwaitReady or GetGateways:
                 _controlPlane.Forward(message);
                 break;
             default:
@@ -117,7 +106,7 @@ internal sealed class MeshHost : UntypedActor
         {
             case SetPolicyEvent or ScaleEvent or SetSettingsEvent or SetSecurityEvent or DeployEvent or RollbackEvent:
                 _apiServer.Tell(new ChangeDesiredState(e), Self);
-                return _controlPlane.IsNobody() ? "stored; takes effect when the control plane is back" : "applied";
+                return _controlPlaneDown ? "stored; takes effect when the control plane is back" : "applied";
             case KillPodEvent kill:
                 _nodeAgent.Tell(new StopPod(kill.PodId), Self);
                 return "applied";
@@ -131,35 +120,20 @@ internal sealed class MeshHost : UntypedActor
                 _nodeAgent.Tell(new ChangeBehaviour(errors.Service, errors.Instance, null, errors.Errors), Self);
                 return "applied";
             case StopControlPlaneEvent:
-                if (_controlPlane.IsNobody()) return "already stopped";
-                Context.Stop(_controlPlane);
-                _controlPlane = ActorRefs.Nobody;
-                _downSince = _runtime.Clock.Now;
+                if (_controlPlaneDown) return "already stopped";
+                _controlPlaneDown = true;
+                _controlPlane.Tell(StopControlPlane.Instance, Self);
                 return "applied";
             case StartControlPlaneEvent:
-                if (!_controlPlane.IsNobody()) return "already running";
-                StartControlPlane();
+                if (!_controlPlaneDown) return "already running";
+                _controlPlaneDown = false;
+                _controlPlane.Tell(StartControlPlane.Instance, Self);
                 return "applied";
             default:
                 _log.Warning("Timeline event '{0}' is not supported", e.Describe());
                 return "not supported";
         }
     }
-
-    private void StartControlPlane()
-    {
-        if (_downSince >= 0)
-        {
-            _downTicks += _runtime.Clock.Now - _downSince;
-            _downSince = -1;
-        }
-        _controlPlane = Context.ActorOf(ControlPlane.ControlPlane.Props(_apiServer, [_nodeAgent], _runtime, _stats, _options), $"control-plane-{++_incarnation}");
-        foreach (var (asker, question) in _waitingForControlPlane) _controlPlane.Tell(question, asker);
-        _waitingForControlPlane.Clear();
-    }
-
-    private double DownSeconds() =>
-        MeshClock.ToMilliseconds(_downTicks + (_downSince >= 0 ? _runtime.Clock.Now - _downSince : 0)) / 1000;
 
     /// <summary>Create a child from <paramref name="Props"/> and report its address.</summary>
     public sealed record Spawn(Props Props, TaskCompletionSource<IActorRef> Created) : INoSerializationVerificationNeeded;
@@ -169,18 +143,6 @@ internal sealed class MeshHost : UntypedActor
     {
         public static readonly StartTimeline Instance = new();
         private StartTimeline() { }
-    }
-
-    /// <summary>Adds the outage time to the control plane's answer.</summary>
-    private sealed class StatusRelay(IActorRef controlPlane, IActorRef asker, double downSeconds) : UntypedActor
-    {
-        protected override void PreStart() => controlPlane.Tell(GetControlPlaneStatus.Instance, Self);
-
-        protected override void OnReceive(object message)
-        {
-            if (message is ControlPlaneStatus status) asker.Tell(status with { DownSeconds = downSeconds });
-            Context.Stop(Self);
-        }
     }
 }
 

@@ -75,7 +75,7 @@ public static class MeshRunner
             var events = await mesh.AppliedEventsAsync();
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
-            return ReportBuilder.Build(topology, topology.Seed, load, runtime, status, pods, events);
+            return ReportBuilder.Build(topology, topology.Seed, load, TelemetryView.Of(runtime), status, pods, events);
         }
         finally
         {

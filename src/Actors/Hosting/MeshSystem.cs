@@ -87,7 +87,7 @@ public sealed class MeshSystem
     public void Apply(TimelineEvent change) => _host.Tell(new ApplyEvent(change));
 
     /// <summary>Events applied so far (from the timeline and from <see cref="Apply"/>), with when and how.</summary>
-    public Task<List<AppliedEvent>> AppliedEventsAsync() => Ask<List<AppliedEvent>>(_host, GetAppliedEvents.Instance);
+    public async Task<IReadOnlyList<AppliedEvent>> AppliedEventsAsync() => (await Ask<AppliedEvents>(_host, GetAppliedEvents.Instance)).Events;
 
     /// <summary>The gateway the load generator sends to.</summary>
     public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Name];
@@ -181,6 +181,6 @@ public sealed class MeshSystem
         var status = await StatusAsync();
         var pods = await PodStatsAsync();
         var events = await AppliedEventsAsync();
-        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, Runtime, status, pods, events);
+        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, TelemetryView.Of(Runtime), status, pods, events);
     }
 }

@@ -41,6 +41,16 @@ public sealed class GatewayStats
     public long CacheEvictions;
     /// <summary>Requests refused with 503 because the gateway's table of aggregations and cache fills was full.</summary>
     public long Overflows;
+
+    /// <summary>Adds <paramref name="other"/>'s counts (the same gateway on another node, or an earlier incarnation).</summary>
+    public void Add(GatewayStats other)
+    {
+        Requests += other.Requests; Routed += other.Routed; Aggregated += other.Aggregated; Degraded += other.Degraded;
+        AggregateFailed += other.AggregateFailed; BackendTimeouts += other.BackendTimeouts; AuthRejected += other.AuthRejected;
+        for (var i = 0; i < AuthRejectedBy.Length; i++) AuthRejectedBy[i] += other.AuthRejectedBy[i];
+        NoRoute += other.NoRoute; RateLimited += other.RateLimited; RateLimitOverflowed += other.RateLimitOverflowed;
+        CacheHits += other.CacheHits; CacheMisses += other.CacheMisses; CacheEvictions += other.CacheEvictions; Overflows += other.Overflows;
+    }
 }
 
 /// <summary>The <see cref="GatewayStats"/> of every gateway of a run, by name.</summary>

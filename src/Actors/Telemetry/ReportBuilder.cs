@@ -11,11 +11,11 @@ namespace ActorMesh.Telemetry;
 public static class ReportBuilder
 {
     /// <summary>The report of one run.</summary>
-    public static RunReport Build(MeshTopology topology, long seed, LoadResult load, MeshRuntime runtime, ControlPlaneStatus status,
-        IReadOnlyList<PodStatsReport> pods, IReadOnlyList<AppliedEvent> events, int nodes = 1)
+    public static RunReport Build(MeshTopology topology, long seed, LoadResult load, TelemetryView telemetry, ControlPlaneStatus status,
+        IReadOnlyList<PodStatsReport> pods, IReadOnlyList<AppliedEvent> events, ClusterReport? cluster = null)
     {
-        var names = runtime.Services.Names;
-        var merged = runtime.Telemetry.Merge(names.Count);
+        var names = telemetry.Names;
+        var merged = telemetry.Services;
         var services = new SortedDictionary<string, ServiceReport>(StringComparer.Ordinal);
         var totals = new ServiceTelemetry();
         for (var i = 0; i < names.Count; i++)
@@ -60,7 +60,8 @@ public static class ReportBuilder
         {
             Scenario = topology.Name,
             Seed = seed,
-            Nodes = nodes,
+            Nodes = cluster?.Nodes ?? 1,
+            Cluster = cluster ?? new ClusterReport { Nodes = 1, PodsPerNode = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["node-1"] = pods.Count } },
             DurationSeconds = load.MeasuredSeconds,
             Load = profile.Mode == LoadMode.Open
                 ? new LoadSection("open", profile.Rps, null, profile.Arrival == ArrivalProcess.Poisson ? "poisson" : "constant", profile.Warmup.TotalSeconds)
@@ -106,8 +107,8 @@ public static class ReportBuilder
             },
             Events = events,
             CallGraph = CallGraphOf(topology, names, merged, load),
-            Tracing = Traces(runtime),
-            Gateway = Gateways(topology, runtime.Gateways),
+            Tracing = TraceAnalysis.Analyse(telemetry.Spans, telemetry.SpansDropped),
+            Gateway = Gateways(topology, telemetry.Gateways),
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
             {
                 Gateway = k.Gateway, Steps = k.Steps, Requests = Counts(k.Measured), LatencyMs = LatencySummary.From(k.Latency),
@@ -237,12 +238,6 @@ public static class ReportBuilder
             Modules = modules,
             OwnershipViolations = violations,
         };
-    }
-
-    private static TracingReport Traces(MeshRuntime runtime)
-    {
-        var (spans, dropped) = runtime.Traces.Collect();
-        return TraceAnalysis.Analyse(spans, dropped);
     }
 
     private static RequestCounts Counts(OutcomeCounts c) => new(c.Sent, c.Ok, c.Failed, c.TimedOut, c.Rejected, c.InFlight);

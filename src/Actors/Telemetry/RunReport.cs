@@ -38,6 +38,8 @@ public sealed record RunReport
     public required OutcomesSection Outcomes { get; init; }
     /// <summary>Per-second outcomes of the measured window.</summary>
     public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
+    /// <summary>The nodes the mesh ran on and the traffic between them.</summary>
+    public ClusterReport Cluster { get; init; } = new();
     /// <summary>Gateway counters, over every gateway.</summary>
     public GatewayReport Gateway { get; init; } = new();
     /// <summary>Outcomes and latency per kind of request of the load mix (a path or a journey), by name, in the mix's order.</summary>
@@ -369,3 +371,18 @@ public sealed record TracingReport
 /// <param name="Depth">Nesting depth (0 = the client).</param>
 /// <param name="Status">Status the hop answered.</param>
 public sealed record SpanReport(string Hop, string Service, double StartMs, double DurationMs, double SelfMs, int Depth, int Status);
+
+/// <summary>The nodes of a run and what crossed between them.</summary>
+public sealed record ClusterReport
+{
+    /// <summary>Nodes (ActorSystems) the mesh ran on.</summary>
+    public int Nodes { get; init; } = 1;
+    /// <summary>Pods running at the end, by node.</summary>
+    public SortedDictionary<string, int> PodsPerNode { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Messages serialized to cross nodes (requests, responses, control messages).</summary>
+    public long CrossNodeMessages { get; init; }
+    /// <summary>Bytes of those messages.</summary>
+    public long CrossNodeBytes { get; init; }
+    /// <summary>Nodes that crashed during the run.</summary>
+    public int NodeFailures { get; init; }
+}

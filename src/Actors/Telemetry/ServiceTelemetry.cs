@@ -93,7 +93,8 @@ public sealed class ServiceTelemetry
         CallsFrom[source]++;
     }
 
-    private void RecordCallsFrom(int source, long n)
+    /// <summary>Counts <paramref name="n"/> calls from workload <paramref name="source"/> (merging).</summary>
+    public void RecordCallsFrom(int source, long n)
     {
         if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
         CallsFrom[source] += n;

@@ -58,6 +58,8 @@ public static class ScenarioCatalog
         new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
             new Lessons.GatewayLesson()),
         new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
+        new("deploy", "monolith vs microservices: five components ship a change per round; payments' change fails its health check, rolling back the whole monolith but only payments", new DeployLesson()),
+        new("coupling", "a modular monolith gains implicit dependencies between its modules, one per step; the blast radius of a change grows with each", new CouplingLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -127,10 +127,10 @@ internal sealed class Pod : UntypedActor
 }
 
 /// <summary>Pod → node agent: the pod has stopped; these are its final counters.</summary>
-public sealed record PodFinished(PodStatsReport Stats);
+public sealed record PodFinished(PodStatsReport Stats) : IMeshMessage;
 
 /// <summary>Ask a pod for its <see cref="PodStatsReport"/>.</summary>
-public sealed class GetPodStats
+public sealed class GetPodStats : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetPodStats Instance = new();
@@ -138,7 +138,7 @@ public sealed class GetPodStats
 }
 
 /// <summary>A pod's counters.</summary>
-public sealed record PodStatsReport(string PodId, string Service, int AppRestarts, int ProxyRestarts, long Requests, long Errors)
+public sealed record PodStatsReport(string PodId, string Service, int AppRestarts, int ProxyRestarts, long Requests, long Errors) : IMeshMessage
 {
     /// <summary>Restarts of each sidecar the pod runs, by kind (<see cref="ContainerKinds"/>), zeros included.</summary>
     public IReadOnlyDictionary<string, int> SidecarRestarts { get; init; } = new Dictionary<string, int>();
@@ -151,7 +151,7 @@ public sealed record PodStatsReport(string PodId, string Service, int AppRestart
 }
 
 /// <summary>Ask a pod for its <see cref="PodContainers"/>.</summary>
-public sealed class GetContainers
+public sealed class GetContainers : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetContainers Instance = new();
@@ -159,4 +159,4 @@ public sealed class GetContainers
 }
 
 /// <summary>The containers a pod runs, by kind (<see cref="ContainerKinds"/>).</summary>
-public sealed record PodContainers(string PodId, IReadOnlyDictionary<string, IActorRef> ByKind);
+public sealed record PodContainers(string PodId, IReadOnlyDictionary<string, IActorRef> ByKind) : IMeshMessage;
