@@ -70,7 +70,7 @@ public sealed record LoadProfile
 /// outcome of the first step that was not; its latency runs from its intended start to its last answer.
 /// </summary>
 /// <param name="Path">Request path (matched against gateway routes); empty for a journey.</param>
-/// <param name="Weight">Relative weight.</param>
+/// <param name="Weight">Relative weight among the kinds of the mix. Default 1.</param>
 public sealed record RequestMix(string Path, double Weight = 1)
 {
     /// <summary>Steps one journey may have at most.</summary>

@@ -12,7 +12,7 @@ public sealed record MeshTopology
     /// <summary>Name shown in reports.</summary>
     public required string Name { get; init; }
 
-    /// <summary>What the topology shows, one line.</summary>
+    /// <summary>What the topology shows, one line. Default none.</summary>
     public string? Description { get; init; }
 
     /// <summary>Seed of the run's random source. Default 1.</summary>

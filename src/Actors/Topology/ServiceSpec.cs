@@ -25,7 +25,7 @@ public sealed record ServiceSpec
     /// <summary>Injected errors: a share of requests answered with a status after the compute step. Default none.</summary>
     public ErrorInjection Errors { get; init; } = ErrorInjection.None;
 
-    /// <summary>Downstream calls and sleeps run after the compute step, in order.</summary>
+    /// <summary>Downstream calls and sleeps run after the compute step, in order. Default none.</summary>
     public ImmutableArray<ScriptStep> Script { get; init; } = [];
 
     /// <summary>Response size in bytes. Default 1024.</summary>
@@ -34,7 +34,7 @@ public sealed record ServiceSpec
     /// <summary>Version label of the deployed instances. Default "v1".</summary>
     public string Version { get; init; } = "v1";
 
-    /// <summary>True when clients (the load generator, through a gateway) call this service. Used by isotope graphs and the implicit gateway.</summary>
+    /// <summary>True when clients (the load generator, through a gateway) call this service. Used by isotope graphs and the implicit gateway. Default false.</summary>
     public bool IsEntrypoint { get; init; }
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed record ServiceSpec
     /// </summary>
     public bool? Sidecar { get; init; }
 
-    /// <summary>Settings that differ for single instances (by index), e.g. one failing replica.</summary>
+    /// <summary>Settings that differ for single instances (by index), e.g. one failing replica. Default none.</summary>
     public ImmutableArray<InstanceOverride> Instances { get; init; } = [];
 
     /// <summary>The log-collector sidecar each instance runs beside the app; null (the default) means none, and the app logs nothing.</summary>
@@ -62,12 +62,12 @@ public sealed record ServiceSpec
     /// <summary>True when instances of this version never pass their readiness check (a broken release): a rollout to it fails and is rolled back.</summary>
     public bool FailsHealthCheck { get; init; }
 
-    /// <summary>Data stores this service owns (its database); another service reading or writing one is an ownership violation.</summary>
+    /// <summary>Data stores this service owns (its database); another service reading or writing one is an ownership violation. Default none.</summary>
     public ImmutableArray<string> Stores { get; init; } = [];
 
     /// <summary>
     /// Modules inside this service (a modular monolith): a <see cref="ModuleStep"/> calls one in-process,
-    /// with no network, sidecar or serialization, at the module's own small cost.
+    /// with no network, sidecar or serialization, at the module's own small cost. Default none.
     /// </summary>
     public ImmutableArray<ModuleSpec> Modules { get; init; } = [];
 

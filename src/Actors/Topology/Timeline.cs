@@ -31,6 +31,11 @@ public sealed record ScaleEvent(string Service, int Replicas) : TimelineEvent
 /// also behave differently: <paramref name="ServiceTime"/> and <paramref name="Errors"/> replace the
 /// service's when given.
 /// </summary>
+/// <param name="Service">The service to update.</param>
+/// <param name="Version">The new version label.</param>
+/// <param name="Healthy">False: the new instances never pass their readiness check, and the rollout is rolled back. Default true.</param>
+/// <param name="ServiceTime">The new version's service time; null (the default) keeps the service's.</param>
+/// <param name="Errors">The new version's injected errors; null (the default) keeps the service's.</param>
 public sealed record DeployEvent(string Service, string Version, bool Healthy = true, Distribution? ServiceTime = null, ErrorInjection? Errors = null) : TimelineEvent
 {
     /// <inheritdoc />

@@ -193,7 +193,7 @@ public static class TopologyFile
             return Validated(isotope.Read(stream), isotope.Problems, isotope.Reported, isotope.Locate, isotope.DisplayPath, fileName);
         }
         var reader = new TopologyReader(fileName);
-        return Validated(reader.Read(stream), reader.Problems, reader.Reported, reader.Locate, path => path, fileName);
+        return Validated(reader.Read(stream), reader.Problems, path => reader.Reported(path) || reader.Inherited(path), reader.Locate, path => path, fileName);
     }
 
     /// <summary>
@@ -210,7 +210,8 @@ public static class TopologyFile
             normalized = topology.Normalized();
             foreach (var error in TopologyValidator.Validate(normalized))
             {
-                // A value already reported was replaced by a stand-in; an implicit gateway only echoes the services' problems.
+                // A value already reported was replaced by a stand-in; an implicit gateway only echoes the services' problems;
+                // a destination's section inherited from mesh.defaults repeats the defaults' problem.
                 if (reported(error.Path) || topology.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
                 var (line, column) = locate(error.Path);
                 problems.Add(new TopologyProblem(fileName, displayPath(error.Path), line, column, error.Message));

@@ -36,6 +36,7 @@ internal sealed class TopologyReader(string file)
 
     private readonly Dictionary<string, Mark> _marks = new(StringComparer.Ordinal);
     private readonly List<TopologyProblem> _problems = [];
+    private readonly List<string> _destinations = [];
 
     /// <summary>Problems found while reading, in the order found.</summary>
     public IReadOnlyList<TopologyProblem> Problems => _problems;
@@ -84,6 +85,21 @@ internal sealed class TopologyReader(string file)
         return false;
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> lies in a section that a destination's policy took from
+    /// <c>mesh.defaults</c> because the file does not give it there: a problem there is the defaults' own,
+    /// already reported at <c>mesh.defaults</c>, and the file has nothing at this path to point at.
+    /// </summary>
+    public bool Inherited(string path)
+    {
+        // The longest destination that holds the path: service names may contain '.'.
+        var destination = _destinations.Where(d => path.StartsWith(d + ".", StringComparison.Ordinal)).MaxBy(d => d.Length);
+        if (destination is null) return false;
+        var rest = path[(destination.Length + 1)..];
+        var end = rest.IndexOfAny(['.', '[']);
+        return !_marks.ContainsKey($"{destination}.{(end < 0 ? rest : rest[..end])}");
+    }
+
     /// <summary>Where <paramref name="path"/> (or failing that its nearest parent) is in the file; (0, 0) when nowhere.</summary>
     public (int Line, int Column) Locate(string path)
     {
@@ -125,6 +141,7 @@ internal sealed class TopologyReader(string file)
                 if (Name(key, destinationsPath) is not { } service) continue;
                 var destinationPath = $"{destinationsPath}.{service}";
                 Remember(destinationPath, key, value);
+                _destinations.Add(destinationPath);
                 destinations[service] = Policy(value, destinationPath, defaults);
             }
         }
@@ -624,8 +641,8 @@ internal sealed class TopologyReader(string file)
             "setPolicy" => SetPolicy(eventNode, eventPath, mesh),
             "scale" => Scale(eventNode, eventPath),
             "kill" => new KillPodEvent(PodRef(eventNode, eventPath)),
-            "stopControlPlane" => new StopControlPlaneEvent(),
-            "startControlPlane" => new StartControlPlaneEvent(),
+            "stopControlPlane" => Switch(eventNode, eventPath, new StopControlPlaneEvent()),
+            "startControlPlane" => Switch(eventNode, eventPath, new StartControlPlaneEvent()),
             "setServiceTime" => SetServiceTime(eventNode, eventPath),
             "setErrors" => SetErrors(eventNode, eventPath),
             "setSettings" => SetSettings(eventNode, eventPath),
@@ -636,6 +653,13 @@ internal sealed class TopologyReader(string file)
             _ => Crash(eventNode, eventPath),
         };
         return new TimelineEntry(at, e);
+    }
+
+    /// <summary>An event without options, written <c>stopControlPlane: true</c>: any other value would read as if it meant something.</summary>
+    private TimelineEvent Switch(YamlNode node, string path, TimelineEvent e)
+    {
+        if (!Scalar(node, path, true, YamlValues.Boolean)) Problem(node, path, "'false' schedules nothing; give 'true', or remove the entry");
+        return e;
     }
 
     /// <summary>A policy push; sections not given keep the file's policy for that destination.</summary>

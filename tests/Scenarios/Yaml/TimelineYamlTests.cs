@@ -112,4 +112,25 @@ public class TimelineYamlTests
         Assert.Equal("timeline[0].scale.service", problem.Path);
         Assert.Contains("did you mean 'payments'?", problem.Message);
     }
+
+    [Fact]
+    public void Stopping_or_starting_the_control_plane_takes_true_and_nothing_else()
+    {
+        var result = TopologyFile.Parse(Services + """
+            timeline:
+              - at: 1s
+                stopControlPlane: false
+              - at: 2s
+                startControlPlane: { after: 1s }
+              - at: 3s
+                stopControlPlane:
+            """, "t.yaml");
+
+        Assert.Equal(
+        [
+            "t.yaml:13:23: timeline[0].stopControlPlane: 'false' schedules nothing; give 'true', or remove the entry",
+            "t.yaml:15:24: timeline[1].startControlPlane: expected a single value, got a mapping",
+            "t.yaml:17:22: timeline[2].stopControlPlane: needs a value",
+        ], result.Problems.Select(p => p.ToString()));
+    }
 }

@@ -68,6 +68,31 @@ public class TopologyFileProblemTests
     }
 
     [Fact]
+    public void A_bad_default_policy_is_reported_once_not_again_under_each_destination_that_inherits_it()
+    {
+        var problems = Problems("""
+            name: chain
+            services:
+              - name: orders
+              - name: orders.v2
+            mesh:
+              defaults:
+                retries: { perTryTimeout: 0s }
+                outlierDetection: { maxEjectionPercent: 150 }
+              destinations:
+                orders: { timeout: 1s }
+                orders.v2: { retries: { attempts: -1 } }
+            """);
+        Assert.Equal(
+            [
+                "chain.yaml:7:31: mesh.defaults.retries.perTryTimeout: must be greater than zero",
+                "chain.yaml:8:45: mesh.defaults.outlierDetection.maxEjectionPercent: must be between 0 and 100",
+                "chain.yaml:11:39: mesh.destinations.orders.v2.retries.attempts: must be between 0 and 100",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void A_value_already_reported_as_malformed_is_not_reported_again_by_the_validator()
     {
         // Without the guard, the stand-ins would add "name: must not be empty", "call: must name a service",
