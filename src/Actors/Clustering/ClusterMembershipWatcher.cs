@@ -47,3 +47,47 @@ internal sealed class ClusterMembershipWatcher : UntypedActor
         return count;
     }
 }
+
+/// <summary>
+/// Counts, from one node's point of view (the edge's), the nodes with the pods role that failed:
+/// became unreachable or were downed. A clean leave is not a failure.
+/// </summary>
+public sealed class NodeFailureCounter
+{
+    private readonly HashSet<Address> _failed = [];
+
+    /// <summary>Nodes failed so far.</summary>
+    public int Count
+    {
+        get { lock (_failed) return _failed.Count; }
+    }
+
+    /// <summary>Starts counting for <paramref name="system"/> (a member of the cluster).</summary>
+    public static NodeFailureCounter Start(ActorSystem system)
+    {
+        var counter = new NodeFailureCounter();
+        system.ActorOf(Props.Create(() => new Watcher(counter)));
+        return counter;
+    }
+
+    private sealed class Watcher(NodeFailureCounter counter) : UntypedActor
+    {
+        protected override void PreStart() =>
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+                typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberDowned));
+
+        protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
+
+        protected override void OnReceive(object message)
+        {
+            var member = message switch
+            {
+                ClusterEvent.UnreachableMember u => u.Member,
+                ClusterEvent.MemberDowned d => d.Member,
+                _ => null,
+            };
+            if (member is null || !member.HasRole(ClusterMembershipWatcher.PodsRole)) return;
+            lock (counter._failed) counter._failed.Add(member.Address);
+        }
+    }
+}

@@ -12,8 +12,12 @@ public sealed class WatchDesiredState : IMeshMessage
     private WatchDesiredState() { }
 }
 
-/// <summary>The desired state at <paramref name="Generation"/>, and the last config version any control plane pushed.</summary>
-public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion) : IMeshMessage;
+/// <summary>
+/// The desired state at <paramref name="Generation"/>, the last config version any control plane
+/// pushed, and the last counters a control plane checkpointed (a control plane that moved to another
+/// node goes on counting from them).
+/// </summary>
+public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
 
 /// <summary>Change the desired state (a scale, a policy push, ...); answered with <see cref="ChangeAccepted"/> or <see cref="ChangeRejected"/>.</summary>
 public sealed record ChangeDesiredState(TimelineEvent Change) : IMeshMessage;
@@ -24,8 +28,11 @@ public sealed record ChangeAccepted(long Generation) : IMeshMessage;
 /// <summary>The change was refused (it names something that does not exist).</summary>
 public sealed record ChangeRejected(string Reason) : IMeshMessage;
 
-/// <summary>A control plane pushed config <paramref name="Version"/>; versions keep growing across control-plane restarts.</summary>
-public sealed record VersionPushed(long Version) : IMeshMessage;
+/// <summary>
+/// A control plane pushed config <paramref name="Version"/> (versions keep growing across control-plane
+/// restarts), with its counters so far when it sends them as a checkpoint.
+/// </summary>
+public sealed record VersionPushed(long Version, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
 
 /// <summary>
 /// The cluster's API server (Kubernetes' role, with etcd behind it): the desired state, which
@@ -40,6 +47,7 @@ public sealed class ApiServer : UntypedActor
     private MeshTopology _desired;
     private long _generation = 1;
     private long _lastVersion;
+    private ControlPlaneStatus? _checkpoint;
 
     /// <summary>Starts with <paramref name="desired"/>.</summary>
     public ApiServer(MeshTopology desired) => _desired = desired;
@@ -74,6 +82,7 @@ public sealed class ApiServer : UntypedActor
                 break;
             case VersionPushed pushed:
                 _lastVersion = Math.Max(_lastVersion, pushed.Version);
+                if (pushed.Checkpoint is { } checkpoint) _checkpoint = checkpoint;
                 break;
             case Terminated t:
                 _watchers.Remove(t.ActorRef);
@@ -84,7 +93,7 @@ public sealed class ApiServer : UntypedActor
         }
     }
 
-    private DesiredState Current() => new(_desired, _generation, _lastVersion);
+    private DesiredState Current() => new(_desired, _generation, _lastVersion, _checkpoint);
 
     /// <summary>The desired state after <paramref name="change"/>, or why the change cannot apply.</summary>
     public static (MeshTopology Topology, string? Problem) Apply(MeshTopology desired, TimelineEvent change, Dictionary<string, ServiceSpec>? history = null)

@@ -106,7 +106,9 @@ internal sealed class ControlPlane : UntypedActor
         _desired = desired.Topology;
         if (first)
         {
-            // Continue the version sequence of earlier incarnations, so proxies accept our pushes.
+            // Continue the version sequence of earlier incarnations, so proxies accept our pushes;
+            // on a cluster, a control plane that moved to another node goes on counting where the last one checkpointed.
+            if (_stats.Pushes == 0 && desired.Checkpoint is { } checkpoint) _stats.Restore(checkpoint);
             _stats.Version = Math.Max(_stats.Version, desired.LastPushedVersion);
             foreach (var node in _nodes) Attach(node);
             PlaceGateways();
@@ -321,6 +323,7 @@ internal sealed class ControlPlane : UntypedActor
         slot.Up = false;
         _nodes.Remove(slot);
         _stats.NodesLost++;
+        Checkpoint();
         _log.Warning("Node {0} lost ({1}): placing its {2} pods elsewhere", lost.Node, lost.Reason, slot.Pods);
         foreach (var record in _pods.Values.Where(p => p.Node == slot).ToList())
         {
@@ -420,7 +423,7 @@ internal sealed class ControlPlane : UntypedActor
         if (_desired is null || (!_dirty && _snapshot is not null)) return;
         _dirty = false;
         _snapshot = new ConfigSnapshot(++_stats.Version, _desired, Endpoints());
-        _apiServer.Tell(new VersionPushed(_snapshot.Version), Self);
+        _apiServer.Tell(new VersionPushed(_snapshot.Version, Status(up: true, downSeconds: 0)), Self);
         _stats.Pushes++;
         _pushStartedAt = _runtime.Clock.Now;
         _awaitingAnswer.Clear();
@@ -460,8 +463,15 @@ internal sealed class ControlPlane : UntypedActor
     {
         if (_snapshot is null || _awaitingAnswer.Count > 0 || _pushStartedAt < 0) return;
         _stats.ConvergenceMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _pushStartedAt));
+        Checkpoint();
         _pushStartedAt = -1;
         CheckReady();
+    }
+
+    /// <summary>Leaves the counters with the API server, for a successor on another node (see <see cref="DesiredState.Checkpoint"/>).</summary>
+    private void Checkpoint()
+    {
+        if (_stats.Version > 0) _apiServer.Tell(new VersionPushed(_stats.Version, Status(up: true, downSeconds: 0)), Self);
     }
 
     private bool AllPodsReady()

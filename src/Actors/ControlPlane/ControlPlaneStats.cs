@@ -17,4 +17,19 @@ internal sealed class ControlPlaneStats
     public readonly List<DeployRecord> Deployments = [];
     public long NodesLost;
     public long PodsReplaced;
+
+    /// <summary>Continues from <paramref name="s"/>, the counters a predecessor left.</summary>
+    public void Restore(ControlPlaneStatus s)
+    {
+        Version = Math.Max(Version, s.Version);
+        Pushes = s.Pushes;
+        Acks = s.Acks;
+        Nacks = s.Nacks;
+        LastNack = s.LastNackReason;
+        ConvergenceMs.AddRange(s.ConvergenceMs);
+        ReconcileMs.AddRange(s.ReconcileMs);
+        Deployments.AddRange(s.Deployments);
+        NodesLost = s.NodesLost;
+        PodsReplaced = s.PodsReplaced;
+    }
 }

@@ -121,6 +121,7 @@ public static class MeshRunner
         try
         {
             var traffic = CrossNodeTraffic.Total();
+            var failures = NodeFailureCounter.Start(edge);
             var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime);
             await mesh.Started;
             await mesh.Ready;
@@ -136,11 +137,12 @@ public static class MeshRunner
                 if ((node.Roles & ControlPlane.NodeRoles.Pods) != 0) podsPerNode[node.Node] = running.PodIds.Count;
             var cluster = new ClusterReport
             {
-                Nodes = local?.Nodes.Count ?? podsPerNode.Count + (int)status.NodesLost,
+                Nodes = local?.Nodes.Count ?? podsPerNode.Count + failures.Count,
                 PodsPerNode = podsPerNode,
                 CrossNodeMessages = crossed.Messages - traffic.Messages,
                 CrossNodeBytes = crossed.Bytes - traffic.Bytes,
-                NodeFailures = (int)status.NodesLost,
+                // As the edge saw it: a control plane that moved with its node did not see its own node go.
+                NodeFailures = failures.Count,
                 PodsReplaced = status.PodsReplaced,
             };
             // Leave cleanly, then read the telemetry: nothing writes while it is merged.

@@ -1,0 +1,166 @@
+using ActorMesh.Clustering;
+using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Hosting;
+using ActorMesh.Load;
+using ActorMesh.Time;
+using ActorMesh.Topology;
+using Akka.Configuration;
+using Xunit.Abstractions;
+
+namespace ActorMesh.Tests.Clustering;
+
+/// <summary>
+/// A three-node cluster in this process (three ActorSystems that run pods, and the edge that drives
+/// the load), in real time: placement, config pushes, a node crash and recovery, and the control
+/// plane's singleton moving with its node. Bounds are wide for a loaded 2-core CI machine.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
+        akka.loglevel = ERROR
+        akka.log-dead-letters = 0
+        akka.log-dead-letters-during-shutdown = off
+        """);
+    private readonly HighResolutionClock _clock = new();
+    private MeshCluster _cluster = null!;
+    private MeshRuntime _edge = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await MeshCluster.StartAsync(3, _clock, seed: 1, Quiet);
+        _edge = new MeshRuntime(_clock, 1, "edge") { OwnsClock = false };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _edge.Dispose();
+        _clock.Dispose();
+    }
+
+    private static MeshTopology Shop(double rps, TimeSpan duration, TimelineEntry? crash = null)
+    {
+        var builder = MeshTopology.Create("shop").Nodes(3)
+        .Gateway("edge", g => g.Route("/", "frontend"))
+        .Service("frontend", s => s.Replicas(3).Call("payments"))
+        .Service("payments", s => s.Replicas(3).ServiceTime(Distribution.Constant(0.5)))
+        .Latency(Distribution.Constant(0.5))
+        .DefaultPolicy(p => p with
+        {
+            Timeout = TimeSpan.FromSeconds(3),
+            Retries = new RetryOptions { Attempts = 2, RetryOn = RetryOn.FiveXx, PerTryTimeout = TimeSpan.FromMilliseconds(250) },
+        })
+        .Load(l => l with { Rps = rps, Duration = duration, Warmup = TimeSpan.Zero, Drain = TimeSpan.FromSeconds(4) });
+        if (crash is not null) builder.At(crash.At, crash.Event);
+        return builder.Build();
+    }
+
+    private async Task<MeshSystem> StartAsync(MeshTopology topology)
+    {
+        var mesh = MeshSystem.LaunchOnCluster(_cluster.Edge, topology, _edge);
+        await mesh.Started;
+        await mesh.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        return mesh;
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {within.TotalSeconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Pods_spread_over_the_nodes_and_a_push_reaches_every_node_with_the_same_version()
+    {
+        var mesh = await StartAsync(Shop(200, TimeSpan.FromSeconds(1)));
+
+        var nodes = await mesh.NodePodsAsync();
+        var pods = nodes.Where(n => (n.Node.Roles & NodeRoles.Pods) != 0).ToDictionary(n => n.Node.Node, n => n.Pods.PodIds);
+        output.WriteLine(string.Join("; ", pods.Select(p => $"{p.Key}: {string.Join(", ", p.Value)}")));
+        Assert.Equal(["node-1", "node-2", "node-3"], pods.Keys.Order());
+        Assert.All(pods.Values, ids => Assert.Equal(2, ids.Count));
+        Assert.Equal(6, pods.Values.SelectMany(p => p).Distinct().Count());
+        var gateways = nodes.Single(n => (n.Node.Roles & NodeRoles.Gateways) != 0);
+        Assert.Equal("edge", gateways.Node.Node);
+
+        var before = await mesh.StatusAsync();
+        mesh.Apply(new SetPolicyEvent("payments", mesh.Topology.Mesh.PolicyFor("payments") with { Timeout = TimeSpan.FromSeconds(2) }));
+        await Eventually(async () => (await mesh.StatusAsync()).ConvergenceMs.Count > before.ConvergenceMs.Count, TimeSpan.FromSeconds(20), "the push converged");
+        var after = await mesh.StatusAsync();
+        output.WriteLine($"v{before.Version} → v{after.Version}, ACKs {before.Acks} → {after.Acks}, convergence {after.ConvergenceMs[^1]} ms");
+        Assert.Equal(before.Version + 1, after.Version);
+        // Every sidecar on every node (6) and the gateway ACKed the new version; nobody NACKed.
+        Assert.Equal(before.Acks + 7, after.Acks);
+        Assert.Equal(0, after.Nacks);
+
+        var traffic = CrossNodeTraffic.Total();
+        var load = await mesh.RunLoadAsync();
+        Assert.True(load.Measured.AddsUp);
+        Assert.Equal(load.Measured.Sent, load.Measured.Ok);
+        var crossed = CrossNodeTraffic.Total();
+        // Requests and responses crossed nodes through the compact serializer: gateway → frontend, and frontend → payments on other nodes.
+        Assert.True(crossed.Messages - traffic.Messages >= load.Measured.Sent * 2, $"{crossed.Messages - traffic.Messages} messages crossed for {load.Measured.Sent} requests");
+    }
+
+    [Fact]
+    public async Task A_crashed_nodes_pods_are_placed_on_the_survivors_and_every_request_is_accounted_for()
+    {
+        var mesh = await StartAsync(Shop(300, TimeSpan.FromSeconds(10), new TimelineEntry(TimeSpan.FromSeconds(2), new CrashNodeEvent("node-3"))));
+        var load = await mesh.RunLoadAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await Eventually(async () => (await mesh.StatusAsync()).PodsReplaced == 2, TimeSpan.FromSeconds(20), "node-3's two pods were placed again");
+
+        var status = await mesh.StatusAsync();
+        var nodes = await mesh.NodePodsAsync();
+        var pods = nodes.Where(n => (n.Node.Roles & NodeRoles.Pods) != 0).ToDictionary(n => n.Node.Node, n => n.Pods.PodIds.Count);
+        var m = load.Measured;
+        output.WriteLine($"sent {m.Sent}: ok {m.Ok}, failed {m.Failed}, timed out {m.TimedOut}, rejected {m.Rejected}, in flight {m.InFlight}; " +
+                         $"nodes lost {status.NodesLost}, pods replaced {status.PodsReplaced}; pods {string.Join(", ", pods)}");
+        Assert.True(_cluster.Node("node-3").Stopped);
+        Assert.Equal(1, status.NodesLost);
+        Assert.Equal(["node-1", "node-2"], pods.Keys.Order());
+        Assert.Equal(6, pods.Values.Sum());
+        // Every request ended exactly once, and the crash cost little: calls in flight on node-3 were retried elsewhere.
+        Assert.True(m.AddsUp);
+        Assert.Equal(0, m.InFlight);
+        Assert.True(m.Ok >= m.Sent * 0.97, $"ok {m.Ok} of {m.Sent}");
+        // Recovered: the last seconds are all ok.
+        foreach (var second in load.Timeline.TakeLast(3)) Assert.Equal(second.Sent, second.Ok);
+    }
+
+    [Fact]
+    public async Task When_the_control_planes_node_dies_the_singleton_moves_and_the_data_plane_keeps_serving()
+    {
+        // The singleton runs on the oldest node with the pods role: node-1. It crashes 1 s into the load.
+        var mesh = await StartAsync(Shop(300, TimeSpan.FromSeconds(12), new TimelineEntry(TimeSpan.FromSeconds(1), new CrashNodeEvent("node-1"))));
+        var before = await mesh.StatusAsync();
+        var load = await mesh.RunLoadAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        // A control plane runs again (on node-2) and took over: it placed node-1's pods on the survivors and pushed new endpoints.
+        await Eventually(async () =>
+        {
+            var nodes = await mesh.NodePodsAsync();
+            return nodes.Where(n => n.Node.Node is "node-2" or "node-3").Sum(n => n.Pods.PodIds.Count) == 6;
+        }, TimeSpan.FromSeconds(30), "six pods run on node-2 and node-3");
+        var status = await mesh.StatusAsync();
+        output.WriteLine($"v{before.Version} → v{status.Version}, pushes {before.Pushes} → {status.Pushes}, up {status.Up}; " +
+                         $"ok {load.Measured.Ok} of {load.Measured.Sent}, timed out {load.Measured.TimedOut}");
+        Assert.True(status.Up);
+        Assert.True(status.Version > before.Version, "the moved control plane went on with the version sequence");
+        Assert.True(status.Pushes > before.Pushes, "and its counters went on from the checkpoint");
+        Assert.True(load.Measured.AddsUp);
+        Assert.True(load.Measured.Ok >= load.Measured.Sent * 0.95, $"ok {load.Measured.Ok} of {load.Measured.Sent}");
+    }
+}
+
+/// <summary>Cluster specs run one at a time: each starts four ActorSystems with real timers.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterCollection
+{
+    public const string Name = "cluster";
+}
