@@ -22,6 +22,7 @@ internal sealed class NodeHost : UntypedActor
     private MeshRuntime? _runtime;
     private IActorRef _agent = ActorRefs.Nobody;
     private long _runId = -1;
+    private (long Messages, long Bytes) _trafficAtStart;
     private int _runs;
 
     public NodeHost(string name, MeshClock clock, IActorRef controlPlane, Action<MeshRuntime> onRuntime)
@@ -59,7 +60,9 @@ internal sealed class NodeHost : UntypedActor
                 Context.System.Terminate();
                 break;
             case Telemetry.GetNodeTelemetry:
-                Sender.Tell(_runtime is null ? new Telemetry.NodeTelemetry(_name, [], [], 0) : Telemetry.NodeTelemetry.Of(_runtime));
+                var traffic = CrossNodeTraffic.Total();
+                var telemetry = _runtime is null ? new Telemetry.NodeTelemetry(_name, [], [], 0) : Telemetry.NodeTelemetry.Of(_runtime);
+                Sender.Tell(telemetry with { CrossNodeMessages = traffic.Messages - _trafficAtStart.Messages, CrossNodeBytes = traffic.Bytes - _trafficAtStart.Bytes });
                 break;
             case GetPods when _agent.IsNobody():
                 Sender.Tell(new NodePods(_name, [], []));
@@ -75,6 +78,7 @@ internal sealed class NodeHost : UntypedActor
     {
         if (!_agent.IsNobody()) Context.Stop(_agent);
         _runId = attach.RunId;
+        _trafficAtStart = CrossNodeTraffic.Total();
         _runtime = new MeshRuntime(_clock, unchecked(attach.Seed * 1_000_003 + StableHash(_name)), _name) { OwnsClock = false };
         _onRuntime(_runtime);
         _agent = Context.ActorOf(NodeAgent.Props(_runtime), $"node-agent-{++_runs}");

@@ -139,8 +139,9 @@ public static class MeshRunner
             {
                 Nodes = local?.Nodes.Count ?? podsPerNode.Count + failures.Count,
                 PodsPerNode = podsPerNode,
-                CrossNodeMessages = crossed.Messages - traffic.Messages,
-                CrossNodeBytes = crossed.Bytes - traffic.Bytes,
+                // In one process the counters see every node; separate processes report their own.
+                CrossNodeMessages = crossed.Messages - traffic.Messages + remote.Sum(r => r.CrossNodeMessages),
+                CrossNodeBytes = crossed.Bytes - traffic.Bytes + remote.Sum(r => r.CrossNodeBytes),
                 // As the edge saw it: a control plane that moved with its node did not see its own node go.
                 NodeFailures = failures.Count,
                 PodsReplaced = status.PodsReplaced,

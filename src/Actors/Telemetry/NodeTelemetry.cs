@@ -18,8 +18,15 @@ public sealed class GetNodeTelemetry : IMeshMessage
 /// <param name="Services">Per service, by name.</param>
 /// <param name="Spans">The spans sampled on the node.</param>
 /// <param name="SpansDropped">Spans not kept past a thread's bound.</param>
+/// <remarks>Serialized as JSON with the other control messages: it crosses once per node per run.</remarks>
 public sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> Services, IReadOnlyList<Span> Spans, long SpansDropped) : IMeshMessage
 {
+    /// <summary>Mesh messages the node serialized to other nodes during the run (see <see cref="Clustering.CrossNodeTraffic"/>).</summary>
+    public long CrossNodeMessages { get; init; }
+
+    /// <summary>Bytes of those messages.</summary>
+    public long CrossNodeBytes { get; init; }
+
     /// <summary>The telemetry <paramref name="runtime"/> has recorded so far.</summary>
     public static NodeTelemetry Of(MeshRuntime runtime)
     {
