@@ -17,6 +17,8 @@ internal static class DelayCommand
         akka.loglevel = WARNING
         akka.log-dead-letters = off
         akka.stdout-loglevel = WARNING
+        # --dispatcher pinned: the receiver gets a thread of its own, which isolates the delay service from the thread pool.
+        delay-pinned-dispatcher { type = PinnedDispatcher, executor = fork-join-executor }
         """);
 
     public static async Task<int> RunAsync(string[] args)
@@ -26,6 +28,7 @@ internal static class DelayCommand
         double seconds = 5, warmup = 1;
         int repeat = 1;
         string clocks = "both";
+        string? dispatcher = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
@@ -37,12 +40,13 @@ internal static class DelayCommand
                 case "--warmup": warmup = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--clock": clocks = value; break;
+                case "--dispatcher": dispatcher = value == "pinned" ? "delay-pinned-dispatcher" : value; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
         if (args.Length % 2 != 0) { Console.Error.WriteLine($"option {args[^1]} needs a value"); return 2; }
 
-        Console.WriteLine($"delay {delay.TotalMilliseconds} ms, {seconds} s measured after {warmup} s warm-up, {Environment.ProcessorCount} cores, {repeat} run(s) each");
+        Console.WriteLine($"delay {delay.TotalMilliseconds} ms, {seconds} s measured after {warmup} s warm-up, {Environment.ProcessorCount} cores, {repeat} run(s) each, receiver on {dispatcher ?? "the default dispatcher"}");
         Console.WriteLine("error = time the receiving actor processes the message - (request time + delay); CPU = process CPU s per wall s (user+sys), clock = the HighResolutionClock thread's");
         Console.WriteLine();
         Console.WriteLine($"{"scheduler",-20} {"rate/s",8} {"achieved/s",10} {"lost",5} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"p99.9 ms",8} {"max ms",7} {"CPU",5} {"user",5} {"sys",5} {"clock",5}");
@@ -54,6 +58,7 @@ internal static class DelayCommand
                 var options = new DelayAccuracyOptions
                 {
                     Delay = delay, Rate = Math.Max(rate, 1), Duration = TimeSpan.FromSeconds(seconds), Warmup = TimeSpan.FromSeconds(warmup),
+                    Dispatcher = dispatcher,
                 };
                 if (clocks is "both" or "hr")
                 {

@@ -22,6 +22,13 @@ public sealed record DelayAccuracyOptions
     /// <summary>How long to wait, after the last request, for the last deliveries; the rest are counted lost. Default 5 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Akka dispatcher the receiving actor runs on; null means the system's default dispatcher (the
+    /// .NET thread pool), so the error includes waking a pool thread, as a mesh actor's would.
+    /// A pinned dispatcher isolates the delay service. Default null.
+    /// </summary>
+    public string? Dispatcher { get; init; }
+
     /// <summary>Reports every problem under <paramref name="at"/>.</summary>
     public void Validate(ValidationContext at)
     {
@@ -100,7 +107,9 @@ public static class DelayAccuracy
         options.Validate(at);
         if (!at.IsValid) throw new ArgumentException(string.Join("; ", at.Errors), nameof(options));
 
-        var receiver = system.ActorOf(Props.Create(() => new DelayReceiver(clock)), $"delay-accuracy-{Interlocked.Increment(ref _runs)}");
+        var props = Props.Create(() => new DelayReceiver(clock));
+        if (options.Dispatcher is not null) props = props.WithDispatcher(options.Dispatcher);
+        var receiver = system.ActorOf(props, $"delay-accuracy-{Interlocked.Increment(ref _runs)}");
         try
         {
             var started = clock.Now;
