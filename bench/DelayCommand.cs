@@ -47,6 +47,7 @@ internal static class DelayCommand
         if (args.Length % 2 != 0) { Console.Error.WriteLine($"option {args[^1]} needs a value"); return 2; }
 
         Console.WriteLine($"delay {delay.TotalMilliseconds} ms, {seconds} s measured after {warmup} s warm-up, {Environment.ProcessorCount} cores, {repeat} run(s) each, receiver on {dispatcher ?? "the default dispatcher"}");
+        Console.WriteLine($"HighResolutionClock waits with {(TimerWait.IsPrecise ? "a futex to an absolute CLOCK_MONOTONIC deadline" : "millisecond event waits and yields (no futex on this platform)")}");
         Console.WriteLine("error = time the receiving actor processes the message - (request time + delay); CPU = process CPU s per wall s (user+sys), clock = the HighResolutionClock thread's");
         Console.WriteLine();
         Console.WriteLine($"{"scheduler",-20} {"rate/s",8} {"achieved/s",10} {"lost",5} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"p99.9 ms",8} {"max ms",7} {"CPU",5} {"user",5} {"sys",5} {"clock",5}");
