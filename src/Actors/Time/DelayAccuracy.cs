@@ -78,9 +78,10 @@ public sealed record DelayAccuracyResult(
 /// The requests come from one dedicated thread that wakes about once a millisecond and requests, in a
 /// batch, every delay whose intended time has passed; each delay records the clock time of its own
 /// request, so batching does not count against the delay service. The receiving actor runs on the
-/// system's default dispatcher, so the error includes the hop from the delivering thread into the
-/// mailbox and onto a dispatcher thread: what a mesh actor sees. One small message is allocated per
-/// delay. In-flight delays are bounded by rate × (delay + error).
+/// system's default dispatcher unless told otherwise, so the error includes the hop from the
+/// delivering thread into the mailbox and onto a dispatcher thread: what a mesh actor sees. One small
+/// message is allocated per delay. In-flight delays are bounded by rate × (delay + error). Needs a
+/// real clock: a <see cref="VirtualClock"/> is refused, since nothing would ever move it.
 /// </remarks>
 public static class DelayAccuracy
 {
@@ -106,6 +107,7 @@ public static class DelayAccuracy
         var at = new ValidationContext();
         options.Validate(at);
         if (!at.IsValid) throw new ArgumentException(string.Join("; ", at.Errors), nameof(options));
+        if (clock is VirtualClock) throw new ArgumentException("Delay accuracy is measured in real time; a virtual clock never moves by itself.", nameof(clock));
 
         var props = Props.Create(() => new DelayReceiver(clock));
         if (options.Dispatcher is not null) props = props.WithDispatcher(options.Dispatcher);
