@@ -33,6 +33,14 @@ public sealed class MeshRuntime : IDisposable
     /// <summary>Per-thread counters and histograms.</summary>
     public MeshTelemetry Telemetry { get; } = new();
 
+    /// <summary>Spans of sampled requests.</summary>
+    public TraceCollector Traces { get; } = new();
+
+    /// <summary>The central log store that log-collector sidecars ship to. Default: one that counts what it receives.</summary>
+    public CentralLogStore LogStore { get; init; } = new();
+    /// <summary>Counters of every gateway, by name.</summary>
+    public GatewayTelemetry Gateways { get; } = new();
+
     /// <summary>Dense indices of services and gateways for telemetry.</summary>
     public ServiceIndex Services { get; } = new([]);
 
@@ -50,5 +58,7 @@ public sealed class MeshRuntime : IDisposable
     {
         Clock.Dispose();
         Telemetry.Dispose();
+        Traces.Dispose();
+        LogStore.Dispose();
     }
 }

@@ -2,7 +2,10 @@ using System.CommandLine;
 using ActorMesh.Host;
 using ActorMesh.Host.Commands;
 using Serilog;
+using Spectre.Console;
 
+// Redirected output (CI logs, files) has no terminal width: give tables room instead of 80 columns.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 Log.Logger = Logging.CreateLogger(args.Contains("--verbose"));
 try
 {
@@ -11,6 +14,7 @@ try
         ScenariosCommand.Create(),
         RunCommand.Create(),
         ValidateCommand.Create(),
+        BenchCommand.Create(),
     };
     root.Add(Logging.VerboseOption);
     var parse = root.Parse(args);

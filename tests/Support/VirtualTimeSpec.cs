@@ -22,8 +22,12 @@ public abstract class VirtualTimeSpec : Akka.TestKit.Xunit2.TestKit
 
     protected VirtualTimeSpec(ITestOutputHelper output) : base(Config, output: output)
     {
+        Out = output;
         Clock = new VirtualClock(VirtualTimeDispatcher.Of(Sys));
     }
+
+    /// <summary>The test's output, for reports worth reading when a claim fails.</summary>
+    protected ITestOutputHelper Out { get; }
 
     /// <summary>The virtual clock of the mesh under test.</summary>
     protected VirtualClock Clock { get; }

@@ -28,7 +28,7 @@ public sealed record ConfigSnapshot(long Version, MeshTopology Topology, Immutab
 }
 
 /// <summary>Messages between the control plane and the data plane (xDS in spirit).</summary>
-public interface IConfigProtocol;
+public interface IConfigProtocol : IMeshMessage;
 
 /// <summary>A pushed snapshot; the receiver answers <see cref="ConfigAck"/> or <see cref="ConfigNack"/>.</summary>
 public sealed record ConfigPush(ConfigSnapshot Snapshot) : IConfigProtocol;

@@ -13,113 +13,279 @@ internal sealed class PushDue : INoSerializationVerificationNeeded, IDeadLetterS
     private PushDue() { }
 }
 
+/// <summary>Control-plane timer: a rollout's new pod should be ready by now.</summary>
+internal sealed record ProgressCheck(string PodId, long CreatedAt) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
+/// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
+internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
 /// <summary>
-/// The control plane (istiod's role). It holds the desired state (services with replicas and
-/// versions, policies, gateways), places pods and gateways on node agents, keeps the endpoint
-/// registry from what is actually ready, and pushes versioned snapshots to every sidecar and
-/// gateway, counting ACKs and NACKs and the time until a push has converged. The data plane never
-/// asks it anything per request.
+/// The control plane (istiod's role). It watches the desired state in the <see cref="ApiServer"/>,
+/// reconciles the pods the node agents run toward it (a killed pod is replaced, scaling adds or
+/// removes pods) and times each reconciliation, keeps the endpoint registry from what is actually
+/// ready, and pushes versioned snapshots to every sidecar and gateway, counting ACKs and NACKs and
+/// the time until a push has converged. The data plane never asks it anything per request, and
+/// keeps serving on its last config while no control plane runs; a new incarnation learns the
+/// running state from the node agents and continues the version sequence.
 /// </summary>
-public sealed class ControlPlane : UntypedActor
+internal sealed class ControlPlane : UntypedActor
 {
-    private readonly MeshRuntime _runtime;
-    private readonly ControlPlaneOptions _options;
+    private readonly IActorRef _apiServer;
     private readonly IReadOnlyList<IActorRef> _nodes;
+    private readonly MeshRuntime _runtime;
+    private readonly ControlPlaneStats _stats;
+    private readonly ControlPlaneOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private MeshTopology _desired;
+    private readonly Randomness.MeshRandom _random;
+    private MeshTopology? _desired;
     private readonly Dictionary<string, PodRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _workloads = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
-    private readonly List<IActorRef> _readyWaiters = [];
-    private readonly HashSet<string> _awaitingAnswer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _answered = new(StringComparer.Ordinal);
-    private readonly List<double> _convergenceMs = [];
+    private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _awaitingAnswer = new(StringComparer.Ordinal);
+    private readonly List<IActorRef> _readyWaiters = [];
+    private readonly Dictionary<string, Rollout> _rollouts = new(StringComparer.Ordinal);
     private ConfigSnapshot? _snapshot;
-    private long _version;
-    private long _pushes, _acks, _nacks;
-    private long _pushStartedAt;
+    private long _pushStartedAt = -1;
+    private long _reconcileStartedAt = -1;
     private bool _pushScheduled;
     private bool _dirty;
-    private string? _lastNack;
     private int _placement;
+    // Pods in _pods that have reported ready (leaving ones included): a count kept so that
+    // AllPodsReady is O(services) until every pod could be ready, not O(pods) per PodReady.
+    private int _withEndpoint;
 
-    /// <summary>Creates the control plane for <paramref name="desired"/>, placing pods on <paramref name="nodes"/>.</summary>
-    public ControlPlane(MeshTopology desired, MeshRuntime runtime, IReadOnlyList<IActorRef> nodes, ControlPlaneOptions? options = null)
+    public ControlPlane(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options)
     {
-        _desired = desired;
-        _runtime = runtime;
+        _apiServer = apiServer;
         _nodes = nodes;
+        _runtime = runtime;
+        _stats = stats;
         _options = options ?? new ControlPlaneOptions();
+        _random = runtime.Random.Stream("control-plane");
     }
 
-    /// <summary>Props for a control plane.</summary>
-    public static Props Props(MeshTopology desired, MeshRuntime runtime, IReadOnlyList<IActorRef> nodes, ControlPlaneOptions? options = null) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(desired, runtime, nodes, options)));
+    public static Props Props(IActorRef apiServer, IReadOnlyList<IActorRef> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(apiServer, nodes, runtime, stats, options)));
 
     /// <inheritdoc />
-    protected override void PreStart()
-    {
-        foreach (var g in _desired.Gateways) Node(_placement++).Tell(new StartGateway(g, Self));
-        Reconcile();
-    }
+    protected override void PreStart() => _apiServer.Tell(WatchDesiredState.Instance, Self);
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)
         {
+            case DesiredState desired: OnDesired(desired); break;
             case PodReady ready: OnPodReady(ready); break;
             case PodTerminated gone: OnPodTerminated(gone); break;
             case GatewayReady gateway: OnGatewayReady(gateway); break;
-            case RegisterWorkload register: Subscribe(register.Workload, register.Target); break;
+            case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
+            case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
             case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
             case PushDue: _pushScheduled = false; Push(); break;
+            case ProgressCheck check: OnProgressCheck(check); break;
+            case ChangeAccepted: break;
+            case ChangeRejected rejected: _log.Warning("The API server refused a change: {0}", rejected.Reason); break;
+            case GraceOver over: if (_pods.TryGetValue(over.PodId, out var leaving)) leaving.Node.Tell(new StopPod(over.PodId), Self); break;
             case AwaitReady: _readyWaiters.Add(Sender); CheckReady(); break;
             case GetGateways: Sender.Tell(new Gateways(new Dictionary<string, IActorRef>(_gateways))); break;
-            case GetControlPlaneStatus: Sender.Tell(Status()); break;
+            case GetControlPlaneStatus: Sender.Tell(Status(up: true, downSeconds: 0)); break;
             default: Unhandled(message); break;
         }
     }
 
-    // ---- reconciliation ----------------------------------------------------------------------
+    // ---- desired state and reconciliation ------------------------------------------------------
+
+    private void OnDesired(DesiredState desired)
+    {
+        var first = _desired is null;
+        _desired = desired.Topology;
+        if (first)
+        {
+            // Continue the version sequence of earlier incarnations, so proxies accept our pushes.
+            _stats.Version = Math.Max(_stats.Version, desired.LastPushedVersion);
+            foreach (var g in _desired.Gateways) _nodes[_placement++ % _nodes.Count].Tell(new StartGateway(g, Self), Self);
+            foreach (var node in _nodes) node.Tell(new AttachControlPlane(Self), Self);
+        }
+        else
+        {
+            // Policies or other config changed: that alone is worth a push.
+            _dirty = true;
+        }
+        Reconcile();
+        Changed();
+    }
 
     private void Reconcile()
     {
+        if (_desired is null) return;
+        var now = _runtime.Clock.Now;
+        var acted = false;
         foreach (var service in _desired.Services)
         {
             for (var i = 0; i < service.Replicas; i++)
             {
                 var id = PodId(service.Name, i);
                 if (_pods.ContainsKey(id)) continue;
-                var spec = new PodSpec(id, service, i, _desired.Mesh.Sidecars);
-                var node = Node(_placement++);
-                _pods[id] = new PodRecord(spec, node);
-                node.Tell(new StartPod(spec, Self));
+                var spec = new PodSpec(id, service, i, _desired.Mesh.HasSidecar(service));
+                var node = _nodes[_placement++ % _nodes.Count];
+                _pods[id] = new PodRecord(spec, node) { CreatedAt = now };
+                node.Tell(new StartPod(spec, Self), Self);
+                if (_rollouts.ContainsKey(service.Name)) _runtime.Clock.Schedule(_options.ProgressDeadline.Ticks, Self, new ProgressCheck(id, now), Self);
+                acted = true;
             }
         }
+        var byService = new Dictionary<string, List<PodRecord>>(StringComparer.Ordinal);
+        foreach (var record in _pods.Values)
+        {
+            if (!IsDesired(record.Spec.PodId))
+            {
+                if (!record.Leaving)
+                {
+                    Leave(record);
+                    acted = true;
+                }
+                continue;
+            }
+            if (!byService.TryGetValue(record.Spec.Service.Name, out var list)) byService[record.Spec.Service.Name] = list = [];
+            list.Add(record);
+        }
+        foreach (var service in _desired.Services)
+            acted |= RollOut(service, byService.GetValueOrDefault(service.Name) ?? [], now);
+        if (acted && _reconcileStartedAt < 0) _reconcileStartedAt = now;
+        CheckReconciled();
+    }
+
+    /// <summary>Takes a pod out of the endpoints at once and stops it after the grace period (as Kubernetes does).</summary>
+    private void Leave(PodRecord record)
+    {
+        record.Leaving = true;
+        _dirty |= record.Endpoint is not null;
+        _runtime.Clock.Schedule(_options.TerminationGrace.Ticks, Self, new GraceOver(record.Spec.PodId), Self);
+    }
+
+    /// <summary>
+    /// A rolling update, one pod at a time (maxUnavailable 1, maxSurge 0): drain the lowest outdated
+    /// pod, let it stop, start its replacement with the desired version, wait until it is ready, then
+    /// the next. A pod that never got ready needs no draining and goes at once. Returns true when it acted.
+    /// </summary>
+    private bool RollOut(ServiceSpec service, List<PodRecord> pods, long now)
+    {
+        PodRecord? next = null;
+        var busy = false;
+        var outdated = false;
+        var acted = false;
+        foreach (var r in pods)
+        {
+            if (r.Leaving)
+            {
+                busy = true;
+                continue;
+            }
+            if (r.Spec.Service.Version == service.Version && r.Spec.Service.FailsHealthCheck == service.FailsHealthCheck)
+            {
+                busy |= r.Endpoint is null; // a new pod still starting
+                continue;
+            }
+            outdated = true;
+            if (r.Endpoint is null)
+            {
+                r.Leaving = true;
+                r.Node.Tell(new StopPod(r.Spec.PodId), Self);
+                acted = true;
+            }
+            else if (next is null || r.Spec.Index < next.Spec.Index) next = r;
+        }
+        _rollouts.TryGetValue(service.Name, out var rollout);
+        if (!outdated && next is null)
+        {
+            if (rollout is not null && !busy)
+            {
+                _stats.Deployments.Add(new DeployRecord(service.Name, rollout.From, rollout.To, rollout.RolledBack ? "rolled back" : "shipped",
+                    MeshClock.ToMilliseconds(rollout.StartedAt), MeshClock.ToMilliseconds(now - rollout.StartedAt), rollout.Replaced));
+                _rollouts.Remove(service.Name);
+            }
+            return acted;
+        }
+        if (rollout is null)
+        {
+            var from = pods.FirstOrDefault(p => p.Spec.Service.Version != service.Version)?.Spec.Service.Version ?? service.Version;
+            _rollouts[service.Name] = rollout = new Rollout(from, service.Version, now);
+        }
+        if (busy || next is null) return acted;
+        Leave(next);
+        rollout.Replaced++;
+        return true;
+    }
+
+    /// <summary>A rollout's new pod is not ready by the progress deadline: roll the service back.</summary>
+    private void OnProgressCheck(ProgressCheck check)
+    {
+        if (!_pods.TryGetValue(check.PodId, out var record) || record.CreatedAt != check.CreatedAt || record.Endpoint is not null || record.Leaving) return;
+        if (!_rollouts.TryGetValue(record.Spec.Service.Name, out var rollout) || rollout.RolledBack) return;
+        rollout.RolledBack = true;
+        _log.Warning("Rollout of {0} {1} failed: {2} not ready within {3}; rolling back", record.Spec.Service.Name, rollout.To, check.PodId, _options.ProgressDeadline);
+        _apiServer.Tell(new ChangeDesiredState(new RollbackEvent(record.Spec.Service.Name)), Self);
+    }
+
+    private void CheckReconciled()
+    {
+        if (_reconcileStartedAt < 0 || !AllPodsReady() || _pods.Values.Any(p => p.Leaving)) return;
+        _stats.ReconcileMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _reconcileStartedAt));
+        _reconcileStartedAt = -1;
+    }
+
+    private bool IsDesired(string podId)
+    {
+        var dash = podId.LastIndexOf('-');
+        return dash > 0 && _desired?.Service(podId[..dash]) is { } s && int.TryParse(podId.AsSpan(dash + 1), out var i) && i < s.Replicas;
     }
 
     private static string PodId(string service, int index) => $"{service}-{index}";
 
-    private IActorRef Node(int i) => _nodes[i % _nodes.Count];
-
     private void OnPodReady(PodReady ready)
     {
         var id = ready.Endpoint.PodId;
-        if (!_pods.TryGetValue(id, out var record)) return;
+        if (!_pods.TryGetValue(id, out var record))
+        {
+            // A pod this incarnation did not start (it learns the node's state after a restart).
+            var service = _desired?.Service(ready.Endpoint.Service);
+            if (service is null) { Sender.Tell(new StopPod(id), Self); return; }
+            // It runs the version it was started with, which may not be the desired one (a rollout the restart interrupted).
+            record = new PodRecord(new PodSpec(id, service with { Version = ready.Endpoint.Version }, ready.Endpoint.Index, _desired!.Mesh.HasSidecar(service)), Sender);
+            _pods[id] = record;
+        }
+        if (record.Endpoint is null) _withEndpoint++;
         record.Endpoint = ready.Endpoint;
         Subscribe(id, ready.ConfigTarget);
+        if (!IsDesired(id) || _rollouts.ContainsKey(record.Spec.Service.Name) || record.Spec.Service.Version != _desired?.Service(record.Spec.Service.Name)?.Version) Reconcile();
         Changed();
+        CheckReconciled();
     }
 
     private void OnPodTerminated(PodTerminated gone)
     {
         if (!_pods.Remove(gone.PodId, out var record)) return;
+        if (record.Endpoint is not null) _withEndpoint--;
         _workloads.Remove(gone.PodId);
         _answered.Remove(gone.PodId);
         if (_awaitingAnswer.Remove(gone.PodId)) CheckConverged();
-        if (record.Endpoint is not null) Changed();
+        if (record.Endpoint is not null && !record.Leaving) _dirty = true;
+        Reconcile();
+        Changed();
+    }
+
+    /// <summary>A registered workload stopped (its pod did): stop pushing to it and waiting for its answers.</summary>
+    private void OnWorkloadTerminated(IActorRef target)
+    {
+        foreach (var workload in _workloads.Where(w => w.Value.Equals(target)).Select(w => w.Key).ToList())
+        {
+            _workloads.Remove(workload);
+            _answered.Remove(workload);
+            if (_awaitingAnswer.Remove(workload)) CheckConverged();
+        }
     }
 
     private void OnGatewayReady(GatewayReady gateway)
@@ -135,7 +301,7 @@ public sealed class ControlPlane : UntypedActor
     {
         _workloads[workload] = target;
         // A new workload fetches the current config at once (xDS's initial request).
-        if (_snapshot is not null) target.Tell(new ConfigPush(_snapshot), Self);
+        if (_snapshot is not null) _runtime.Network.Send(_snapshot.Topology.Network.Latency, _random, target, new ConfigPush(_snapshot), Self);
     }
 
     private void Changed()
@@ -143,7 +309,7 @@ public sealed class ControlPlane : UntypedActor
         _dirty = true;
         if (_snapshot is null)
         {
-            // Initial sync: the first version goes out as soon as every desired pod is up.
+            // Initial sync: this incarnation's first version goes out once every desired pod is up.
             if (AllPodsReady()) Push();
             return;
         }
@@ -154,17 +320,19 @@ public sealed class ControlPlane : UntypedActor
 
     private void Push()
     {
-        if (!_dirty && _snapshot is not null) return;
+        if (_desired is null || (!_dirty && _snapshot is not null)) return;
         _dirty = false;
-        _snapshot = new ConfigSnapshot(++_version, _desired, Endpoints());
-        _pushes++;
+        _snapshot = new ConfigSnapshot(++_stats.Version, _desired, Endpoints());
+        _apiServer.Tell(new VersionPushed(_snapshot.Version), Self);
+        _stats.Pushes++;
         _pushStartedAt = _runtime.Clock.Now;
         _awaitingAnswer.Clear();
         var push = new ConfigPush(_snapshot);
+        // Config crosses the network like any other message: convergence takes at least a round trip.
         foreach (var (workload, target) in _workloads)
         {
             _awaitingAnswer.Add(workload);
-            target.Tell(push, Self);
+            _runtime.Network.Send(_desired.Network.Latency, _random, target, push, Self);
         }
         CheckConverged();
     }
@@ -172,35 +340,41 @@ public sealed class ControlPlane : UntypedActor
     private ImmutableDictionary<string, ImmutableArray<Endpoint>> Endpoints()
     {
         var builder = ImmutableDictionary.CreateBuilder<string, ImmutableArray<Endpoint>>(StringComparer.Ordinal);
-        foreach (var group in _pods.Values.Where(p => p.Endpoint is not null).GroupBy(p => p.Spec.Service.Name))
+        foreach (var group in _pods.Values.Where(p => p.Endpoint is not null && !p.Leaving).GroupBy(p => p.Spec.Service.Name))
             builder[group.Key] = [.. group.OrderBy(p => p.Spec.Index).Select(p => p.Endpoint!)];
         return builder.ToImmutable();
     }
 
     private void OnAnswer(long version, string workload, string? nack)
     {
-        if (nack is null) _acks++;
+        if (nack is null) _stats.Acks++;
         else
         {
-            _nacks++;
-            _lastNack = $"{workload} rejected v{version}: {nack}";
+            _stats.Nacks++;
+            _stats.LastNack = $"{workload} rejected v{version}: {nack}";
             _log.Warning("Config v{0} NACKed by {1}: {2}", version, workload, nack);
         }
         if (_workloads.ContainsKey(workload) && version > _answered.GetValueOrDefault(workload)) _answered[workload] = version;
-        if (version == _version && _awaitingAnswer.Remove(workload)) CheckConverged();
-        else if (version == _version) CheckReady();
+        if (version == _stats.Version && _awaitingAnswer.Remove(workload)) CheckConverged();
+        else if (version == _stats.Version) CheckReady();
     }
 
     private void CheckConverged()
     {
         if (_snapshot is null || _awaitingAnswer.Count > 0 || _pushStartedAt < 0) return;
-        _convergenceMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _pushStartedAt));
+        _stats.ConvergenceMs.Add(MeshClock.ToMilliseconds(_runtime.Clock.Now - _pushStartedAt));
         _pushStartedAt = -1;
         CheckReady();
     }
 
     private bool AllPodsReady()
     {
+        if (_desired is null) return false;
+        // A necessary condition first: at start-up this is called on every PodReady, and the full
+        // check below builds an id and looks it up for every desired pod (10,000 pods: 10^8 lookups).
+        var desired = 0L;
+        foreach (var service in _desired.Services) desired += service.Replicas;
+        if (_withEndpoint < desired) return false;
         foreach (var service in _desired.Services)
             for (var i = 0; i < service.Replicas; i++)
                 if (!_pods.TryGetValue(PodId(service.Name, i), out var r) || r.Endpoint is null) return false;
@@ -210,20 +384,22 @@ public sealed class ControlPlane : UntypedActor
     private void CheckReady()
     {
         if (_readyWaiters.Count == 0 || _snapshot is null || _awaitingAnswer.Count > 0 || _dirty) return;
-        if (!AllPodsReady() || _gateways.Count < _desired.Gateways.Length) return;
+        if (!AllPodsReady() || _gateways.Count < _desired!.Gateways.Length) return;
         foreach (var workload in _workloads.Keys)
-            if (_answered.GetValueOrDefault(workload) < _version) return;
-        var ready = new MeshReady(_version, _pods.Count, new Dictionary<string, IActorRef>(_gateways));
+            if (_answered.GetValueOrDefault(workload) < _stats.Version) return;
+        var ready = new MeshReady(_stats.Version, _pods.Count, new Dictionary<string, IActorRef>(_gateways));
         foreach (var w in _readyWaiters) w.Tell(ready, Self);
         _readyWaiters.Clear();
     }
 
-    private ControlPlaneStatus Status()
+    private ControlPlaneStatus Status(bool up, double downSeconds)
     {
         var instances = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var s in _desired.Services) instances[s.Name] = 0;
-        foreach (var p in _pods.Values) if (p.Endpoint is not null) instances[p.Spec.Service.Name] = instances.GetValueOrDefault(p.Spec.Service.Name) + 1;
-        return new ControlPlaneStatus(_version, _pushes, _acks, _nacks, [.. _convergenceMs], instances, _lastNack);
+        foreach (var s in _desired?.Services ?? []) instances[s.Name] = 0;
+        foreach (var p in _pods.Values)
+            if (p.Endpoint is not null && !p.Leaving) instances[p.Spec.Service.Name] = instances.GetValueOrDefault(p.Spec.Service.Name) + 1;
+        _stats.Instances = instances;
+        return ControlPlaneStatus.From(_stats, up, downSeconds);
     }
 
     private sealed class PodRecord(PodSpec spec, IActorRef node)
@@ -231,5 +407,16 @@ public sealed class ControlPlane : UntypedActor
         public PodSpec Spec { get; } = spec;
         public IActorRef Node { get; } = node;
         public Endpoint? Endpoint { get; set; }
+        public bool Leaving { get; set; }
+        public long CreatedAt { get; init; }
+    }
+
+    private sealed class Rollout(string from, string to, long startedAt)
+    {
+        public string From { get; } = from;
+        public string To { get; } = to;
+        public long StartedAt { get; } = startedAt;
+        public bool RolledBack { get; set; }
+        public int Replaced { get; set; }
     }
 }

@@ -1,17 +1,25 @@
+using ActorMesh.DataPlane.App;
 using ActorMesh.DataPlane.Pod;
 using Akka.Actor;
 
 namespace ActorMesh.ControlPlane;
 
 /// <summary>
-/// The node's agent (kubelet's role): runs the pods the control plane places on its node, and
-/// reports pods that stop. One per node (ActorSystem).
+/// The node's agent (kubelet's role): runs the pods and gateways the control plane places on its
+/// node and reports them to whichever control plane is attached. It remembers what runs, so a
+/// control plane that (re)starts learns the node's state from it; pods and gateways talk to their
+/// node agent, never to a control-plane incarnation directly. One per node (ActorSystem).
 /// </summary>
 public sealed class NodeAgent : UntypedActor
 {
     private readonly MeshRuntime _runtime;
-    private readonly Dictionary<IActorRef, (string PodId, string Service, IActorRef ControlPlane)> _pods = new();
-    private readonly Dictionary<string, IActorRef> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _podIds = new();
+    private readonly Dictionary<string, IActorRef> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
+    // What a (re)attached control plane is told: pod readiness, gateways, extra workloads.
+    private readonly Dictionary<string, object> _reports = new(StringComparer.Ordinal);
+    private readonly List<PodStatsReport> _finished = [];
+    private IActorRef _controlPlane = ActorRefs.Nobody;
 
     /// <summary>Creates the agent for the node of <paramref name="runtime"/>.</summary>
     public NodeAgent(MeshRuntime runtime) => _runtime = runtime;
@@ -28,51 +36,101 @@ public sealed class NodeAgent : UntypedActor
     {
         switch (message)
         {
+            case AttachControlPlane attach:
+                _controlPlane = attach.ControlPlane;
+                foreach (var report in _reports.Values) _controlPlane.Tell(report, Self);
+                break;
             case StartPod start:
-                if (_byId.ContainsKey(start.Spec.PodId)) return;
-                var pod = Context.ActorOf(Pod.Props(start.Spec, _runtime, start.ControlPlane), start.Spec.PodId);
+                if (_pods.ContainsKey(start.Spec.PodId))
+                {
+                    // Already running: tell the asking control plane what it may have missed.
+                    if (_reports.TryGetValue(PodKey(start.Spec.PodId), out var ready)) _controlPlane.Tell(ready, Self);
+                    return;
+                }
+                var pod = Context.ActorOf(Pod.Props(start.Spec, _runtime, Self), start.Spec.PodId);
                 Context.Watch(pod);
-                _pods[pod] = (start.Spec.PodId, start.Spec.Service.Name, start.ControlPlane);
-                _byId[start.Spec.PodId] = pod;
+                _podIds[pod] = start.Spec.PodId;
+                _pods[start.Spec.PodId] = pod;
                 break;
             case StartGateway start:
-                var gateway = Context.ActorOf(Gateway.Gateway.Props(start.Spec, _runtime, start.ControlPlane), "gateway-" + start.Spec.Name);
-                Context.Watch(gateway);
+                if (_gateways.ContainsKey(start.Spec.Name)) return;
+                _gateways[start.Spec.Name] = Context.ActorOf(Gateway.Gateway.Props(start.Spec, _runtime, Self), "gateway-" + start.Spec.Name);
+                break;
+            case PodReady ready:
+                Report(PodKey(ready.Endpoint.PodId), ready);
+                break;
+            case GatewayReady gateway:
+                Report("gateway/" + gateway.Name, gateway);
+                break;
+            case RegisterWorkload workload:
+                Report("workload/" + workload.Workload, workload);
                 break;
             case StopPod stop:
-                if (_byId.TryGetValue(stop.PodId, out var victim)) Context.Stop(victim);
+                if (_pods.TryGetValue(stop.PodId, out var victim)) Context.Stop(victim);
                 break;
             case Terminated terminated:
-                if (_pods.Remove(terminated.ActorRef, out var info))
-                {
-                    _byId.Remove(info.PodId);
-                    info.ControlPlane.Tell(new PodTerminated(info.PodId, info.Service, _runtime.Node));
-                }
+                OnTerminated(terminated.ActorRef);
                 break;
             case ForwardToPod forward:
-                if (_byId.TryGetValue(forward.PodId, out var target)) target.Forward(forward.Message);
+                if (_pods.TryGetValue(forward.PodId, out var target)) target.Forward(forward.Message);
                 else Sender.Tell(new Status.Failure(new InvalidOperationException($"no pod '{forward.PodId}' on {_runtime.Node}")));
                 break;
+            case ChangeBehaviour change:
+                foreach (var (id, p) in _pods)
+                    if (id == PodIdOf(change) || (change.Instance is null && IsOfService(id, change.Service))) p.Tell(change);
+                break;
+            case PodFinished finished:
+                _finished.Add(finished.Stats);
+                break;
             case GetPods:
-                Sender.Tell(new NodePods(_runtime.Node, [.. _byId.Keys.Order(StringComparer.Ordinal)]));
+                Sender.Tell(new NodePods(_runtime.Node, [.. _pods.Keys.Order(StringComparer.Ordinal)], [.. _finished]));
                 break;
             default:
                 Unhandled(message);
                 break;
         }
     }
+
+    private void Report(string key, object report)
+    {
+        _reports[key] = report;
+        _controlPlane.Tell(report, Self);
+    }
+
+    private void OnTerminated(IActorRef actor)
+    {
+        if (!_podIds.Remove(actor, out var podId)) return;
+        _pods.Remove(podId);
+        _reports.Remove(PodKey(podId));
+        // Workloads registered from inside the pod (its sidecars) go with it.
+        foreach (var key in _reports.Where(r => r.Value is RegisterWorkload w && w.Target.Path.Parent.Equals(actor.Path)).Select(r => r.Key).ToList())
+            _reports.Remove(key);
+        var service = podId[..podId.LastIndexOf('-')];
+        _controlPlane.Tell(new PodTerminated(podId, service, _runtime.Node), Self);
+    }
+
+    private static string PodKey(string podId) => "pod/" + podId;
+
+    private static string? PodIdOf(ChangeBehaviour change) => change.Instance is { } i ? $"{change.Service}-{i}" : null;
+
+    private static bool IsOfService(string podId, string service) =>
+        podId.Length > service.Length + 1 && podId.StartsWith(service, StringComparison.Ordinal) && podId[service.Length] == '-'
+        && podId.AsSpan(service.Length + 1).IndexOfAnyExceptInRange('0', '9') < 0;
 }
 
+/// <summary>A control plane takes charge: the node agent reports everything it runs to it, now and from now on.</summary>
+public sealed record AttachControlPlane(IActorRef ControlPlane) : IMeshMessage;
+
 /// <summary>Delivers <paramref name="Message"/> to pod <paramref name="PodId"/> on this node.</summary>
-public sealed record ForwardToPod(string PodId, object Message);
+public sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;
 
 /// <summary>Ask a node agent which pods it runs.</summary>
-public sealed class GetPods
+public sealed class GetPods : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetPods Instance = new();
     private GetPods() { }
 }
 
-/// <summary>The pods a node runs.</summary>
-public sealed record NodePods(string Node, IReadOnlyList<string> PodIds);
+/// <summary>The pods a node runs, and the final counters of those that stopped (killed, replaced, scaled away).</summary>
+public sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped) : IMeshMessage;

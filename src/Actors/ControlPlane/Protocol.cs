@@ -11,22 +11,23 @@ namespace ActorMesh.ControlPlane;
 public sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar);
 
 /// <summary>Control plane → node agent: start a pod and report to <paramref name="ControlPlane"/>.</summary>
-public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane);
+public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Control plane → node agent: stop a pod.</summary>
-public sealed record StopPod(string PodId);
+public sealed record StopPod(string PodId) : IMeshMessage;
 
 /// <summary>Pod → control plane: the pod is up; <paramref name="Endpoint"/> receives traffic and <paramref name="ConfigTarget"/> receives config pushes.</summary>
-public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget);
+public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget) : IMeshMessage;
 
 /// <summary>Node agent → control plane: a pod has stopped (killed, crashed for good, or scaled away).</summary>
-public sealed record PodTerminated(string PodId, string Service, string Node);
+public sealed record PodTerminated(string PodId, string Service, string Node) : IMeshMessage;
 
-/// <summary>A gateway (or any other data-plane workload) asks for config pushes.</summary>
-public sealed record RegisterWorkload(string Workload, IActorRef Target);
+/// <summary>A gateway (or any other data-plane workload, such as a config-sync sidecar) asks for config pushes; the control plane forgets it when its target stops.</summary>
+public sealed record RegisterWorkload(string Workload, IActorRef Target) : IMeshMessage;
+
 
 /// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
-public sealed class AwaitReady
+public sealed class AwaitReady : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly AwaitReady Instance = new();
@@ -37,38 +38,64 @@ public sealed class AwaitReady
 /// <param name="Version">The config version everyone runs.</param>
 /// <param name="Pods">Pods running.</param>
 /// <param name="Gateways">The running gateways by name.</param>
-public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways);
+public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways) : IMeshMessage;
 
 /// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
-public sealed class GetControlPlaneStatus
+public sealed class GetControlPlaneStatus : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetControlPlaneStatus Instance = new();
     private GetControlPlaneStatus() { }
 }
 
-/// <summary>The control plane's counters.</summary>
+/// <summary>The control plane's counters (over every incarnation).</summary>
 /// <param name="Version">Current config version.</param>
 /// <param name="Pushes">Snapshots pushed (one per version).</param>
 /// <param name="Acks">ACKs received.</param>
 /// <param name="Nacks">NACKs received.</param>
-/// <param name="ConvergenceMs">Push-to-all-ACKed time of each converged version, in ms.</param>
-/// <param name="InstancesByService">Ready instances per service.</param>
+/// <param name="ConvergenceMs">Push-to-all-answered time of each converged version, in ms.</param>
+/// <param name="InstancesByService">Ready instances per service (as last seen).</param>
 /// <param name="LastNackReason">The most recent NACK's reason, if any.</param>
+/// <param name="ReconcileMs">Duration of each reconciliation (actual state brought back to desired), in ms.</param>
+/// <param name="Up">True while a control plane runs.</param>
+/// <param name="DownSeconds">Total time without a control plane.</param>
 public sealed record ControlPlaneStatus(
     long Version, long Pushes, long Acks, long Nacks,
     IReadOnlyList<double> ConvergenceMs,
     IReadOnlyDictionary<string, int> InstancesByService,
-    string? LastNackReason);
+    string? LastNackReason,
+    IReadOnlyList<double> ReconcileMs,
+    bool Up,
+    double DownSeconds) : IMeshMessage
+{
+    /// <summary>Rollouts finished so far: shipped or rolled back.</summary>
+    public IReadOnlyList<DeployRecord> Deployments { get; init; } = [];
+
+    internal static ControlPlaneStatus From(ControlPlaneStats s, bool up, double downSeconds) =>
+        new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds)
+        {
+            Deployments = [.. s.Deployments],
+        };
+}
+
+/// <summary>One finished rollout.</summary>
+/// <param name="Service">The service deployed.</param>
+/// <param name="From">The version it ran before.</param>
+/// <param name="To">The version asked for.</param>
+/// <param name="Outcome">"shipped", or "rolled back" (the new version never got ready within the progress deadline).</param>
+/// <param name="StartedAtMs">When the rollout began (mesh clock, ms).</param>
+/// <param name="DurationMs">From the first pod replaced until every pod ran the final version and was ready.</param>
+/// <param name="PodsReplaced">Pods drained and replaced, rollback included.</param>
+public sealed record DeployRecord(string Service, string From, string To, string Outcome, double StartedAtMs, double DurationMs, int PodsReplaced);
 
 /// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
-public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane);
+public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Gateway → control plane: the gateway is up and receives config at <paramref name="Gateway"/>.</summary>
-public sealed record GatewayReady(string Name, IActorRef Gateway);
+public sealed record GatewayReady(string Name, IActorRef Gateway) : IMeshMessage;
 
 /// <summary>Ask the control plane for the running gateways (answer: <see cref="Gateways"/>).</summary>
-public sealed class GetGateways
+public sealed class GetGateways : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetGateways Instance = new();
@@ -76,11 +103,17 @@ public sealed class GetGateways
 }
 
 /// <summary>The running gateways by name.</summary>
-public sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName);
+public sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName) : IMeshMessage;
 
 /// <summary>Options of the control plane, with defaults in one place.</summary>
 public sealed record ControlPlaneOptions
 {
     /// <summary>Changes are coalesced for this long before a push (istiod's PILOT_DEBOUNCE_AFTER). Default 100 ms.</summary>
     public TimeSpan PushDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A pod scaled away leaves the endpoints at once and is stopped after this grace period. Default 1 s.</summary>
+    public TimeSpan TerminationGrace { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A rollout's new pod must get ready within this, or the rollout is rolled back (Kubernetes' progressDeadlineSeconds, shortened). Default 5 s.</summary>
+    public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -27,7 +27,12 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// <param name="Attempt">1 for the first try, 2 for the first retry, ...</param>
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace)
+/// <param name="SourceIdentity">
+/// The sender's mTLS identity (<c>spiffe://cluster.local/ns/default/sa/orders</c>) when a sidecar or gateway
+/// sent it; null for plaintext, from a workload without a sidecar.
+/// </param>
+/// <param name="SentAt">When it left the sender (mesh clock), so the receiver can time the network leg of a sampled trace.</param>
+public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0)
     : IDataPlaneMessage;
 
 /// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>
@@ -35,7 +40,9 @@ public sealed record MeshRequest(long CorrelationId, string Service, string Path
 /// <param name="Status">HTTP-like status.</param>
 /// <param name="Flags">Why the hop answered so (Envoy response flags).</param>
 /// <param name="ResponseBytes">Response size.</param>
-public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;
+/// <param name="Visited">The services the request reached, one bit per service index below 64 (the call graph a request saw).</param>
+/// <param name="SentAt">When it left the sender (mesh clock), to time the network leg of a sampled trace.</param>
+public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0) : IDataPlaneMessage;
 
 /// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
 /// <param name="CallId">Chosen by the app, echoed in the <see cref="EgressResult"/>.</param>
@@ -46,17 +53,49 @@ public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags 
 public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
 
 /// <summary>The sidecar's answer to an <see cref="EgressCall"/>, after all retries.</summary>
-public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags) : IDataPlaneMessage;
+public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>A client's request to a gateway.</summary>
 /// <param name="RequestId">Chosen by the client, echoed in the <see cref="ClientResponse"/>.</param>
 /// <param name="Path">Request path, matched against the gateway's routes.</param>
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
-public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
+/// <param name="Method">HTTP method, matched against the routes' methods (any case).</param>
+/// <param name="Token">The <c>Authorization: Bearer</c> token, or null when the request has none.</param>
+public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null)
+    : IDataPlaneMessage;
+
+/// <summary>
+/// An emulated JWT bearer token: the claims a gateway checks and whether its signature verifies
+/// (no cryptography is emulated, only the outcome). Its subject is the client id that per-client
+/// rate limits and caches key on.
+/// </summary>
+/// <param name="Subject">Who the token was issued to (<c>sub</c>): the client id.</param>
+/// <param name="Issuer">Who issued it (<c>iss</c>).</param>
+/// <param name="Audience">Whom it is for (<c>aud</c>).</param>
+/// <param name="ExpiresAt">Expiry (<c>exp</c>) in mesh clock ticks: the token is no good from then on.</param>
+/// <param name="SignatureValid">True when the signature verifies.</param>
+public sealed record BearerToken(string Subject, string Issuer, string Audience, long ExpiresAt, bool SignatureValid);
+
+/// <summary>What is wrong with a request's bearer token, as the gateway finds it (checked in this order).</summary>
+public enum TokenProblem
+{
+    /// <summary>Nothing: the token is good.</summary>
+    None,
+    /// <summary>No token at all.</summary>
+    Missing,
+    /// <summary>The signature does not verify.</summary>
+    BadSignature,
+    /// <summary>Issued by someone else.</summary>
+    WrongIssuer,
+    /// <summary>Meant for another audience (another gateway, another API).</summary>
+    WrongAudience,
+    /// <summary>Past its expiry by the mesh clock.</summary>
+    Expired,
+}
 
 /// <summary>A gateway's answer to a <see cref="ClientRequest"/>.</summary>
-public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes) : IDataPlaneMessage;
+public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
 internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
@@ -74,4 +113,4 @@ internal sealed class AppRestarted : INoSerializationVerificationNeeded, IDeadLe
 
 /// <summary>Makes a pod's container throw, to exercise supervision (tests and fault timelines).</summary>
 /// <param name="Container">"app", "proxy" or another sidecar's kind.</param>
-public sealed record CrashContainer(string Container);
+public sealed record CrashContainer(string Container) : IMeshMessage;

@@ -41,6 +41,8 @@ public enum ResponseFlags
     Degraded = 1 << 14,
     /// <summary>CH (ActorMesh): served from the gateway's response cache.</summary>
     CacheHit = 1 << 15,
+    /// <summary>CM (ActorMesh): some service on the request's path wrote to its data store (committed its part).</summary>
+    Committed = 1 << 16,
 }
 
 /// <summary>Status codes the mesh itself produces.</summary>

@@ -1,37 +1,79 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Proxy;
+using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
+using ActorMesh.Time;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.Gateway;
 
+/// <summary>Gateway timer: sweep the aggregations' backend deadlines. Carries a generation so superseded sweeps are ignored.</summary>
+internal sealed record GatewaySweepDue(long Generation) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
 /// <summary>
-/// The API gateway (an edge proxy): the entry point clients call. It matches the request path to a
-/// route (longest prefix wins) and sends the request through the same policy chain a sidecar uses
-/// (<see cref="UpstreamRouter"/>). The answer goes back over the client's link.
+/// The API gateway (an edge proxy): the entry point clients call. A request meets, in order:
+/// authentication (an emulated JWT checked once, 401 when bad or missing), routing (longest prefix,
+/// then method; 404 when nothing matches), the route's token-bucket rate limit (429), the route's
+/// response cache (a hit is answered at once), and then either the route's service or an
+/// aggregation that fans out to several backends in parallel, each with its own timeout, and merges
+/// their answers. Calls to services go through the same policy chain a sidecar uses
+/// (<see cref="UpstreamRouter"/>); answers go back over the client's link.
 /// </summary>
+/// <remarks>
+/// Aggregations and cache fills live in a pooled table of exchanges indexed by slot; a backend
+/// call's id encodes slot, generation and backend index, so answers for an exchange that has
+/// already ended are recognised and ignored. Backend timeouts are not one timer each: one sweep
+/// runs at the earliest deadline (at most one per millisecond). Counters are plain fields written
+/// only here (<see cref="GatewayStats"/>).
+/// </remarks>
 internal sealed class Gateway : UntypedActor, IUpstreamOwner
 {
+    /// <summary>Aggregations and cache fills in flight at most; past it a request is refused with 503 (UO) and counted.</summary>
+    internal const int MaxExchanges = 1 << 20;
+
+    private const int SlotBits = 24;
+    private const long SlotMask = (1L << SlotBits) - 1;
+    private const long PartMask = 0xFF;
+    private static readonly long SweepResolution = MeshClock.TicksPerMillisecond;
+
     private readonly MeshRuntime _runtime;
+    private readonly MeshClock _clock;
     private readonly IActorRef _controlPlane;
     private readonly MeshRandom _random;
+    private readonly GatewayStats _stats;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private GatewaySpec _spec;
-    private RouteSpec[] _routes;
+    private GatewayRoute[] _routes;
+    private AuthSpec? _auth;
+    private string _issuer = "";
+    private string _audience = "";
     private UpstreamRouter _router = null!;
+    private IActorRef _self = ActorRefs.Nobody;
     private ConfigSnapshot? _config;
+
+    private Exchange[] _exchanges = new Exchange[64];
+    private int[] _free = new int[64];
+    private int _freeCount;
+    private int _highWater;
+    private long _sweepGeneration;
+    private long _sweepAt = long.MaxValue;
+    private long _lastSweep = long.MinValue / 2;
 
     public Gateway(GatewaySpec spec, MeshRuntime runtime, IActorRef controlPlane)
     {
         _spec = spec;
         _runtime = runtime;
+        _clock = runtime.Clock;
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.Name}");
-        _routes = SortRoutes(spec);
+        _stats = runtime.Gateways.For(spec.Name);
+        _routes = GatewayRoute.Compile(spec, [], _clock.Now);
+        UseAuth(spec);
     }
 
     public static Props Props(GatewaySpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
@@ -39,7 +81,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
 
     protected override void PreStart()
     {
-        _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0);
+        _self = Self;
+        _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0, WorkloadIdentity.OfGateway(_spec.Name));
         _controlPlane.Tell(new GatewayReady(_spec.Name, Self), Self);
     }
 
@@ -48,7 +91,10 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         switch (message)
         {
             case ClientRequest request:
-                OnRequest(request);
+                OnRequest(request, Sender);
+                break;
+            case GatewaySweepDue due:
+                OnSweep(due);
                 break;
             case ConfigPush push:
                 OnConfig(push);
@@ -59,55 +105,363 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         }
     }
 
-    private void OnRequest(ClientRequest request)
+    // ---- the request path -----------------------------------------------------------------------
+
+    private void OnRequest(ClientRequest request, IActorRef client)
     {
-        var route = Match(request.Path);
+        var stats = _stats;
+        stats.Requests++;
+        var now = _clock.Now;
+        if (_auth is { } auth)
+        {
+            var problem = TokenCheck.Check(request.Token, _issuer, _audience, auth.Required, now);
+            if (problem != TokenProblem.None)
+            {
+                stats.AuthRejected++;
+                stats.AuthRejectedBy[(int)problem]++;
+                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.Unauthorized, 0);
+                return;
+            }
+        }
+        var route = Match(request.Path, request.Method);
         if (route is null)
         {
-            Reply(Sender, request.RequestId, StatusCodes.NotFound, ResponseFlags.NoRoute, 0);
+            stats.NoRoute++;
+            Reply(client, request.RequestId, StatusCodes.NotFound, ResponseFlags.NoRoute, 0);
             return;
         }
-        _router.Send(Sender, request.RequestId, route.Service, request.Path, request.RequestBytes, request.Trace);
+        var clientId = request.Token?.Subject;
+        if (route.Limiter is { } limiter)
+        {
+            var overflowed = limiter.Overflowed;
+            var allowed = limiter.TryAcquire(clientId, now);
+            stats.RateLimitOverflowed += limiter.Overflowed - overflowed;
+            if (!allowed)
+            {
+                stats.RateLimited++;
+                Reply(client, request.RequestId, StatusCodes.TooManyRequests, ResponseFlags.RateLimited, 0);
+                return;
+            }
+        }
+        var store = false;
+        CacheKey key = default;
+        if (route.Cache is { } cache && ResponseCache.IsCacheable(request.Method))
+        {
+            key = cache.KeyOf(request.Method, request.Path, clientId);
+            if (cache.TryGet(key, now, out var bytes))
+            {
+                stats.CacheHits++;
+                Reply(client, request.RequestId, StatusCodes.Ok, ResponseFlags.CacheHit, bytes);
+                return;
+            }
+            stats.CacheMisses++;
+            store = true;
+        }
+        if (!route.IsAggregate && !store && !request.Trace.Sampled)
+        {
+            // The plain case needs no exchange: the router answers the client directly.
+            stats.Routed++;
+            _router.Send(client, request.RequestId, route.Service, request.Path, request.RequestBytes, request.Trace);
+            return;
+        }
+        var slot = Allocate();
+        if (slot < 0)
+        {
+            stats.Overflows++;
+            Reply(client, request.RequestId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0);
+            return;
+        }
+        var ex = _exchanges[slot];
+        ex.Client = client;
+        ex.RequestId = request.RequestId;
+        ex.Route = route;
+        ex.Store = store;
+        ex.Key = key;
+        ex.Start = now;
+        var trace = request.Trace;
+        ex.Trace = trace;
+        if (trace.Sampled)
+        {
+            ex.Span = TraceCollector.NewSpanId(_random);
+            trace = trace with { SpanId = ex.Span };
+        }
+        var generation = ex.Generation;
+        if (!route.IsAggregate)
+        {
+            stats.Routed++;
+            ex.Prepare(1, aggregate: false);
+            _router.Send(_self, Handle(slot, generation, 0), route.Service, request.Path, request.RequestBytes, trace);
+            return;
+        }
+        stats.Aggregated++;
+        var backends = route.Backends;
+        ex.Prepare(backends.Length, aggregate: true);
+        var next = long.MaxValue;
+        for (var i = 0; i < backends.Length; i++)
+        {
+            var timeout = route.BackendTimeouts[i];
+            var deadline = timeout > 0 ? now + timeout : long.MaxValue;
+            ex.Deadlines[i] = deadline;
+            if (deadline < next) next = deadline;
+        }
+        ex.NextDeadline = next;
+        for (var i = 0; i < backends.Length; i++)
+        {
+            _router.Send(_self, Handle(slot, generation, i), backends[i].Service, backends[i].Path, request.RequestBytes, trace);
+            // A backend can fail at once (no healthy host, overflow); failing fast may have ended the exchange.
+            if (ex.Generation != generation) return;
+        }
+        WatchDeadline(next, now);
     }
 
-    private RouteSpec? Match(string path)
+    private GatewayRoute? Match(string path, string method)
     {
         var routes = _routes;
         for (var i = 0; i < routes.Length; i++)
-            if (path.StartsWith(routes[i].Prefix, StringComparison.Ordinal)) return routes[i];
+            if (routes[i].Matches(path, method)) return routes[i];
         return null;
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
-        Reply(caller, callerId, status, flags, responseBytes);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
+    {
+        if (ReferenceEquals(caller, _self)) OnBackendAnswer(callerId, status, flags, responseBytes, visited);
+        else Reply(caller, callerId, status, flags, responseBytes, visited);
+    }
 
-    private void Reply(IActorRef client, long requestId, int status, ResponseFlags flags, int bytes) =>
-        _runtime.Network.Send(_spec.ClientLatency, _random, client, new ClientResponse(requestId, status, flags, bytes), Self);
+    private void OnBackendAnswer(long handle, int status, ResponseFlags flags, int bytes, ulong visited)
+    {
+        var slot = (int)(handle & SlotMask);
+        var part = (int)((handle >> SlotBits) & PartMask);
+        var generation = (int)(handle >> 32);
+        if (slot >= _highWater) return;
+        var ex = _exchanges[slot];
+        // An answer for an exchange that has ended (failed fast, or its backend timed out) is dropped.
+        if (!ex.InUse || ex.Generation != generation || part >= ex.Parts || ex.States[part] != PartState.Pending) return;
+        var now = _clock.Now;
+        ex.Visited |= visited;
+        ex.Committed |= (flags & ResponseFlags.Committed) != 0;
+        if (!ex.Aggregate)
+        {
+            Finish(slot, ex, status, flags, bytes, now);
+            return;
+        }
+        if (StatusCodes.IsSuccess(status))
+        {
+            ex.States[part] = PartState.Ok;
+            ex.Bytes += bytes;
+        }
+        else
+        {
+            ex.States[part] = PartState.Failed;
+            ex.Failed++;
+            if (status == StatusCodes.GatewayTimeout || (flags & ResponseFlags.UpstreamRequestTimeout) != 0) ex.TimedOut = true;
+        }
+        ex.Pending--;
+        Settle(slot, ex, now);
+    }
+
+    /// <summary>Answers an aggregation once its outcome is known.</summary>
+    private void Settle(int slot, Exchange ex, long now)
+    {
+        if (ex.Failed > 0 && (ex.Route!.FailFast || ex.Failed == ex.Parts))
+        {
+            _stats.AggregateFailed++;
+            if (ex.TimedOut) Finish(slot, ex, StatusCodes.GatewayTimeout, ResponseFlags.UpstreamRequestTimeout, 0, now);
+            else Finish(slot, ex, StatusCodes.BadGateway, ResponseFlags.None, 0, now);
+            return;
+        }
+        if (ex.Pending > 0) return;
+        if (ex.Failed > 0)
+        {
+            _stats.Degraded++;
+            Finish(slot, ex, StatusCodes.Ok, ResponseFlags.Degraded, ex.Bytes, now);
+        }
+        else Finish(slot, ex, StatusCodes.Ok, ResponseFlags.None, ex.Bytes, now);
+    }
+
+    private void Finish(int slot, Exchange ex, int status, ResponseFlags flags, int bytes, long now)
+    {
+        var client = ex.Client!;
+        var requestId = ex.RequestId;
+        var visited = ex.Visited;
+        if (ex.Committed) flags |= ResponseFlags.Committed;
+        if (ex.Trace.Sampled)
+            _runtime.Traces.Record(ex.Trace.TraceId, ex.Span, ex.Trace.SpanId, HopKind.Gateway, _spec.Name, ex.Start, now, status);
+        // Only whole answers are stored: never an error, never a degraded merge.
+        if (ex.Store && StatusCodes.IsSuccess(status) && (flags & ResponseFlags.Degraded) == 0)
+        {
+            var cache = ex.Route!.Cache!;
+            var evictions = cache.Evictions;
+            cache.Store(ex.Key, bytes, now);
+            _stats.CacheEvictions += cache.Evictions - evictions;
+        }
+        Free(slot, ex);
+        Reply(client, requestId, status, flags, bytes, visited);
+    }
+
+    private void Reply(IActorRef client, long requestId, int status, ResponseFlags flags, int bytes, ulong visited = 0) =>
+        _runtime.Network.Send(_spec.ClientLatency, _random, client, new ClientResponse(requestId, status, flags, bytes, visited), _self);
+
+    // ---- backend deadlines --------------------------------------------------------------------
+
+    private void WatchDeadline(long deadline, long now)
+    {
+        if (deadline == long.MaxValue || deadline >= _sweepAt) return;
+        var at = Math.Max(deadline, _lastSweep + SweepResolution);
+        if (at >= _sweepAt) return;
+        _sweepAt = at;
+        _clock.Schedule(Math.Max(0, at - now) + 1, _self, new GatewaySweepDue(++_sweepGeneration), _self);
+    }
+
+    private void OnSweep(GatewaySweepDue due)
+    {
+        if (due.Generation != _sweepGeneration) return;
+        var now = _clock.Now;
+        _lastSweep = now;
+        _sweepAt = long.MaxValue;
+        var next = long.MaxValue;
+        for (var i = 0; i < _highWater; i++)
+        {
+            var ex = _exchanges[i];
+            if (!ex.InUse || !ex.Aggregate) continue;
+            if (ex.NextDeadline <= now)
+            {
+                var later = long.MaxValue;
+                for (var p = 0; p < ex.Parts; p++)
+                {
+                    if (ex.States[p] != PartState.Pending) continue;
+                    if (ex.Deadlines[p] <= now)
+                    {
+                        // The gateway stops waiting; the call itself runs on in the router and its answer is dropped.
+                        ex.States[p] = PartState.Failed;
+                        ex.Failed++;
+                        ex.TimedOut = true;
+                        ex.Pending--;
+                        _stats.BackendTimeouts++;
+                    }
+                    else if (ex.Deadlines[p] < later) later = ex.Deadlines[p];
+                }
+                ex.NextDeadline = later;
+                Settle(i, ex, now);
+                if (!ex.InUse) continue;
+            }
+            if (ex.NextDeadline < next) next = ex.NextDeadline;
+        }
+        if (next != long.MaxValue) WatchDeadline(next, now);
+    }
+
+    // ---- exchange table -------------------------------------------------------------------------
+
+    private int Allocate()
+    {
+        int slot;
+        if (_freeCount > 0) slot = _free[--_freeCount];
+        else
+        {
+            if (_highWater == MaxExchanges) return -1;
+            if (_highWater == _exchanges.Length)
+            {
+                Array.Resize(ref _exchanges, _exchanges.Length * 2);
+                Array.Resize(ref _free, _free.Length * 2);
+            }
+            slot = _highWater++;
+            _exchanges[slot] = new Exchange();
+        }
+        _exchanges[slot].InUse = true;
+        return slot;
+    }
+
+    private void Free(int slot, Exchange ex)
+    {
+        ex.InUse = false;
+        ex.Generation = (ex.Generation + 1) & 0x7FFFFFFF;
+        ex.Client = null;
+        ex.Route = null;
+        ex.Key = default;
+        ex.Visited = 0;
+        ex.Committed = false;
+        ex.Trace = default;
+        _free[_freeCount++] = slot;
+    }
+
+    private static long Handle(int slot, int generation, int part) => ((long)generation << 32) | ((long)part << SlotBits) | (uint)slot;
+
+    private enum PartState : byte { Pending, Ok, Failed }
+
+    private sealed class Exchange
+    {
+        public bool InUse;
+        public int Generation;
+        public IActorRef? Client;
+        public long RequestId;
+        public GatewayRoute? Route;
+        public bool Aggregate;
+        public bool Store;
+        public CacheKey Key;
+        public int Parts;
+        public int Pending;
+        public int Failed;
+        public bool TimedOut;
+        public int Bytes;
+        public ulong Visited;
+        public bool Committed;
+        public long Start;
+        public TraceContext Trace;
+        public long Span;
+        public long NextDeadline = long.MaxValue;
+        public PartState[] States = new PartState[4];
+        public long[] Deadlines = new long[4];
+
+        public void Prepare(int parts, bool aggregate)
+        {
+            if (States.Length < parts)
+            {
+                States = new PartState[parts];
+                Deadlines = new long[parts];
+            }
+            Array.Clear(States, 0, parts);
+            Aggregate = aggregate;
+            Parts = parts;
+            Pending = parts;
+            Failed = 0;
+            TimedOut = false;
+            Bytes = 0;
+            NextDeadline = long.MaxValue;
+        }
+    }
+
+    // ---- config -------------------------------------------------------------------------------
+
+    private void UseAuth(GatewaySpec spec)
+    {
+        _auth = spec.Auth;
+        _issuer = spec.TokenIssuer;
+        _audience = spec.TokenAudience;
+    }
 
     private void OnConfig(ConfigPush push)
     {
         var snapshot = push.Snapshot;
         if (_config is { } current && snapshot.Version <= current.Version)
         {
-            Sender.Tell(new ConfigAck(snapshot.Version, _spec.Name), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _spec.Name), Self);
             return;
         }
         var problems = ConfigCheck.Problems(snapshot);
         if (problems is not null)
         {
             _log.Warning("Gateway {0} rejected config v{1}: {2}", _spec.Name, snapshot.Version, problems);
-            Sender.Tell(new ConfigNack(snapshot.Version, _spec.Name, problems), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigNack(snapshot.Version, _spec.Name, problems), Self);
             return;
         }
         _config = snapshot;
-        if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec)
+        if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec && !ReferenceEquals(spec, _spec))
         {
             _spec = spec;
-            _routes = SortRoutes(spec);
+            _routes = GatewayRoute.Compile(spec, _routes, _clock.Now);
+            UseAuth(spec);
         }
         _router.Apply(snapshot, Distribution.Zero);
-        Sender.Tell(new ConfigAck(snapshot.Version, _spec.Name), Self);
+        _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _spec.Name), Self);
     }
-
-    private static RouteSpec[] SortRoutes(GatewaySpec spec) => [.. spec.Routes.OrderByDescending(r => r.Prefix.Length)];
 }

@@ -1,23 +1,55 @@
 using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane;
+using ActorMesh.DataPlane.App;
+using ActorMesh.Time;
 using ActorMesh.Topology;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorMesh.Hosting;
 
+/// <summary>Apply one timeline event now (from the timeline, or from an experiment).</summary>
+public sealed record ApplyEvent(TimelineEvent Event) : IMeshMessage;
+
+/// <summary>What became of an applied event.</summary>
+/// <param name="AtSeconds">Seconds since the load started (since the mesh started, before any load).</param>
+/// <param name="Event">The event, described.</param>
+/// <param name="Outcome">"applied", or why not.</param>
+public sealed record AppliedEvent(double AtSeconds, string Event, string Outcome);
+
+/// <summary>The events applied so far, in order.</summary>
+public sealed record AppliedEvents(IReadOnlyList<AppliedEvent> Events) : IMeshMessage;
+
+/// <summary>Ask the host for the events applied so far (answer: <see cref="AppliedEvents"/>).</summary>
+public sealed class GetAppliedEvents : IMeshMessage
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetAppliedEvents Instance = new();
+    private GetAppliedEvents() { }
+}
+
 /// <summary>
-/// The one top-level actor of a mesh: it creates the node agent and the control plane, and every
-/// actor the mesh needs later (load generators, one-shot listeners) as its children. Keeping a
-/// single top-level actor matters in virtual time: only top-level actors start asynchronously, on
-/// Akka's own threads; children start in order on the mesh's dispatcher.
+/// The one top-level actor of a mesh. It creates the API server, the node agent and the control
+/// plane, stops and restarts the control plane on request (the data plane keeps running), applies
+/// timeline events, and creates every actor the mesh needs later (load generators, listeners) as its
+/// children. Keeping a single top-level actor matters in virtual time: only top-level actors start
+/// asynchronously, on Akka's own threads; children start in order on the mesh's dispatcher.
 /// </summary>
 internal sealed class MeshHost : UntypedActor
 {
     private readonly MeshTopology _topology;
     private readonly MeshRuntime _runtime;
     private readonly ControlPlaneOptions? _options;
-    private readonly TaskCompletionSource<(IActorRef ControlPlane, IActorRef NodeAgent)> _started;
+    private readonly TaskCompletionSource<IActorRef> _started;
+    private readonly List<AppliedEvent> _applied = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef _apiServer = ActorRefs.Nobody;
+    private IActorRef _nodeAgent = ActorRefs.Nobody;
+    private IActorRef _controlPlane = ActorRefs.Nobody;
+    private bool _controlPlaneDown;
+    private long _loadStartedAt;
 
-    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<(IActorRef, IActorRef)> started)
+    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started)
     {
         _topology = topology;
         _runtime = runtime;
@@ -25,22 +57,122 @@ internal sealed class MeshHost : UntypedActor
         _started = started;
     }
 
-    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<(IActorRef, IActorRef)> started) =>
+    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TaskCompletionSource<IActorRef> started) =>
         runtime.Place(Akka.Actor.Props.Create(() => new MeshHost(topology, runtime, options, started)));
 
     protected override void PreStart()
     {
-        var agent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
-        var controlPlane = Context.ActorOf(ControlPlane.ControlPlane.Props(_topology, _runtime, [agent], _options), "control-plane");
-        _started.TrySetResult((controlPlane, agent));
+        _apiServer = Context.ActorOf(ApiServer.Props(_topology, _runtime), "api-server");
+        _nodeAgent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
+        _controlPlane = Context.ActorOf(ControlPlaneHost.Props(_apiServer, [_nodeAgent], _runtime, _options), "control-plane");
+        _started.TrySetResult(_nodeAgent);
     }
 
     protected override void OnReceive(object message)
     {
-        if (message is Spawn spawn) spawn.Created.TrySetResult(Context.ActorOf(spawn.Props));
-        else Unhandled(message);
+        switch (message)
+        {
+            case Spawn spawn:
+                spawn.Created.TrySetResult(Context.ActorOf(spawn.Props));
+                break;
+            case StartTimeline:
+                _loadStartedAt = _runtime.Clock.Now;
+                if (!_topology.Timeline.IsEmpty) Context.ActorOf(TimelineRunner.Props(_topology.Timeline, _runtime, Self));
+                break;
+            case ApplyEvent apply:
+                var at = Math.Round(MeshClock.ToMilliseconds(_runtime.Clock.Now - _loadStartedAt) / 1000, 3);
+                _applied.Add(new AppliedEvent(at, apply.Event.Describe(), Apply(apply.Event)));
+                break;
+            case ChangeAccepted:
+                break;
+            case ChangeRejected rejected:
+                _log.Warning("A desired-state change was rejected: {0}", rejected.Reason);
+                break;
+            case GetAppliedEvents:
+                Sender.Tell(new AppliedEvents([.. _applied]));
+                break;
+            case GetControlPlaneStatus or AwaitReady or GetGateways:
+                _controlPlane.Forward(message);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private string Apply(TimelineEvent e)
+    {
+        switch (e)
+        {
+            case SetPolicyEvent or ScaleEvent or SetSettingsEvent or SetSecurityEvent or DeployEvent or RollbackEvent:
+                _apiServer.Tell(new ChangeDesiredState(e), Self);
+                return _controlPlaneDown ? "stored; takes effect when the control plane is back" : "applied";
+            case KillPodEvent kill:
+                _nodeAgent.Tell(new StopPod(kill.PodId), Self);
+                return "applied";
+            case CrashContainerEvent crash:
+                _nodeAgent.Tell(new ForwardToPod(crash.PodId, new CrashContainer(crash.Container)), Self);
+                return "applied";
+            case SetServiceTimeEvent time:
+                _nodeAgent.Tell(new ChangeBehaviour(time.Service, time.Instance, time.ServiceTime, null), Self);
+                return "applied";
+            case SetErrorsEvent errors:
+                _nodeAgent.Tell(new ChangeBehaviour(errors.Service, errors.Instance, null, errors.Errors), Self);
+                return "applied";
+            case StopControlPlaneEvent:
+                if (_controlPlaneDown) return "already stopped";
+                _controlPlaneDown = true;
+                _controlPlane.Tell(StopControlPlane.Instance, Self);
+                return "applied";
+            case StartControlPlaneEvent:
+                if (!_controlPlaneDown) return "already running";
+                _controlPlaneDown = false;
+                _controlPlane.Tell(StartControlPlane.Instance, Self);
+                return "applied";
+            default:
+                _log.Warning("Timeline event '{0}' is not supported", e.Describe());
+                return "not supported";
+        }
     }
 
     /// <summary>Create a child from <paramref name="Props"/> and report its address.</summary>
     public sealed record Spawn(Props Props, TaskCompletionSource<IActorRef> Created) : INoSerializationVerificationNeeded;
+
+    /// <summary>Start the topology's timeline now (the load has just started).</summary>
+    public sealed class StartTimeline
+    {
+        public static readonly StartTimeline Instance = new();
+        private StartTimeline() { }
+    }
+}
+
+/// <summary>Plays a topology's timeline: each event at its time after the load started, through the host.</summary>
+internal sealed class TimelineRunner : UntypedActor
+{
+    private readonly IReadOnlyList<TimelineEntry> _entries;
+    private readonly MeshRuntime _runtime;
+    private readonly IActorRef _host;
+
+    public TimelineRunner(IReadOnlyList<TimelineEntry> entries, MeshRuntime runtime, IActorRef host)
+    {
+        _entries = entries;
+        _runtime = runtime;
+        _host = host;
+    }
+
+    public static Props Props(IReadOnlyList<TimelineEntry> entries, MeshRuntime runtime, IActorRef host) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new TimelineRunner(entries, runtime, host)));
+
+    protected override void PreStart()
+    {
+        for (var i = 0; i < _entries.Count; i++) _runtime.Clock.Schedule(_entries[i].At.Ticks, Self, new Due(i), Self);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (message is Due due) _host.Tell(new ApplyEvent(_entries[due.Index].Event));
+        else Unhandled(message);
+    }
+
+    private sealed record Due(int Index) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

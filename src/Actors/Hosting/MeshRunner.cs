@@ -4,6 +4,7 @@ using ActorMesh.Time;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Configuration;
+using Serilog.Core;
 
 namespace ActorMesh.Hosting;
 
@@ -26,6 +27,8 @@ public sealed record RunOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Extra Akka configuration (logging, dispatchers), applied over ActorMesh's defaults.</summary>
     public Config? AkkaConfig { get; init; }
+    /// <summary>Where the central log store also writes the events log collectors ship (e.g. a file); disposed at the end of the run. Default none: they are only counted.</summary>
+    public ILogEventSink? LogSink { get; init; }
 
     /// <summary>The topology with these overrides applied.</summary>
     public MeshTopology Apply(MeshTopology topology)
@@ -61,7 +64,7 @@ public static class MeshRunner
         topology = options.Apply(topology);
         TopologyValidator.ThrowIfInvalid(topology);
         var config = options.AkkaConfig is null ? DefaultAkkaConfig : options.AkkaConfig.WithFallback(DefaultAkkaConfig);
-        using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed);
+        using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed) { LogStore = new CentralLogStore(options.LogSink) };
         var system = ActorSystem.Create("actormesh", config);
         try
         {
@@ -69,9 +72,10 @@ public static class MeshRunner
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation);
             var status = await mesh.StatusAsync();
             var pods = await mesh.PodStatsAsync();
+            var events = await mesh.AppliedEventsAsync();
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
-            return ReportBuilder.Build(topology, topology.Seed, load, runtime, status, pods);
+            return ReportBuilder.Build(topology, topology.Seed, load, TelemetryView.Of(runtime), status, pods, events);
         }
         finally
         {

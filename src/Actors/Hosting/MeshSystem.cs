@@ -23,17 +23,18 @@ public sealed class MeshSystem
 {
     private static int _instances;
     private readonly IActorRef _host;
-    private readonly Task<(IActorRef ControlPlane, IActorRef NodeAgent)> _started;
+    private readonly Task<IActorRef> _started;
     private readonly Lazy<Task<MeshReady>> _ready;
+    private int _loads;
 
-    private MeshSystem(ActorSystem system, MeshTopology topology, MeshRuntime runtime, IActorRef host, Task<(IActorRef, IActorRef)> started, TimeSpan readyTimeout)
+    private MeshSystem(ActorSystem system, MeshTopology topology, MeshRuntime runtime, IActorRef host, Task<IActorRef> started, TimeSpan readyTimeout)
     {
         System = system;
         Topology = topology;
         Runtime = runtime;
         _host = host;
         _started = started;
-        _ready = new Lazy<Task<MeshReady>>(() => Ask<MeshReady>(ControlPlane, AwaitReady.Instance, readyTimeout));
+        _ready = new Lazy<Task<MeshReady>>(() => Ask<MeshReady>(_host, AwaitReady.Instance, readyTimeout));
     }
 
     /// <summary>The ActorSystem the mesh runs in.</summary>
@@ -42,29 +43,33 @@ public sealed class MeshSystem
     public MeshTopology Topology { get; }
     /// <summary>Clock, random source, network and telemetry.</summary>
     public MeshRuntime Runtime { get; }
-    /// <summary>Completes when the mesh's host actor has created the node agent and the control plane.</summary>
+    /// <summary>Completes when the mesh's host actor has created the API server, the node agent and the control plane.</summary>
     public Task Started => _started;
-    /// <summary>The control plane (once <see cref="Started"/>).</summary>
-    public IActorRef ControlPlane => _started.Result.ControlPlane;
     /// <summary>The node agent, one node (once <see cref="Started"/>).</summary>
-    public IActorRef NodeAgent => _started.Result.NodeAgent;
+    public IActorRef NodeAgent => _started.Result;
+    /// <summary>
+    /// The mesh's host: it applies events (<see cref="ApplyEvent"/>) and answers for the current
+    /// control plane (<see cref="AwaitReady"/>, <see cref="GetControlPlaneStatus"/>) even across control-plane restarts.
+    /// </summary>
+    public IActorRef Host => _host;
     /// <summary>Completes when every pod is up and every sidecar and gateway has acknowledged the first config.</summary>
     public Task<MeshReady> Ready => _ready.Value;
     /// <summary>Gateways by name (once <see cref="Ready"/>).</summary>
     public IReadOnlyDictionary<string, IActorRef> Gateways => Ready.Result.Gateways;
-    /// <summary>How long to wait for control-plane answers.</summary>
+    /// <summary>How long to wait for answers from the mesh.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Starts the mesh for <paramref name="topology"/> without waiting: one host actor creates the node
-    /// agent and the control plane, which places every pod and gateway. <see cref="Started"/> and then
-    /// <see cref="Ready"/> complete as that happens (in virtual time: run the dispatcher, then advance the clock).
+    /// Starts the mesh for <paramref name="topology"/> without waiting: one host actor creates the API
+    /// server, the node agent and the control plane, which places every pod and gateway.
+    /// <see cref="Started"/> and then <see cref="Ready"/> complete as that happens (in virtual time:
+    /// run the dispatcher, then advance the clock).
     /// </summary>
     public static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
     {
         TopologyValidator.ThrowIfInvalid(topology);
         foreach (var s in topology.Services) runtime.Services.Of(s.Name);
-        var started = new TaskCompletionSource<(IActorRef, IActorRef)>();
+        var started = new TaskCompletionSource<IActorRef>();
         var host = system.ActorOf(MeshHost.Props(topology, runtime, options, started), $"mesh-{Interlocked.Increment(ref _instances)}");
         return new MeshSystem(system, topology, runtime, host, started.Task, timeout ?? TimeSpan.FromSeconds(60));
     }
@@ -77,6 +82,12 @@ public sealed class MeshSystem
         await mesh.Ready;
         return mesh;
     }
+
+    /// <summary>Applies a timeline event now: a policy push, a scale, a kill, a control-plane stop or start, a fault.</summary>
+    public void Apply(TimelineEvent change) => _host.Tell(new ApplyEvent(change));
+
+    /// <summary>Events applied so far (from the timeline and from <see cref="Apply"/>), with when and how.</summary>
+    public async Task<IReadOnlyList<AppliedEvent>> AppliedEventsAsync() => (await Ask<AppliedEvents>(_host, GetAppliedEvents.Instance)).Events;
 
     /// <summary>The gateway the load generator sends to.</summary>
     public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Name];
@@ -107,13 +118,18 @@ public sealed class MeshSystem
     public LoadRun StartLoad(LoadProfile? profile = null)
     {
         profile ??= Topology.Load;
-        var gateway = Topology.EntryGateway;
-        var requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix)] : profile.Requests;
+        var gateway = (profile.Gateway is { } name ? Topology.Gateways.FirstOrDefault(g => g.Name == name) : null) ?? Topology.EntryGateway;
+        var requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix) { Method = gateway.Routes[0].Method }] : profile.Requests;
+        // The entry gateway first (kinds without a gateway of their own go there), then every gateway for the kinds that name one.
+        List<LoadTarget> targets = [Target(gateway)];
+        foreach (var g in Topology.Gateways) if (g.Name != gateway.Name) targets.Add(Target(g));
         var created = new TaskCompletionSource<IActorRef>();
         var finished = new TaskCompletionSource<LoadFinished>();
-        var generatorProps = LoadGenerator.Props(profile, Runtime, Gateways[gateway.Name], gateway.ClientLatency, requests);
+        var generatorProps = LoadGenerator.Props(profile, Runtime, targets, requests);
         _host.Tell(new MeshHost.Spawn(generatorProps, created));
         var total = profile.Warmup + profile.Duration + profile.Drain + TimeSpan.FromSeconds(30);
+        // The topology's timeline counts from the start of the first load.
+        if (Interlocked.Increment(ref _loads) == 1) _host.Tell(MeshHost.StartTimeline.Instance);
         created.Task.ContinueWith(t =>
         {
             var generator = t.Result;
@@ -122,6 +138,8 @@ public sealed class MeshSystem
         }, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
         return new LoadRun(created.Task, finished.Task);
     }
+
+    private LoadTarget Target(GatewaySpec g) => new(g.Name, Gateways[g.Name], g.ClientLatency, g.TokenIssuer, g.TokenAudience);
 
     /// <summary>
     /// Runs the load profile (the topology's, unless given) to the end of its drain and returns what
@@ -142,15 +160,16 @@ public sealed class MeshSystem
         return (await run.Finished).Result;
     }
 
-    /// <summary>The control plane's counters.</summary>
-    public Task<ControlPlaneStatus> StatusAsync() => Ask<ControlPlaneStatus>(ControlPlane, GetControlPlaneStatus.Instance);
+    /// <summary>The control plane's counters (also while it is down).</summary>
+    public Task<ControlPlaneStatus> StatusAsync() => Ask<ControlPlaneStatus>(_host, GetControlPlaneStatus.Instance);
 
-    /// <summary>Every pod's counters.</summary>
+    /// <summary>Every pod's counters: the running pods', and the final ones of pods that stopped during the run.</summary>
     public async Task<IReadOnlyList<PodStatsReport>> PodStatsAsync()
     {
         var pods = await Ask<NodePods>(NodeAgent, GetPods.Instance);
         var asks = pods.PodIds.Select(id => Ask<PodStatsReport>(NodeAgent, new ForwardToPod(id, GetPodStats.Instance)));
-        return await Task.WhenAll(asks);
+        // Stopped pods first, so a running pod's settings version (the latest) wins where a report keeps one per pod.
+        return [.. pods.Stopped, .. await Task.WhenAll(asks)];
     }
 
     /// <summary>Sends <paramref name="message"/> to pod <paramref name="podId"/> (e.g. a <see cref="DataPlane.CrashContainer"/>).</summary>
@@ -161,6 +180,7 @@ public sealed class MeshSystem
     {
         var status = await StatusAsync();
         var pods = await PodStatsAsync();
-        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, Runtime, status, pods);
+        var events = await AppliedEventsAsync();
+        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, TelemetryView.Of(Runtime), status, pods, events);
     }
 }

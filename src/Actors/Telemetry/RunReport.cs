@@ -38,6 +38,24 @@ public sealed record RunReport
     public required OutcomesSection Outcomes { get; init; }
     /// <summary>Per-second outcomes of the measured window.</summary>
     public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
+    /// <summary>The nodes the mesh ran on and the traffic between them.</summary>
+    public ClusterReport Cluster { get; init; } = new();
+    /// <summary>Gateway counters, over every gateway.</summary>
+    public GatewayReport Gateway { get; init; } = new();
+    /// <summary>Outcomes and latency per kind of request of the load mix (a path or a journey), by name, in the mix's order.</summary>
+    public Dictionary<string, RequestKindReport> RequestKinds { get; init; } = new();
+    /// <summary>Control-plane counters.</summary>
+    public ControlPlaneReport ControlPlane { get; init; } = new();
+    /// <summary>Security (emulated mTLS and authorization) counters.</summary>
+    public SecurityReport Security { get; init; } = new();
+    /// <summary>Sidecar containers: restarts and the log pipeline.</summary>
+    public SidecarsReport Sidecars { get; init; } = new();
+    /// <summary>Sampled traces: each hop's own time (p50 by kind) and one whole sample trace.</summary>
+    public TracingReport Tracing { get; init; } = new();
+    /// <summary>The call graph the traffic revealed: edges, services called together, modules, data ownership.</summary>
+    public CallGraphReport CallGraph { get; init; } = new();
+    /// <summary>Timeline events applied during the run: when (seconds since the load started), what, and the outcome.</summary>
+    public IReadOnlyList<ActorMesh.Hosting.AppliedEvent> Events { get; init; } = [];
     /// <summary>A scenario's own measured takeaways.</summary>
     public JsonObject Figures { get; init; } = new();
 
@@ -97,6 +115,8 @@ public sealed record ServiceReport
     public long Errors { get; init; }
     /// <summary>Refused because an instance's queue was full.</summary>
     public long Overloaded { get; init; }
+    /// <summary>Of <see cref="Requests"/>, denied with 403 by the sidecar (mTLS or authorization) before reaching the app.</summary>
+    public long Denied { get; init; }
     /// <summary>Latency at the service's sidecar (inbound): queueing, compute and downstream calls.</summary>
     public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
     /// <summary>What the callers of this service saw (source-reported).</summary>
@@ -123,6 +143,8 @@ public sealed record UpstreamReport
     public long PerTryTimeouts { get; init; }
     /// <summary>Breaker openings.</summary>
     public long CircuitOpened { get; init; }
+    /// <summary>Breakers closed again after a successful probe.</summary>
+    public long CircuitClosed { get; init; }
     /// <summary>Calls rejected by an open breaker.</summary>
     public long RejectedByCircuit { get; init; }
     /// <summary>Calls rejected by resource limits.</summary>
@@ -148,6 +170,8 @@ public sealed record MeshSection
     public long ConfigVersion { get; init; }
     /// <summary>Attempts ended by a per-try timeout.</summary>
     public long PerTryTimeouts { get; init; }
+    /// <summary>Breakers closed again after a successful probe.</summary>
+    public long CircuitClosed { get; init; }
     /// <summary>Retriable failures not retried: budget or max-retries exhausted.</summary>
     public long RetriesOverflowed { get; init; }
     /// <summary>Failures not retried: attempts used up (flag URX).</summary>
@@ -181,3 +205,184 @@ public sealed record OutcomesSection
 
 /// <summary>Outcomes of the requests intended in one second of the measured window.</summary>
 public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
+
+/// <summary>Outcomes and latency of one kind of request of the load mix, over the measured window.</summary>
+public sealed record RequestKindReport
+{
+    /// <summary>The gateway it was sent to.</summary>
+    public string Gateway { get; init; } = "";
+    /// <summary>Requests per journey; 1 for a single request.</summary>
+    public int Steps { get; init; } = 1;
+    /// <summary>Outcomes; they add up like <see cref="RunReport.Requests"/>, and over every kind to it.</summary>
+    public RequestCounts Requests { get; init; } = new(0, 0, 0, 0, 0, 0);
+    /// <summary>End-to-end latency of the ok ones, from the intended send time (a journey: to its last answer).</summary>
+    public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
+}
+
+/// <summary>
+/// Gateway counters (whole run, warm-up included, as for services). Every request a gateway
+/// received ends in one of authRejected, noRoute, rateLimited, cacheHits, routed, aggregated and overflows.
+/// </summary>
+public sealed record GatewayReport
+{
+    /// <summary>Requests routed to a single service.</summary>
+    public long Routed { get; init; }
+    /// <summary>Requests answered by an aggregation (fan-out and merge).</summary>
+    public long Aggregated { get; init; }
+    /// <summary>Aggregations answered partially because a backend failed or timed out.</summary>
+    public long Degraded { get; init; }
+    /// <summary>Requests refused with 401 by authentication.</summary>
+    public long AuthRejected { get; init; }
+    /// <summary>Requests refused with 429 by a rate limit.</summary>
+    public long RateLimited { get; init; }
+    /// <summary>Requests answered from the response cache.</summary>
+    public long CacheHits { get; init; }
+    /// <summary>Cacheable requests that were not in the cache.</summary>
+    public long CacheMisses { get; init; }
+    /// <summary>Requests the gateway received.</summary>
+    public long Requests { get; init; }
+    /// <summary>Requests no route matched (404).</summary>
+    public long NoRoute { get; init; }
+    /// <summary>Aggregations that failed as a whole (502, or 504 when a backend timed out).</summary>
+    public long AggregateFailed { get; init; }
+    /// <summary>Aggregation backends the gateway stopped waiting for at their own timeout.</summary>
+    public long BackendTimeouts { get; init; }
+    /// <summary>Authentication rejections by problem: missing, badSignature, wrongIssuer, wrongAudience, expired.</summary>
+    public SortedDictionary<string, long> AuthRejectedByReason { get; init; } = new();
+    /// <summary>Requests of new clients that shared an overflow bucket because a per-client rate-limit table was full.</summary>
+    public long RateLimitOverflowed { get; init; }
+    /// <summary>Live cache entries evicted to make room.</summary>
+    public long CacheEvictions { get; init; }
+    /// <summary>Requests refused with 503 because the gateway's table of aggregations and cache fills was full.</summary>
+    public long Overflows { get; init; }
+    /// <summary>The same counters per gateway, by name (only in the totals; null in each gateway's own entry).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SortedDictionary<string, GatewayReport>? PerGateway { get; init; }
+}
+
+/// <summary>Control-plane counters.</summary>
+public sealed record ControlPlaneReport
+{
+    /// <summary>Config version in force at the end.</summary>
+    public long Version { get; init; }
+    /// <summary>Snapshots pushed.</summary>
+    public long Pushes { get; init; }
+    /// <summary>ACKs received.</summary>
+    public long Acks { get; init; }
+    /// <summary>NACKs received.</summary>
+    public long Nacks { get; init; }
+    /// <summary>Mean time from a push until every workload had answered it, in ms.</summary>
+    public double ConvergenceMs { get; init; }
+    /// <summary>Reconciliations (actual state brought back to the desired state).</summary>
+    public long Reconciliations { get; init; }
+    /// <summary>Seconds the control plane was down.</summary>
+    public double DownSeconds { get; init; }
+    /// <summary>Slowest convergence, in ms.</summary>
+    public double ConvergenceMsMax { get; init; }
+    /// <summary>How long each reconciliation took, in ms (from the change noticed to every desired pod ready).</summary>
+    public IReadOnlyList<double> ReconcileMs { get; init; } = [];
+    /// <summary>The latest NACK's reason, if any.</summary>
+    public string? LastNackReason { get; init; }
+    /// <summary>Rollouts: service, from and to version, "shipped" or "rolled back", when and how long, pods replaced.</summary>
+    public IReadOnlyList<ActorMesh.ControlPlane.DeployRecord> Deployments { get; init; } = [];
+}
+
+/// <summary>Security counters.</summary>
+public sealed record SecurityReport
+{
+    /// <summary>Requests denied with 403 at a destination sidecar (plaintext to a strict service, or by an authorization policy).</summary>
+    public long Denied { get; init; }
+    /// <summary>Of <see cref="Denied"/>, plaintext requests to a service in strict mTLS mode.</summary>
+    public long DeniedPlaintext { get; init; }
+    /// <summary>Of <see cref="Denied"/>, requests an authorization policy denied.</summary>
+    public long DeniedByPolicy { get; init; }
+    /// <summary>Requests sidecars let through in plaintext (permissive mode, or mTLS disabled): what strict mode would deny.</summary>
+    public long PlaintextAccepted { get; init; }
+}
+
+/// <summary>Sidecar containers.</summary>
+public sealed record SidecarsReport
+{
+    /// <summary>Restarts by container kind ("proxy", "log-collector", ...).</summary>
+    public SortedDictionary<string, long> Restarts { get; init; } = new();
+    /// <summary>Structured log events the apps emitted.</summary>
+    public long LogsEmitted { get; init; }
+    /// <summary>Log events shipped to the central sink.</summary>
+    public long LogsShipped { get; init; }
+    /// <summary>Log events dropped because a buffer was full (counted, never silent).</summary>
+    public long LogsDropped { get; init; }
+    /// <summary>Log events still buffered at the end. emitted = shipped + dropped + buffered.</summary>
+    public long LogsBuffered { get; init; }
+    /// <summary>Most log events one pod's buffer held at once (compare with its bufferSize).</summary>
+    public long LogsBufferPeak { get; init; }
+    /// <summary>New settings versions apps took into force from their config-sync sidecars.</summary>
+    public long SettingsSyncs { get; init; }
+    /// <summary>The settings version in force per pod that runs a config-sync sidecar (pod id → version).</summary>
+    public SortedDictionary<string, long> SettingsVersions { get; init; } = new();
+}
+
+/// <summary>What the traffic revealed about the architecture, observed, never read from the topology.</summary>
+public sealed record CallGraphReport
+{
+    /// <summary>Measured requests whose answers said which services they reached.</summary>
+    public long Requests { get; init; }
+    /// <summary>Calls per edge over the whole run, and per client request (<c>perRequest</c>).</summary>
+    public IReadOnlyList<EdgeReport> Edges { get; init; } = [];
+    /// <summary>Pairs of services reached by the same requests: <c>share</c> = requests reaching both / requests reaching either.</summary>
+    public IReadOnlyList<PairReport> Together { get; init; } = [];
+    /// <summary>Requests that failed or timed out after some service had already committed a write (no distributed transaction).</summary>
+    public long PartialFailures { get; init; }
+    /// <summary>In-process module calls inside each service, by edge ("(service)" is the service's own script).</summary>
+    public SortedDictionary<string, IReadOnlyList<EdgeReport>> Modules { get; init; } = new();
+    /// <summary>Services reading or writing a data store they do not own.</summary>
+    public IReadOnlyList<OwnershipViolation> OwnershipViolations { get; init; } = [];
+}
+
+/// <summary>Calls along one edge.</summary>
+public sealed record EdgeReport(string From, string To, long Calls, double PerRequest);
+
+/// <summary>Two services and how often the same request reached both.</summary>
+public sealed record PairReport(string A, string B, long Both, long Either, double Share);
+
+/// <summary>A service touching another's data store.</summary>
+public sealed record OwnershipViolation(string Service, string Store, string Owner, long Reads, long Writes);
+
+/// <summary>What the sampled traces show.</summary>
+public sealed record TracingReport
+{
+    /// <summary>Sampled requests (traces) recorded.</summary>
+    public long Traces { get; init; }
+    /// <summary>Spans recorded.</summary>
+    public long Spans { get; init; }
+    /// <summary>Spans not kept because a thread's bound was reached.</summary>
+    public long Dropped { get; init; }
+    /// <summary>p50 of each hop's own time (its duration less its children's), by kind: gateway, sidecar, app, network.</summary>
+    public SortedDictionary<string, double> HopLatencyMs { get; init; } = new();
+    /// <summary>One ok sampled request's spans in call order (depth-first), with the most hops.</summary>
+    public IReadOnlyList<SpanReport> Sample { get; init; } = [];
+}
+
+/// <summary>One span of the sample trace.</summary>
+/// <param name="Hop">client, gateway, sidecar, network or app.</param>
+/// <param name="Service">The workload the hop belongs to.</param>
+/// <param name="StartMs">Start, from the trace's start.</param>
+/// <param name="DurationMs">Duration.</param>
+/// <param name="SelfMs">Own time, without its children.</param>
+/// <param name="Depth">Nesting depth (0 = the client).</param>
+/// <param name="Status">Status the hop answered.</param>
+public sealed record SpanReport(string Hop, string Service, double StartMs, double DurationMs, double SelfMs, int Depth, int Status);
+
+/// <summary>The nodes of a run and what crossed between them.</summary>
+public sealed record ClusterReport
+{
+    /// <summary>Nodes (ActorSystems) the mesh ran on.</summary>
+    public int Nodes { get; init; } = 1;
+    /// <summary>Pods running at the end, by node.</summary>
+    public SortedDictionary<string, int> PodsPerNode { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Messages serialized to cross nodes (requests, responses, control messages).</summary>
+    public long CrossNodeMessages { get; init; }
+    /// <summary>Bytes of those messages.</summary>
+    public long CrossNodeBytes { get; init; }
+    /// <summary>Nodes that crashed during the run.</summary>
+    public int NodeFailures { get; init; }
+}

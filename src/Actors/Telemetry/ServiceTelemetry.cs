@@ -20,6 +20,14 @@ public sealed class ServiceTelemetry
     public long Errors;
     /// <summary>Refused unprocessed because an instance's queue was full.</summary>
     public long Overloaded;
+    /// <summary>Of those, denied with 403 by the sidecar before reaching the app (plaintext to strict mTLS, or an authorization policy).</summary>
+    public long Denied;
+    /// <summary>Of the denied, plaintext requests to a service in strict mTLS mode.</summary>
+    public long DeniedPlaintext;
+    /// <summary>Of the denied, denied by an authorization policy.</summary>
+    public long DeniedByPolicy;
+    /// <summary>Requests the sidecar let through in plaintext (no source identity): what strict mTLS would deny.</summary>
+    public long PlaintextAccepted;
     private LongHistogram? _latency;
 
     // Outbound, reported by the sources calling this service (Istio reporter=source).
@@ -39,6 +47,8 @@ public sealed class ServiceTelemetry
     public long PerTryTimeouts;
     /// <summary>Times a source's breaker for the service opened.</summary>
     public long CircuitOpened;
+    /// <summary>Times a source's breaker for the service closed again after a successful probe.</summary>
+    public long CircuitClosed;
     /// <summary>Calls rejected because the breaker was open.</summary>
     public long RejectedByCircuit;
     /// <summary>Calls rejected by a resource limit (UO).</summary>
@@ -51,6 +61,44 @@ public sealed class ServiceTelemetry
     public long ConnectFailures;
     /// <summary>Responses that arrived after their attempt had ended (timed out or reset).</summary>
     public long LateResponses;
+
+    /// <summary>In-process module calls, by (caller module, callee module); the caller -1 is the service's own script.</summary>
+    public Dictionary<(int Caller, int Callee), long>? ModuleCalls;
+
+    /// <summary>Reads and writes of data stores the service does not own, by store.</summary>
+    public Dictionary<string, (long Reads, long Writes)>? ForeignStores;
+
+    /// <summary>Calls to this service, by calling workload's index (source-reported).</summary>
+    public long[]? CallsFrom;
+
+    /// <summary>Counts an in-process call from module <paramref name="caller"/> to module <paramref name="callee"/>.</summary>
+    public void RecordModuleCall(int caller, int callee)
+    {
+        ModuleCalls ??= [];
+        ModuleCalls[(caller, callee)] = ModuleCalls.GetValueOrDefault((caller, callee)) + 1;
+    }
+
+    /// <summary>Counts an access to a store another service owns.</summary>
+    public void RecordForeignStore(string store, bool write)
+    {
+        ForeignStores ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var (reads, writes) = ForeignStores.GetValueOrDefault(store);
+        ForeignStores[store] = write ? (reads, writes + 1) : (reads + 1, writes);
+    }
+
+    /// <summary>Counts a call to this service from workload <paramref name="source"/>.</summary>
+    public void RecordCallFrom(int source)
+    {
+        if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
+        CallsFrom[source]++;
+    }
+
+    /// <summary>Counts <paramref name="n"/> calls from workload <paramref name="source"/> (merging).</summary>
+    public void RecordCallsFrom(int source, long n)
+    {
+        if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
+        CallsFrom[source] += n;
+    }
 
     /// <summary>Records one inbound request's latency.</summary>
     public void RecordLatency(long ticks)
@@ -66,9 +114,23 @@ public sealed class ServiceTelemetry
         Requests += other.Requests; Ok += other.Ok; Errors += other.Errors; Overloaded += other.Overloaded;
         Calls += other.Calls; Attempts += other.Attempts; Retries += other.Retries;
         RetriesOverflowed += other.RetriesOverflowed; RetriesExhausted += other.RetriesExhausted;
-        Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened;
+        Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened; CircuitClosed += other.CircuitClosed;
         RejectedByCircuit += other.RejectedByCircuit; Overflows += other.Overflows; Ejections += other.Ejections;
         NoHealthyUpstream += other.NoHealthyUpstream; ConnectFailures += other.ConnectFailures; LateResponses += other.LateResponses;
+        Denied += other.Denied; DeniedPlaintext += other.DeniedPlaintext; DeniedByPolicy += other.DeniedByPolicy;
+        PlaintextAccepted += other.PlaintextAccepted;
+        if (other.ModuleCalls is { } modules)
+            foreach (var (key, n) in modules) { ModuleCalls ??= []; ModuleCalls[key] = ModuleCalls.GetValueOrDefault(key) + n; }
+        if (other.ForeignStores is { } stores)
+            foreach (var (store, (r, w)) in stores)
+            {
+                ForeignStores ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+                var (reads, writes) = ForeignStores.GetValueOrDefault(store);
+                ForeignStores[store] = (reads + r, writes + w);
+            }
+        if (other.CallsFrom is { } from)
+            for (var source = 0; source < from.Length; source++)
+                if (from[source] > 0) RecordCallsFrom(source, from[source]);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

@@ -43,13 +43,86 @@ public sealed record LoadProfile
     public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Requests outstanding at once; beyond it a request is rejected by the client (reason clientBound). Default 10,000.</summary>
     public int MaxOutstanding { get; init; } = 10_000;
+    /// <summary>Share of requests traced end to end (spans at every hop). Default 0.001 (0.1 %); 0 traces none.</summary>
+    public double TraceSampling { get; init; } = 0.001;
     /// <summary>The gateway to send to; null means the first gateway.</summary>
     public string? Gateway { get; init; }
     /// <summary>The request mix: paths with weights. Empty means the gateway's first route prefix.</summary>
     public ImmutableArray<RequestMix> Requests { get; init; } = [];
+    /// <summary>
+    /// Share (0..1) of requests sent with a bad bearer token: missing, expired, from the wrong
+    /// issuer, for the wrong audience, or with a bad signature, picked with the run's seeded random
+    /// stream. The others carry a valid token for their gateway. Default 0.
+    /// </summary>
+    public double BadTokenShare { get; init; }
+    /// <summary>
+    /// Distinct client ids (token subjects <c>client-0</c> .. <c>client-N-1</c>), for per-client rate
+    /// limits and caches: open loop takes them in turn, closed loop gives user <c>u</c> client
+    /// <c>u mod N</c>. Default 1.
+    /// </summary>
+    public int Clients { get; init; } = 1;
 }
 
-/// <summary>One kind of request in the load mix.</summary>
-/// <param name="Path">Request path (matched against gateway routes).</param>
+/// <summary>
+/// One kind of request in the load mix: one request to <see cref="Path"/>, or a client
+/// <em>journey</em>: the paths of <see cref="Sequence"/> called one after another, each waiting for
+/// the previous answer. A journey counts as one request: ok only if every step is ok, otherwise the
+/// outcome of the first step that was not; its latency runs from its intended start to its last answer.
+/// </summary>
+/// <param name="Path">Request path (matched against gateway routes); empty for a journey.</param>
 /// <param name="Weight">Relative weight.</param>
-public sealed record RequestMix(string Path, double Weight = 1);
+public sealed record RequestMix(string Path, double Weight = 1)
+{
+    /// <summary>Steps one journey may have at most.</summary>
+    public const int MaxJourneySteps = 100;
+
+    /// <summary>Name of this kind in the report's <c>requestKinds</c>; null derives one from the paths, method and gateway.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>HTTP method. Default null: GET.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Gateway to send to (backends for frontends); null means the load profile's gateway.</summary>
+    public string? Gateway { get; init; }
+
+    /// <summary>The paths of a journey, in order; empty (the default) for a single request to <see cref="Path"/>.</summary>
+    public ImmutableArray<string> Sequence { get; init; } = [];
+
+    /// <summary>True for a journey.</summary>
+    public bool IsJourney => !Sequence.IsEmpty;
+
+    /// <summary>The paths this kind calls, in order.</summary>
+    public ImmutableArray<string> Steps => IsJourney ? Sequence : [Path];
+
+    /// <summary>The method in force, upper case.</summary>
+    public string EffectiveMethod => Method is null ? "GET" : Method.ToUpperInvariant();
+
+    /// <summary>A journey through <paramref name="paths"/>, called one after another.</summary>
+    public static RequestMix Journey(params string[] paths) => new("") { Sequence = [.. paths] };
+
+    /// <summary>
+    /// The report name of every entry of <paramref name="mix"/>, in order: its <see cref="Name"/>, or
+    /// "[METHOD ]path" (a journey's paths joined by " then ", so the JSON report needs no escapes), then "@gateway" when it names one;
+    /// a derived name that repeats gets " #2", " #3", ...
+    /// </summary>
+    public static IReadOnlyList<string> KindNames(IReadOnlyList<RequestMix> mix)
+    {
+        var names = new List<string>(mix.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in mix) if (m.Name is { } n) seen.Add(n);
+        foreach (var m in mix)
+        {
+            if (m.Name is { } given)
+            {
+                names.Add(given);
+                continue;
+            }
+            var method = m.Method is null || m.EffectiveMethod == "GET" ? "" : m.EffectiveMethod + " ";
+            var derived = method + string.Join(" then ", m.Steps) + (m.Gateway is { } g ? "@" + g : "");
+            var name = derived;
+            for (var i = 2; !seen.Add(name); i++) name = $"{derived} #{i}";
+            names.Add(name);
+        }
+        return names;
+    }
+}

@@ -5,7 +5,10 @@ namespace ActorMesh.Topology;
 /// <summary>The service mesh: whether pods have sidecars, their cost, and the policies they apply.</summary>
 public sealed record MeshSpec
 {
-    /// <summary>True (the default) when every pod has a sidecar proxy; false means apps call each other directly (no policies).</summary>
+    /// <summary>
+    /// True (the default) when pods have a sidecar proxy; false means apps call each other directly (no
+    /// policies). A service can choose for itself (<see cref="ServiceSpec.Sidecar"/>).
+    /// </summary>
     public bool Sidecars { get; init; } = true;
 
     /// <summary>
@@ -20,6 +23,12 @@ public sealed record MeshSpec
     /// <summary>Policies per destination service.</summary>
     public ImmutableDictionary<string, TrafficPolicy> Destinations { get; init; } = ImmutableDictionary<string, TrafficPolicy>.Empty;
 
+    /// <summary>Emulated mTLS and authorization, enforced by destination sidecars. Default permissive, no policies.</summary>
+    public SecuritySpec Security { get; init; } = new();
+
     /// <summary>The policy for calls to <paramref name="service"/>.</summary>
     public TrafficPolicy PolicyFor(string service) => Destinations.TryGetValue(service, out var p) ? p : Defaults;
+
+    /// <summary>True when the pods of <paramref name="service"/> run a sidecar: its own choice, else <see cref="Sidecars"/>.</summary>
+    public bool HasSidecar(ServiceSpec service) => service.Sidecar ?? Sidecars;
 }

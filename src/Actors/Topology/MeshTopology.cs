@@ -33,6 +33,9 @@ public sealed record MeshTopology
     /// <summary>The load profile.</summary>
     public LoadProfile Load { get; init; } = new();
 
+    /// <summary>Changes applied during the run, by time since the load started.</summary>
+    public ImmutableArray<TimelineEntry> Timeline { get; init; } = [];
+
     /// <summary>Starts a fluent builder.</summary>
     public static TopologyBuilder Create(string name) => new(name);
 

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using ActorMesh.DataPlane.Logs;
+using ActorMesh.DataPlane.Settings;
 
 namespace ActorMesh.Topology;
 
@@ -35,8 +37,46 @@ public sealed record ServiceSpec
     /// <summary>True when clients (the load generator, through a gateway) call this service. Used by isotope graphs and the implicit gateway.</summary>
     public bool IsEntrypoint { get; init; }
 
+    /// <summary>
+    /// Whether the service's pods run a sidecar proxy (Istio's per-workload injection); null (the default)
+    /// follows <see cref="MeshSpec.Sidecars"/>. Without one the app calls endpoints with a plain client
+    /// (plaintext: no identity, no policies) and receives requests itself (nothing enforces security on it).
+    /// </summary>
+    public bool? Sidecar { get; init; }
+
     /// <summary>Settings that differ for single instances (by index), e.g. one failing replica.</summary>
     public ImmutableArray<InstanceOverride> Instances { get; init; } = [];
+
+    /// <summary>The log-collector sidecar each instance runs beside the app; null (the default) means none, and the app logs nothing.</summary>
+    public LogCollectorOptions? LogCollector { get; init; }
+
+    /// <summary>The config-sync sidecar each instance runs beside the app; null (the default) means none, so settings changes never reach running instances.</summary>
+    public ConfigSyncOptions? ConfigSync { get; init; }
+
+    /// <summary>The app's local settings as the topology starts them. Default none.</summary>
+    public AppSettings Settings { get; init; } = AppSettings.None;
+
+    /// <summary>Time a new instance takes from start to ready (passing its readiness check). Default zero.</summary>
+    public Distribution StartupTime { get; init; } = Distribution.Zero;
+
+    /// <summary>True when instances of this version never pass their readiness check (a broken release): a rollout to it fails and is rolled back.</summary>
+    public bool FailsHealthCheck { get; init; }
+
+    /// <summary>Data stores this service owns (its database); another service reading or writing one is an ownership violation.</summary>
+    public ImmutableArray<string> Stores { get; init; } = [];
+
+    /// <summary>
+    /// Modules inside this service (a modular monolith): a <see cref="ModuleStep"/> calls one in-process,
+    /// with no network, sidecar or serialization, at the module's own small cost.
+    /// </summary>
+    public ImmutableArray<ModuleSpec> Modules { get; init; } = [];
+
+    /// <summary>The module named <paramref name="name"/>, or null.</summary>
+    public ModuleSpec? Module(string name)
+    {
+        foreach (var m in Modules) if (m.Name == name) return m;
+        return null;
+    }
 
     /// <summary>The service time of instance <paramref name="index"/>.</summary>
     public Distribution ServiceTimeOf(int index)
@@ -84,6 +124,38 @@ public sealed record CallStep(ServiceCall Call) : ScriptStep;
 
 /// <summary>Call several services at once and wait for all; any failure fails the request (500).</summary>
 public sealed record ParallelStep(ImmutableArray<ServiceCall> Calls) : ScriptStep;
+
+/// <summary>Call a module of the same service in-process: its cost, then its own script.</summary>
+public sealed record ModuleStep(string Module) : ScriptStep;
+
+/// <summary>
+/// Read or write a data store, waiting <see cref="Latency"/>. A write commits this service's part of
+/// the request: if the request fails afterwards, it is a partial failure (no distributed transaction).
+/// </summary>
+public sealed record StoreStep(string Store, bool Write, Distribution Latency) : ScriptStep
+{
+    /// <summary>A data store round trip by default: 0.5 ms.</summary>
+    public static readonly Distribution DefaultLatency = Distribution.Constant(0.5);
+}
+
+/// <summary>A module of a modular monolith: called in-process by its service's script or other modules.</summary>
+public sealed record ModuleSpec
+{
+    /// <summary>An in-process call's cost by default: 100 ns.</summary>
+    public static readonly Distribution DefaultCost = Distribution.Constant(0.0001);
+
+    /// <summary>Module name, unique within its service.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Time the module computes when called. Default 100 ns (an in-process call).</summary>
+    public Distribution ServiceTime { get; init; } = DefaultCost;
+
+    /// <summary>Injected errors: a share of calls that fail (and so fail the request). Default none.</summary>
+    public ErrorInjection Errors { get; init; } = ErrorInjection.None;
+
+    /// <summary>What the module does after computing: other modules, services, stores, sleeps.</summary>
+    public ImmutableArray<ScriptStep> Script { get; init; } = [];
+}
 
 /// <summary>A call to another service.</summary>
 public sealed record ServiceCall

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 
 namespace ActorMesh.Topology;
@@ -10,6 +11,9 @@ public static partial class TopologyValidator
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z]+$")]
+    private static partial Regex MethodPattern();
 
     /// <summary>Every problem in <paramref name="topology"/>; empty when it is valid.</summary>
     public static IReadOnlyList<ValidationError> Validate(MeshTopology topology)
@@ -28,12 +32,25 @@ public static partial class TopologyValidator
             else if (!names.TryAdd(s.Name, i)) at.Error("name", $"'{s.Name}' is already the name of services[{names[s.Name]}]");
         }
 
-        for (var i = 0; i < topology.Services.Length; i++) ValidateService(topology.Services[i], root.At("services", i), names);
+        var stores = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < topology.Services.Length; i++)
+        {
+            var owner = topology.Services[i];
+            for (var d = 0; d < owner.Stores.Length; d++)
+            {
+                if (string.IsNullOrWhiteSpace(owner.Stores[d])) root.At("services", i).Error($"stores[{d}]", "must not be empty");
+                else if (!stores.TryAdd(owner.Stores[d], owner.Name))
+                    root.At("services", i).Error($"stores[{d}]", $"store '{owner.Stores[d]}' is already owned by '{stores[owner.Stores[d]]}'; a store has one owner");
+            }
+        }
+        for (var i = 0; i < topology.Services.Length; i++) ValidateService(topology.Services[i], root.At("services", i), names, stores);
         CheckCycles(topology, root);
         ValidateNetwork(topology, root.At("network"), names);
         ValidateMesh(topology.Mesh, root.At("mesh"), names);
+        topology.Mesh.Security.Validate(root.At("mesh").At("security"), topology);
         ValidateGateways(topology, root, names);
         ValidateLoad(topology, root.At("load"));
+        ValidateTimeline(topology, root, names);
         return root.Errors;
     }
 
@@ -44,7 +61,7 @@ public static partial class TopologyValidator
         if (errors.Count > 0) throw new TopologyException(errors);
     }
 
-    private static void ValidateService(ServiceSpec s, ValidationContext at, Dictionary<string, int> names)
+    private static void ValidateService(ServiceSpec s, ValidationContext at, Dictionary<string, int> names, Dictionary<string, string> stores)
     {
         at.Require(s.Replicas >= 0, "replicas", "must not be negative");
         at.Require(s.Replicas <= 100_000, "replicas", "must be at most 100000");
@@ -52,6 +69,7 @@ public static partial class TopologyValidator
         at.Require(s.QueueCapacity >= 0, "queue", "must not be negative");
         at.Require(s.ResponseBytes >= 0, "responseSize", "must not be negative");
         at.Check("serviceTime", s.ServiceTime);
+        at.Check("startupTime", s.StartupTime);
         CheckErrors(at.At("errors"), s.Errors);
         var seen = new HashSet<int>();
         for (var i = 0; i < s.Instances.Length; i++)
@@ -63,10 +81,30 @@ public static partial class TopologyValidator
             oat.Check("serviceTime", o.ServiceTime);
             if (o.Errors is { } e) CheckErrors(oat.At("errors"), e);
         }
-        for (var i = 0; i < s.Script.Length; i++)
+        s.LogCollector?.Validate(at.At("sidecars").At("logCollector"));
+        s.ConfigSync?.Validate(at.At("sidecars").At("configSync"));
+        s.Settings.Validate(at.At("settings"));
+        CheckScript(s.Script, at.At("script"), names, s, stores);
+        var modules = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var m = 0; m < s.Modules.Length; m++)
         {
-            var sat = at.At("script", i);
-            switch (s.Script[i])
+            var module = s.Modules[m];
+            var mat = at.At("modules", m);
+            if (string.IsNullOrWhiteSpace(module.Name)) mat.Error("name", "must not be empty");
+            else if (!modules.TryAdd(module.Name, m)) mat.Error("name", $"'{module.Name}' is already the name of modules[{modules[module.Name]}]");
+            mat.Check("serviceTime", module.ServiceTime);
+            CheckErrors(mat.At("errors"), module.Errors);
+            CheckScript(module.Script, mat.At("script"), names, s, stores);
+        }
+        CheckModuleCycles(s, at);
+    }
+
+    private static void CheckScript(ImmutableArray<ScriptStep> script, ValidationContext at, Dictionary<string, int> names, ServiceSpec s, Dictionary<string, string> stores)
+    {
+        for (var i = 0; i < script.Length; i++)
+        {
+            var sat = at.At($"[{i}]");
+            switch (script[i])
             {
                 case SleepStep sleep:
                     sat.Check("sleep", sleep.Duration);
@@ -78,8 +116,46 @@ public static partial class TopologyValidator
                     if (parallel.Calls.IsEmpty) sat.Error("parallel", "must list at least one call");
                     for (var c = 0; c < parallel.Calls.Length; c++) CheckCall(parallel.Calls[c], sat.At("parallel", c), names, s.Name);
                     break;
+                case ModuleStep module:
+                    if (s.Module(module.Module) is null)
+                        sat.Error("module", s.Modules.IsEmpty
+                            ? $"'{s.Name}' has no modules; list them under 'modules'"
+                            : $"no module named '{module.Module}' in '{s.Name}'{Suggest(module.Module, s.Modules.Select(m => m.Name))}");
+                    break;
+                case StoreStep store:
+                    var field = store.Write ? "write" : "read";
+                    if (!stores.ContainsKey(store.Store))
+                        sat.Error(field, $"no service owns a store named '{store.Store}'{Suggest(store.Store, stores.Keys)}; list it under a service's 'stores'");
+                    sat.Check($"{field}.latency", store.Latency);
+                    break;
             }
         }
+    }
+
+    private static void CheckModuleCycles(ServiceSpec s, ValidationContext at)
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var path = new List<string>();
+        bool Visit(ModuleSpec m)
+        {
+            state[m.Name] = 1;
+            path.Add(m.Name);
+            foreach (var step in m.Script)
+            {
+                if (step is not ModuleStep call || s.Module(call.Module) is not { } callee) continue;
+                if (state.GetValueOrDefault(callee.Name) == 1)
+                {
+                    at.Error("modules", $"modules call each other in a cycle: {string.Join(" → ", path.Skip(path.IndexOf(callee.Name)))} → {callee.Name}");
+                    return true;
+                }
+                if (state.GetValueOrDefault(callee.Name) == 0 && Visit(callee)) return true;
+            }
+            path.RemoveAt(path.Count - 1);
+            state[m.Name] = 2;
+            return false;
+        }
+        foreach (var m in s.Modules)
+            if (state.GetValueOrDefault(m.Name) == 0 && Visit(m)) return;
     }
 
     private static void CheckErrors(ValidationContext at, ErrorInjection e)
@@ -134,7 +210,8 @@ public static partial class TopologyValidator
     /// <summary>Services called by <paramref name="s"/>'s script.</summary>
     public static IEnumerable<string> Callees(ServiceSpec s)
     {
-        foreach (var step in s.Script)
+        foreach (var script in s.Modules.Select(m => m.Script).Prepend(s.Script))
+        foreach (var step in script)
         {
             if (step is CallStep c) yield return c.Call.Service;
             else if (step is ParallelStep p) foreach (var call in p.Calls) yield return call.Service;
@@ -179,15 +256,36 @@ public static partial class TopologyValidator
             else if (names.ContainsKey(g.Name)) at.Error("name", $"'{g.Name}' is also a service name");
             else if (!gatewayNames.Add(g.Name)) at.Error("name", $"'{g.Name}' is already a gateway");
             at.Check("clientLatency", g.ClientLatency);
+            g.Auth?.Validate(at.At("auth"));
             if (g.Routes.IsEmpty) at.Error("routes", "at least one route is required");
-            for (var r = 0; r < g.Routes.Length; r++)
+            var seen = new Dictionary<(string, string?), int>();
+            for (var r = 0; r < g.Routes.Length; r++) ValidateRoute(g.Routes[r], at.At("routes", r), r, names, seen);
+        }
+    }
+
+    private static void ValidateRoute(RouteSpec route, ValidationContext rat, int index, Dictionary<string, int> names, Dictionary<(string, string?), int> seen)
+    {
+        if (string.IsNullOrEmpty(route.Prefix) || !route.Prefix.StartsWith('/')) rat.Error("prefix", "must start with '/'");
+        if (route.Method is { } method && !MethodPattern().IsMatch(method)) rat.Error("method", $"'{method}' is not an HTTP method like GET or POST");
+        else if (!seen.TryAdd((route.Prefix, route.Method?.ToUpperInvariant()), index))
+            rat.Error("prefix", $"routes[{seen[(route.Prefix, route.Method?.ToUpperInvariant())]}] already routes '{route.Prefix}'{(route.Method is null ? "" : " for " + route.Method.ToUpperInvariant())}");
+        if (route.IsAggregate)
+        {
+            if (!string.IsNullOrEmpty(route.Service)) rat.Error("service", "a route has either 'service' or 'aggregate', not both");
+            if (route.Aggregate.Length > RouteSpec.MaxAggregateBackends) rat.Error("aggregate", $"at most {RouteSpec.MaxAggregateBackends} backends");
+            for (var b = 0; b < route.Aggregate.Length; b++)
             {
-                var route = g.Routes[r];
-                var rat = at.At("routes", r);
-                if (string.IsNullOrEmpty(route.Prefix) || !route.Prefix.StartsWith('/')) rat.Error("prefix", "must start with '/'");
-                if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{Suggest(route.Service, names.Keys)}");
+                var backend = route.Aggregate[b];
+                var bat = rat.At("aggregate", b);
+                if (!names.ContainsKey(backend.Service)) bat.Error("service", $"no service named '{backend.Service}'{Suggest(backend.Service, names.Keys)}");
+                bat.Require(backend.Path.StartsWith('/'), "path", "must start with '/'");
+                bat.NonNegative("timeout", backend.Timeout);
             }
         }
+        else if (string.IsNullOrEmpty(route.Service)) rat.Error("service", "a route needs a 'service' or an 'aggregate'");
+        else if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{Suggest(route.Service, names.Keys)}");
+        route.RateLimit?.Validate(rat.At("rateLimit"));
+        route.Cache?.Validate(rat.At("cache"));
     }
 
     private static void ValidateLoad(MeshTopology t, ValidationContext at)
@@ -201,13 +299,103 @@ public static partial class TopologyValidator
         at.NonNegative("drain", l.Drain);
         at.Positive("clientTimeout", l.ClientTimeout);
         at.Require(l.MaxOutstanding >= 1, "maxOutstanding", "must be at least 1");
-        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'");
+        at.Require(l.TraceSampling is >= 0 and <= 1, "traceSampling", "must be between 0 and 1 (or a percentage like '1%')");
+        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'{Suggest(g, t.Gateways.Select(x => x.Name))}");
+        at.Require(l.BadTokenShare is >= 0 and <= 1, "badTokenShare", "must be between 0 and 1 (or a percentage like '5%')");
+        at.Require(l.Clients is >= 1 and <= 1_000_000, "clients", "must be between 1 and 1000000");
+        var kindNames = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < l.Requests.Length; i++)
         {
             var r = l.Requests[i];
             var rat = at.At("requests", i);
-            if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
+            if (r.IsJourney)
+            {
+                if (r.Path.Length > 0) rat.Error("path", "a request has either 'path' or 'sequence', not both");
+                if (r.Sequence.Length > RequestMix.MaxJourneySteps) rat.Error("sequence", $"at most {RequestMix.MaxJourneySteps} steps");
+                for (var s = 0; s < r.Sequence.Length; s++)
+                    if (!r.Sequence[s].StartsWith('/')) rat.Error($"sequence[{s}]", "must start with '/'");
+            }
+            else if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
             rat.Require(r.Weight > 0, "weight", "must be greater than 0");
+            if (r.Method is { } method && !MethodPattern().IsMatch(method)) rat.Error("method", $"'{method}' is not an HTTP method like GET or POST");
+            if (r.Gateway is { } rg && t.Gateways.All(x => x.Name != rg)) rat.Error("gateway", $"no gateway named '{rg}'{Suggest(rg, t.Gateways.Select(x => x.Name))}");
+            if (r.Name is { } name)
+            {
+                if (string.IsNullOrWhiteSpace(name)) rat.Error("name", "must not be empty");
+                else if (!kindNames.TryAdd(name, i)) rat.Error("name", $"'{name}' is already the name of requests[{kindNames[name]}]");
+            }
+        }
+    }
+
+    /// <summary>Containers a pod may run, for crash events.</summary>
+    public static readonly IReadOnlyList<string> ContainerKinds =
+        [DataPlane.Pod.ContainerKinds.App, DataPlane.Pod.ContainerKinds.Proxy, DataPlane.Pod.ContainerKinds.LogCollector, DataPlane.Pod.ContainerKinds.ConfigSync];
+
+    private static void ValidateTimeline(MeshTopology t, ValidationContext root, Dictionary<string, int> names)
+    {
+        var end = t.Load.Warmup + t.Load.Duration;
+        for (var i = 0; i < t.Timeline.Length; i++)
+        {
+            var entry = t.Timeline[i];
+            var at = root.At("timeline", i);
+            at.NonNegative("at", entry.At);
+            if (entry.At > end) at.Error("at", $"{entry.At.TotalSeconds:0.###}s is after the load ends (warm-up + duration = {end.TotalSeconds:0.###}s)");
+            void Service(string kind, string service)
+            {
+                if (!names.ContainsKey(service)) at.Error($"{kind}.service", $"no service named '{service}'{Suggest(service, names.Keys)}");
+            }
+            void Pod(string field, string podId)
+            {
+                var dash = podId.LastIndexOf('-');
+                if (dash <= 0 || !names.ContainsKey(podId[..dash]) || !int.TryParse(podId.AsSpan(dash + 1), out var index) || index < 0)
+                    at.Error(field, $"'{podId}' is not a pod: pods are named <service>-<index>, e.g. '{t.Services.FirstOrDefault()?.Name ?? "orders"}-0'");
+            }
+            switch (entry.Event)
+            {
+                case SetPolicyEvent { Destination: { } d }:
+                    // The policy itself is pushed as given: a bad one is NACKed by the proxies, as Envoy would.
+                    if (!names.ContainsKey(d)) at.Error("setPolicy.destination", $"no service named '{d}'{Suggest(d, names.Keys)}");
+                    break;
+                case ScaleEvent scale:
+                    Service("scale", scale.Service);
+                    at.Require(scale.Replicas >= 0, "scale.replicas", "must not be negative");
+                    break;
+                case KillPodEvent kill:
+                    Pod("kill", kill.PodId);
+                    break;
+                case SetServiceTimeEvent time:
+                    Service("setServiceTime", time.Service);
+                    at.Check("setServiceTime.serviceTime", time.ServiceTime);
+                    at.Require(time.Instance is null or >= 0, "setServiceTime.instance", "must not be negative");
+                    break;
+                case SetErrorsEvent errors:
+                    Service("setErrors", errors.Service);
+                    CheckErrors(at.At("setErrors.errors"), errors.Errors);
+                    at.Require(errors.Instance is null or >= 0, "setErrors.instance", "must not be negative");
+                    break;
+                case SetSecurityEvent security:
+                    security.ApplyTo(t.Mesh.Security).Validate(at.At("setSecurity"), t);
+                    break;
+                case DeployEvent deploy:
+                    Service("deploy", deploy.Service);
+                    if (string.IsNullOrWhiteSpace(deploy.Version)) at.Error("deploy.version", "must not be empty");
+                    at.Check("deploy.serviceTime", deploy.ServiceTime);
+                    if (deploy.Errors is { } e) CheckErrors(at.At("deploy.errors"), e);
+                    break;
+                case RollbackEvent rollback:
+                    if (!names.ContainsKey(rollback.Service)) at.Error("rollback", $"no service named '{rollback.Service}'{Suggest(rollback.Service, names.Keys)}");
+                    else if (!t.Timeline.Take(i).Any(e => e.Event is DeployEvent d && d.Service == rollback.Service))
+                        at.Error("rollback", $"'{rollback.Service}' is not deployed earlier in the timeline, so there is nothing to roll back to");
+                    break;
+                case SetSettingsEvent settings:
+                    Service("setSettings", settings.Service);
+                    break;
+                case CrashContainerEvent crash:
+                    Pod("crash.pod", crash.PodId);
+                    if (!ContainerKinds.Contains(crash.Container))
+                        at.Error("crash.container", $"unknown container '{crash.Container}'; a pod runs {string.Join(", ", ContainerKinds)}");
+                    break;
+            }
         }
     }
 

@@ -20,7 +20,8 @@ internal static class RunCommand
         var users = CliValues.PositiveInteger("--users", "Closed loop with this many users (each waits for its answer)", "users");
         var seed = CliValues.Integer("--seed", "Seed of the run's random source (same seed, same sampled latencies and faults)", "seed");
         var report = new Option<string?>("--report") { Description = "Write the JSON report here", HelpName = "out.json" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, report };
+        var logs = new Option<string?>("--logs") { Description = "Write every log event the log collectors ship here, one compact JSON object per line (Serilog's CLEF)", HelpName = "out.jsonl" };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, report, logs };
         command.Validators.Add(r =>
         {
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
@@ -29,8 +30,11 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var reportPath = parse.GetValue(report);
-            CheckReportPath(reportPath);
+            CheckOutputPath("--report", reportPath, "report.json");
+            var logsPath = parse.GetValue(logs);
+            CheckOutputPath("--logs", logsPath, "logs.jsonl");
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
+            using var logFile = logsPath is null ? null : new LogFile(logsPath);
             var options = new RunOptions
             {
                 Duration = parse.GetValue(duration),
@@ -39,6 +43,7 @@ internal static class RunCommand
                 Users = parse.GetValue(users),
                 Seed = parse.GetValue(seed),
                 AkkaConfig = Logging.AkkaConfig,
+                LogSink = logFile,
             };
             var effective = options.Apply(topology);
             var problems = TopologyValidator.Validate(effective);
@@ -54,17 +59,22 @@ internal static class RunCommand
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
                 Console.Out.WriteLine($"Report written to {reportPath}");
             }
+            if (logFile is not null)
+            {
+                logFile.Dispose();
+                Console.Out.WriteLine($"Logs written to {logsPath}: {logFile.Written} events (those still buffered at the end were shipped as the pods stopped)");
+            }
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void CheckReportPath(string? path)
+    internal static void CheckOutputPath(string flag, string? path, string example)
     {
         if (path is null) return;
         var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UserError($"--report: '{path}' is a directory; give a file name such as report.json");
+        if (Directory.Exists(full)) throw new UserError($"{flag}: '{path}' is a directory; give a file name such as {example}");
         var dir = Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir)) throw new UserError($"--report: directory '{dir}' does not exist");
+        if (dir is not null && !Directory.Exists(dir)) throw new UserError($"{flag}: directory '{dir}' does not exist");
     }
 }

@@ -9,7 +9,12 @@ internal static class ScenarioResolver
 {
     public static (MeshTopology Topology, BuiltInScenario? BuiltIn) Resolve(string argument)
     {
-        if (File.Exists(argument)) return (LoadFile(argument), null);
+        if (File.Exists(argument))
+        {
+            // A copy of a built-in scenario's file keeps its lesson (its faults and figures) while it keeps its name.
+            var file = LoadFile(argument);
+            return (file, ScenarioCatalog.Find(file.Name) is { Lesson: not null } lesson ? lesson : null);
+        }
         if (LooksLikePath(argument)) throw new UserError($"topology file '{argument}' not found");
         var scenario = ScenarioCatalog.Find(argument)
             ?? throw new UserError($"no built-in scenario named '{argument}'; built-in scenarios are: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))} (or give the path of a topology .yaml file)");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ActorMesh.Telemetry;
 using Spectre.Console;
 
@@ -32,11 +33,38 @@ internal static class SummaryView
         AnsiConsole.Write(services);
 
         var m = r.Mesh;
+        var g = r.Gateway;
+        AnsiConsole.MarkupLine($"gateway: requests {g.Requests}, routed {g.Routed}, aggregated {g.Aggregated} (degraded {g.Degraded}, failed {g.AggregateFailed}), auth rejected {g.AuthRejected}, rate limited {g.RateLimited}, cache hits {g.CacheHits} / misses {g.CacheMisses}, no route {g.NoRoute}");
+        if (r.RequestKinds.Count > 1)
+        {
+            var kinds = new Table().Border(TableBorder.Rounded).Title("request kinds")
+                .AddColumn("kind").AddColumn("gateway").AddColumn("steps").AddColumn("sent").AddColumn("ok").AddColumn("failed").AddColumn("timed out").AddColumn("rejected").AddColumn("p50 ms").AddColumn("p99 ms");
+            foreach (var (name, k) in r.RequestKinds)
+                kinds.AddRow(Markup.Escape(name), Markup.Escape(k.Gateway), $"{k.Steps}", $"{k.Requests.Sent}", $"{k.Requests.Ok}", $"{k.Requests.Failed}", $"{k.Requests.TimedOut}", $"{k.Requests.Rejected}",
+                    $"{k.LatencyMs.P50:0.###}", $"{k.LatencyMs.P99:0.###}");
+            AnsiConsole.Write(kinds);
+        }
         AnsiConsole.MarkupLine($"mesh: retries {m.Retries} (not allowed by budget {m.RetriesOverflowed}, attempts used up {m.RetriesExhausted}), timeouts {m.Timeouts}, per-try timeouts {m.PerTryTimeouts}, circuit opened {m.CircuitOpened}, rejected by circuit {m.RejectedByCircuit}, ejections {m.Ejections}, overflows {m.Overflows}, config v{m.ConfigVersion}");
+        var cp = r.ControlPlane;
+        AnsiConsole.MarkupLine(Markup.Escape($"control plane: config v{cp.Version}, {cp.Pushes} push(es), {cp.Acks} ACK(s), {cp.Nacks} NACK(s), convergence {cp.ConvergenceMs:0.###} ms mean / {cp.ConvergenceMsMax:0.###} ms max, {cp.Reconciliations} reconciliation(s), down {cp.DownSeconds:0.###} s"));
+        if (cp.LastNackReason is { } nack) AnsiConsole.MarkupLine(Markup.Escape($"last NACK: {nack}"));
+        foreach (var e in r.Events) AnsiConsole.MarkupLine(Markup.Escape($"  at {e.AtSeconds:0.###}s: {e.Event} — {e.Outcome}"));
+        var sc = r.Sidecars;
+        if (sc.Restarts.Count > 0 || sc.LogsEmitted > 0 || sc.SettingsVersions.Count > 0)
+        {
+            var parts = new List<string> { "restarts " + (sc.Restarts.Count == 0 ? "none" : string.Join(", ", sc.Restarts.Select(kv => $"{kv.Key} {kv.Value}"))) };
+            if (sc.LogsEmitted > 0) parts.Add($"logs emitted {sc.LogsEmitted} = shipped {sc.LogsShipped} + dropped {sc.LogsDropped} + buffered {sc.LogsBuffered} (buffer peak {sc.LogsBufferPeak})");
+            if (sc.SettingsVersions.Count > 0) parts.Add($"settings syncs {sc.SettingsSyncs}");
+            AnsiConsole.MarkupLine(Markup.Escape("sidecars: " + string.Join("; ", parts)));
+        }
+        var security = r.Security;
+        if (security.Denied > 0 || security.PlaintextAccepted > 0)
+            AnsiConsole.MarkupLine($"security: denied {security.Denied} with 403 (plaintext to strict mTLS {security.DeniedPlaintext}, by policy {security.DeniedByPolicy}), accepted in plaintext {security.PlaintextAccepted}");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");
-            foreach (var (key, value) in r.Figures) figures.AddRow(Markup.Escape(key), Markup.Escape(value?.ToJsonString() ?? "null"));
+            foreach (var (key, value) in r.Figures)
+                figures.AddRow(Markup.Escape(key), Markup.Escape(value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? "null"));
             AnsiConsole.Write(figures);
         }
     }

@@ -1,4 +1,5 @@
 using ActorMesh.Hosting;
+using ActorMesh.Scenarios.Lessons;
 using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Telemetry;
 using ActorMesh.Topology;
@@ -52,6 +53,13 @@ public static class ScenarioCatalog
     public static IReadOnlyList<BuiltInScenario> All { get; } =
     [
         new("chain", "gateway → frontend → orders → payments; one payments replica fails 30% with 503 and mesh retries hide it"),
+        new("control-plane", "push config, stop the control plane while traffic flows, scale during the outage, restart it", new Lessons.ControlPlaneLesson()),
+        new("sidecar", "pods run a proxy and a log collector; one collector crashes mid-run and restarts alone, its log events wait in the pod's bounded buffer", new SidecarLesson()),
+        new("gateway", "mobile dashboard over an ~80 ms link: 4 sequential calls vs one call a BFF gateway fans out; bad tokens, a rate limit, a cache",
+            new Lessons.GatewayLesson()),
+        new("mesh", "the same traffic over a faulty backend without the mesh, then with retries, timeouts, circuit breaking and strict mTLS (one client still in plaintext)", new MeshLesson()),
+        new("deploy", "monolith vs microservices: five components ship a change per round; payments' change fails its health check, rolling back the whole monolith but only payments", new DeployLesson()),
+        new("coupling", "a modular monolith gains implicit dependencies between its modules, one per step; the blast radius of a change grows with each", new CouplingLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

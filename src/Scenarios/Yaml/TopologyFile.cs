@@ -1,3 +1,4 @@
+using ActorMesh.Scenarios.Isotope;
 using ActorMesh.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -6,7 +7,8 @@ namespace ActorMesh.Scenarios.Yaml;
 
 /// <summary>
 /// Reads ActorMesh topology files (YAML) into a <see cref="MeshTopology"/>, reporting every problem
-/// at once with its line, column and field path.
+/// at once with its line, column and field path. Istio isotope service graphs are recognised by their
+/// keys and read too (see <see cref="IsotopeReader"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -27,6 +29,16 @@ namespace ActorMesh.Scenarios.Yaml;
 ///   defaults: &lt;policy&gt;
 ///   destinations:
 ///     payments: &lt;policy&gt;         # sections given replace those of mesh.defaults; the others come from it
+///   security:                      # emulated mTLS and authorization, enforced by destination sidecars
+///     mtls: permissive             # permissive | strict | disable (mesh-wide)
+///     mtlsByService: { payments: strict }
+///     policies:
+///       - name: payments-callers   # optional
+///         to: payments             # absent: every service
+///         action: allow            # allow | deny
+///         rules:                   # none: the policy matches nothing
+///           - from: [orders]       # service/gateway names, identities, 'prefix*', '*suffix', '*'; absent: anyone
+///             paths: [/pay*]       # exact, 'prefix*', '*suffix', '*'; absent: any path
 /// services:
 ///   - name: frontend               # required
 ///     replicas: 3
@@ -37,17 +49,30 @@ namespace ActorMesh.Scenarios.Yaml;
 ///     responseSize: 1 KB           # size
 ///     version: v1
 ///     entrypoint: true
+///     sidecar: false               # this service's pods without a sidecar; default: mesh.sidecars
 ///     script:                      # each step has exactly one of call, sleep, parallel
 ///       - call: orders             # or call: { service: orders, path: /x, probability: 50%, size: 2 KB }
 ///       - sleep: 5ms               # distribution
 ///       - parallel: [inventory, { service: pricing, probability: 0.5 }]
 ///     instances:
 ///       - { index: 0, errors: { rate: 0.3, status: 503 }, serviceTime: 5ms }
+///     sidecars:                    # besides the proxy; each: a mapping of options, on (defaults) or off (none, the default)
+///       logCollector: { bufferSize: 1024, batchSize: 100, flushInterval: 1s, restartDelay: 1s, sampleRate: 100% }
+///       configSync: { applyDelay: 0s }
+///     settings: { pageSize: 50, newCheckout: off }   # the app's local settings (text values), version 1
 /// gateways:                        # none: an implicit gateway 'edge' routes to the entrypoints
 ///   - name: edge
 ///     clientLatency: 40ms          # distribution, one way
-///     routes:
+///     auth: { issuer: https://login.example.com, audience: mobile, required: true }   # off, none or null: off (default)
+///     routes:                      # longest prefix wins; for one prefix a route with a method wins over one without
 ///       - { prefix: /, service: frontend }
+///       - prefix: /dashboard
+///         method: GET              # default: any method
+///         aggregate:               # instead of service: fan out in parallel and merge
+///           - users                # or { service: users, path: /me, timeout: 200ms }
+///         onBackendFailure: partial   # partial (200, degraded) | fail (502, 504 on a timeout)
+///         rateLimit: { requestsPerSecond: 10, burst: 20, perClient: true, maxClients: 10000 }   # off: none
+///         cache: { ttl: 5s, maxEntries: 10000, perClient: false }                            # off: none
 /// load:
 ///   mode: open                     # open | closed
 ///   rps: 2000                      # open loop
@@ -60,7 +85,11 @@ namespace ActorMesh.Scenarios.Yaml;
 ///   clientTimeout: 30s
 ///   maxOutstanding: 10000
 ///   gateway: edge
-///   requests: [ { path: /, weight: 1 } ]
+///   badTokenShare: 5%              # ratio of requests with a bad bearer token
+///   clients: 20                    # distinct client ids (token subjects)
+///   requests:                      # each: a path, or a journey's sequence of paths
+///     - { name: home, path: /, method: GET, gateway: edge, weight: 1 }
+///     - { name: journey, sequence: [/users, /orders], weight: 1 }
 /// </code>
 /// <para>
 /// A <c>&lt;policy&gt;</c> (a <see cref="TrafficPolicy"/>); each section given is built from its
@@ -158,9 +187,23 @@ public static class TopologyFile
             return Failed(SyntaxError(fileName, scanner.CurrentPosition, "unexpected content (is a '[', '{' or quote left open?)"));
         }
 
+        if (IsotopeFormat.Recognises(stream))
+        {
+            var isotope = new IsotopeReader(fileName);
+            return Validated(isotope.Read(stream), isotope.Problems, isotope.Reported, isotope.Locate, isotope.DisplayPath, fileName);
+        }
         var reader = new TopologyReader(fileName);
-        var topology = reader.Read(stream);
-        var problems = new List<TopologyProblem>(reader.Problems);
+        return Validated(reader.Read(stream), reader.Problems, reader.Reported, reader.Locate, path => path, fileName);
+    }
+
+    /// <summary>
+    /// Normalizes and validates what a reader read, and merges the validator's problems with the
+    /// reader's: located through the reader, named with the file's paths, in file order.
+    /// </summary>
+    private static TopologyLoadResult Validated(MeshTopology? topology, IReadOnlyList<TopologyProblem> readProblems,
+        Func<string, bool> reported, Func<string, (int Line, int Column)> locate, Func<string, string> displayPath, string fileName)
+    {
+        var problems = new List<TopologyProblem>(readProblems);
         MeshTopology? normalized = null;
         if (topology is not null)
         {
@@ -168,9 +211,9 @@ public static class TopologyFile
             foreach (var error in TopologyValidator.Validate(normalized))
             {
                 // A value already reported was replaced by a stand-in; an implicit gateway only echoes the services' problems.
-                if (reader.Reported(error.Path) || topology.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
-                var (line, column) = reader.Locate(error.Path);
-                problems.Add(new TopologyProblem(fileName, error.Path, line, column, error.Message));
+                if (reported(error.Path) || topology.Gateways.IsEmpty && error.Path.StartsWith("gateways", StringComparison.Ordinal)) continue;
+                var (line, column) = locate(error.Path);
+                problems.Add(new TopologyProblem(fileName, displayPath(error.Path), line, column, error.Message));
             }
         }
 

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using ActorMesh.DataPlane.LoadBalancing;
+using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.DataPlane.Settings;
 using ActorMesh.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -30,7 +32,7 @@ internal sealed class TopologyReader(string file)
     private static readonly string[] DistributionKeys =
         ["type", .. DistributionShapes.SelectMany(s => new[] { s.A, s.B }).OfType<string>().Distinct()];
 
-    private static readonly string[] StepKinds = ["call", "sleep", "parallel"];
+    private static readonly string[] StepKinds = ["call", "sleep", "parallel", "module", "read", "write"];
 
     private readonly Dictionary<string, Mark> _marks = new(StringComparer.Ordinal);
     private readonly List<TopologyProblem> _problems = [];
@@ -54,19 +56,21 @@ internal sealed class TopologyReader(string file)
             Problem(root, "", $"expected a mapping of topology keys (name, services, ...), got {Describe(root)}");
             return null;
         }
-        var s = Open(root, "", "name", "description", "seed", "network", "mesh", "services", "gateways", "load");
+        var s = Open(root, "", "name", "description", "seed", "network", "mesh", "services", "gateways", "load", "timeline");
         Require(s, "name");
         var d = new MeshTopology { Name = "" };
+        var mesh = Mesh(s["mesh"], "mesh");
         return d with
         {
             Name = Text(s, "name") ?? "",
             Description = Text(s, "description"),
             Seed = Value(s, "seed", d.Seed, YamlValues.Integer<long>),
             Network = Network(s["network"], "network"),
-            Mesh = Mesh(s["mesh"], "mesh"),
+            Mesh = mesh,
             Services = List(s, "services", Service),
             Gateways = List(s, "gateways", Gateway),
             Load = Load(s["load"], "load"),
+            Timeline = List(s, "timeline", (node, path) => TimelineEntry(node, path, mesh)),
         };
     }
 
@@ -107,7 +111,7 @@ internal sealed class TopologyReader(string file)
 
     private MeshSpec Mesh(YamlNode? node, string path)
     {
-        var s = Open(node, path, "sidecars", "proxyLatency", "defaults", "destinations");
+        var s = Open(node, path, "sidecars", "proxyLatency", "defaults", "destinations", "security");
         var d = new MeshSpec();
         var defaults = Policy(s["defaults"], s.PathOf("defaults"), d.Defaults);
         // Destinations are keyed by service name, so they are read as a plain mapping rather than a section.
@@ -129,6 +133,7 @@ internal sealed class TopologyReader(string file)
             ProxyLatency = Nested(s, "proxyLatency", d.ProxyLatency, Distribution),
             Defaults = defaults,
             Destinations = destinations.ToImmutable(),
+            Security = Nested(s, "security", d.Security, Security),
         };
     }
 
@@ -232,8 +237,9 @@ internal sealed class TopologyReader(string file)
 
     private ServiceSpec Service(YamlNode node, string path)
     {
-        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances");
+        var s = Open(node, path, "name", "replicas", "workers", "queue", "serviceTime", "errors", "responseSize", "version", "entrypoint", "script", "instances", "sidecars", "settings", "sidecar", "stores", "modules", "startupTime");
         Require(s, "name");
+        var sidecars = Open(s["sidecars"], s.PathOf("sidecars"), "logCollector", "configSync");
         var d = new ServiceSpec { Name = "" };
         return d with
         {
@@ -248,7 +254,64 @@ internal sealed class TopologyReader(string file)
             IsEntrypoint = Value(s, "entrypoint", d.IsEntrypoint, YamlValues.Boolean),
             Script = List(s, "script", Step),
             Instances = List(s, "instances", Instance),
+            LogCollector = Sidecar(sidecars, "logCollector", new LogCollectorOptions(), LogCollector),
+            ConfigSync = Sidecar(sidecars, "configSync", new ConfigSyncOptions(), ConfigSync),
+            Settings = Nested(s, "settings", d.Settings, Settings),
+            Sidecar = s["sidecar"] is null ? d.Sidecar : Value(s, "sidecar", true, YamlValues.Boolean),
+            Stores = List(s, "stores", (n, p) => Scalar(n, p, "", t => t)),
+            Modules = List(s, "modules", Module),
+            StartupTime = Nested(s, "startupTime", d.StartupTime, Distribution),
         };
+    }
+
+    /// <summary>A sidecar: a mapping of its options, <c>on</c> or <c>true</c> for its defaults; absent, <c>off</c>, <c>false</c>, <c>none</c> or null for none.</summary>
+    private T? Sidecar<T>(Section s, string key, T defaults, Func<YamlNode, string, T> read) where T : class
+    {
+        if (s[key] is not { } node || IsNull(node)) return null;
+        if (node is YamlMappingNode) return read(node, s.PathOf(key));
+        var value = (node as YamlScalarNode)?.Value?.Trim();
+        if (value is not null && (value.Equals("on", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase))) return defaults;
+        if (value is not null && (value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase) || value.Equals("none", StringComparison.OrdinalIgnoreCase))) return null;
+        Problem(node, s.PathOf(key), $"expected a mapping of options, 'on' for the defaults or 'off' for none, got {Describe(node)}");
+        return null;
+    }
+
+    private LogCollectorOptions LogCollector(YamlNode node, string path)
+    {
+        var s = Open(node, path, "bufferSize", "batchSize", "flushInterval", "restartDelay", "sampleRate");
+        var d = new LogCollectorOptions();
+        return d with
+        {
+            BufferSize = Value(s, "bufferSize", d.BufferSize, YamlValues.Integer<int>),
+            BatchSize = Value(s, "batchSize", d.BatchSize, YamlValues.Integer<int>),
+            FlushInterval = Value(s, "flushInterval", d.FlushInterval, YamlValues.Duration),
+            RestartDelay = Value(s, "restartDelay", d.RestartDelay, YamlValues.Duration),
+            SampleRate = Value(s, "sampleRate", d.SampleRate, YamlValues.Ratio),
+        };
+    }
+
+    private ConfigSyncOptions ConfigSync(YamlNode node, string path)
+    {
+        var s = Open(node, path, "applyDelay");
+        var d = new ConfigSyncOptions();
+        return d with { ApplyDelay = Value(s, "applyDelay", d.ApplyDelay, YamlValues.Duration) };
+    }
+
+    /// <summary>The app's settings: a mapping of keys (the user's own, case kept) to single values, read as text; version 1.</summary>
+    private AppSettings Settings(YamlNode node, string path)
+    {
+        if (IsNull(node) || Mapping(node, path) is not { } mapping) return AppSettings.None;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in mapping.Children)
+        {
+            if (Name(key, path) is not { } name) continue;
+            var settingPath = $"{path}.{name}";
+            Remember(settingPath, key, value);
+            var text = Scalar<string?>(value, settingPath, null, t => t);
+            if (text is null) continue;
+            if (!values.TryAdd(name, text)) Problem(key, settingPath, $"'{name}' is given twice");
+        }
+        return AppSettings.Initial(values);
     }
 
     private ErrorInjection Errors(YamlNode node, string path)
@@ -282,12 +345,39 @@ internal sealed class TopologyReader(string file)
             {
                 "call" => new CallStep(Call(s[kind]!, s.PathOf(kind))),
                 "sleep" => new SleepStep(Distribution(s[kind]!, s.PathOf(kind))),
+                "module" => new ModuleStep(Scalar(s[kind]!, s.PathOf(kind), "", t => t)),
+                "read" => Store(s[kind]!, s.PathOf(kind), write: false),
+                "write" => Store(s[kind]!, s.PathOf(kind), write: true),
                 _ => new ParallelStep(List(s, kind, Call)),
             };
         }
-        if (IsNull(node) || s.Mapping is { Children.Count: 0 }) Problem(node, path, "a step needs one of 'call', 'sleep' or 'parallel'");
-        else if (kinds.Count > 1) Problem(node, path, $"a step has exactly one of 'call', 'sleep' or 'parallel', not {string.Join(" and ", kinds.Select(k => $"'{k}'"))}; give each its own step");
+        if (IsNull(node) || s.Mapping is { Children.Count: 0 }) Problem(node, path, "a step needs one of 'call', 'sleep', 'parallel', 'module', 'read' or 'write'");
+        else if (kinds.Count > 1) Problem(node, path, $"a step has exactly one of 'call', 'sleep', 'parallel', 'module', 'read' or 'write', not {string.Join(" and ", kinds.Select(k => $"'{k}'"))}; give each its own step");
         return new SleepStep(Topology.Distribution.Zero); // a stand-in that keeps the later steps' indices
+    }
+
+    /// <summary>A data-store access: a store name, or <c>{ store, latency }</c>.</summary>
+    private StoreStep Store(YamlNode node, string path, bool write)
+    {
+        if (node is YamlScalarNode) return new StoreStep(Scalar(node, path, "", t => t), write, StoreStep.DefaultLatency);
+        var s = Open(node, path, "store", "latency");
+        Require(s, "store");
+        if (s["store"] is { } store) _marks[path] = store.Start;
+        return new StoreStep(Text(s, "store") ?? "", write, Nested(s, "latency", StoreStep.DefaultLatency, Distribution));
+    }
+
+    private ModuleSpec Module(YamlNode node, string path)
+    {
+        var s = Open(node, path, "name", "serviceTime", "errors", "script");
+        Require(s, "name");
+        var d = new ModuleSpec { Name = "" };
+        return d with
+        {
+            Name = Text(s, "name") ?? "",
+            ServiceTime = Nested(s, "serviceTime", d.ServiceTime, Distribution),
+            Errors = Nested(s, "errors", d.Errors, Errors),
+            Script = List(s, "script", Step),
+        };
     }
 
     /// <summary>A call: a service name, or a mapping with the service and optional path, probability and size.</summary>
@@ -308,29 +398,168 @@ internal sealed class TopologyReader(string file)
         };
     }
 
+    // ---- Security: mesh.security, and the timeline's setSecurity event (same keys, each optional).
+
+    private static readonly string[] SecurityKeys = ["mtls", "mtlsByService", "policies"];
+
+    private SecuritySpec Security(YamlNode node, string path)
+    {
+        var s = Open(node, path, SecurityKeys);
+        var d = new SecuritySpec();
+        return d with
+        {
+            Mtls = Value(s, "mtls", d.Mtls, YamlValues.Enum<MtlsMode>),
+            MtlsByService = s["mtlsByService"] is null ? d.MtlsByService : MtlsByService(s),
+            Policies = List(s, "policies", AuthorizationPolicy),
+        };
+    }
+
+    /// <summary>
+    /// A timeline <c>setSecurity</c> event: the keys of <c>mesh.security</c>, each optional; each key given
+    /// replaces that part of the desired security settings (<see cref="SetSecurityEvent.ApplyTo"/>).
+    /// For the timeline reader: <c>- at: 5s\n  setSecurity: { mtls: strict }</c>.
+    /// </summary>
+    internal SetSecurityEvent SetSecurity(YamlNode node, string path)
+    {
+        var s = Open(node, path, SecurityKeys);
+        if (s.Mapping is { Children.Count: 0 }) Problem(node, path, $"give at least one of {string.Join(", ", SecurityKeys.Select(k => $"'{k}'"))}");
+        return new SetSecurityEvent(
+            s["mtls"] is null ? null : Value(s, "mtls", MtlsMode.Permissive, YamlValues.Enum<MtlsMode>),
+            s["mtlsByService"] is null ? null : MtlsByService(s),
+            s["policies"] is null ? null : List(s, "policies", AuthorizationPolicy));
+    }
+
+    /// <summary>Peer authentication per service: a mapping keyed by service name, read like <c>mesh.destinations</c>.</summary>
+    private ImmutableDictionary<string, MtlsMode> MtlsByService(Section s)
+    {
+        var modes = ImmutableDictionary.CreateBuilder<string, MtlsMode>(StringComparer.Ordinal);
+        var mapPath = s.PathOf("mtlsByService");
+        if (s["mtlsByService"] is not { } listed || IsNull(listed) || Mapping(listed, mapPath) is not { } mapping) return modes.ToImmutable();
+        foreach (var (key, value) in mapping.Children)
+        {
+            if (Name(key, mapPath) is not { } service) continue;
+            var servicePath = $"{mapPath}.{service}";
+            _marks[servicePath] = key.Start; // what the validator says here is about the service named
+
+            modes[service] = Scalar(value, servicePath, MtlsMode.Permissive, YamlValues.Enum<MtlsMode>);
+        }
+        return modes.ToImmutable();
+    }
+
+    private AuthorizationPolicy AuthorizationPolicy(YamlNode node, string path)
+    {
+        var s = Open(node, path, "name", "to", "action", "rules");
+        var d = new AuthorizationPolicy();
+        return d with
+        {
+            Name = Text(s, "name"),
+            To = Text(s, "to"),
+            Action = Value(s, "action", d.Action, YamlValues.Enum<AuthorizationAction>),
+            Rules = List(s, "rules", AuthorizationRule),
+        };
+    }
+
+    private AuthorizationRule AuthorizationRule(YamlNode node, string path)
+    {
+        var s = Open(node, path, "from", "paths");
+        return new AuthorizationRule { From = Strings(s, "from"), Paths = Strings(s, "paths") };
+    }
+
+    /// <summary>A list of strings, or one string for a list of one.</summary>
+    private ImmutableArray<string> Strings(Section s, string key)
+    {
+        if (s[key] is YamlScalarNode node && !IsNull(node)) return [Scalar(node, s.PathOf(key), "", t => t)];
+        return List(s, key, (n, p) => Scalar(n, p, "", t => t));
+    }
+
     private GatewaySpec Gateway(YamlNode node, string path)
     {
-        var s = Open(node, path, "name", "clientLatency", "routes");
+        var s = Open(node, path, "name", "clientLatency", "auth", "routes");
         Require(s, "name");
         var d = new GatewaySpec { Name = "" };
         return d with
         {
             Name = Text(s, "name") ?? "",
             ClientLatency = Nested(s, "clientLatency", d.ClientLatency, Distribution),
+            Auth = Switchable(s, "auth", d.Auth, Auth),
             Routes = List(s, "routes", Route),
+        };
+    }
+
+    private AuthSpec Auth(YamlNode node, string path)
+    {
+        var s = Open(node, path, "issuer", "audience", "required");
+        var d = new AuthSpec();
+        return d with
+        {
+            Issuer = Text(s, "issuer") ?? d.Issuer,
+            Audience = Text(s, "audience") ?? d.Audience,
+            Required = Value(s, "required", d.Required, YamlValues.Boolean),
         };
     }
 
     private RouteSpec Route(YamlNode node, string path)
     {
-        var s = Open(node, path, "prefix", "service");
-        Require(s, "prefix", "service");
-        return new RouteSpec { Prefix = Text(s, "prefix") ?? "", Service = Text(s, "service") ?? "" };
+        var s = Open(node, path, "prefix", "method", "service", "aggregate", "onBackendFailure", "rateLimit", "cache");
+        Require(s, "prefix");
+        var d = new RouteSpec { Prefix = "" };
+        return d with
+        {
+            Prefix = Text(s, "prefix") ?? "",
+            Method = Text(s, "method") ?? d.Method,
+            Service = Text(s, "service") ?? d.Service,
+            Aggregate = List(s, "aggregate", Backend),
+            OnBackendFailure = Value(s, "onBackendFailure", d.OnBackendFailure, YamlValues.Enum<BackendFailureMode>),
+            RateLimit = Switchable(s, "rateLimit", d.RateLimit, RateLimit),
+            Cache = Switchable(s, "cache", d.Cache, Cache),
+        };
+    }
+
+    /// <summary>An aggregation backend: a service name, or a mapping with the service and optional path and timeout.</summary>
+    private AggregateBackend Backend(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode) return new AggregateBackend { Service = Scalar(node, path, "", t => t) };
+        var s = Open(node, path, "service", "path", "timeout");
+        Require(s, "service");
+        var d = new AggregateBackend { Service = "" };
+        return d with
+        {
+            Service = Text(s, "service") ?? "",
+            Path = Text(s, "path") ?? d.Path,
+            Timeout = Value(s, "timeout", d.Timeout, YamlValues.Duration),
+        };
+    }
+
+    private RateLimitSpec RateLimit(YamlNode node, string path)
+    {
+        var s = Open(node, path, "requestsPerSecond", "burst", "perClient", "maxClients");
+        Require(s, "requestsPerSecond");
+        var d = new RateLimitSpec { RequestsPerSecond = 1 };
+        return d with
+        {
+            RequestsPerSecond = Value(s, "requestsPerSecond", d.RequestsPerSecond, YamlValues.Number),
+            Burst = s["burst"] is null ? d.Burst : Value(s, "burst", 1, YamlValues.Integer<int>),
+            PerClient = Value(s, "perClient", d.PerClient, YamlValues.Boolean),
+            MaxClients = Value(s, "maxClients", d.MaxClients, YamlValues.Integer<int>),
+        };
+    }
+
+    private CacheSpec Cache(YamlNode node, string path)
+    {
+        var s = Open(node, path, "ttl", "maxEntries", "perClient");
+        Require(s, "ttl");
+        var d = new CacheSpec { Ttl = TimeSpan.FromSeconds(1) };
+        return d with
+        {
+            Ttl = Value(s, "ttl", d.Ttl, YamlValues.Duration),
+            MaxEntries = Value(s, "maxEntries", d.MaxEntries, YamlValues.Integer<int>),
+            PerClient = Value(s, "perClient", d.PerClient, YamlValues.Boolean),
+        };
     }
 
     private LoadProfile Load(YamlNode? node, string path)
     {
-        var s = Open(node, path, "mode", "rps", "arrival", "users", "thinkTime", "duration", "warmup", "drain", "clientTimeout", "maxOutstanding", "gateway", "requests");
+        var s = Open(node, path, "mode", "rps", "arrival", "users", "thinkTime", "duration", "warmup", "drain", "clientTimeout", "maxOutstanding", "gateway", "requests", "badTokenShare", "clients", "traceSampling");
         var d = new LoadProfile();
         return d with
         {
@@ -346,15 +575,129 @@ internal sealed class TopologyReader(string file)
             MaxOutstanding = Value(s, "maxOutstanding", d.MaxOutstanding, YamlValues.Integer<int>),
             Gateway = Text(s, "gateway") ?? d.Gateway,
             Requests = List(s, "requests", Request),
+            BadTokenShare = Value(s, "badTokenShare", d.BadTokenShare, YamlValues.Ratio),
+            Clients = Value(s, "clients", d.Clients, YamlValues.Integer<int>),
+            TraceSampling = Value(s, "traceSampling", d.TraceSampling, YamlValues.Ratio),
         };
     }
 
+    /// <summary>A request of the mix: a <c>path</c>, or a journey's <c>sequence</c> of paths.</summary>
     private RequestMix Request(YamlNode node, string path)
     {
-        var s = Open(node, path, "path", "weight");
-        Require(s, "path");
+        var s = Open(node, path, "name", "path", "sequence", "method", "gateway", "weight");
+        // The validator says what is wrong with a path; here only that one of the two is needed.
+        if (s.Mapping is not null && s["path"] is null && s["sequence"] is null) Problem(node, path, "a request needs a 'path', or a 'sequence' of paths for a journey");
         var d = new RequestMix("");
-        return new RequestMix(Text(s, "path") ?? "", Value(s, "weight", d.Weight, YamlValues.Number));
+        return new RequestMix(Text(s, "path") ?? "", Value(s, "weight", d.Weight, YamlValues.Number))
+        {
+            Name = Text(s, "name") ?? d.Name,
+            Method = Text(s, "method") ?? d.Method,
+            Gateway = Text(s, "gateway") ?? d.Gateway,
+            Sequence = List(s, "sequence", (n, p) => Scalar(n, p, "", t => t)),
+        };
+    }
+
+    private static readonly string[] EventKinds =
+        ["setPolicy", "scale", "kill", "stopControlPlane", "startControlPlane", "setServiceTime", "setErrors", "crash", "setSettings", "setSecurity", "deploy", "rollback"];
+
+    /// <summary>A timeline entry: <c>at</c> and exactly one event.</summary>
+    private TimelineEntry TimelineEntry(YamlNode node, string path, MeshSpec mesh)
+    {
+        var s = Open(node, path, ["at", .. EventKinds]);
+        Require(s, "at");
+        var at = Value(s, "at", TimeSpan.Zero, YamlValues.Duration);
+        var kinds = EventKinds.Where(k => s[k] is not null).ToList();
+        if (kinds.Count != 1)
+        {
+            if (s.Mapping is not null)
+                Problem(node, path, kinds.Count == 0
+                    ? $"an entry needs one event: {string.Join(", ", EventKinds)}"
+                    : $"an entry has exactly one event, not {string.Join(" and ", kinds.Select(k => $"'{k}'"))}; give each its own entry");
+            return new TimelineEntry(at, new StopControlPlaneEvent());
+        }
+        var kind = kinds[0];
+        var eventNode = s[kind]!;
+        var eventPath = s.PathOf(kind);
+        TimelineEvent e = kind switch
+        {
+            "setPolicy" => SetPolicy(eventNode, eventPath, mesh),
+            "scale" => Scale(eventNode, eventPath),
+            "kill" => new KillPodEvent(PodRef(eventNode, eventPath)),
+            "stopControlPlane" => new StopControlPlaneEvent(),
+            "startControlPlane" => new StartControlPlaneEvent(),
+            "setServiceTime" => SetServiceTime(eventNode, eventPath),
+            "setErrors" => SetErrors(eventNode, eventPath),
+            "setSettings" => SetSettings(eventNode, eventPath),
+            "setSecurity" => SetSecurity(eventNode, eventPath),
+            "deploy" => Deploy(eventNode, eventPath),
+            "rollback" => new RollbackEvent(Scalar(eventNode, eventPath, "", t => t)),
+            _ => Crash(eventNode, eventPath),
+        };
+        return new TimelineEntry(at, e);
+    }
+
+    /// <summary>A policy push; sections not given keep the file's policy for that destination.</summary>
+    private SetPolicyEvent SetPolicy(YamlNode node, string path, MeshSpec mesh)
+    {
+        var s = Open(node, path, "destination", "policy");
+        Require(s, "policy");
+        var destination = Text(s, "destination") is { } d && d != "*" ? d : null;
+        var basis = destination is null ? mesh.Defaults : mesh.PolicyFor(destination);
+        return new SetPolicyEvent(destination, Policy(s["policy"], s.PathOf("policy"), basis));
+    }
+
+    private ScaleEvent Scale(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "replicas");
+        Require(s, "service", "replicas");
+        return new ScaleEvent(Text(s, "service") ?? "", Value(s, "replicas", 0, YamlValues.Integer<int>));
+    }
+
+    /// <summary>A pod id: a scalar, or <c>{ pod: id }</c>.</summary>
+    private string PodRef(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode) return Scalar(node, path, "", t => t);
+        var s = Open(node, path, "pod");
+        Require(s, "pod");
+        return Text(s, "pod") ?? "";
+    }
+
+    private SetServiceTimeEvent SetServiceTime(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "serviceTime", "instance");
+        Require(s, "service", "serviceTime");
+        return new SetServiceTimeEvent(Text(s, "service") ?? "", Nested(s, "serviceTime", Topology.Distribution.Zero, Distribution),
+            s["instance"] is null ? null : Value(s, "instance", 0, YamlValues.Integer<int>));
+    }
+
+    private SetErrorsEvent SetErrors(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "errors", "instance");
+        Require(s, "service", "errors");
+        return new SetErrorsEvent(Text(s, "service") ?? "", Nested(s, "errors", ErrorInjection.None, Errors),
+            s["instance"] is null ? null : Value(s, "instance", 0, YamlValues.Integer<int>));
+    }
+
+    private SetSettingsEvent SetSettings(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "values");
+        Require(s, "service", "values");
+        return new SetSettingsEvent(Text(s, "service") ?? "", Nested(s, "values", AppSettings.None, Settings).Values);
+    }
+
+    private DeployEvent Deploy(YamlNode node, string path)
+    {
+        var s = Open(node, path, "service", "version", "healthy", "serviceTime", "errors");
+        Require(s, "service", "version");
+        return new DeployEvent(Text(s, "service") ?? "", Text(s, "version") ?? "", Value(s, "healthy", true, YamlValues.Boolean),
+            Nested<Distribution?>(s, "serviceTime", null, Distribution), Nested<ErrorInjection?>(s, "errors", null, Errors));
+    }
+
+    private CrashContainerEvent Crash(YamlNode node, string path)
+    {
+        var s = Open(node, path, "pod", "container");
+        Require(s, "pod", "container");
+        return new CrashContainerEvent(Text(s, "pod") ?? "", Text(s, "container") ?? "");
     }
 
     /// <summary>A distribution: a duration or number of ms (constant), or a mapping with a <c>type</c> and its parameters.</summary>

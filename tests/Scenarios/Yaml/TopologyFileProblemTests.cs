@@ -109,7 +109,7 @@ public class TopologyFileProblemTests
             load: { schedule: 10 }
             """);
         Assert.Equal(
-            ["chain.yaml:3:9: load.schedule: unknown key 'schedule'; expected one of: mode, rps, arrival, users, thinkTime, duration, warmup, drain, clientTimeout, maxOutstanding, gateway, requests"],
+            ["chain.yaml:3:9: load.schedule: unknown key 'schedule'; expected one of: mode, rps, arrival, users, thinkTime, duration, warmup, drain, clientTimeout, maxOutstanding, gateway, requests, badTokenShare, clients, traceSampling"],
             problems);
     }
 
@@ -161,8 +161,8 @@ public class TopologyFileProblemTests
             """);
         Assert.Equal(
             [
-                "chain.yaml:5:9: services[0].script[0]: a step has exactly one of 'call', 'sleep' or 'parallel', not 'call' and 'sleep'; give each its own step",
-                "chain.yaml:6:9: services[0].script[1]: a step needs one of 'call', 'sleep' or 'parallel'",
+                "chain.yaml:5:9: services[0].script[0]: a step has exactly one of 'call', 'sleep', 'parallel', 'module', 'read' or 'write', not 'call' and 'sleep'; give each its own step",
+                "chain.yaml:6:9: services[0].script[1]: a step needs one of 'call', 'sleep', 'parallel', 'module', 'read' or 'write'",
                 "chain.yaml:7:9: services[0].script[2].cal: unknown key 'cal' (did you mean 'call'?)",
             ],
             problems);

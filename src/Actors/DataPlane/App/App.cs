@@ -1,17 +1,23 @@
 using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
+using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.App;
 
-/// <summary>New settings for a running service instance (a latency or error-rate change).</summary>
-public sealed record UpdateService(ServiceSpec Service);
+/// <summary>
+/// Changes how a service's instances behave (an emulated fault, not a config change: it reaches the
+/// apps directly, also while the control plane is down). <see cref="Instance"/> null means every instance.
+/// </summary>
+public sealed record ChangeBehaviour(string Service, int? Instance, Distribution? ServiceTime, ErrorInjection? Errors) : IMeshMessage;
 
 /// <summary>App timer: a job's compute or sleep step is over.</summary>
 internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
@@ -21,6 +27,8 @@ internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNe
 /// a request holds a worker while it computes (the service time), may fail by injected error, then
 /// runs its script of sleeps and downstream calls. Calls go only through its own sidecar (or, in a
 /// mesh without sidecars, straight over the network through a plain client with no policies).
+/// With a log collector in the pod it records one structured event per answered request into the
+/// pod's log buffer (a struct copy; no Serilog call here). Its settings come from its config-sync sidecar.
 /// </summary>
 internal sealed class App : UntypedActor, IUpstreamOwner
 {
@@ -32,10 +40,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly MeshRandom _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly bool _hasSidecar;
-    private ServiceSpec _spec;
+    private readonly ServiceSpec _spec;
     private Distribution _serviceTime;
     private ErrorInjection _errors;
-    private ImmutableArray<ScriptStep> _script;
+    private readonly ImmutableArray<ScriptStep> _script;
     private Job[] _jobs = new Job[16];
     private int[] _free = new int[16];
     private int _freeCount;
@@ -47,6 +55,14 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private UpstreamRouter? _client;
     private ConfigSnapshot? _config;
     private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
+    private readonly LogSpool? _logs;
+    private readonly double _logSampleRate;
+    private readonly int _logBatch;
+    // Its own stream, so that turning log sampling on does not change the sampled service times and errors.
+    private readonly MeshRandom? _logSampling;
+    private readonly ulong _ownBit;
+    private readonly HashSet<string> _ownStores;
+    private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
 
     public App(PodContext pod)
     {
@@ -56,9 +72,19 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
         _hasSidecar = pod.Spec.Sidecar;
         _spec = pod.Spec.Service;
-        _serviceTime = _spec.ServiceTimeOf(pod.Spec.Index);
-        _errors = _spec.ErrorsOf(pod.Spec.Index);
+        _serviceTime = pod.ServiceTime;
+        _errors = pod.Errors;
         _script = _spec.Script;
+        _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
+        _ownStores = [.. _spec.Stores];
+        for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
+        _logs = pod.Logs;
+        if (_spec.LogCollector is { } logs)
+        {
+            _logSampleRate = logs.SampleRate;
+            _logBatch = logs.BatchSize;
+            if (logs.SampleRate is > 0 and < 1) _logSampling = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}/log-sampling");
+        }
     }
 
     public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new App(pod)));
@@ -91,21 +117,24 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 OnStepDone(done.Handle);
                 break;
             case EgressResult result:
-                OnCallResult(result.CallId, result.Status);
+                OnCallResult(result.CallId, result.Status, result.Flags, result.Visited);
                 break;
             case SidecarRestarted:
                 FailCallsInFlight();
                 break;
-            case UpdateService update:
-                _spec = update.Service;
-                _serviceTime = _spec.ServiceTimeOf(_pod.Spec.Index);
-                _errors = _spec.ErrorsOf(_pod.Spec.Index);
-                _script = _spec.Script;
+            case ChangeBehaviour change:
+                if (change.ServiceTime is { } serviceTime) _serviceTime = serviceTime;
+                if (change.Errors is { } errors) _errors = errors;
                 break;
             case ConfigPush push when _client is not null:
                 ApplyConfig(push.Snapshot);
                 _pod.LastConfig = push.Snapshot;
-                Sender.Tell(new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
+                _runtime.Network.Answer(push.Snapshot, _random, Sender, new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
+                break;
+            case ApplySettings apply:
+                if (apply.Settings.Version <= _pod.Settings.Version) break;
+                _pod.Settings = apply.Settings;
+                _pod.Stats.SettingsSyncs++;
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"app of {_pod.PodId} crashed on request");
@@ -141,9 +170,23 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.Request = request;
         job.ReplyTo = replyTo;
         job.Arrived = arrived;
-        job.Step = -1; // computing
+        job.Computed = false;
         job.Failed = false;
+        job.FailStatus = 0;
         job.Pending = 0;
+        job.Wait = 0;
+        job.Visited = _ownBit;
+        job.Committed = false;
+        job.Depth = 0;
+        job.Frames[0] = new Frame(_script, -1);
+        job.Span = 0;
+        if (request.Trace.Sampled)
+        {
+            job.Span = TraceCollector.NewSpanId(_random);
+            // Without a sidecar the request came straight off the network: that leg is the app's to time.
+            if (!_hasSidecar && request.SentAt > 0)
+                _runtime.Traces.Record(request.Trace.TraceId, TraceCollector.NewSpanId(_random), request.Trace.SpanId, HopKind.Network, _spec.Name, request.SentAt, arrived, 0);
+        }
         var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
         if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(JobHandle(slot, job)), Self);
         else AfterCompute(slot, job);
@@ -151,30 +194,59 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void AfterCompute(int slot, Job job)
     {
+        job.Computed = true;
         if (_errors.Rate > 0 && _random.Chance(_errors.Rate))
         {
             Finish(slot, job, _errors.Status);
             return;
         }
-        job.Step = 0;
         Run(slot, job);
     }
 
     // ---- script ------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Runs the job's script from where it stands. Sleeps, data-store round trips and in-process module
+    /// calls only add to the job's pending wait; the wait is served by one timer just before the next
+    /// network call (or the answer), so a chain of 100 ns module calls costs one timer, not one each.
+    /// </summary>
     private void Run(int slot, Job job)
     {
-        var script = _script;
-        while (job.Step < script.Length)
+        while (!job.Failed)
         {
-            switch (script[job.Step++])
+            var frame = job.Frames[job.Depth];
+            if (frame.Step >= frame.Script.Length)
+            {
+                if (job.Depth == 0) break;
+                job.Depth--; // the module returns to its caller
+                continue;
+            }
+            var step = frame.Script[frame.Step];
+            switch (step)
             {
                 case SleepStep sleep:
-                    var ticks = sleep.Duration.SampleTicks(_random);
-                    if (ticks <= 0) continue;
-                    job.Token = ++_tokens;
-                    _runtime.Clock.Schedule(ticks, Self, new JobStepDone(JobHandle(slot, job)), Self);
-                    return;
+                    job.Frames[job.Depth].Step++;
+                    job.Wait += sleep.Duration.SampleTicks(_random);
+                    continue;
+                case StoreStep store:
+                    job.Frames[job.Depth].Step++;
+                    Access(store, job);
+                    job.Wait += store.Latency.SampleTicks(_random);
+                    continue;
+                case ModuleStep module:
+                    job.Frames[job.Depth].Step++;
+                    Enter(job, frame.Module, module.Module);
+                    continue;
+            }
+            // A network call: first let the pending wait pass (the call step runs again afterwards).
+            if (job.Wait > 0)
+            {
+                Defer(slot, job);
+                return;
+            }
+            job.Frames[job.Depth].Step++;
+            switch (step)
+            {
                 case CallStep call:
                     if (!_random.Chance(call.Call.Probability)) continue;
                     job.Token = ++_tokens;
@@ -183,7 +255,6 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     Call(slot, job, call.Call);
                     job.Issuing = false;
                     if (job.Pending > 0) return;
-                    if (job.Failed) { Finish(slot, job, StatusCodes.InternalServerError); return; }
                     continue;
                 case ParallelStep parallel:
                     var calls = parallel.Calls;
@@ -199,17 +270,53 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     job.Issuing = false;
                     job.Pending -= skipped;
                     if (job.Pending > 0) return;
-                    if (job.Failed) { Finish(slot, job, StatusCodes.InternalServerError); return; }
                     continue;
             }
         }
-        Finish(slot, job, StatusCodes.Ok);
+        if (job.Wait > 0)
+        {
+            Defer(slot, job);
+            return;
+        }
+        Finish(slot, job, job.Failed ? job.FailStatus : StatusCodes.Ok);
+    }
+
+    private void Defer(int slot, Job job)
+    {
+        job.Token = ++_tokens;
+        _runtime.Clock.Schedule(job.Wait, Self, new JobStepDone(JobHandle(slot, job)), Self);
+        job.Wait = 0;
+    }
+
+    /// <summary>An in-process call into a module: its cost joins the pending wait, its script runs next.</summary>
+    private void Enter(Job job, int caller, string name)
+    {
+        var callee = _moduleIndex[name];
+        var module = _spec.Modules[callee];
+        _runtime.Telemetry.For(_pod.ServiceIndex).RecordModuleCall(caller, callee);
+        job.Wait += module.ServiceTime.SampleTicks(_random);
+        if (module.Errors.Rate > 0 && _random.Chance(module.Errors.Rate))
+        {
+            job.Failed = true;
+            job.FailStatus = module.Errors.Status;
+            return;
+        }
+        if (++job.Depth == job.Frames.Length) Array.Resize(ref job.Frames, job.Frames.Length * 2);
+        job.Frames[job.Depth] = new Frame(module.Script, callee);
+    }
+
+    /// <summary>A data-store round trip: a write commits this service's part; a store it does not own is a violation.</summary>
+    private void Access(StoreStep store, Job job)
+    {
+        if (store.Write) job.Committed = true;
+        if (!_ownStores.Contains(store.Store)) _runtime.Telemetry.For(_pod.ServiceIndex).RecordForeignStore(store.Store, store.Write);
     }
 
     private void Call(int slot, Job job, ServiceCall call)
     {
         var callId = CallId(slot, job.Token);
         var trace = job.Request!.Trace;
+        if (trace.Sampled) trace = trace with { SpanId = job.Span };
         if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
         else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace), Self);
     }
@@ -220,24 +327,29 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         if (slot >= _highWater) return;
         var job = _jobs[slot];
         if (!job.InUse || JobHandle(slot, job) != handle) return;
-        if (job.Step < 0) AfterCompute(slot, job);
+        if (!job.Computed) AfterCompute(slot, job);
         else Run(slot, job);
     }
 
-    private void OnCallResult(long callId, int status)
+    private void OnCallResult(long callId, int status, ResponseFlags flags, ulong visited)
     {
         var slot = (int)(callId & SlotMask);
         if (slot >= _highWater) return;
         var job = _jobs[slot];
         if (!job.InUse || job.Pending <= 0 || CallId(slot, job.Token) != callId) return;
-        if (!StatusCodes.IsSuccess(status)) job.Failed = true;
+        job.Visited |= visited;
+        job.Committed |= (flags & ResponseFlags.Committed) != 0;
+        if (!StatusCodes.IsSuccess(status) && !job.Failed)
+        {
+            job.Failed = true;
+            job.FailStatus = StatusCodes.InternalServerError;
+        }
         if (--job.Pending > 0 || job.Issuing) return;
-        if (job.Failed) Finish(slot, job, StatusCodes.InternalServerError);
-        else Run(slot, job);
+        Run(slot, job);
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
-        OnCallResult(callerId, status);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
+        OnCallResult(callerId, status, flags, visited);
 
     /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail.</summary>
     private void FailCallsInFlight()
@@ -257,9 +369,13 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var request = job.Request!;
         var replyTo = job.ReplyTo!;
         var arrived = job.Arrived;
+        var visited = job.Visited;
+        var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
+        if (request.Trace.Sampled)
+            _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, _runtime.Clock.Now, status);
         Free(slot, job);
         _busy--;
-        Reply(request, replyTo, arrived, status, ResponseFlags.None, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0);
+        Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
         if (_queue.Count > 0 && _busy < _spec.Workers)
         {
             var (next, nextReplyTo, nextArrived) = _queue.Dequeue();
@@ -267,9 +383,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
     }
 
-    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes)
+    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, ulong visited = 0)
     {
-        var response = new MeshResponse(request.CorrelationId, status, flags, bytes);
+        if (_logs is not null) Log(request, arrived, status);
+        var response = new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, _hasSidecar ? 0 : _runtime.Clock.Now);
         if (_hasSidecar)
         {
             replyTo.Tell(response, Self);
@@ -288,6 +405,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
         t.RecordLatency(_runtime.Clock.Now - arrived);
         _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);
+    }
+
+    /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
+    private void Log(MeshRequest request, long arrived, int status)
+    {
+        if (_logSampleRate < 1 && (_logSampling is null || !_logSampling.Chance(_logSampleRate))) return;
+        var now = _runtime.Clock.Now;
+        var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _pod.Settings.Version));
+        if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }
 
     private Distribution ReturnLatency(string source)
@@ -363,9 +489,24 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         public MeshRequest? Request;
         public IActorRef? ReplyTo;
         public long Arrived;
-        public int Step;
+        public bool Computed;
         public int Pending;
         public bool Failed;
+        public int FailStatus;
         public bool Issuing;
+        public long Wait;
+        public ulong Visited;
+        public bool Committed;
+        public int Depth;
+        public Frame[] Frames = new Frame[2];
+        public long Span;
+    }
+
+    /// <summary>Where a job stands in one script: the service's own (module -1) or a module's.</summary>
+    private struct Frame(ImmutableArray<ScriptStep> script, int module)
+    {
+        public readonly ImmutableArray<ScriptStep> Script = script;
+        public readonly int Module = module;
+        public int Step;
     }
 }

@@ -23,6 +23,13 @@ public sealed class MeshNetwork(MeshClock clock)
     }
 
     /// <summary>
+    /// Answers a config push (ACK or NACK) over the network: control-plane traffic crosses it too,
+    /// with the mesh's default hop latency, so convergence takes a round trip.
+    /// </summary>
+    public void Answer(ControlPlane.ConfigSnapshot snapshot, MeshRandom random, IActorRef controlPlane, object answer, IActorRef sender) =>
+        Send(snapshot.Topology.Network.Latency, random, controlPlane, answer, sender);
+
+    /// <summary>
     /// True when <paramref name="target"/> is known to be gone (a stopped local actor): a connection
     /// attempt to it fails. Remote endpoints are never known gone here; their requests time out.
     /// </summary>

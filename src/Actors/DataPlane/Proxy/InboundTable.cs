@@ -2,16 +2,24 @@ using Akka.Actor;
 
 namespace ActorMesh.DataPlane.Proxy;
 
+/// <summary>A request a sidecar has handed to its app: who to answer, when it arrived, and its trace.</summary>
+/// <param name="ReplyTo">The caller's proxy (or gateway).</param>
+/// <param name="CorrelationId">The caller's correlation id, echoed in the answer.</param>
+/// <param name="Source">The calling workload.</param>
+/// <param name="Start">Arrival at the sidecar (mesh clock).</param>
+/// <param name="Trace">The request's trace context as it arrived.</param>
+/// <param name="Span">The sidecar's own span id, for a sampled request.</param>
+internal readonly record struct InboundEntry(IActorRef ReplyTo, long CorrelationId, string Source, long Start, TraceContext Trace, long Span);
+
 /// <summary>
-/// Requests a sidecar has handed to its app and not yet answered: who to answer and when the
-/// request arrived. Pooled slots; a handle is negative (bit 63) so it never collides with an
-/// outbound router handle, and carries a generation so stale answers are recognised.
-/// Bounded: <see cref="TryAdd"/> fails when full.
+/// Requests a sidecar has handed to its app and not yet answered. Pooled slots; a handle is negative
+/// (bit 63) so it never collides with an outbound router handle, and carries a generation so stale
+/// answers are recognised. Bounded: <see cref="TryAdd"/> fails when full.
 /// </summary>
 internal sealed class InboundTable(int capacity)
 {
     private const long InboundBit = long.MinValue;
-    private Entry[] _entries = new Entry[Math.Min(capacity, 64)];
+    private Slot[] _slots = new Slot[Math.Min(capacity, 64)];
     private int[] _free = new int[Math.Min(capacity, 64)];
     private int _freeCount;
     private int _highWater;
@@ -20,16 +28,16 @@ internal sealed class InboundTable(int capacity)
 
     public static bool IsInbound(long handle) => handle < 0;
 
-    public bool TryAdd(IActorRef replyTo, long correlationId, string source, long start, out long handle)
+    public bool TryAdd(in InboundEntry entry, out long handle)
     {
         int slot;
         if (_freeCount > 0) slot = _free[--_freeCount];
         else if (_highWater < capacity)
         {
-            if (_highWater == _entries.Length)
+            if (_highWater == _slots.Length)
             {
-                var size = Math.Min(capacity, _entries.Length * 2);
-                Array.Resize(ref _entries, size);
+                var size = Math.Min(capacity, _slots.Length * 2);
+                Array.Resize(ref _slots, size);
                 Array.Resize(ref _free, size);
             }
             slot = _highWater++;
@@ -39,72 +47,59 @@ internal sealed class InboundTable(int capacity)
             handle = 0;
             return false;
         }
-        ref var e = ref _entries[slot];
-        e.InUse = true;
-        e.ReplyTo = replyTo;
-        e.CorrelationId = correlationId;
-        e.Source = source;
-        e.Start = start;
+        ref var s = ref _slots[slot];
+        s.InUse = true;
+        s.Entry = entry;
         Count++;
-        handle = InboundBit | ((long)e.Generation << 32) | (uint)slot;
+        handle = InboundBit | ((long)s.Generation << 32) | (uint)slot;
         return true;
     }
 
-    public bool TryRemove(long handle, out IActorRef replyTo, out long correlationId, out string source, out long start)
+    public bool TryRemove(long handle, out InboundEntry entry)
     {
         var slot = (int)(handle & 0xFFFFFFFF);
         var generation = (int)((handle >> 32) & 0x7FFFFFFF);
         if (slot < _highWater)
         {
-            ref var e = ref _entries[slot];
-            if (e.InUse && e.Generation == generation)
+            ref var s = ref _slots[slot];
+            if (s.InUse && s.Generation == generation)
             {
-                replyTo = e.ReplyTo!;
-                correlationId = e.CorrelationId;
-                source = e.Source!;
-                start = e.Start;
+                entry = s.Entry;
                 Release(slot);
                 return true;
             }
         }
-        replyTo = ActorRefs.Nobody;
-        correlationId = 0;
-        source = "";
-        start = 0;
+        entry = default;
         return false;
     }
 
     /// <summary>Removes every entry, calling <paramref name="each"/> for it (on app restart or shutdown).</summary>
-    public void Drain(Action<IActorRef, long, string, long> each)
+    public void Drain(Action<InboundEntry> each)
     {
         for (var i = 0; i < _highWater; i++)
         {
-            ref var e = ref _entries[i];
-            if (!e.InUse) continue;
-            var (replyTo, id, source, start) = (e.ReplyTo!, e.CorrelationId, e.Source!, e.Start);
+            ref var s = ref _slots[i];
+            if (!s.InUse) continue;
+            var entry = s.Entry;
             Release(i);
-            each(replyTo, id, source, start);
+            each(entry);
         }
     }
 
     private void Release(int slot)
     {
-        ref var e = ref _entries[slot];
-        e.InUse = false;
-        e.ReplyTo = null;
-        e.Source = null;
-        e.Generation = (e.Generation + 1) & 0x7FFFFFFF;
+        ref var s = ref _slots[slot];
+        s.InUse = false;
+        s.Entry = default;
+        s.Generation = (s.Generation + 1) & 0x7FFFFFFF;
         _free[_freeCount++] = slot;
         Count--;
     }
 
-    private struct Entry
+    private struct Slot
     {
         public bool InUse;
         public int Generation;
-        public IActorRef? ReplyTo;
-        public long CorrelationId;
-        public string? Source;
-        public long Start;
+        public InboundEntry Entry;
     }
 }

@@ -1,7 +1,9 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
+using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Event;
@@ -11,8 +13,9 @@ namespace ActorMesh.DataPlane.Proxy;
 /// <summary>
 /// The sidecar proxy (Envoy's role) beside one app. Outbound: the app's <see cref="EgressCall"/>s go
 /// through the <see cref="UpstreamRouter"/>'s policy chain to a healthy endpoint of the destination.
-/// Inbound: requests from other proxies are admitted, handed to the app, timed and counted, and the
-/// answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
+/// Inbound: requests from other proxies pass peer authentication and authorization (a denied one is
+/// answered 403 here and never reaches the app), are admitted, handed to the app, timed and counted,
+/// and the answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
 /// </summary>
 internal sealed class Proxy : UntypedActor, IUpstreamOwner
 {
@@ -22,10 +25,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
     private readonly InboundTable _inbound;
+    // Outbound spans of sampled calls only, by the app's call id.
+    private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
     private readonly int _incarnation;
     private UpstreamRouter _router = null!;
     private ConfigSnapshot? _config;
     private Distribution _proxyLatency = Distribution.Zero;
+    private InboundAuthorizer _authorizer = InboundAuthorizer.Open;
 
     public Proxy(PodContext pod)
     {
@@ -41,7 +47,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     protected override void PreStart()
     {
-        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation);
+        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name));
         // A restarted sidecar resumes from its cached last-known config (it is not asked for again).
         if (_pod.LastConfig is { } last) Apply(last);
     }
@@ -65,7 +71,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         switch (message)
         {
             case EgressCall call:
-                _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, call.Trace);
+                OnEgress(call);
                 break;
             case MeshRequest request:
                 OnInbound(request);
@@ -77,7 +83,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
                 OnConfig(push);
                 break;
             case AppRestarted:
-                _inbound.Drain((replyTo, id, source, start) => Answer(replyTo, id, source, start, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0));
+                _inbound.Drain(entry => Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0));
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"sidecar proxy of {_pod.PodId} crashed on request");
@@ -87,30 +93,80 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         }
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks) =>
-        caller.Tell(new EgressResult(callerId, status, flags), Self);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
+    {
+        if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
+            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, _runtime.Clock.Now, status);
+        caller.Tell(new EgressResult(callerId, status, flags, visited), Self);
+    }
+
+    /// <summary>The app's call, through the policy chain. A sampled call opens this sidecar's outbound span.</summary>
+    private void OnEgress(EgressCall call)
+    {
+        var trace = call.Trace;
+        if (trace.Sampled)
+        {
+            var span = new OpenSpan(trace, TraceCollector.NewSpanId(_random), _runtime.Clock.Now);
+            _outboundSpans[call.CallId] = span;
+            trace = trace with { SpanId = span.Id };
+        }
+        _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, trace);
+    }
 
     private void OnInbound(MeshRequest request)
     {
         var now = _runtime.Clock.Now;
-        if (!_inbound.TryAdd(Sender, request.CorrelationId, request.Source, now, out var handle))
+        var verdict = _authorizer.Check(request.SourceIdentity, request.Path);
+        if (verdict is InboundVerdict.DeniedPlaintext or InboundVerdict.DeniedByPolicy)
         {
-            Answer(Sender, request.CorrelationId, request.Source, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+            Deny(request, verdict);
             return;
         }
-        var forward = request with { CorrelationId = handle };
+        var trace = request.Trace;
+        var span = 0L;
+        if (trace.Sampled)
+        {
+            _runtime.Traces.Record(trace.TraceId, TraceCollector.NewSpanId(_random), trace.SpanId, HopKind.Network, _pod.Spec.Service.Name, request.SentAt, now, 0);
+            span = TraceCollector.NewSpanId(_random);
+        }
+        var entry = new InboundEntry(Sender, request.CorrelationId, request.Source, now, trace, span);
+        if (!_inbound.TryAdd(entry, out var handle))
+        {
+            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+            return;
+        }
+        if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
+        var forward = trace.Sampled ? request with { CorrelationId = handle, Trace = trace with { SpanId = span } } : request with { CorrelationId = handle };
         if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
         else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
     }
 
-    private void OnAppAnswered(MeshResponse response)
+    /// <summary>Answers 403 at once: the app never sees the request. Counted as a request and an error of the service, without latency.</summary>
+    private void Deny(MeshRequest request, InboundVerdict verdict)
     {
-        if (!_inbound.TryRemove(response.CorrelationId, out var replyTo, out var id, out var source, out var start)) return;
-        Answer(replyTo, id, source, start, response.Status, response.Flags, response.ResponseBytes);
+        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
+        t.Requests++;
+        t.Errors++;
+        t.Denied++;
+        if (verdict == InboundVerdict.DeniedPlaintext) t.DeniedPlaintext++;
+        else t.DeniedByPolicy++;
+        _pod.Stats.Requests++;
+        _pod.Stats.Errors++;
+        _runtime.Network.Send(ReturnLatency(request.Source), _random, Sender,
+            new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.Forbidden, 0), Self);
     }
 
-    private void Answer(IActorRef replyTo, long correlationId, string source, long start, int status, ResponseFlags flags, int bytes)
+    private void OnAppAnswered(MeshResponse response)
     {
+        if (!_inbound.TryRemove(response.CorrelationId, out var entry)) return;
+        Answer(entry, response.Status, response.Flags, response.ResponseBytes, response.Visited);
+    }
+
+    private void Answer(in InboundEntry entry, int status, ResponseFlags flags, int bytes, ulong visited = 0)
+    {
+        var now = _runtime.Clock.Now;
+        if (entry.Trace.Sampled)
+            _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
         t.Requests++;
         _pod.Stats.Requests++;
@@ -121,8 +177,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             _pod.Stats.Errors++;
             if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
         }
-        t.RecordLatency(_runtime.Clock.Now - start);
-        _runtime.Network.Send(ReturnLatency(source), _random, replyTo, new MeshResponse(correlationId, status, flags, bytes), Self);
+        t.RecordLatency(now - entry.Start);
+        _runtime.Network.Send(ReturnLatency(entry.Source), _random, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now), Self);
     }
 
     private Distribution ReturnLatency(string source)
@@ -138,19 +194,19 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         var snapshot = push.Snapshot;
         if (_config is { } current && snapshot.Version <= current.Version)
         {
-            Sender.Tell(new ConfigAck(snapshot.Version, _pod.PodId), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
             return;
         }
         var problems = ConfigCheck.Problems(snapshot);
         if (problems is not null)
         {
             _log.Warning("Sidecar of {0} rejected config v{1}: {2}", _pod.PodId, snapshot.Version, problems);
-            Sender.Tell(new ConfigNack(snapshot.Version, _pod.PodId, problems), Self);
+            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigNack(snapshot.Version, _pod.PodId, problems), Self);
             return;
         }
         Apply(snapshot);
         _pod.LastConfig = snapshot;
-        Sender.Tell(new ConfigAck(snapshot.Version, _pod.PodId), Self);
+        _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
     }
 
     private void Apply(ConfigSnapshot snapshot)
@@ -158,9 +214,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _config = snapshot;
         _returnLatency.Clear();
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
+        _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);
     }
 }
+
+/// <summary>A span opened by a hop and closed when it answers.</summary>
+internal readonly record struct OpenSpan(TraceContext Trace, long Id, long Start);
 
 /// <summary>Thrown by a container told to crash (<see cref="CrashContainer"/>): supervision restarts it.</summary>
 public sealed class ContainerCrashedException(string message) : Exception(message);
@@ -176,6 +236,7 @@ internal static class ConfigCheck
         mesh.Defaults.Validate(at.At("mesh.defaults"));
         foreach (var (service, policy) in mesh.Destinations) policy.Validate(at.At("mesh.destinations").At(service));
         at.Check("mesh.proxyLatency", mesh.ProxyLatency);
+        mesh.Security.Validate(at.At("mesh.security"), snapshot.Topology);
         return at.IsValid ? null : string.Join("; ", at.Errors.Take(5));
     }
 }

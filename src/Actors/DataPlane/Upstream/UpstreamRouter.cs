@@ -14,7 +14,7 @@ namespace ActorMesh.DataPlane.Upstream;
 internal interface IUpstreamOwner
 {
     /// <summary>The call from <paramref name="caller"/> with id <paramref name="callerId"/> ended.</summary>
-    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, long startTicks);
+    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks);
 }
 
 /// <summary>Router timer: sweep the deadline table. Carries a generation so superseded sweeps are ignored.</summary>
@@ -57,6 +57,7 @@ internal sealed class UpstreamRouter
     private const int MaxSlots = 1 << SlotBits;
 
     private readonly string _source;
+    private readonly string? _identity;
     private readonly MeshRuntime _runtime;
     private readonly MeshClock _clock;
     private readonly MeshNetwork _network;
@@ -65,6 +66,7 @@ internal sealed class UpstreamRouter
     private readonly IActorRef _self;
     private readonly IUpstreamOwner _owner;
     private readonly long _epochBits;
+    private readonly int _sourceIndex;
     private readonly Dictionary<string, UpstreamCluster> _clusters = new(StringComparer.Ordinal);
     private Call[] _calls = new Call[64];
     private int[] _free = new int[64];
@@ -75,10 +77,13 @@ internal sealed class UpstreamRouter
     private long _lastSweep = long.MinValue / 2;
     private bool _outlierTickScheduled;
     private Distribution _proxyLatency = Distribution.Zero;
+    private ConfigSnapshot? _snapshot;
 
-    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int epoch)
+    // identity: the mTLS identity requests carry; null sends plaintext (an app's plain client, without a sidecar).
+    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int epoch, string? identity = null)
     {
         _source = source;
+        _identity = identity;
         _runtime = runtime;
         _clock = runtime.Clock;
         _network = runtime.Network;
@@ -87,30 +92,36 @@ internal sealed class UpstreamRouter
         _self = self;
         _owner = owner;
         _epochBits = (long)(epoch & 0x7F) << 56;
+        _sourceIndex = runtime.Services.Of(source);
     }
 
     /// <summary>Calls not yet completed.</summary>
     public int InFlight { get; private set; }
 
-    /// <summary>The cluster for <paramref name="service"/>, if configured (tests and diagnostics).</summary>
+    /// <summary>The cluster for <paramref name="service"/>, if built (tests and diagnostics).</summary>
     public UpstreamCluster? Cluster(string service) => _clusters.GetValueOrDefault(service);
 
-    /// <summary>Applies a snapshot: clusters for every service, with policies, latencies and endpoints.</summary>
+    /// <summary>
+    /// Applies a snapshot: policies, latencies and endpoints of the clusters built so far, and builds
+    /// those of the services this workload's script calls (as an Istio <c>Sidecar</c> resource scopes
+    /// a proxy's egress). Any other destination's cluster is built on its first call (see
+    /// <see cref="ClusterFor"/>). Building a cluster for every service in every proxy costs
+    /// O(services × endpoints) per proxy and push: 10,000 proxies × 10,000 endpoints for a graph of
+    /// 10 services with 1,000 replicas each. A cluster holds no state before its first call, so
+    /// when it is built changes no outcome.
+    /// </summary>
     public void Apply(ConfigSnapshot snapshot, Distribution proxyLatency)
     {
         _proxyLatency = proxyLatency;
-        var topology = snapshot.Topology;
-        foreach (var cluster in _clusters.Values) cluster.Removed = true;
-        foreach (var service in topology.Services)
+        _snapshot = snapshot;
+        foreach (var (service, cluster) in _clusters)
         {
-            if (!_clusters.TryGetValue(service.Name, out var cluster))
-            {
-                cluster = new UpstreamCluster(service.Name, _runtime.Services.Of(service.Name), _random);
-                _clusters[service.Name] = cluster;
-            }
-            cluster.Removed = false;
-            cluster.Configure(topology.Mesh.PolicyFor(service.Name), topology.Network.LatencyBetween(_source, service.Name), snapshot.EndpointsOf(service.Name));
+            cluster.Removed = snapshot.Topology.Service(service) is null;
+            if (!cluster.Removed) Configure(cluster, snapshot);
         }
+        // Built now rather than on the first request, so that their allocation is not in the load.
+        if (snapshot.Topology.Service(_source) is { } self)
+            foreach (var callee in TopologyValidator.Callees(self)) ClusterFor(callee);
         foreach (var cluster in _clusters.Values)
         {
             DrainPending(cluster);
@@ -118,23 +129,41 @@ internal sealed class UpstreamRouter
         }
     }
 
+    /// <summary>The cluster of <paramref name="service"/>, built from the current snapshot on first use; null when the snapshot has no such service.</summary>
+    private UpstreamCluster? ClusterFor(string service)
+    {
+        if (_clusters.TryGetValue(service, out var cluster)) return cluster.Removed ? null : cluster;
+        if (_snapshot is null || _snapshot.Topology.Service(service) is null) return null;
+        cluster = new UpstreamCluster(service, _runtime.Services.Of(service), _random);
+        _clusters[service] = cluster;
+        Configure(cluster, _snapshot);
+        if (cluster.Outlier is not null) EnsureOutlierTick(cluster.Outlier.Options.Interval.Ticks);
+        return cluster;
+    }
+
+    private void Configure(UpstreamCluster cluster, ConfigSnapshot snapshot)
+    {
+        var topology = snapshot.Topology;
+        cluster.Configure(topology.Mesh.PolicyFor(cluster.Service), topology.Network.LatencyBetween(_source, cluster.Service), snapshot.EndpointsOf(cluster.Service));
+    }
+
     /// <summary>Starts a call; its outcome reaches the owner exactly once (possibly before this returns).</summary>
     public void Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
     {
         var now = _clock.Now;
-        if (!_clusters.TryGetValue(service, out var cluster) || cluster.Removed)
+        if (ClusterFor(service) is not { } cluster)
         {
             var t = _telemetry.For(_runtime.Services.Of(service));
             t.Calls++;
             t.NoHealthyUpstream++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, now);
+            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, 0, now);
             return;
         }
         var slot = Allocate();
         if (slot < 0)
         {
             _telemetry.For(cluster.ServiceIndex).Overflows++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, now);
+            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, 0, now);
             return;
         }
         var call = _calls[slot];
@@ -149,7 +178,9 @@ internal sealed class UpstreamRouter
         call.Deadline = timeout > 0 ? now + timeout : long.MaxValue;
         call.LastHost = -1;
         InFlight++;
-        _telemetry.For(cluster.ServiceIndex).Calls++;
+        var telemetry = _telemetry.For(cluster.ServiceIndex);
+        telemetry.Calls++;
+        telemetry.RecordCallFrom(_sourceIndex);
         Dispatch(slot, call, now);
     }
 
@@ -241,7 +272,7 @@ internal sealed class UpstreamRouter
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
         _network.Send(cluster.Latency, _random, endpoint.Address,
-            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace), _self, extra);
+            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra), _self, extra);
     }
 
     private void OnResponse(MeshResponse response)
@@ -251,10 +282,13 @@ internal sealed class UpstreamRouter
             LateResponse(response.CorrelationId);
             return;
         }
+        if (call.Trace.Sampled && response.SentAt > 0)
+            _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
+                call.Cluster!.Service, response.SentAt, _clock.Now, response.Status);
         var kind = (response.Flags & ResponseFlags.Overloaded) != 0 ? AttemptFailure.RefusedStream
             : (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptFailure.Reset
             : AttemptFailure.Response;
-        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now, response.ResponseBytes);
+        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now, response.ResponseBytes, response.Visited);
     }
 
     private void OnConnectFailed(long handle)
@@ -264,11 +298,14 @@ internal sealed class UpstreamRouter
         EndAttempt(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, AttemptFailure.ConnectFailure, _clock.Now);
     }
 
-    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now, int bytes = 0)
+    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now, int bytes = 0, ulong visited = 0)
     {
         var cluster = call.Cluster!;
         var host = ReleaseAttempt(call);
         var failed = status >= 500;
+        // What every attempt reached and committed stays with the call: a retried call may have written twice.
+        call.Visited |= visited;
+        call.Committed |= (flags & ResponseFlags.Committed) != 0;
         var t = _telemetry.For(cluster.ServiceIndex);
         if (cluster.Outlier is { } outlier && host >= 0 && outlier.OnResult(host, failed, now))
         {
@@ -282,14 +319,14 @@ internal sealed class UpstreamRouter
             {
                 if (breaker.OnFailure(now, call.IsProbe)) t.CircuitOpened++;
             }
-            else breaker.OnSuccess(now, call.IsProbe);
+            else if (breaker.OnSuccess(now, call.IsProbe)) t.CircuitClosed++;
         }
         call.IsProbe = false;
         call.LastHost = host;
 
         if (!failed && kind == AttemptFailure.Response)
         {
-            Complete(slot, call, status, flags, now, bytes);
+            Complete(slot, call, status, flags, now, bytes, visited);
         }
         else
         {
@@ -317,14 +354,14 @@ internal sealed class UpstreamRouter
                     break;
                 case RetryDecision.NoOverflow:
                     t.RetriesOverflowed++;
-                    Complete(slot, call, status, flags, now);
+                    Complete(slot, call, status, flags, now, 0, visited);
                     break;
                 case RetryDecision.NoRetryLimitExceeded:
                     t.RetriesExhausted++;
-                    Complete(slot, call, status, flags | ResponseFlags.UpstreamRetryLimitExceeded, now);
+                    Complete(slot, call, status, flags | ResponseFlags.UpstreamRetryLimitExceeded, now, 0, visited);
                     break;
                 default:
-                    Complete(slot, call, status, flags, now);
+                    Complete(slot, call, status, flags, now, 0, visited);
                     break;
             }
         }
@@ -372,7 +409,7 @@ internal sealed class UpstreamRouter
         }
     }
 
-    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now, int bytes = 0)
+    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now, int bytes = 0, ulong visited = 0)
     {
         var cluster = call.Cluster!;
         if (call.State == CallState.Queued) cluster.PendingLive--;
@@ -384,9 +421,11 @@ internal sealed class UpstreamRouter
         var caller = call.Caller!;
         var callerId = call.CallerId;
         var start = call.Start;
+        visited |= call.Visited;
+        if (call.Committed) flags |= ResponseFlags.Committed;
         Free(slot, call);
         InFlight--;
-        _owner.OnCallCompleted(caller, callerId, status, flags, bytes, start);
+        _owner.OnCallCompleted(caller, callerId, status, flags, bytes, visited, start);
     }
 
     // ---- deadlines -------------------------------------------------------------------------
@@ -504,6 +543,8 @@ internal sealed class UpstreamRouter
         call.Retries = 0;
         call.IsProbe = false;
         call.IsRetry = false;
+        call.Visited = 0;
+        call.Committed = false;
         _free[_freeCount++] = slot;
     }
 
@@ -551,5 +592,7 @@ internal sealed class UpstreamRouter
         public bool IsProbe;
         public bool IsRetry;
         public int LastHost;
+        public ulong Visited;
+        public bool Committed;
     }
 }

@@ -1,0 +1,71 @@
+using Akka.Configuration;
+
+namespace ActorMesh.Clustering;
+
+/// <summary>
+/// Akka configuration of a mesh node: the cluster provider, loopback remoting unless told otherwise,
+/// a keep-majority split-brain resolver, fast gossip (a 2-node cluster forms in ~120 ms instead of ~1 s),
+/// and the mesh's own serializers (compact binary for requests, JSON for control messages).
+/// </summary>
+public static class MeshClusterConfig
+{
+    /// <summary>The serializers and their bindings; also useful on their own (tests, non-cluster remoting).</summary>
+    public static readonly Config Serialization = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers {
+            actormesh-data = "{{typeof(DataPlaneSerializer).AssemblyQualifiedName}}"
+            actormesh-control = "{{typeof(ControlMessageSerializer).AssemblyQualifiedName}}"
+          }
+          serialization-bindings {
+            "{{typeof(DataPlane.IDataPlaneMessage).AssemblyQualifiedName}}" = actormesh-data
+            "{{typeof(IMeshMessage).AssemblyQualifiedName}}" = actormesh-control
+          }
+        }
+        """);
+
+    /// <summary>
+    /// The configuration of one node listening on <paramref name="hostname"/>:<paramref name="port"/>
+    /// (port 0 picks a free one), joining through <paramref name="seeds"/> (akka.tcp://actormesh@host:port).
+    /// <paramref name="roles"/> name what the node may do ("pods": it runs pods; a driver has none).
+    /// </summary>
+    public static Config Node(string hostname, int port, IEnumerable<string> seeds, IEnumerable<string> roles) =>
+        ConfigurationFactory.ParseString($$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = "{{hostname}}"
+                port = {{port}}
+                maximum-frame-size = 16MiB
+                send-buffer-size = 4MiB
+                receive-buffer-size = 4MiB
+              }
+              cluster {
+                seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
+                roles = [{{string.Join(", ", roles.Select(r => $"\"{r}\""))}}]
+                gossip-interval = 100ms
+                leader-actions-interval = 100ms
+                periodic-tasks-initial-delay = 100ms
+                min-nr-of-members = 1
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = 2s
+                }
+                failure-detector {
+                  heartbeat-interval = 500ms
+                  acceptable-heartbeat-pause = 2s
+                  expected-response-after = 500ms
+                }
+                singleton.hand-over-retry-interval = 200ms
+                run-coordinated-shutdown-when-down = on
+              }
+              coordinated-shutdown.exit-clr = off
+            }
+            """).WithFallback(Serialization);
+
+    /// <summary>The actor system name every node uses.</summary>
+    public const string SystemName = "actormesh";
+
+    /// <summary>The address of a node: akka.tcp://actormesh@host:port.</summary>
+    public static string Address(string hostname, int port) => $"akka.tcp://{SystemName}@{hostname}:{port}";
+}

@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using ActorMesh.Topology;
+using Akka.Actor;
+
+namespace ActorMesh.ControlPlane;
+
+/// <summary>Watch the desired state: the answer is a <see cref="DesiredState"/> now and after every change.</summary>
+public sealed class WatchDesiredState : IMeshMessage
+{
+    /// <summary>The one instance.</summary>
+    public static readonly WatchDesiredState Instance = new();
+    private WatchDesiredState() { }
+}
+
+/// <summary>The desired state at <paramref name="Generation"/>, and the last config version any control plane pushed.</summary>
+public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion) : IMeshMessage;
+
+/// <summary>Change the desired state (a scale, a policy push, ...); answered with <see cref="ChangeAccepted"/> or <see cref="ChangeRejected"/>.</summary>
+public sealed record ChangeDesiredState(TimelineEvent Change) : IMeshMessage;
+
+/// <summary>The change is stored as <paramref name="Generation"/>.</summary>
+public sealed record ChangeAccepted(long Generation) : IMeshMessage;
+
+/// <summary>The change was refused (it names something that does not exist).</summary>
+public sealed record ChangeRejected(string Reason) : IMeshMessage;
+
+/// <summary>A control plane pushed config <paramref name="Version"/>; versions keep growing across control-plane restarts.</summary>
+public sealed record VersionPushed(long Version) : IMeshMessage;
+
+/// <summary>
+/// The cluster's API server (Kubernetes' role, with etcd behind it): the desired state, which
+/// outlives the control plane. Changes asked for while the control plane is down are stored here
+/// and reach the data plane once a control plane watches again.
+/// </summary>
+public sealed class ApiServer : UntypedActor
+{
+    private readonly List<IActorRef> _watchers = [];
+    // What each service ran before its last deploy, for rollbacks.
+    private readonly Dictionary<string, ServiceSpec> _beforeDeploy = new(StringComparer.Ordinal);
+    private MeshTopology _desired;
+    private long _generation = 1;
+    private long _lastVersion;
+
+    /// <summary>Starts with <paramref name="desired"/>.</summary>
+    public ApiServer(MeshTopology desired) => _desired = desired;
+
+    /// <summary>Props for the API server.</summary>
+    public static Props Props(MeshTopology desired, MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new ApiServer(desired)));
+
+    /// <inheritdoc />
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case WatchDesiredState:
+                if (!_watchers.Contains(Sender))
+                {
+                    _watchers.Add(Sender);
+                    Context.Watch(Sender);
+                }
+                Sender.Tell(Current());
+                break;
+            case ChangeDesiredState change:
+                var (changed, problem) = Apply(_desired, change.Change, _beforeDeploy);
+                if (problem is not null)
+                {
+                    Sender.Tell(new ChangeRejected(problem));
+                    break;
+                }
+                _desired = changed;
+                _generation++;
+                Sender.Tell(new ChangeAccepted(_generation));
+                foreach (var w in _watchers) w.Tell(Current());
+                break;
+            case VersionPushed pushed:
+                _lastVersion = Math.Max(_lastVersion, pushed.Version);
+                break;
+            case Terminated t:
+                _watchers.Remove(t.ActorRef);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private DesiredState Current() => new(_desired, _generation, _lastVersion);
+
+    /// <summary>The desired state after <paramref name="change"/>, or why the change cannot apply.</summary>
+    public static (MeshTopology Topology, string? Problem) Apply(MeshTopology desired, TimelineEvent change, Dictionary<string, ServiceSpec>? history = null)
+    {
+        switch (change)
+        {
+            case DeployEvent deploy:
+                var d = desired.Services.FindIndex(s => s.Name == deploy.Service);
+                if (d < 0) return (desired, $"no service named '{deploy.Service}'");
+                var current = desired.Services[d];
+                if (history is not null) history[current.Name] = current;
+                var next = current with
+                {
+                    Version = deploy.Version,
+                    FailsHealthCheck = !deploy.Healthy,
+                    ServiceTime = deploy.ServiceTime ?? current.ServiceTime,
+                    Errors = deploy.Errors ?? current.Errors,
+                };
+                return (desired with { Services = desired.Services.SetItem(d, next) }, null);
+            case RollbackEvent rollback:
+                var r = desired.Services.FindIndex(s => s.Name == rollback.Service);
+                if (r < 0) return (desired, $"no service named '{rollback.Service}'");
+                if (history is null || !history.Remove(rollback.Service, out var previous)) return (desired, $"'{rollback.Service}' has no earlier version to roll back to");
+                // Keep the replica count asked for since: a rollback changes the version, not the scale.
+                return (desired with { Services = desired.Services.SetItem(r, previous with { Replicas = desired.Services[r].Replicas }) }, null);
+            case ScaleEvent scale:
+                var index = desired.Services.FindIndex(s => s.Name == scale.Service);
+                if (index < 0) return (desired, $"no service named '{scale.Service}'");
+                if (scale.Replicas < 0) return (desired, "replicas must not be negative");
+                return (desired with { Services = desired.Services.SetItem(index, desired.Services[index] with { Replicas = scale.Replicas }) }, null);
+            case SetPolicyEvent policy when policy.Destination is null:
+                return (desired with { Mesh = desired.Mesh with { Defaults = policy.Policy } }, null);
+            case SetPolicyEvent { Destination: { } destination } policy:
+                if (desired.Service(destination) is null) return (desired, $"no service named '{destination}'");
+                return (desired with { Mesh = desired.Mesh with { Destinations = desired.Mesh.Destinations.SetItem(destination, policy.Policy) } }, null);
+            case SetSecurityEvent security:
+                // Stored as given: an invalid security config is the data plane's to NACK, as Envoy would.
+                return (desired with { Mesh = desired.Mesh with { Security = security.ApplyTo(desired.Mesh.Security) } }, null);
+            case SetSettingsEvent settings:
+                var at = desired.Services.FindIndex(s => s.Name == settings.Service);
+                if (at < 0) return (desired, $"no service named '{settings.Service}'");
+                var service = desired.Services[at];
+                return (desired with { Services = desired.Services.SetItem(at, service with { Settings = service.Settings.Next(settings.Values) }) }, null);
+            default:
+                return (desired, $"'{change.Describe()}' is not a change of the desired state");
+        }
+    }
+}
+
+internal static class ImmutableArrayExtensions
+{
+    public static int FindIndex<T>(this ImmutableArray<T> items, Func<T, bool> match)
+    {
+        for (var i = 0; i < items.Length; i++) if (match(items[i])) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Dispatch;
+using Akka.Dispatch.MessageQueues;
+
+namespace ActorMesh.Telemetry;
+
+/// <summary>
+/// Counts every message delivered to every actor of an ActorSystem configured with
+/// <see cref="Config"/>, so a benchmark can report messages per request without touching any actor.
+/// Each thread counts in its own slot (no contention); <see cref="Total"/> sums them. Process-wide:
+/// measure one system at a time.
+/// </summary>
+public static class MessageCounting
+{
+    private static readonly ThreadLocal<Slot> Slots = new(() => new Slot(), trackAllValues: true);
+
+    /// <summary>Akka configuration that makes every mailbox count its messages.</summary>
+    public static readonly Config Config = ConfigurationFactory.ParseString(
+        $"akka.actor.default-mailbox.mailbox-type = \"{typeof(CountingMailbox).AssemblyQualifiedName}\"");
+
+    /// <summary>Messages counted so far.</summary>
+    public static long Total
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var slot in Slots.Values) sum += Volatile.Read(ref slot.Count);
+            return sum;
+        }
+    }
+
+    internal static void Increment() => Slots.Value!.Count++;
+
+    private sealed class Slot
+    {
+        public long Count;
+    }
+
+    /// <summary>An unbounded mailbox whose queue counts what it is given.</summary>
+    public sealed class CountingMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<CountingQueue>
+    {
+        /// <inheritdoc />
+        public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new CountingQueue();
+    }
+
+    /// <summary>An unbounded queue that counts enqueued messages.</summary>
+    public sealed class CountingQueue : IMessageQueue, IUnboundedMessageQueueSemantics
+    {
+        private readonly UnboundedMessageQueue _inner = new();
+
+        /// <inheritdoc />
+        public bool HasMessages => _inner.HasMessages;
+
+        /// <inheritdoc />
+        public int Count => _inner.Count;
+
+        /// <inheritdoc />
+        public void Enqueue(IActorRef receiver, Envelope envelope)
+        {
+            Increment();
+            _inner.Enqueue(receiver, envelope);
+        }
+
+        /// <inheritdoc />
+        public bool TryDequeue(out Envelope envelope) => _inner.TryDequeue(out envelope);
+
+        /// <inheritdoc />
+        public void CleanUp(IActorRef owner, IMessageQueue deadletters) => _inner.CleanUp(owner, deadletters);
+    }
+}

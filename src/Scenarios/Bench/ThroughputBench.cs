@@ -1,0 +1,100 @@
+using ActorMesh.DataPlane.LoadBalancing;
+using ActorMesh.DataPlane.Resilience.CircuitBreaking;
+using ActorMesh.DataPlane.Resilience.OutlierDetection;
+using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Hosting;
+using ActorMesh.Load;
+using ActorMesh.Scenarios.Catalog;
+using ActorMesh.Telemetry;
+using ActorMesh.Time;
+using ActorMesh.Topology;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorMesh.Scenarios.Bench;
+
+/// <summary>What one way of running the chain sustained.</summary>
+/// <param name="Rps">Answered requests per second.</param>
+/// <param name="MessagesPerRequest">Actor messages per request (every mailbox counted).</param>
+/// <param name="BytesPerRequest">Bytes allocated per request (whole process).</param>
+/// <param name="Report">The mesh run's report (null for the raw chain).</param>
+public sealed record ThroughputResult(double Rps, double MessagesPerRequest, double BytesPerRequest, RunReport? Report);
+
+/// <summary>
+/// The emulator's own ceiling: the end-to-end maximum sustainable throughput of the built-in
+/// <c>chain</c> topology with nothing injected (no faults, no latency, no service time), so the
+/// figure measures ActorMesh, not the system it emulates. Closed loop with enough users to saturate.
+/// </summary>
+public static class ThroughputBench
+{
+    /// <summary>Calls per chain request (gateway → frontend → orders → payments): the "hops" allocations are divided by.</summary>
+    public const int HopsPerRequest = 3;
+
+    /// <summary>
+    /// The chain topology for benchmarking: the built-in file with faults, latency and service time
+    /// removed and every policy on (retries with per-try timeout, route timeout, outcome circuit
+    /// breaker, outlier detection, least-request balancing).
+    /// </summary>
+    public static MeshTopology Chain(bool sidecars, int users)
+    {
+        var chain = ScenarioCatalog.Find("chain")!.Load().Topology!;
+        var allOn = chain.Mesh.Defaults with
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+            Retries = new RetryOptions { Attempts = 2, RetryOn = RetryOn.FiveXx | RetryOn.ConnectFailure, PerTryTimeout = TimeSpan.FromSeconds(1) },
+            CircuitBreaker = new CircuitBreakerOptions(),
+            OutlierDetection = new OutlierDetectionOptions(),
+            LoadBalancer = LoadBalancerKind.LeastRequest,
+        };
+        return chain with
+        {
+            Name = sidecars ? "bench-chain-mesh" : "bench-chain-no-sidecars",
+            Network = new NetworkSpec { Latency = Distribution.Zero },
+            Mesh = chain.Mesh with { Sidecars = sidecars, ProxyLatency = Distribution.Zero, Defaults = allOn, Destinations = chain.Mesh.Destinations.Clear() },
+            Services = [.. chain.Services.Select(s => s with { ServiceTime = Distribution.Zero, Instances = [], Errors = ErrorInjection.None })],
+            Load = new LoadProfile { Mode = LoadMode.Closed, Users = users, MaxOutstanding = users * 2, Warmup = TimeSpan.Zero, Drain = TimeSpan.FromSeconds(2) },
+            Timeline = [],
+        };
+    }
+
+    /// <summary>Runs <paramref name="topology"/> in its own ActorSystem: a warm-up load, then the measured one.</summary>
+    public static async Task<ThroughputResult> MeasureMeshAsync(MeshTopology topology, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
+    {
+        using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed);
+        var config = MessageCounting.Config.WithFallback(akkaConfig ?? Config.Empty).WithFallback(MeshRunner.DefaultAkkaConfig);
+        var system = ActorSystem.Create("bench", config);
+        try
+        {
+            var mesh = await MeshSystem.StartAsync(system, topology, runtime);
+            await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
+            var messages = MessageCounting.Total;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
+            messages = MessageCounting.Total - messages;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            var report = await mesh.ReportAsync(load);
+            var requests = Math.Max(1, load.Measured.Ended);
+            return new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, report);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>
+    public static async Task<ThroughputResult> MeasureRawAsync(double messagesPerRequest, int users, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
+    {
+        var hops = Math.Max(1, (int)Math.Round(messagesPerRequest) - 1);
+        var system = ActorSystem.Create("bench-raw", (akkaConfig ?? Config.Empty).WithFallback(MeshRunner.DefaultAkkaConfig));
+        try
+        {
+            var (rps, bytes) = await RawActorChain.RunAsync(system, hops, users, warmup, duration);
+            return new ThroughputResult(rps, hops + 1, bytes, null);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+}
