@@ -29,10 +29,16 @@ internal static class NodeCommand
             var nodeName = parse.GetValue(name) ?? $"node-{p}";
             await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig));
             Console.Out.WriteLine($"{nodeName} listening at {node.Address}{(seeds.Length > 0 ? $", joining through {seeds[0]}" : ", a new cluster")}");
-            Console.Out.WriteLine($"Drive a run on it: run <scenario> --cluster {node.Address.Host}:{node.Address.Port}. Ctrl+C leaves the cluster.");
+            Console.Out.WriteLine($"Drive a run on it: run <scenario> --cluster {node.Address.Host}:{node.Address.Port}. Ctrl+C (or SIGTERM) leaves the cluster cleanly.");
             await using var leave = cancellation.Register(() => _ = node.LeaveAsync());
             await node.System.WhenTerminated;
-            Console.Out.WriteLine(cancellation.IsCancellationRequested ? $"{nodeName} left the cluster" : $"{nodeName} stopped (crashed or downed)");
+            var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
+            Console.Out.WriteLine(reason switch
+            {
+                null => $"{nodeName} crashed (stopped without leaving the cluster)",
+                Akka.Actor.CoordinatedShutdown.ClusterDowningReason => $"{nodeName} was downed by the cluster (the others could not reach it)",
+                _ => $"{nodeName} left the cluster",
+            });
             return ExitCodes.Ok;
         });
         return command;
