@@ -21,7 +21,8 @@ internal static class BenchCommand
         var duration = CliValues.Duration("--duration", "Measured duration of each of the three runs (default 10s)");
         var users = CliValues.PositiveInteger("--users", "Closed-loop users driving each run (default 256)", "users");
         var report = new Option<string?>("--report") { Description = "Write the JSON report (the mesh run's report with the bench figures)", HelpName = "out.json" };
-        var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors") { duration, users, report };
+        var nodes = CliValues.PositiveInteger("--nodes", "Also run the full mesh on N in-process cluster nodes (requests cross nodes through Akka.Remote)", "N");
+        var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors") { duration, users, nodes, report };
         command.SetAction(async (parse, cancellation) =>
         {
             var reportPath = parse.GetValue(report);
@@ -37,6 +38,15 @@ internal static class BenchCommand
             var plain = await ThroughputBench.MeasureMeshAsync(ThroughputBench.Chain(sidecars: false, u), warmup, measured, Logging.AkkaConfig);
             Console.Out.WriteLine("3/3 raw actor chain with the same messages per request ...");
             var raw = await ThroughputBench.MeasureRawAsync(mesh.MessagesPerRequest, u, warmup, measured, Logging.AkkaConfig);
+            (ThroughputResult Result, double Messages, double Bytes)? cluster = null;
+            if (parse.GetValue(nodes) is { } n)
+            {
+                Console.Out.WriteLine($"+ full mesh on {n} in-process cluster nodes ...");
+                cluster = await ThroughputBench.MeasureClusterAsync(ThroughputBench.Chain(sidecars: true, u), n, warmup, measured, Logging.AkkaConfig);
+            }
+            // Start the delay measurement from a clean heap: the runs above leave garbage whose collection would be timed too.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
             // The delay service alone; 5 s measured is plenty for a stable p99 at 100,000/s, so longer runs do not stretch it.
             var delayOptions = new DelayAccuracyOptions { Duration = measured < DelayMeasured ? measured : DelayMeasured };
             Console.Out.WriteLine($"delay accuracy: {delayOptions.Delay.TotalMilliseconds:0.##} ms at {delayOptions.Rate:N0} delays/s on the real clock, {delayOptions.Duration.TotalSeconds:0.##}s measured after {delayOptions.Warmup.TotalSeconds:0.##}s ...");
@@ -60,14 +70,25 @@ internal static class BenchCommand
                 ["delayAchievedRate"] = Math.Round(delay.AchievedRate),
                 ["delayLost"] = delay.Lost,
             };
+            if (cluster is { } c)
+            {
+                figures["clusterNodes"] = parse.GetValue(nodes);
+                figures["clusterRps"] = Math.Round(c.Result.Rps);
+                figures["clusterVsMesh"] = Math.Round(c.Result.Rps / mesh.Rps, 3);
+                figures["crossNodeMessagesPerRequest"] = Math.Round(c.Messages, 2);
+                figures["crossNodeBytesPerRequest"] = Math.Round(c.Bytes);
+                figures["clusterBytesAllocatedPerRequest"] = Math.Round(c.Result.BytesPerRequest);
+            }
             var table = new Table().Border(TableBorder.Rounded).Title("[bold]ActorMesh bench[/]: chain, nothing injected")
                 .AddColumn("run").AddColumn("requests/s").AddColumn("messages/s").AddColumn("messages/request").AddColumn("bytes/request").AddColumn("vs raw");
             void Row(string name, ThroughputResult r) => table.AddRow(name, $"{r.Rps:N0}", $"{r.Rps * r.MessagesPerRequest:N0}", $"{r.MessagesPerRequest:0.0}", $"{r.BytesPerRequest:N0}", $"{r.Rps / raw.Rps:0.00}");
             Row("full mesh", mesh);
             Row("no sidecars", plain);
             Row("raw actors", raw);
+            if (cluster is { } cr) Row($"full mesh, {parse.GetValue(nodes)} nodes", cr.Result);
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"allocated per request per hop (full mesh, {ThroughputBench.HopsPerRequest} calls per request): {mesh.BytesPerRequest / ThroughputBench.HopsPerRequest:N0} bytes");
+            if (cluster is { } cn) AnsiConsole.MarkupLine($"crossed nodes per request ({parse.GetValue(nodes)} nodes): {cn.Messages:0.0} mesh messages, {cn.Bytes:N0} bytes serialized");
             AnsiConsole.MarkupLine($"delay error ({delay.Delay.TotalMilliseconds:0.##} ms at {delay.RequestedRate:N0}/s, achieved {delay.AchievedRate:N0}/s, {delay.Lost} lost): p50 {delay.P50Ms:0.000} ms, p99 {delay.P99Ms:0.000} ms (delayP99ErrorMs), max {delay.MaxMs:0.000} ms");
             if (reportPath is not null)
             {

@@ -102,6 +102,35 @@ public static class ThroughputBench
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="topology"/> on <paramref name="nodes"/> in-process cluster nodes (pods spread
+    /// over them, gateway and load on the edge): a warm-up load, then the measured one. Besides the
+    /// throughput, returns the mesh messages and bytes that crossed nodes per request.
+    /// </summary>
+    public static async Task<(ThroughputResult Result, double CrossNodeMessagesPerRequest, double CrossNodeBytesPerRequest)> MeasureClusterAsync(
+        MeshTopology topology, int nodes, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
+    {
+        using var clock = new HighResolutionClock();
+        var config = MessageCounting.Config.WithFallback(akkaConfig ?? Config.Empty).WithFallback(MeshRunner.DefaultAkkaConfig);
+        await using var cluster = await Clustering.MeshCluster.StartAsync(nodes, clock, topology.Seed, config);
+        using var runtime = new MeshRuntime(clock, topology.Seed, "edge") { OwnsClock = false };
+        var mesh = Hosting.MeshSystem.LaunchOnCluster(cluster.Edge, topology with { Nodes = nodes }, runtime);
+        await mesh.Started;
+        await mesh.Ready;
+        await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
+        var messages = MessageCounting.Total;
+        var crossed = Clustering.CrossNodeTraffic.Total();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
+        messages = MessageCounting.Total - messages;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var after = Clustering.CrossNodeTraffic.Total();
+        var requests = Math.Max(1, load.Measured.Ended);
+        await cluster.LeaveAsync();
+        var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null);
+        return (result, (double)(after.Messages - crossed.Messages) / requests, (double)(after.Bytes - crossed.Bytes) / requests);
+    }
+
     /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>
     public static async Task<ThroughputResult> MeasureRawAsync(double messagesPerRequest, int users, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
     {

@@ -52,12 +52,25 @@ public class UpstreamClusterSharingTests
     public void Active_requests_follow_their_pod_when_endpoints_change()
     {
         var cluster = Cluster(new TrafficPolicy(), Endpoints(0, 1, 2));
+        cluster.PickHost(avoid: -1); // the first call makes the per-host counts
         cluster.Active[0] = 5;
         cluster.Active[2] = 7;
 
         cluster.Configure(cluster.Policy, Distribution.Zero, Endpoints(2, 3, 0));
 
         Assert.Equal([7, 0, 5], cluster.Active);
+    }
+
+    [Fact]
+    public void A_cluster_that_never_sent_holds_no_per_host_counts()
+    {
+        var cluster = Cluster(new TrafficPolicy(), Endpoints(0, 1, 2));
+        cluster.Configure(cluster.Policy, Distribution.Zero, Endpoints(2, 3, 0, 4));
+        Assert.Empty(cluster.Active);
+
+        var host = cluster.PickHost(avoid: -1);
+        Assert.InRange(host, 0, 3);
+        Assert.Equal(4, cluster.Active.Length);
     }
 
     [Fact]

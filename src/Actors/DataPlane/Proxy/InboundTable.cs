@@ -19,8 +19,9 @@ internal readonly record struct InboundEntry(IActorRef ReplyTo, long Correlation
 internal sealed class InboundTable(int capacity)
 {
     private const long InboundBit = long.MinValue;
-    private Slot[] _slots = new Slot[Math.Min(capacity, 64)];
-    private int[] _free = new int[Math.Min(capacity, 64)];
+    // Small at first and doubled on demand: 10,000 idle sidecars should not hold 64 slots (4.6 KB) each.
+    private Slot[] _slots = new Slot[Math.Min(capacity, 4)];
+    private int[] _free = new int[Math.Min(capacity, 4)];
     private int _freeCount;
     private int _highWater;
 

@@ -92,12 +92,13 @@ internal sealed class UpstreamCluster
         var oldIndex = new Dictionary<string, int>(Endpoints.Length, StringComparer.Ordinal);
         for (var j = 0; j < Endpoints.Length; j++) oldIndex.TryAdd(Endpoints[j].PodId, j);
         var oldIndexOf = new int[next.Length];
-        var active = new int[next.Length];
+        // Requests in flight per host exist once the cluster has sent something (see PickHost).
+        var active = Active.Length == 0 ? [] : new int[next.Length];
         for (var i = 0; i < next.Length; i++)
         {
             var found = oldIndex.TryGetValue(next[i].PodId, out var j);
             oldIndexOf[i] = found ? j : -1;
-            if (found) active[i] = Active[j];
+            if (found && active.Length > 0) active[i] = Active[j];
         }
         Outlier?.Remap(oldIndexOf);
         Endpoints = next;
@@ -135,7 +136,13 @@ internal sealed class UpstreamCluster
     }
 
     /// <summary>Picks a host, or -1 when there is none.</summary>
-    public int PickHost(int avoid) => Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? avoid : -1);
+    public int PickHost(int avoid)
+    {
+        // Per-host in-flight counts are made on the first call: a mesh of 10,000 pods has thousands of
+        // proxies with destinations of 1,000 hosts, most of which never call some of them.
+        if (Active.Length != Endpoints.Length) Active = new int[Endpoints.Length];
+        return Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? avoid : -1);
+    }
 
     /// <summary>The current index of <paramref name="endpoint"/> (which may have moved after an update), or -1.</summary>
     public int IndexOf(Endpoint endpoint, int hint)

@@ -388,7 +388,7 @@ internal sealed class UpstreamRouter
             call.IsRetry = false;
         }
         var host = call.HostEndpoint is null ? -1 : cluster.IndexOf(call.HostEndpoint, call.Host);
-        if (host >= 0 && cluster.Active[host] > 0) cluster.Active[host]--;
+        if ((uint)host < (uint)cluster.Active.Length && cluster.Active[host] > 0) cluster.Active[host]--;
         call.HostEndpoint = null;
         call.State = CallState.Free; // transient; the caller sets the next state
         return host;
