@@ -132,5 +132,7 @@ public class ControlPlaneSpecs(ITestOutputHelper output) : VirtualTimeSpec(outpu
         var logs = report.Sidecars;
         Assert.Equal(logs.LogsEmitted, logs.LogsShipped + logs.LogsDropped + logs.LogsBuffered);
         Assert.True(logs.LogsEmitted >= payments.Requests, "the killed pod's log events are still counted");
+        // The report's node view counts the pods running at the end: the killed one is not among them, its replacement is.
+        Assert.Equal(topology.Services.Sum(s => s.Replicas), report.Cluster.PodsPerNode["node-1"]);
     }
 }

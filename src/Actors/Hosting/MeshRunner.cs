@@ -87,9 +87,10 @@ public static class MeshRunner
             var status = await mesh.StatusAsync();
             var pods = await mesh.PodStatsAsync();
             var events = await mesh.AppliedEventsAsync();
+            var cluster = new ClusterReport { Nodes = 1, PodsPerNode = await mesh.PodsPerNodeAsync() };
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
-            return ReportBuilder.Build(topology, topology.Seed, load, TelemetryView.Of(runtime), status, pods, events);
+            return ReportBuilder.Build(topology, topology.Seed, load, TelemetryView.Of(runtime), status, pods, events, cluster);
         }
         finally
         {
@@ -132,9 +133,7 @@ public static class MeshRunner
             var events = await mesh.AppliedEventsAsync();
             var remote = local is null ? await mesh.RemoteTelemetryAsync(nodes) : [];
             var crossed = CrossNodeTraffic.Total();
-            var podsPerNode = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (node, _, running) in nodes)
-                if ((node.Roles & ControlPlane.NodeRoles.Pods) != 0) podsPerNode[node.Node] = running.PodIds.Count;
+            var podsPerNode = await mesh.PodsPerNodeAsync();
             var cluster = new ClusterReport
             {
                 Nodes = local?.Nodes.Count ?? podsPerNode.Count + failures.Count,

@@ -200,6 +200,15 @@ public sealed class MeshSystem
         return [.. nodes.Select((n, i) => (n, n.Agent, pods[i]))];
     }
 
+    /// <summary>Pods running now, by node (nodes that run pods only).</summary>
+    public async Task<SortedDictionary<string, int>> PodsPerNodeAsync()
+    {
+        var perNode = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (node, _, pods) in await NodePodsAsync())
+            if ((node.Roles & NodeRoles.Pods) != 0) perNode[node.Node] = pods.PodIds.Count;
+        return perNode;
+    }
+
     /// <summary>The telemetry of every node in <paramref name="nodes"/> that runs pods (a cluster of separate processes: each sends its own).</summary>
     public async Task<IReadOnlyList<NodeTelemetry>> RemoteTelemetryAsync(IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)> nodes) =>
         await Task.WhenAll(nodes.Where(n => (n.Node.Roles & NodeRoles.Pods) != 0).Select(n => Ask<NodeTelemetry>(n.Agent, GetNodeTelemetry.Instance)));
@@ -213,6 +222,7 @@ public sealed class MeshSystem
         var status = await StatusAsync();
         var pods = await PodStatsAsync();
         var events = await AppliedEventsAsync();
-        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, TelemetryView.Of(Runtime), status, pods, events);
+        var cluster = new ClusterReport { Nodes = 1, PodsPerNode = await PodsPerNodeAsync() };
+        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, TelemetryView.Of(Runtime), status, pods, events, cluster);
     }
 }

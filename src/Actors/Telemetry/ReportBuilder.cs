@@ -61,7 +61,7 @@ public static class ReportBuilder
             Scenario = topology.Name,
             Seed = seed,
             Nodes = cluster?.Nodes ?? 1,
-            Cluster = cluster ?? new ClusterReport { Nodes = 1, PodsPerNode = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["node-1"] = pods.Count } },
+            Cluster = cluster ?? new ClusterReport { Nodes = 1 },
             DurationSeconds = load.MeasuredSeconds,
             Load = profile.Mode == LoadMode.Open
                 ? new LoadSection("open", profile.Rps, null, profile.Arrival == ArrivalProcess.Poisson ? "poisson" : "constant", profile.Warmup.TotalSeconds)
