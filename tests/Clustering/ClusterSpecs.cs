@@ -26,11 +26,13 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
     private readonly HighResolutionClock _clock = new();
     private MeshCluster _cluster = null!;
     private MeshRuntime _edge = null!;
+    private Akka.TestKit.Xunit2.TestKit _kit = null!;
 
     public async Task InitializeAsync()
     {
         _cluster = await MeshCluster.StartAsync(3, _clock, seed: 1, Quiet);
         _edge = new MeshRuntime(_clock, 1, "edge") { OwnsClock = false };
+        _kit = new Akka.TestKit.Xunit2.TestKit(_cluster.Edge, output);
     }
 
     public async Task DisposeAsync()
@@ -65,15 +67,8 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
         return mesh;
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {within.TotalSeconds} s: {what}");
-            await Task.Delay(100);
-        }
-    }
+    private Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what) =>
+        _kit.AwaitConditionAsync(condition, within, TimeSpan.FromMilliseconds(100), what);
 
     [Fact]
     public async Task Pods_spread_over_the_nodes_and_a_push_reaches_every_node_with_the_same_version()
@@ -98,6 +93,14 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
         // Every sidecar on every node (6) and the gateway ACKed the new version; nobody NACKed.
         Assert.Equal(before.Acks + 7, after.Acks);
         Assert.Equal(0, after.Nacks);
+
+        // An invalid push is NACKed by every workload on every node, as on one node; each keeps its last good config.
+        mesh.Apply(new SetPolicyEvent("payments", mesh.Topology.Mesh.PolicyFor("payments") with { Retries = new RetryOptions { Attempts = -1 } }));
+        await Eventually(async () => (await mesh.StatusAsync()).Nacks == 7, TimeSpan.FromSeconds(20), "seven NACKs");
+        var rejected = await mesh.StatusAsync();
+        output.WriteLine($"v{rejected.Version}: {rejected.Nacks} NACKs, last: {rejected.LastNackReason}");
+        Assert.Equal(after.Version + 1, rejected.Version);
+        Assert.Equal(after.Acks, rejected.Acks);
 
         var traffic = CrossNodeTraffic.Total();
         var load = await mesh.RunLoadAsync();
