@@ -44,18 +44,12 @@ public sealed class ControlPlaneLesson : IScenarioLesson
     }
 
     /// <summary>Share of ok requests among those intended in [from, to) after the load started (null when none).</summary>
-    private static double? OkRate(RunReport report, TimeSpan warmup, TimeSpan from, TimeSpan to)
-    {
-        long sent = 0, ok = 0;
-        foreach (var second in report.Timeline)
+    private static double? OkRate(RunReport report, TimeSpan warmup, TimeSpan from, TimeSpan to) =>
+        report.Timeline.Where(second =>
         {
             var at = warmup + TimeSpan.FromSeconds(second.Second);
-            if (at < from || at + TimeSpan.FromSeconds(1) > to) continue;
-            sent += second.Sent;
-            ok += second.Ok;
-        }
-        return sent == 0 ? null : Math.Round((double)ok / sent, 5);
-    }
+            return at >= from && at + TimeSpan.FromSeconds(1) <= to;
+        }).OkRate5();
 
     /// <summary>
     /// True when every desired-state change asked for while the control plane was down shows in the

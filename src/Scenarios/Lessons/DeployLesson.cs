@@ -71,16 +71,7 @@ public sealed class DeployLesson : IScenarioLesson
         return failed.Count == 0 ? null : Math.Round(failed.Average(d => Components(topology, d.Service).Count), 2);
     }
 
-    private static double? OkRate(RunReport report, HashSet<int> seconds)
-    {
-        long sent = 0, ok = 0;
-        foreach (var second in report.Timeline.Where(t => seconds.Contains(t.Second)))
-        {
-            sent += second.Sent;
-            ok += second.Ok;
-        }
-        return sent == 0 ? null : Math.Round((double)ok / sent, 5);
-    }
+    private static double? OkRate(RunReport report, HashSet<int> seconds) => report.Timeline.Where(t => seconds.Contains(t.Second)).OkRate5();
 
     /// <summary>
     /// The seconds of the report's <c>timeline</c> during which a deployment was in progress, or null when

@@ -33,7 +33,7 @@ public sealed class NodeFailureLesson : IScenarioLesson
             ["podsReplaced"] = report.Cluster.PodsReplaced,
         };
         if (crash is null) return figures;
-        var (before, after, recovery) = Recovery(report, crash.AtSeconds - topology.Load.Warmup.TotalSeconds);
+        var (before, after, recovery) = Recovery(report.Timeline, crash.AtSeconds - topology.Load.Warmup.TotalSeconds);
         figures["okRateBeforeCrash"] = before;
         figures["okRateAfterRecovery"] = after;
         figures["recoverySeconds"] = recovery;
@@ -46,26 +46,19 @@ public sealed class NodeFailureLesson : IScenarioLesson
     /// every second is back at that level (within half a percentage point), the ok rate from then on,
     /// and the time from the crash to that second's start (0 when no second after it dropped).
     /// </summary>
-    public static (double? Before, double? After, double? RecoverySeconds) Recovery(RunReport report, double crashAt)
+    public static (double? Before, double? After, double? RecoverySeconds) Recovery(IReadOnlyList<TimelineSecond> timeline, double crashAt)
     {
-        var seconds = report.Timeline.Where(s => s.Sent > 0).ToList();
+        var seconds = timeline.Where(s => s.Sent > 0).ToList();
         var prior = seconds.Where(s => s.Second + 1 <= crashAt).ToList();
         if (prior.Count == 0) return (null, null, null);
-        var before = Rate(prior);
+        var before = prior.OkRate()!.Value;
         var later = seconds.Where(s => s.Second + 1 > crashAt).ToList();
         for (var i = 0; i < later.Count; i++)
         {
-            if (later.Skip(i).Any(s => Rate([s]) < before - 0.005)) continue;
+            if (later.Skip(i).Any(s => new[] { s }.OkRate() < before - 0.005)) continue;
             var from = later[i].Second;
-            return (Math.Round(before, 5), Math.Round(Rate(later.Skip(i)), 5), Math.Round(Math.Max(0, from - crashAt), 3));
+            return (Math.Round(before, 5), later.Skip(i).OkRate5(), Math.Round(Math.Max(0, from - crashAt), 3));
         }
         return (Math.Round(before, 5), null, null);
-    }
-
-    private static double Rate(IEnumerable<TimelineSecond> seconds)
-    {
-        long sent = 0, ok = 0;
-        foreach (var s in seconds) { sent += s.Sent; ok += s.Ok; }
-        return sent == 0 ? 0 : (double)ok / sent;
     }
 }
