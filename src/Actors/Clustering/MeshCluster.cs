@@ -86,7 +86,7 @@ public sealed class MeshCluster : IAsyncDisposable
         catch (OperationCanceledException)
         {
             var seen = string.Join(", ", cluster.State.Members.Select(m => $"{m.Address} {m.Status}"));
-            throw new TimeoutException($"the cluster did not form within {timeout.TotalSeconds:0.#} s: {members} members expected up, saw [{seen}]");
+            throw new ClusterJoinException($"the cluster did not form within {timeout.TotalSeconds:0.#} s: {members} members expected up, saw [{seen}]");
         }
     }
 
@@ -113,3 +113,6 @@ public sealed class MeshCluster : IAsyncDisposable
         foreach (var n in _nodes) await n.DisposeAsync();
     }
 }
+
+/// <summary>A node could not join its cluster in time (nothing listens at the seed, or the cluster does not let it in).</summary>
+public sealed class ClusterJoinException(string message) : Exception(message);

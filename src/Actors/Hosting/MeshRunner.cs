@@ -111,7 +111,15 @@ public static class MeshRunner
         if (options.Cluster is { } seed)
         {
             edge = MeshCluster.StartEdge(options.Hostname, 0, [seed], config);
-            await MeshCluster.WaitForMembersAsync(edge, 2, TimeSpan.FromSeconds(30));
+            try
+            {
+                await MeshCluster.WaitForMembersAsync(edge, 2, TimeSpan.FromSeconds(15));
+            }
+            catch (ClusterJoinException)
+            {
+                await edge.Terminate();
+                throw new ClusterJoinException($"could not join the cluster through {seed} within 15 s: is a node running there (start one with 'node --port <port>'), and can it reach {options.Hostname}?");
+            }
         }
         else
         {

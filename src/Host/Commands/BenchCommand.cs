@@ -21,7 +21,7 @@ internal static class BenchCommand
         var duration = CliValues.Duration("--duration", "Measured duration of each of the three runs (default 10s)");
         var users = CliValues.PositiveInteger("--users", "Closed-loop users driving each run (default 256)", "users");
         var report = new Option<string?>("--report") { Description = "Write the JSON report (the mesh run's report with the bench figures)", HelpName = "out.json" };
-        var nodes = CliValues.PositiveInteger("--nodes", "Also run the full mesh on N in-process cluster nodes (requests cross nodes through Akka.Remote)", "N");
+        var nodes = CliValues.IntegerBetween("--nodes", "Also run the full mesh on N in-process cluster nodes (requests cross nodes through Akka.Remote)", "N", 1, 64);
         var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors") { duration, users, nodes, report };
         command.SetAction(async (parse, cancellation) =>
         {

@@ -52,6 +52,20 @@ internal static class CliValues
         },
     };
 
+    /// <summary>A whole-number option between <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public static Option<int?> IntegerBetween(string name, string description, string helpName, int min, int max) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return v;
+            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}");
+            return null;
+        },
+    };
+
     /// <summary>An integer option (any sign).</summary>
     public static Option<long?> Integer(string name, string description, string helpName) => new(name)
     {
