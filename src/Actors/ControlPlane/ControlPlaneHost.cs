@@ -1,5 +1,6 @@
 using ActorMesh.Time;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorMesh.ControlPlane;
 
@@ -105,6 +106,8 @@ internal sealed class ControlPlaneHost : UntypedActor
                 break;
             case CrashNode crash:
                 if (_nodes.Find(n => n.Node == crash.Node && !_lost.Contains(n.Node)) is { } victim) victim.Agent.Tell(crash);
+                else Context.GetLogger().Warning("crashNode: no node named '{0}' is up; the nodes up are {1}", crash.Node,
+                    string.Join(", ", _nodes.Where(n => !_lost.Contains(n.Node) && (n.Roles & NodeRoles.Pods) != 0).Select(n => n.Node)));
                 break;
             case GetControlPlaneStatus when _controlPlane.IsNobody():
                 Sender.Tell(ControlPlaneStatus.From(_stats, up: false, DownSeconds()));
