@@ -20,6 +20,20 @@ public class RolloutSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
     }
 
     [Fact]
+    public void A_change_the_api_server_refuses_is_reported_as_refused_not_applied()
+    {
+        var mesh = StartMesh(Shop().Build());
+
+        mesh.Apply(new RollbackEvent("payments"));        // nothing was deployed: nothing to roll back to
+        mesh.Apply(new ScaleEvent("payments", 4));        // accepted
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var events = Await(mesh.AppliedEventsAsync());
+
+        Assert.Equal(["refused: 'payments' has no earlier version to roll back to", "applied"], events.Select(e => e.Outcome));
+        Assert.Equal(4, Await(mesh.StatusAsync()).InstancesByService["payments"]);
+    }
+
+    [Fact]
     public void A_healthy_version_rolls_out_pod_by_pod_while_every_request_succeeds()
     {
         var mesh = StartMesh(Shop(new TimelineEntry(TimeSpan.FromSeconds(1), new DeployEvent("payments", "v2"))).Build());

@@ -43,6 +43,8 @@ internal sealed class MeshHost : UntypedActor
     private readonly bool _clustered;
     private readonly TaskCompletionSource<IActorRef> _started;
     private readonly List<AppliedEvent> _applied = [];
+    // Applied events whose desired-state change awaits the API server's answer, in the order asked (it answers in order).
+    private readonly Queue<int> _awaitingAnswer = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _apiServer = ActorRefs.Nobody;
     private IActorRef _nodeAgent = ActorRefs.Nobody;
@@ -107,9 +109,12 @@ internal sealed class MeshHost : UntypedActor
                 _applied.Add(new AppliedEvent(at, apply.Event.Describe(), Apply(apply.Event)));
                 break;
             case ChangeAccepted:
+                _awaitingAnswer.TryDequeue(out _);
                 break;
             case ChangeRejected rejected:
                 _log.Warning("A desired-state change was rejected: {0}", rejected.Reason);
+                // The event's outcome says so: it was refused, not applied.
+                if (_awaitingAnswer.TryDequeue(out var index)) _applied[index] = _applied[index] with { Outcome = "refused: " + rejected.Reason };
                 break;
             case GetAppliedEvents:
                 Sender.Tell(new AppliedEvents([.. _applied]));
@@ -131,6 +136,7 @@ internal sealed class MeshHost : UntypedActor
         switch (e)
         {
             case SetPolicyEvent or ScaleEvent or SetSettingsEvent or SetSecurityEvent or DeployEvent or RollbackEvent:
+                _awaitingAnswer.Enqueue(_applied.Count); // the index this event is about to take
                 _apiServer.Tell(new ChangeDesiredState(e), Self);
                 return _controlPlaneDown ? "stored; takes effect when the control plane is back" : "applied";
             // Pod commands go to whichever node runs the pod, through the control plane's host (up even while the control plane is stopped).
