@@ -57,6 +57,10 @@ internal static class SummaryView
             if (sc.SettingsVersions.Count > 0) parts.Add($"settings syncs {sc.SettingsSyncs}");
             AnsiConsole.MarkupLine(Markup.Escape("sidecars: " + string.Join("; ", parts)));
         }
+        var cluster = r.Cluster;
+        if (cluster.Nodes > 1)
+            AnsiConsole.MarkupLine(Markup.Escape($"cluster: {cluster.Nodes} nodes; pods at the end {string.Join(", ", cluster.PodsPerNode.Select(kv => $"{kv.Key} {kv.Value}"))}; " +
+                $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes; node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
         var security = r.Security;
         if (security.Denied > 0 || security.PlaintextAccepted > 0)
             AnsiConsole.MarkupLine($"security: denied {security.Denied} with 403 (plaintext to strict mTLS {security.DeniedPlaintext}, by policy {security.DeniedByPolicy}), accepted in plaintext {security.PlaintextAccepted}");
