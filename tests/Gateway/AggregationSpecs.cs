@@ -67,6 +67,12 @@ public class AggregationSpecs(ITestOutputHelper output) : VirtualTimeSpec(output
         Assert.Equal(report.Requests.Sent, report.Gateway.BackendTimeouts);
         // 80 ms client round trip + the 50 ms backend timeout (+ ≤ 1 ms for the sweep), not the 500 ms backend.
         Assert.InRange(report.LatencyMs.P50, 129.9, 131.2);
+        // The gateway cancels each call it gave up on (as Envoy resets the upstream stream): the call ends
+        // at once instead of holding a request slot until its own route timeout, and its late answer is dropped.
+        Out.WriteLine($"cancelled {report.Mesh.Cancelled}, late responses {report.Mesh.LateResponses}, timeouts {report.Mesh.Timeouts}");
+        Assert.Equal(report.Requests.Sent, report.Mesh.Cancelled);
+        Assert.Equal(0, report.Mesh.Timeouts);
+        Assert.InRange(report.Mesh.LateResponses, 1, report.Mesh.Cancelled);
     }
 
     [Fact]

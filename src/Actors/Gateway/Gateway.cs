@@ -207,7 +207,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.NextDeadline = next;
         for (var i = 0; i < backends.Length; i++)
         {
-            _router.Send(_self, Handle(slot, generation, i), backends[i].Service, backends[i].Path, request.RequestBytes, trace);
+            ex.Calls[i] = _router.Send(_self, Handle(slot, generation, i), backends[i].Service, backends[i].Path, request.RequestBytes, trace);
             // A backend can fail at once (no healthy host, overflow); failing fast may have ended the exchange.
             if (ex.Generation != generation) return;
         }
@@ -332,7 +332,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
                     if (ex.States[p] != PartState.Pending) continue;
                     if (ex.Deadlines[p] <= now)
                     {
-                        // The gateway stops waiting; the call itself runs on in the router and its answer is dropped.
+                        // The gateway stops waiting and cancels the call (as Envoy resets the upstream stream): its answer, if any, is dropped.
+                        _router.Cancel(ex.Calls[p]);
                         ex.States[p] = PartState.Failed;
                         ex.Failed++;
                         ex.TimedOut = true;
@@ -411,6 +412,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public long NextDeadline = long.MaxValue;
         public PartState[] States = new PartState[4];
         public long[] Deadlines = new long[4];
+        /// <summary>The router's token of each part's call, to cancel it (-1: it had ended when sent).</summary>
+        public long[] Calls = new long[4];
 
         public void Prepare(int parts, bool aggregate)
         {
@@ -418,6 +421,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             {
                 States = new PartState[parts];
                 Deadlines = new long[parts];
+                Calls = new long[parts];
             }
             Array.Clear(States, 0, parts);
             Aggregate = aggregate;

@@ -78,7 +78,7 @@ public static class ReportBuilder
                 PerTryTimeouts = totals.PerTryTimeouts, CircuitClosed = totals.CircuitClosed, RetriesOverflowed = totals.RetriesOverflowed,
                 RetriesExhausted = totals.RetriesExhausted, Overflows = totals.Overflows,
                 NoHealthyUpstream = totals.NoHealthyUpstream, ConnectFailures = totals.ConnectFailures,
-                LateResponses = totals.LateResponses, Sidecars = topology.Mesh.Sidecars,
+                LateResponses = totals.LateResponses, Cancelled = totals.Cancelled, Sidecars = topology.Mesh.Sidecars,
             },
             Security = new SecurityReport
             {

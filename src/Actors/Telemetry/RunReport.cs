@@ -184,6 +184,8 @@ public sealed record MeshSection
     public long ConnectFailures { get; init; }
     /// <summary>Answers that arrived after their attempt had ended.</summary>
     public long LateResponses { get; init; }
+    /// <summary>Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout); the call stops, its answer is dropped.</summary>
+    public long Cancelled { get; init; }
     /// <summary>True when pods ran sidecar proxies (false: apps called each other directly).</summary>
     public bool Sidecars { get; init; } = true;
 }

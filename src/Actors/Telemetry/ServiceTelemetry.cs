@@ -59,8 +59,10 @@ public sealed class ServiceTelemetry
     public long NoHealthyUpstream;
     /// <summary>Attempts whose endpoint was gone.</summary>
     public long ConnectFailures;
-    /// <summary>Responses that arrived after their attempt had ended (timed out or reset).</summary>
+    /// <summary>Responses that arrived after their attempt had ended (timed out, reset or cancelled).</summary>
     public long LateResponses;
+    /// <summary>Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout).</summary>
+    public long Cancelled;
 
     /// <summary>In-process module calls, by (caller module, callee module); the caller -1 is the service's own script.</summary>
     public Dictionary<(int Caller, int Callee), long>? ModuleCalls;
@@ -117,6 +119,7 @@ public sealed class ServiceTelemetry
         Timeouts += other.Timeouts; PerTryTimeouts += other.PerTryTimeouts; CircuitOpened += other.CircuitOpened; CircuitClosed += other.CircuitClosed;
         RejectedByCircuit += other.RejectedByCircuit; Overflows += other.Overflows; Ejections += other.Ejections;
         NoHealthyUpstream += other.NoHealthyUpstream; ConnectFailures += other.ConnectFailures; LateResponses += other.LateResponses;
+        Cancelled += other.Cancelled;
         Denied += other.Denied; DeniedPlaintext += other.DeniedPlaintext; DeniedByPolicy += other.DeniedByPolicy;
         PlaintextAccepted += other.PlaintextAccepted;
         if (other.ModuleCalls is { } modules)
@@ -150,16 +153,16 @@ public sealed class ServiceTelemetry
     [
         Requests, Ok, Errors, Overloaded, Denied, DeniedPlaintext, DeniedByPolicy, PlaintextAccepted,
         Calls, Attempts, Retries, RetriesOverflowed, RetriesExhausted, Timeouts, PerTryTimeouts, CircuitOpened, CircuitClosed,
-        RejectedByCircuit, Overflows, Ejections, NoHealthyUpstream, ConnectFailures, LateResponses,
+        RejectedByCircuit, Overflows, Ejections, NoHealthyUpstream, ConnectFailures, LateResponses, Cancelled,
     ];
 
     /// <summary>Sets every counter from <paramref name="c"/>, in <see cref="Counters"/> order.</summary>
     public void SetCounters(long[] c)
     {
-        if (c.Length != 23) throw new ArgumentException($"expected 23 counters, got {c.Length}", nameof(c));
+        if (c.Length != 24) throw new ArgumentException($"expected 24 counters, got {c.Length}", nameof(c));
         (Requests, Ok, Errors, Overloaded, Denied, DeniedPlaintext, DeniedByPolicy, PlaintextAccepted) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
         (Calls, Attempts, Retries, RetriesOverflowed, RetriesExhausted, Timeouts, PerTryTimeouts, CircuitOpened, CircuitClosed) = (c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16]);
-        (RejectedByCircuit, Overflows, Ejections, NoHealthyUpstream, ConnectFailures, LateResponses) = (c[17], c[18], c[19], c[20], c[21], c[22]);
+        (RejectedByCircuit, Overflows, Ejections, NoHealthyUpstream, ConnectFailures, LateResponses, Cancelled) = (c[17], c[18], c[19], c[20], c[21], c[22], c[23]);
     }
 
     /// <summary>Latency histogram in µs (null when nothing was recorded).</summary>

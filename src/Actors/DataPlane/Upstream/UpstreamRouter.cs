@@ -147,8 +147,11 @@ internal sealed class UpstreamRouter
         cluster.Configure(topology.Mesh.PolicyFor(cluster.Service), topology.Network.LatencyBetween(_source, cluster.Service), snapshot.EndpointsOf(cluster.Service));
     }
 
-    /// <summary>Starts a call; its outcome reaches the owner exactly once (possibly before this returns).</summary>
-    public void Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
+    /// <summary>
+    /// Starts a call; its outcome reaches the owner exactly once (possibly before this returns), unless
+    /// the owner cancels it. Returns a token for <see cref="Cancel"/> (-1 when the call already ended).
+    /// </summary>
+    public long Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
     {
         var now = _clock.Now;
         if (ClusterFor(service) is not { } cluster)
@@ -157,14 +160,14 @@ internal sealed class UpstreamRouter
             t.Calls++;
             t.NoHealthyUpstream++;
             _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, 0, now);
-            return;
+            return -1;
         }
         var slot = Allocate();
         if (slot < 0)
         {
             _telemetry.For(cluster.ServiceIndex).Overflows++;
             _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, 0, now);
-            return;
+            return -1;
         }
         var call = _calls[slot];
         call.Caller = caller;
@@ -181,7 +184,46 @@ internal sealed class UpstreamRouter
         var telemetry = _telemetry.For(cluster.ServiceIndex);
         telemetry.Calls++;
         telemetry.RecordCallFrom(_sourceIndex);
+        var token = ((long)call.Generation << 32) | (uint)slot;
         Dispatch(slot, call, now);
+        return call.Generation == (int)(token >> 32) && call.State != CallState.Free ? token : -1;
+    }
+
+    /// <summary>
+    /// The owner no longer waits for the call of <paramref name="token"/> (a gateway gave up on an
+    /// aggregation's backend): it ends now, its attempt's resources are freed, and no outcome reaches
+    /// the owner; an answer still on its way is a late response. Counted as cancelled. False when the
+    /// call had already ended.
+    /// </summary>
+    public bool Cancel(long token)
+    {
+        if (token < 0) return false;
+        var slot = (int)(token & 0xFFFFFFFF);
+        if (slot >= _highWater) return false;
+        var call = _calls[slot];
+        if (call.State == CallState.Free || call.Generation != (int)(token >> 32)) return false;
+        var cluster = call.Cluster!;
+        var wasInFlight = call.State == CallState.InFlight;
+        if (wasInFlight)
+        {
+            cluster.Breaker?.Release(call.IsProbe);
+            ReleaseAttempt(call);
+        }
+        else
+        {
+            if (call.State == CallState.Queued) cluster.PendingLive--;
+            if (call.IsRetry)
+            {
+                cluster.ActiveRetries--;
+                call.IsRetry = false;
+            }
+        }
+        _telemetry.For(cluster.ServiceIndex).Cancelled++;
+        Free(slot, call);
+        InFlight--;
+        // A freed request slot lets a queued call go.
+        if (wasInFlight) DrainPending(cluster);
+        return true;
     }
 
     /// <summary>Handles router messages; false when the message is not the router's.</summary>

@@ -172,6 +172,22 @@ public class CircuitBreakerTests
     }
 
     [Fact]
+    public void A_probe_its_caller_cancelled_frees_the_slot_for_another_probe_without_changing_the_state()
+    {
+        var breaker = Consecutive(failures: 1);
+        Send(breaker, 0, fails: true);
+        Assert.True(breaker.TryAcquire(5 * Second, out var isProbe));
+        Assert.True(isProbe);
+        Assert.False(breaker.TryAcquire(5 * Second, out _)); // the one probe slot is taken
+
+        breaker.Release(isProbe);
+
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+        Assert.True(breaker.TryAcquire(5 * Second + Ms, out var again));
+        Assert.True(again);
+    }
+
+    [Fact]
     public void Probe_success_closes_the_breaker()
     {
         var breaker = Consecutive(failures: 2, breakSeconds: 5);

@@ -46,7 +46,7 @@ public sealed class CircuitBreaker
 
     /// <summary>
     /// Asks to send a request at <paramref name="now"/>. False means rejected (open, or half-open with
-    /// every probe slot taken). A true answer must be followed by <see cref="OnSuccess"/> or <see cref="OnFailure"/>.
+    /// every probe slot taken). A true answer must be followed by <see cref="OnSuccess"/>, <see cref="OnFailure"/> or <see cref="Release"/>.
     /// </summary>
     public bool TryAcquire(long now, out bool isProbe)
     {
@@ -76,6 +76,12 @@ public sealed class CircuitBreaker
         _consecutiveFailures = 0;
         if (State == CircuitState.Closed && _options.Mode == BreakOn.FailureRatio) _bucketSuccesses[BucketIndex(now)]++;
         return false;
+    }
+
+    /// <summary>A request let through was abandoned before its outcome (cancelled): a probe's slot is free for another.</summary>
+    public void Release(bool isProbe)
+    {
+        if (isProbe && State == CircuitState.HalfOpen && _probesInFlight > 0) _probesInFlight--;
     }
 
     /// <summary>Records a failure. Returns true when this opened the breaker.</summary>
