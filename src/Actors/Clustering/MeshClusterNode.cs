@@ -43,7 +43,7 @@ public sealed class MeshClusterNode : IAsyncDisposable
     /// <summary>True once the node crashed or left.</summary>
     public bool Stopped => System.WhenTerminated.IsCompleted;
 
-    /// <summary>The runtimes of the runs this node served, oldest first (their telemetry, for in-process reports).</summary>
+    /// <summary>The runtimes of the last two runs this node served, oldest first (their telemetry, for in-process reports).</summary>
     public IReadOnlyList<MeshRuntime> Runtimes
     {
         get { lock (_runtimes) return [.. _runtimes]; }
@@ -85,7 +85,17 @@ public sealed class MeshClusterNode : IAsyncDisposable
 
     private void OnRuntime(MeshRuntime runtime)
     {
-        lock (_runtimes) _runtimes.Add(runtime);
+        lock (_runtimes)
+        {
+            _runtimes.Add(runtime);
+            // A long-lived node serves run after run: keep the last two runs' runtimes (the one before may
+            // still be winding down, its telemetry read by a late edge) and let older ones go.
+            while (_runtimes.Count > 2)
+            {
+                _runtimes[0].Dispose();
+                _runtimes.RemoveAt(0);
+            }
+        }
     }
 
     /// <inheritdoc />
