@@ -112,6 +112,32 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restarted_control_plane_adopts_the_pods_where_they_run_and_moves_none()
+    {
+        var mesh = await StartAsync(Shop(300, TimeSpan.FromSeconds(4)));
+        var before = (await mesh.NodePodsAsync()).ToDictionary(n => n.Node.Node, n => string.Join(",", n.Pods.PodIds));
+
+        // Stop the control plane, scale during the outage, start it again: the new one must learn where
+        // every pod runs before it places the new one (placing from scratch would start pods a second
+        // time on other nodes, then stop the originals and the requests they were serving).
+        var run = mesh.StartLoad();
+        mesh.Apply(new StopControlPlaneEvent());
+        mesh.Apply(new ScaleEvent("frontend", 4));
+        mesh.Apply(new StartControlPlaneEvent());
+        var load = (await run.Finished.WaitAsync(TimeSpan.FromSeconds(60))).Result;
+        await Eventually(async () => (await mesh.StatusAsync()).InstancesByService["frontend"] == 4, TimeSpan.FromSeconds(20), "frontend scaled to 4");
+
+        var nodes = await mesh.NodePodsAsync();
+        var after = nodes.ToDictionary(n => n.Node.Node, n => n.Pods.PodIds);
+        output.WriteLine($"before: {string.Join("; ", before)}; after: {string.Join("; ", after.Select(a => $"{a.Key}: {string.Join(",", a.Value)}"))}");
+        foreach (var (node, pods) in before)
+            foreach (var pod in pods.Split(',', StringSplitOptions.RemoveEmptyEntries)) Assert.Contains(pod, after[node]);
+        Assert.Equal(7, after.Values.Sum(p => p.Count));
+        Assert.Equal(0, nodes.Sum(n => n.Pods.Stopped.Count));
+        Assert.Equal(load.Measured.Sent, load.Measured.Ok);
+    }
+
+    [Fact]
     public async Task A_crashed_nodes_pods_are_placed_on_the_survivors_and_every_request_is_accounted_for()
     {
         var mesh = await StartAsync(Shop(300, TimeSpan.FromSeconds(10), new TimelineEntry(TimeSpan.FromSeconds(2), new CrashNodeEvent("node-3"))));

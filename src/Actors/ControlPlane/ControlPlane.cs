@@ -16,6 +16,13 @@ internal sealed class PushDue : INoSerializationVerificationNeeded, IDeadLetterS
 /// <summary>Control-plane timer: a rollout's new pod should be ready by now.</summary>
 internal sealed record ProgressCheck(string PodId, long CreatedAt) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
+/// <summary>Control-plane timer: nodes that have not told what they run by now are not waited for.</summary>
+internal sealed class SyncDeadline : INoSerializationVerificationNeeded, IDeadLetterSuppression
+{
+    public static readonly SyncDeadline Instance = new();
+    private SyncDeadline() { }
+}
+
 /// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
 internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
@@ -33,6 +40,9 @@ internal sealed class ControlPlane : UntypedActor
     private readonly IActorRef _apiServer;
     private readonly List<NodeSlot> _nodes = [];
     private readonly Dictionary<string, NodeSlot> _gatewayNodes = new(StringComparer.Ordinal);
+    // Nodes attached that have not yet told what they run: no pod is placed until they have, so a
+    // restarted control plane adopts the running pods instead of starting them again elsewhere.
+    private readonly HashSet<string> _unsynced = new(StringComparer.Ordinal);
     private readonly MeshRuntime _runtime;
     private readonly ControlPlaneStats _stats;
     private readonly ControlPlaneOptions _options;
@@ -90,6 +100,8 @@ internal sealed class ControlPlane : UntypedActor
             case ChangeRejected rejected: _log.Warning("The API server refused a change: {0}", rejected.Reason); break;
             case GraceOver over: if (_pods.TryGetValue(over.PodId, out var leaving)) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self); break;
             case RegisterNode node: OnNodeJoined(node); break;
+            case NodeSynced synced: OnNodeSynced(synced.Node); break;
+            case SyncDeadline: OnSyncDeadline(); break;
             case NodeLost lost: OnNodeLost(lost); break;
             case AwaitReady: _readyWaiters.Add(Sender); CheckReady(); break;
             case GetGateways: Sender.Tell(new Gateways(new Dictionary<string, IActorRef>(_gateways))); break;
@@ -112,6 +124,7 @@ internal sealed class ControlPlane : UntypedActor
             _stats.Version = Math.Max(_stats.Version, desired.LastPushedVersion);
             foreach (var node in _nodes) Attach(node);
             PlaceGateways();
+            _runtime.Clock.Schedule(_options.NodeSyncTimeout.Ticks, Self, SyncDeadline.Instance, Self);
         }
         else
         {
@@ -124,7 +137,7 @@ internal sealed class ControlPlane : UntypedActor
 
     private void Reconcile()
     {
-        if (_desired is null) return;
+        if (_desired is null || _unsynced.Count > 0) return;
         var now = _runtime.Clock.Now;
         var acted = false;
         foreach (var service in _desired.Services)
@@ -322,6 +335,7 @@ internal sealed class ControlPlane : UntypedActor
         if (slot is null) return;
         slot.Up = false;
         _nodes.Remove(slot);
+        _unsynced.Remove(slot.Name);
         _stats.NodesLost++;
         Checkpoint();
         _log.Warning("Node {0} lost ({1}): placing its {2} pods elsewhere", lost.Node, lost.Reason, slot.Pods);
@@ -344,8 +358,28 @@ internal sealed class ControlPlane : UntypedActor
         Changed();
     }
 
-    private void Attach(NodeSlot node) =>
+    private void Attach(NodeSlot node)
+    {
+        _unsynced.Add(node.Name);
         node.Agent.Tell(new AttachControlPlane(Self, _apiServer.Path.Uid, _desired!.Seed, [.. _desired.Services.Select(s => s.Name)]), Self);
+    }
+
+    /// <summary>A node has told everything it runs (its reports came before this): once all have, reconcile.</summary>
+    private void OnNodeSynced(string node)
+    {
+        if (!_unsynced.Remove(node) || _unsynced.Count > 0) return;
+        Reconcile();
+        Changed();
+    }
+
+    private void OnSyncDeadline()
+    {
+        if (_unsynced.Count == 0) return;
+        _log.Warning("Nodes {0} did not tell what they run within {1}; reconciling without them", string.Join(", ", _unsynced), _options.NodeSyncTimeout);
+        _unsynced.Clear();
+        Reconcile();
+        Changed();
+    }
 
     /// <summary>The node for a new pod: the one with the fewest pods among those that run pods (the first such on a tie).</summary>
     private NodeSlot? PlacePod()

@@ -41,6 +41,8 @@ public sealed class NodeAgent : UntypedActor
                 // Service indices in the order of the topology, the same on every node (traces and call graphs carry them).
                 foreach (var name in attach.ServiceNames ?? []) _runtime.Services.Of(name);
                 foreach (var report in _reports.Values) _controlPlane.Tell(report, Self);
+                // Everything this node runs has been told (messages arrive in order): the control plane may reconcile.
+                _controlPlane.Tell(new NodeSynced(_runtime.Node), Self);
                 break;
             case StartPod start:
                 if (_pods.ContainsKey(start.Spec.PodId))
@@ -130,6 +132,9 @@ public sealed class NodeAgent : UntypedActor
 /// indices match every other node's.
 /// </summary>
 public sealed record AttachControlPlane(IActorRef ControlPlane, long RunId = 0, long Seed = 0, IReadOnlyList<string>? ServiceNames = null) : IMeshMessage;
+
+/// <summary>Node agent → control plane, after an <see cref="AttachControlPlane"/>: every pod and gateway the node runs has been reported.</summary>
+public sealed record NodeSynced(string Node) : IMeshMessage;
 
 /// <summary>Delivers <paramref name="Message"/> to pod <paramref name="PodId"/> on this node.</summary>
 public sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;

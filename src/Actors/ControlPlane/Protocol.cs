@@ -122,6 +122,9 @@ public sealed record ControlPlaneOptions
     /// <summary>A pod scaled away leaves the endpoints at once and is stopped after this grace period. Default 1 s.</summary>
     public TimeSpan TerminationGrace { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A (re)started control plane waits this long at most for the nodes to tell what they run before it places pods. Default 2 s.</summary>
+    public TimeSpan NodeSyncTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A rollout's new pod must get ready within this, or the rollout is rolled back (Kubernetes' progressDeadlineSeconds, shortened). Default 5 s.</summary>
     public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromSeconds(5);
 }
