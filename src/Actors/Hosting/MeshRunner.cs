@@ -141,7 +141,7 @@ public static class MeshRunner
             var events = await mesh.AppliedEventsAsync();
             var remote = local is null ? await mesh.RemoteTelemetryAsync(nodes) : [];
             var crossed = CrossNodeTraffic.Total();
-            var podsPerNode = await mesh.PodsPerNodeAsync();
+            var podsPerNode = MeshSystem.PodsPerNode(nodes);
             var cluster = new ClusterReport
             {
                 Nodes = local?.Nodes.Count ?? podsPerNode.Count + failures.Count,

@@ -201,10 +201,13 @@ public sealed class MeshSystem
     }
 
     /// <summary>Pods running now, by node (nodes that run pods only).</summary>
-    public async Task<SortedDictionary<string, int>> PodsPerNodeAsync()
+    public async Task<SortedDictionary<string, int>> PodsPerNodeAsync() => PodsPerNode(await NodePodsAsync());
+
+    /// <summary>Pods running, by node, from what <see cref="NodePodsAsync"/> answered (nodes that run pods only).</summary>
+    public static SortedDictionary<string, int> PodsPerNode(IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)> nodes)
     {
         var perNode = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (node, _, pods) in await NodePodsAsync())
+        foreach (var (node, _, pods) in nodes)
             if ((node.Roles & NodeRoles.Pods) != 0) perNode[node.Node] = pods.PodIds.Count;
         return perNode;
     }
