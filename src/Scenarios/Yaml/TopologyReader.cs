@@ -528,8 +528,8 @@ internal sealed class TopologyReader(string file)
             Service = Text(s, "service") ?? d.Service,
             Aggregate = List(s, "aggregate", Backend),
             OnBackendFailure = Value(s, "onBackendFailure", d.OnBackendFailure, YamlValues.Enum<BackendFailureMode>),
-            RateLimit = Switchable(s, "rateLimit", d.RateLimit, RateLimit),
-            Cache = Switchable(s, "cache", d.Cache, Cache),
+            RateLimit = Switchable(s, "rateLimit", d.RateLimit, RateLimit, hasDefaults: false),
+            Cache = Switchable(s, "cache", d.Cache, Cache, hasDefaults: false),
         };
     }
 
@@ -834,14 +834,24 @@ internal sealed class TopologyReader(string file)
     private T Nested<T>(Section s, string key, T fallback, Func<YamlNode, string, T> read) =>
         s[key] is { } node ? read(node, s.PathOf(key)) : fallback;
 
-    /// <summary>Like <see cref="Nested{T}"/>, but <c>off</c>, <c>none</c> or null switch the feature off (null).</summary>
-    private T? Switchable<T>(Section s, string key, T? fallback, Func<YamlNode, string, T> read) where T : class
+    /// <summary>
+    /// Like <see cref="Nested{T}"/>, but <c>off</c>, <c>false</c>, <c>none</c> or null switch the feature
+    /// off (null), and — for a section whose every option has a default (<paramref name="hasDefaults"/>) —
+    /// <c>on</c> or <c>true</c> switch it on with its defaults, as for the sidecars.
+    /// </summary>
+    private T? Switchable<T>(Section s, string key, T? fallback, Func<YamlNode, string, T> read, bool hasDefaults = true) where T : class
     {
         if (s[key] is not { } node) return fallback;
-        if (IsNull(node) || node is YamlScalarNode { Value: var v } && (v!.Equals("off", StringComparison.OrdinalIgnoreCase) || v.Equals("none", StringComparison.OrdinalIgnoreCase)))
-            return null;
+        if (IsNull(node)) return null;
         if (node is YamlMappingNode) return read(node, s.PathOf(key));
-        Problem(node, s.PathOf(key), $"expected a mapping, or 'off' for none, got {Describe(node)}");
+        var value = (node as YamlScalarNode)?.Value?.Trim();
+        if (value is not null && (value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase) || value.Equals("none", StringComparison.OrdinalIgnoreCase)))
+            return null;
+        if (hasDefaults && value is not null && (value.Equals("on", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase)))
+            return read(new YamlMappingNode(), s.PathOf(key));
+        Problem(node, s.PathOf(key), hasDefaults
+            ? $"expected a mapping of options, 'on' for the defaults or 'off' for none, got {Describe(node)}"
+            : $"expected a mapping of options (some have no default), or 'off' for none, got {Describe(node)}");
         return fallback;
     }
 

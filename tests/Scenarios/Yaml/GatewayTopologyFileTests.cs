@@ -144,7 +144,7 @@ public class GatewayTopologyFileTests
             "bff.yaml:16:53: gateways[0].routes[7].cache.ttl: must be greater than zero",
             "bff.yaml:16:57: gateways[0].routes[7].cache.size: unknown key 'size'; expected one of: ttl, maxEntries, perClient",
             "bff.yaml:17:19: gateways[0].routes[8].prefix: routes[7] already routes '/h'",
-            "bff.yaml:17:46: gateways[0].routes[8].cache: expected a mapping, or 'off' for none, got '5s'",
+            "bff.yaml:17:46: gateways[0].routes[8].cache: expected a mapping of options (some have no default), or 'off' for none, got '5s'",
         ],
             problems);
     }

@@ -152,13 +152,38 @@ public class TopologyFileProblemTests
     }
 
     [Fact]
+    public void Every_switchable_section_takes_on_or_true_for_its_defaults_and_off_false_or_none_for_none()
+    {
+        var on = TopologyFile.Parse("""
+            name: t
+            mesh: { defaults: { circuitBreaker: on, outlierDetection: true, retries: { budget: on } } }
+            services: [ { name: a } ]
+            """, "t.yaml").Topology!;
+        Assert.Equal(new ActorMesh.DataPlane.Resilience.CircuitBreaking.CircuitBreakerOptions(), on.Mesh.Defaults.CircuitBreaker);
+        Assert.Equal(new ActorMesh.DataPlane.Resilience.OutlierDetection.OutlierDetectionOptions(), on.Mesh.Defaults.OutlierDetection);
+        Assert.NotNull(on.Mesh.Defaults.Retries.Budget);
+
+        foreach (var off in new[] { "off", "false", "none" })
+        {
+            var t = TopologyFile.Parse($$"""
+                name: t
+                mesh: { defaults: { circuitBreaker: {{off}}, outlierDetection: {{off}}, retries: { budget: {{off}} } } }
+                services: [ { name: a } ]
+                """, "t.yaml").Topology!;
+            Assert.Null(t.Mesh.Defaults.CircuitBreaker);
+            Assert.Null(t.Mesh.Defaults.OutlierDetection);
+            Assert.Null(t.Mesh.Defaults.Retries.Budget);
+        }
+    }
+
+    [Fact]
     public void Values_of_the_wrong_shape_say_what_was_found()
     {
         var problems = Problems("""
             name: [chain]
             services: 5
             load: [1]
-            mesh: { sidecars: maybe, defaults: { circuitBreaker: on } }
+            mesh: { sidecars: maybe, defaults: { circuitBreaker: 3 } }
             """);
         Assert.Equal(
             [
@@ -166,7 +191,7 @@ public class TopologyFileProblemTests
                 "chain.yaml:2:11: services: expected a list, got '5'",
                 "chain.yaml:3:7: load: expected a mapping, got a list",
                 "chain.yaml:4:19: mesh.sidecars: expected true or false, got 'maybe'",
-                "chain.yaml:4:54: mesh.defaults.circuitBreaker: expected a mapping, or 'off' for none, got 'on'",
+                "chain.yaml:4:54: mesh.defaults.circuitBreaker: expected a mapping of options, 'on' for the defaults or 'off' for none, got '3'",
             ],
             problems);
     }
