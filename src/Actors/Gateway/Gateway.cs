@@ -39,7 +39,6 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     private const int SlotBits = 24;
     private const long SlotMask = (1L << SlotBits) - 1;
     private const long PartMask = 0xFF;
-    private static readonly long SweepResolution = MeshClock.TicksPerMillisecond;
 
     private readonly MeshRuntime _runtime;
     private readonly MeshClock _clock;
@@ -60,15 +59,14 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     private int[] _free = new int[64];
     private int _freeCount;
     private int _highWater;
-    private long _sweepGeneration;
-    private long _sweepAt = long.MaxValue;
-    private long _lastSweep = long.MinValue / 2;
+    private readonly SweepTimer _sweep;
 
     public Gateway(GatewaySpec spec, MeshRuntime runtime, IActorRef controlPlane)
     {
         _spec = spec;
         _runtime = runtime;
         _clock = runtime.Clock;
+        _sweep = new SweepTimer(_clock, static generation => new GatewaySweepDue(generation));
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.Name}");
         _stats = runtime.Gateways.For(spec.Name);
@@ -304,21 +302,12 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
 
     // ---- backend deadlines --------------------------------------------------------------------
 
-    private void WatchDeadline(long deadline, long now)
-    {
-        if (deadline == long.MaxValue || deadline >= _sweepAt) return;
-        var at = Math.Max(deadline, _lastSweep + SweepResolution);
-        if (at >= _sweepAt) return;
-        _sweepAt = at;
-        _clock.Schedule(Math.Max(0, at - now) + 1, _self, new GatewaySweepDue(++_sweepGeneration), _self);
-    }
+    private void WatchDeadline(long deadline, long now) => _sweep.Watch(deadline, now, _self);
 
     private void OnSweep(GatewaySweepDue due)
     {
-        if (due.Generation != _sweepGeneration) return;
         var now = _clock.Now;
-        _lastSweep = now;
-        _sweepAt = long.MaxValue;
+        if (!_sweep.Begin(due.Generation, now)) return;
         var next = long.MaxValue;
         for (var i = 0; i < _highWater; i++)
         {

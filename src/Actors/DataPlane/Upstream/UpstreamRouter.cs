@@ -44,14 +44,11 @@ internal sealed class OutlierInterval : INoSerializationVerificationNeeded, IDea
 /// <remarks>
 /// Calls live in a pooled table indexed by slot; a request's correlation id encodes slot,
 /// generation, attempt and the router's epoch, so late or stale responses are recognised without a
-/// dictionary. Timeouts are not one scheduler entry each: one sweep is scheduled at the earliest
-/// deadline (at most one per <see cref="SweepResolution"/>), and it scans the table.
+/// dictionary. Timeouts are not one scheduler entry each: a <see cref="SweepTimer"/> wakes the router
+/// at the earliest deadline (at most once per millisecond), and it scans the table.
 /// </remarks>
 internal sealed class UpstreamRouter
 {
-    /// <summary>Minimum spacing of deadline sweeps: timeouts fire within about this much of their deadline.</summary>
-    public static readonly long SweepResolution = MeshClock.TicksPerMillisecond;
-
     private const int SlotBits = 24;
     private const long SlotMask = (1L << SlotBits) - 1;
     private const int MaxSlots = 1 << SlotBits;
@@ -72,9 +69,7 @@ internal sealed class UpstreamRouter
     private int[] _free = new int[64];
     private int _freeCount;
     private int _highWater;
-    private long _sweepGeneration;
-    private long _sweepAt = long.MaxValue;
-    private long _lastSweep = long.MinValue / 2;
+    private readonly SweepTimer _sweep;
     private bool _outlierTickScheduled;
     private Distribution _proxyLatency = Distribution.Zero;
     private ConfigSnapshot? _snapshot;
@@ -86,6 +81,7 @@ internal sealed class UpstreamRouter
         _identity = identity;
         _runtime = runtime;
         _clock = runtime.Clock;
+        _sweep = new SweepTimer(_clock, static generation => new SweepDue(generation));
         _network = runtime.Network;
         _telemetry = runtime.Telemetry;
         _random = random;
@@ -472,21 +468,12 @@ internal sealed class UpstreamRouter
 
     // ---- deadlines -------------------------------------------------------------------------
 
-    private void WatchDeadline(long deadline, long now)
-    {
-        if (deadline == long.MaxValue || deadline >= _sweepAt) return;
-        var at = Math.Max(deadline, _lastSweep + SweepResolution);
-        if (at >= _sweepAt) return;
-        _sweepAt = at;
-        _clock.Schedule(Math.Max(0, at - now) + 1, _self, new SweepDue(++_sweepGeneration), _self);
-    }
+    private void WatchDeadline(long deadline, long now) => _sweep.Watch(deadline, now, _self);
 
     private void OnSweep(SweepDue due)
     {
-        if (due.Generation != _sweepGeneration) return;
         var now = _clock.Now;
-        _lastSweep = now;
-        _sweepAt = long.MaxValue;
+        if (!_sweep.Begin(due.Generation, now)) return;
         var next = long.MaxValue;
         for (var i = 0; i < _highWater; i++)
         {

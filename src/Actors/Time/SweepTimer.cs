@@ -1,0 +1,38 @@
+using Akka.Actor;
+
+namespace ActorMesh.Time;
+
+/// <summary>
+/// One timer over a table of deadlines (a proxy's calls, a gateway's aggregations): instead of one
+/// scheduler entry per deadline, the owner is woken at the earliest deadline it watches, at most once
+/// per <see cref="Resolution"/>, and sweeps its table. Each wake-up carries a generation, so a timer
+/// superseded by an earlier deadline is ignored when it fires.
+/// </summary>
+internal sealed class SweepTimer(MeshClock clock, Func<long, object> due)
+{
+    /// <summary>Sweeps happen at most this often: a deadline fires within ~1 ms.</summary>
+    public static readonly long Resolution = MeshClock.TicksPerMillisecond;
+
+    private long _generation;
+    private long _at = long.MaxValue;
+    private long _last = long.MinValue / 2;
+
+    /// <summary>Makes sure <paramref name="owner"/> sweeps by <paramref name="deadline"/> (<see cref="long.MaxValue"/>: none).</summary>
+    public void Watch(long deadline, long now, IActorRef owner)
+    {
+        if (deadline == long.MaxValue || deadline >= _at) return;
+        var at = Math.Max(deadline, _last + Resolution);
+        if (at >= _at) return;
+        _at = at;
+        clock.Schedule(Math.Max(0, at - now) + 1, owner, due(++_generation), owner);
+    }
+
+    /// <summary>A wake-up of <paramref name="generation"/> arrived: true when it is the current one, and the sweep starts now.</summary>
+    public bool Begin(long generation, long now)
+    {
+        if (generation != _generation) return false;
+        _last = now;
+        _at = long.MaxValue;
+        return true;
+    }
+}
