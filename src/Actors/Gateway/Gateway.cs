@@ -435,18 +435,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     private void OnConfig(ConfigPush push)
     {
         var snapshot = push.Snapshot;
-        if (_config is { } current && snapshot.Version <= current.Version)
-        {
-            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _spec.Name), Self);
-            return;
-        }
-        var problems = ConfigCheck.Problems(snapshot);
-        if (problems is not null)
-        {
-            _log.Warning("Gateway {0} rejected config v{1}: {2}", _spec.Name, snapshot.Version, problems);
-            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigNack(snapshot.Version, _spec.Name, problems), Self);
-            return;
-        }
+        if (!ConfigCheck.Accept(_config, snapshot, _spec.Name, "Gateway " + _spec.Name, _runtime, _random, Sender, Self, _log)) return;
         _config = snapshot;
         if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec && !ReferenceEquals(spec, _spec))
         {

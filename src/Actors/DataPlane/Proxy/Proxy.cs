@@ -192,18 +192,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void OnConfig(ConfigPush push)
     {
         var snapshot = push.Snapshot;
-        if (_config is { } current && snapshot.Version <= current.Version)
-        {
-            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
-            return;
-        }
-        var problems = ConfigCheck.Problems(snapshot);
-        if (problems is not null)
-        {
-            _log.Warning("Sidecar of {0} rejected config v{1}: {2}", _pod.PodId, snapshot.Version, problems);
-            _runtime.Network.Answer(snapshot, _random, Sender, new ConfigNack(snapshot.Version, _pod.PodId, problems), Self);
-            return;
-        }
+        if (!ConfigCheck.Accept(_config, snapshot, _pod.PodId, "Sidecar of " + _pod.PodId, _runtime, _random, Sender, Self, _log)) return;
         Apply(snapshot);
         _pod.LastConfig = snapshot;
         _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
@@ -228,6 +217,26 @@ public sealed class ContainerCrashedException(string message) : Exception(messag
 /// <summary>The check a data-plane workload runs on a pushed snapshot before accepting it.</summary>
 internal static class ConfigCheck
 {
+    /// <summary>
+    /// How every proxy-like workload (sidecar, gateway) takes a push, as an xDS client does: a version
+    /// not newer than <paramref name="current"/> is ACKed again and not applied; an invalid one is NACKed
+    /// with its problems (and logged) while the last good config stays. True when the caller should
+    /// apply <paramref name="snapshot"/> and then ACK it.
+    /// </summary>
+    public static bool Accept(ConfigSnapshot? current, ConfigSnapshot snapshot, string workload, string who,
+        MeshRuntime runtime, Randomness.MeshRandom random, IActorRef controlPlane, IActorRef self, ILoggingAdapter log)
+    {
+        if (current is not null && snapshot.Version <= current.Version)
+        {
+            runtime.Network.Answer(snapshot, random, controlPlane, new ConfigAck(snapshot.Version, workload), self);
+            return false;
+        }
+        if (Problems(snapshot) is not { } problems) return true;
+        log.Warning("{0} rejected config v{1}: {2}", who, snapshot.Version, problems);
+        runtime.Network.Answer(snapshot, random, controlPlane, new ConfigNack(snapshot.Version, workload, problems), self);
+        return false;
+    }
+
     /// <summary>A one-line description of what is wrong, or null when the snapshot is acceptable.</summary>
     public static string? Problems(ConfigSnapshot snapshot)
     {
