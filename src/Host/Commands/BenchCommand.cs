@@ -1,103 +1,127 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using ActorMesh.Scenarios.Bench;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
 using Spectre.Console;
 
 namespace ActorMesh.Host.Commands;
 
 /// <summary>
 /// <c>bench</c>: how fast the emulator itself is. The chain topology with nothing injected, run three
-/// ways in one process (full mesh, no sidecars, raw actor chain), then the delay service's accuracy
-/// (a 1 ms delay at 100,000 delays/s on the real clock).
+/// ways (full mesh, no sidecars, raw actor chain; and on N cluster nodes with <c>--nodes</c>), then
+/// the delay service's accuracy (a 1 ms delay at 100,000 delays/s on the real clock), interleaved
+/// over several rounds in one process; the figures are the medians, each with its spread and a
+/// verdict on whether the rounds agree enough to trust them.
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly TimeSpan DelayMeasured = TimeSpan.FromSeconds(5);
-
     public static Command Create()
     {
-        var duration = CliValues.Duration("--duration", "Measured duration of each of the three runs (default 10s)");
-        var users = CliValues.PositiveInteger("--users", "Closed-loop users driving each run (default 256)", "users");
-        var report = new Option<string?>("--report") { Description = "Write the JSON report (the mesh run's report with the bench figures)", HelpName = "out.json" };
-        var nodes = CliValues.IntegerBetween("--nodes", "Also run the full mesh on N in-process cluster nodes (requests cross nodes through Akka.Remote)", "N", 1, 64);
-        var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors") { duration, users, nodes, report };
+        var defaults = new BenchOptions();
+        var rounds = CliValues.IntegerBetween("--rounds", $"Rounds; each runs every measurement once, interleaved (default {defaults.Rounds})", "N", 1, 100);
+        var duration = CliValues.Duration("--duration", $"Measured time of each single measurement, after its warm-up (default {defaults.Duration.TotalSeconds:0}s)");
+        var users = CliValues.PositiveInteger("--users", $"Closed-loop users driving each run (default {defaults.Users})", "users");
+        var report = new Option<string?>("--report") { Description = "Write the JSON report (the median round's mesh report, with the bench figures and every round)", HelpName = "out.json" };
+        var nodes = CliValues.IntegerBetween("--nodes", "Also run the full mesh on N in-process cluster nodes in every round (requests cross nodes through Akka.Remote)", "N", 1, 64);
+        var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors, interleaved over rounds; medians with their spread")
+        {
+            rounds, duration, users, nodes, report,
+        };
         command.SetAction(async (parse, cancellation) =>
         {
             var reportPath = parse.GetValue(report);
             RunCommand.CheckOutputPath("--report", reportPath, "report.json");
-            var measured = parse.GetValue(duration) ?? TimeSpan.FromSeconds(10);
-            var warmup = TimeSpan.FromSeconds(Math.Clamp(measured.TotalSeconds / 3, 1, 3));
-            var u = parse.GetValue(users) ?? 256;
-            Console.Out.WriteLine($"bench: chain with nothing injected, closed loop with {u} users, {measured.TotalSeconds:0.##}s measured after {warmup.TotalSeconds:0.##}s warm-up per run");
-
-            Console.Out.WriteLine("1/3 full mesh (sidecars, all policies on) ...");
-            var mesh = await ThroughputBench.MeasureMeshAsync(ThroughputBench.Chain(sidecars: true, u), warmup, measured, Logging.AkkaConfig);
-            Console.Out.WriteLine("2/3 without sidecars (apps call apps through the network) ...");
-            var plain = await ThroughputBench.MeasureMeshAsync(ThroughputBench.Chain(sidecars: false, u), warmup, measured, Logging.AkkaConfig);
-            Console.Out.WriteLine("3/3 raw actor chain with the same messages per request ...");
-            var raw = await ThroughputBench.MeasureRawAsync(mesh.MessagesPerRequest, u, warmup, measured, Logging.AkkaConfig);
-            (ThroughputResult Result, double Messages, double Bytes)? cluster = null;
-            if (parse.GetValue(nodes) is { } n)
+            var options = new BenchOptions
             {
-                Console.Out.WriteLine($"+ full mesh on {n} in-process cluster nodes ...");
-                cluster = await ThroughputBench.MeasureClusterAsync(ThroughputBench.Chain(sidecars: true, u), n, warmup, measured, Logging.AkkaConfig);
-            }
-            // Start the delay measurement from a clean heap: the runs above leave garbage whose collection would be timed too.
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            // The delay service alone; 5 s measured is plenty for a stable p99 at 100,000/s, so longer runs do not stretch it.
-            var delayOptions = new DelayAccuracyOptions { Duration = measured < DelayMeasured ? measured : DelayMeasured };
-            Console.Out.WriteLine($"delay accuracy: {delayOptions.Delay.TotalMilliseconds:0.##} ms at {delayOptions.Rate:N0} delays/s on the real clock, {delayOptions.Duration.TotalSeconds:0.##}s measured after {delayOptions.Warmup.TotalSeconds:0.##}s ...");
-            var delay = await ThroughputBench.MeasureDelayAsync(delayOptions, Logging.AkkaConfig);
-
-            var figures = new JsonObject
-            {
-                ["meshRps"] = Math.Round(mesh.Rps),
-                ["noSidecarRps"] = Math.Round(plain.Rps),
-                ["rawActorRps"] = Math.Round(raw.Rps),
-                ["meshVsRaw"] = Math.Round(mesh.Rps / raw.Rps, 3),
-                ["meshVsNoSidecar"] = Math.Round(mesh.Rps / plain.Rps, 3),
-                ["messagesPerRequest"] = Math.Round(mesh.MessagesPerRequest, 2),
-                ["bytesPerRequest"] = Math.Round(mesh.BytesPerRequest),
-                ["bytesPerRequestPerHop"] = Math.Round(mesh.BytesPerRequest / ThroughputBench.HopsPerRequest),
-                ["noSidecarMessagesPerRequest"] = Math.Round(plain.MessagesPerRequest, 2),
-                ["noSidecarBytesPerRequest"] = Math.Round(plain.BytesPerRequest),
-                ["rawBytesPerRequest"] = Math.Round(raw.BytesPerRequest),
-                ["delayP99ErrorMs"] = Math.Round(delay.P99Ms, 3),
-                ["delayP50ErrorMs"] = Math.Round(delay.P50Ms, 3),
-                ["delayAchievedRate"] = Math.Round(delay.AchievedRate),
-                ["delayLost"] = delay.Lost,
+                Rounds = parse.GetValue(rounds) ?? defaults.Rounds,
+                Duration = parse.GetValue(duration) ?? defaults.Duration,
+                Users = parse.GetValue(users) ?? defaults.Users,
+                Nodes = parse.GetValue(nodes),
             };
-            if (cluster is { } c)
-            {
-                figures["clusterNodes"] = parse.GetValue(nodes);
-                figures["clusterRps"] = Math.Round(c.Result.Rps);
-                figures["clusterVsMesh"] = Math.Round(c.Result.Rps / mesh.Rps, 3);
-                figures["crossNodeMessagesPerRequest"] = Math.Round(c.Messages, 2);
-                figures["crossNodeBytesPerRequest"] = Math.Round(c.Bytes);
-                figures["clusterBytesAllocatedPerRequest"] = Math.Round(c.Result.BytesPerRequest);
-            }
-            var table = new Table().Border(TableBorder.Rounded).Title("[bold]ActorMesh bench[/]: chain, nothing injected")
-                .AddColumn("run").AddColumn("requests/s").AddColumn("messages/s").AddColumn("messages/request").AddColumn("bytes/request").AddColumn("vs raw");
-            void Row(string name, ThroughputResult r) => table.AddRow(name, $"{r.Rps:N0}", $"{r.Rps * r.MessagesPerRequest:N0}", $"{r.MessagesPerRequest:0.0}", $"{r.BytesPerRequest:N0}", $"{r.Rps / raw.Rps:0.00}");
-            Row("full mesh", mesh);
-            Row("no sidecars", plain);
-            Row("raw actors", raw);
-            if (cluster is { } cr) Row($"full mesh, {parse.GetValue(nodes)} nodes", cr.Result);
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"allocated per request per hop (full mesh, {ThroughputBench.HopsPerRequest} calls per request): {mesh.BytesPerRequest / ThroughputBench.HopsPerRequest:N0} bytes");
-            if (cluster is { } cn) AnsiConsole.MarkupLine($"crossed nodes per request ({parse.GetValue(nodes)} nodes): {cn.Messages:0.0} mesh messages, {cn.Bytes:N0} bytes serialized");
-            AnsiConsole.MarkupLine($"delay error ({delay.Delay.TotalMilliseconds:0.##} ms at {delay.RequestedRate:N0}/s, achieved {delay.AchievedRate:N0}/s, {delay.Lost} lost): p50 {delay.P50Ms:0.000} ms, p99 {delay.P99Ms:0.000} ms (delayP99ErrorMs), max {delay.MaxMs:0.000} ms");
+            var order = options.Nodes is { } n ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, delay service" : "full mesh, no sidecars, raw actors, delay service";
+            Console.Out.WriteLine($"bench: chain with nothing injected, closed loop with {options.Users} users");
+            Console.Out.WriteLine($"{options.Rounds} rounds of: {order}; {Seconds(options.Duration)} measured per run after {Seconds(options.Warmup)} warm-up "
+                + $"({Seconds(options.FirstRoundWarmup)} in the first round), the delay service {Seconds(options.DelayDuration)}");
+            var measured = await InterleavedBench.RunAsync(options, Logging.AkkaConfig, round => Console.Out.WriteLine(RoundLine(round, options.Rounds)));
+
+            var series = BenchFigures.Series(measured);
+            var verdict = BenchVerdict.Judge(measured.Count, series);
+            Print(measured, series, verdict);
             if (reportPath is not null)
             {
-                var result = mesh.Report! with { Scenario = "bench", Figures = figures };
+                var figures = BenchFigures.ToJson(measured, verdict, Measurement(options));
+                var result = BenchFigures.MedianRound(measured).Mesh.Report! with { Scenario = "bench", Figures = figures };
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
                 Console.Out.WriteLine($"Report written to {reportPath}");
             }
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.##}s";
+
+    private static string RoundLine(BenchRound r, int rounds)
+    {
+        var cluster = r.Cluster is { } c ? $" · {c.Nodes} nodes {c.Result.Rps:N0}" : "";
+        return $"round {r.Number}/{rounds}: full mesh {r.Mesh.Rps:N0} rps · no sidecars {r.NoSidecar.Rps:N0} · raw {r.Raw.Rps:N0}{cluster} · meshVsRaw {r.Mesh.Rps / r.Raw.Rps:0.000} · delay p99 {r.Delay.P99Ms:0.000} ms";
+    }
+
+    private static void Print(IReadOnlyList<BenchRound> rounds, IReadOnlyList<BenchSeries> series, BenchVerdict verdict)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]ActorMesh bench[/]: chain, nothing injected, {rounds.Count} rounds")
+            .AddColumn("figure").AddColumn("median", c => c.RightAligned()).AddColumn("min", c => c.RightAligned()).AddColumn("max", c => c.RightAligned())
+            .AddColumn("middle half (q1–q3)", c => c.RightAligned()).AddColumn("spread", c => c.RightAligned()).AddColumn("trend", c => c.RightAligned());
+        var medians = new Dictionary<string, double>();
+        foreach (var s in series)
+        {
+            var spread = BenchStatistics.Summarize(s.Values);
+            medians[s.Name] = spread.Median;
+            if (s.Check == FigureCheck.None) continue;
+            var drift = BenchStatistics.Drift(s.Values);
+            var trend = s.Check != FigureCheck.Rate ? "" : double.IsFinite(drift) ? $"{drift * 100:+0;-0;0} %" : "n/a";
+            table.AddRow(s.Name, s.Format(spread.Median), s.Format(spread.Min), s.Format(spread.Max),
+                $"{s.Format(spread.Q1)}–{s.Format(spread.Q3)}", BenchVerdict.Percent(spread.RelativeSpread), trend);
+        }
+        AnsiConsole.Write(table);
+        Console.Out.WriteLine("spread = (q3 − q1) / median; trend = how far a rate moved from the first round to the last (Theil–Sen), as a share of its median; ratios are taken within each round");
+        Console.Out.WriteLine($"per request (medians): full mesh {medians["messagesPerRequest"]:0.0} messages and {medians["bytesPerRequest"]:N0} bytes allocated "
+            + $"({medians["bytesPerRequestPerHop"]:N0} per hop, {ThroughputBench.HopsPerRequest} calls); no sidecars {medians["noSidecarMessagesPerRequest"]:0.0} messages, "
+            + $"{medians["noSidecarBytesPerRequest"]:N0} bytes; raw actors {medians["rawBytesPerRequest"]:N0} bytes");
+        if (rounds[0].Cluster is { } c)
+            Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, medians): {medians["crossNodeMessagesPerRequest"]:0.0} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized");
+        var delay = rounds[0].Delay;
+        var lost = 0L;
+        var worst = 0.0;
+        foreach (var r in rounds)
+        {
+            lost += r.Delay.Lost;
+            worst = Math.Max(worst, r.Delay.MaxMs);
+        }
+        Console.Out.WriteLine($"delay error ({delay.Delay.TotalMilliseconds:0.##} ms at {delay.RequestedRate:N0}/s, achieved {medians["delayAchievedRate"]:N0}/s, {lost} lost): "
+            + $"p50 {medians["delayP50ErrorMs"]:0.000} ms, p99 {medians["delayP99ErrorMs"]:0.000} ms (delayP99ErrorMs, medians), max {worst:0.000} ms (worst round)");
+        if (verdict.Trustworthy)
+        {
+            AnsiConsole.MarkupLine("[green]Trustworthy:[/] the rounds agree (every rate and ratio within its spread limit, no rate trending).");
+            return;
+        }
+        AnsiConsole.MarkupLine("[yellow]Do not trust these figures:[/] the rounds disagree or are too few. Re-run on a quiet machine, or with more rounds.");
+        foreach (var warning in verdict.Warnings) AnsiConsole.MarkupLine($"  [yellow]![/] {Markup.Escape(warning)}");
+    }
+
+    private static JsonObject Measurement(BenchOptions options)
+    {
+        var order = new JsonArray("mesh", "noSidecar", "raw");
+        if (options.Nodes is not null) order.Add("cluster");
+        order.Add("delay");
+        return new JsonObject
+        {
+            ["rounds"] = options.Rounds,
+            ["order"] = order,
+            ["users"] = options.Users,
+            ["measuredSeconds"] = options.Duration.TotalSeconds,
+            ["warmupSeconds"] = options.Warmup.TotalSeconds,
+            ["firstRoundWarmupSeconds"] = options.FirstRoundWarmup.TotalSeconds,
+            ["delayMeasuredSeconds"] = options.DelayDuration.TotalSeconds,
+        };
     }
 }

@@ -107,7 +107,7 @@ public static class ThroughputBench
     /// over them, gateway and load on the edge): a warm-up load, then the measured one. Besides the
     /// throughput, returns the mesh messages and bytes that crossed nodes per request.
     /// </summary>
-    public static async Task<(ThroughputResult Result, double CrossNodeMessagesPerRequest, double CrossNodeBytesPerRequest)> MeasureClusterAsync(
+    public static async Task<ClusterThroughput> MeasureClusterAsync(
         MeshTopology topology, int nodes, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
     {
         using var clock = new HighResolutionClock();
@@ -128,7 +128,7 @@ public static class ThroughputBench
         var requests = Math.Max(1, load.Measured.Ended);
         await cluster.LeaveAsync();
         var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null);
-        return (result, (double)(after.Messages - crossed.Messages) / requests, (double)(after.Bytes - crossed.Bytes) / requests);
+        return new ClusterThroughput(nodes, result, (double)(after.Messages - crossed.Messages) / requests, (double)(after.Bytes - crossed.Bytes) / requests);
     }
 
     /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>
