@@ -61,7 +61,7 @@ internal sealed class UpstreamCall
         Trace = trace;
         Start = now;
         Deadlines.StartCall(now, cluster.Policy.Timeout);
-        LastHost = -1;
+        (Attempt, Retries, LastHost, IsProbe, IsRetry, Visited, Committed) = (0, 0, -1, false, false, 0, false);
     }
 
     /// <summary>Sends an attempt to <paramref name="host"/>: the caller has taken its request slot; its per-try deadline starts now.</summary>
@@ -116,20 +116,10 @@ internal sealed class UpstreamCall
         return host;
     }
 
-    /// <summary>Forgets the call, keeping the instance for the next one.</summary>
+    /// <summary>Forgets the call (keeps nothing alive), keeping the instance for the next one (see <see cref="Begin"/>).</summary>
     public void Clear()
     {
         State = CallState.Idle;
-        Caller = null;
-        Cluster = null;
-        Path = null;
-        HostEndpoint = null;
-        Trace = default;
-        Attempt = 0;
-        Retries = 0;
-        IsProbe = false;
-        IsRetry = false;
-        Visited = 0;
-        Committed = false;
+        (Caller, Cluster, Path, HostEndpoint, Trace) = (null, null, null, null, default);
     }
 }
