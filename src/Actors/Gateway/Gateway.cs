@@ -29,9 +29,9 @@ internal sealed record GatewaySweepDue(long Generation) : INoSerializationVerifi
 /// Aggregations, cache fills and traced requests live in a pooled <see cref="SlotTable{T}"/> of
 /// exchanges; each backend call of an exchange gets an id of its own (a re-key of the exchange's
 /// slot, kept in the exchange's part list), so answers for an exchange that has already ended, or
-/// for a part already settled, are recognised and ignored. Backend timeouts are not one timer each: one sweep
-/// runs at the earliest deadline (at most one per millisecond). Counters are plain fields written
-/// only here (<see cref="GatewayStats"/>).
+/// for a part already settled, are recognised and ignored. Backend timeouts are not one timer
+/// each: one sweep runs at the earliest deadline (at most one per millisecond). Counters are plain
+/// fields written only here (<see cref="GatewayStats"/>).
 /// </remarks>
 internal sealed class Gateway : UntypedActor, IUpstreamOwner
 {

@@ -5,9 +5,11 @@ namespace ActorMesh.Pooling;
 /// <summary>
 /// A pooled table of entries addressed by <see cref="SlotHandle"/> ids: the one table behind the
 /// data plane's request bookkeeping (a router's calls, a sidecar's inbound requests, a gateway's
-/// exchanges, an app's jobs, the load generator's requests). An id resolves only while it is current
-/// for its slot, so late and duplicate answers are recognised without a dictionary.
-/// Single-threaded (owned by one actor).
+/// exchanges, an app's jobs, the load generator's requests), with one id layout for them all:
+/// slot (bits 0..23) | generation (24..55) | tag = kind and owner incarnation (56..62), bit 63 zero
+/// (see <see cref="SlotHandle"/>). An id resolves only while it is current for its slot and its tag
+/// is the table's, so late, duplicate and previous-incarnation answers are recognised without a
+/// dictionary. Single-threaded (owned by one actor).
 /// </summary>
 /// <remarks>
 /// <para>

@@ -4,6 +4,7 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
+using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Pooling;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
@@ -169,6 +170,10 @@ internal sealed class UpstreamCluster
         }
         return ejected;
     }
+
+    /// <summary>Whether a failed attempt is retried: retriable under the policy, and allowed by the pool's retry limit or budget.</summary>
+    public RetryDecision DecideRetry(in AttemptOutcome outcome, int retriesDone) =>
+        Pool.DecideRetry(Policy.Retries, RetryPolicy.IsRetriable(Policy.Retries, outcome.RetryAs, outcome.Status), retriesDone);
 
     /// <summary>An attempt on <paramref name="endpoint"/> ended: its host's in-flight count goes down. Returns the host's current index (see <see cref="IndexOf"/>).</summary>
     public int EndAttemptOn(Endpoint endpoint, int hint)

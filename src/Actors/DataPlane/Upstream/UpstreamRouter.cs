@@ -92,19 +92,15 @@ internal sealed class UpstreamRouter
     public SlotHandle Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
     {
         var now = _clock.Now;
-        if (_clusters.For(service) is not { } cluster)
+        var cluster = _clusters.For(service);
+        var t = _telemetry.For(cluster?.ServiceIndex ?? _runtime.Services.Of(service));
+        // No such destination, or no room for one more call: the call ends before it has a slot.
+        if (cluster is null || !_calls.TryAdd(out var slot))
         {
-            var unknown = _telemetry.For(_runtime.Services.Of(service));
-            unknown.Calls++;
-            unknown.NoHealthyUpstream++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, 0, now);
-            return SlotHandle.None;
-        }
-        var t = _telemetry.For(cluster.ServiceIndex);
-        if (!_calls.TryAdd(out var slot))
-        {
-            t.Overflows++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, 0, now);
+            if (cluster is null) t.Calls++;
+            var refusal = AttemptOutcome.Of(cluster is null ? AttemptEnd.NoHealthyUpstream : AttemptEnd.Overflow);
+            refusal.CountIn(t);
+            _owner.OnCallCompleted(caller, callerId, refusal.Status, refusal.Flags, 0, 0, now);
             return SlotHandle.None;
         }
         var call = _calls[slot] ??= new UpstreamCall();
@@ -233,11 +229,7 @@ internal sealed class UpstreamRouter
             else if (cluster.Judge(host, outcome.Failed, call.IsProbe, now, t)) _clusters.WatchOutliers(cluster);
             call.IsProbe = false;
             call.LastHost = host;
-            if (outcome.MayRetry)
-            {
-                var retries = cluster.Policy.Retries;
-                decision = cluster.Pool.DecideRetry(retries, RetryPolicy.IsRetriable(retries, outcome.RetryAs, outcome.Status), call.Retries);
-            }
+            if (outcome.MayRetry) decision = cluster.DecideRetry(outcome, call.Retries);
         }
         if (decision == RetryDecision.Yes) Retry(slot, call, now, t);
         else Finish(slot, call, outcome, decision, t);
@@ -343,16 +335,11 @@ internal sealed class UpstreamRouter
         {
             var call = _calls[slot];
             var expiry = call.Deadlines.ExpiredAt(now, call.State == CallState.InFlight);
-            if (expiry == Expiry.Route)
+            if (expiry != Expiry.None)
             {
-                End(slot, call, AttemptOutcome.Of(AttemptEnd.RouteTimeout), now);
-                continue;
-            }
-            if (expiry == Expiry.PerTry)
-            {
-                End(slot, call, AttemptOutcome.Of(AttemptEnd.PerTryTimeout), now);
-                // A retry may be on its way already, with deadlines of its own.
-                if (!_calls.IsLive(slot)) continue;
+                End(slot, call, AttemptOutcome.Of(expiry == Expiry.Route ? AttemptEnd.RouteTimeout : AttemptEnd.PerTryTimeout), now);
+                // After a per-try timeout a retry may be on its way already, with deadlines of its own.
+                if (expiry == Expiry.Route || !_calls.IsLive(slot)) continue;
             }
             var deadline = call.Deadlines.Next(call.State == CallState.InFlight);
             if (deadline < next) next = deadline;
