@@ -3,6 +3,7 @@ using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
+using ActorMesh.Pooling;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
@@ -25,20 +26,17 @@ internal sealed record GatewaySweepDue(long Generation) : INoSerializationVerifi
 /// (<see cref="UpstreamRouter"/>); answers go back over the client's link.
 /// </summary>
 /// <remarks>
-/// Aggregations and cache fills live in a pooled table of exchanges indexed by slot; a backend
-/// call's id encodes slot, generation and backend index, so answers for an exchange that has
-/// already ended are recognised and ignored. Backend timeouts are not one timer each: one sweep
-/// runs at the earliest deadline (at most one per millisecond). Counters are plain fields written
-/// only here (<see cref="GatewayStats"/>).
+/// Aggregations, cache fills and traced requests live in a pooled <see cref="SlotTable{T}"/> of
+/// exchanges; each backend call of an exchange gets an id of its own (a re-key of the exchange's
+/// slot, kept in the exchange's part list), so answers for an exchange that has already ended, or
+/// for a part already settled, are recognised and ignored. Backend timeouts are not one timer
+/// each: one sweep runs at the earliest deadline (at most one per millisecond). Counters are plain
+/// fields written only here (<see cref="GatewayStats"/>).
 /// </remarks>
 internal sealed class Gateway : UntypedActor, IUpstreamOwner
 {
     /// <summary>Aggregations and cache fills in flight at most; past it a request is refused with 503 (UO) and counted.</summary>
     internal const int MaxExchanges = 1 << 20;
-
-    private const int SlotBits = 24;
-    private const long SlotMask = (1L << SlotBits) - 1;
-    private const long PartMask = 0xFF;
 
     private readonly MeshRuntime _runtime;
     private readonly MeshClock _clock;
@@ -55,10 +53,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     private IActorRef _self = ActorRefs.Nobody;
     private ConfigSnapshot? _config;
 
-    private Exchange[] _exchanges = new Exchange[64];
-    private int[] _free = new int[64];
-    private int _freeCount;
-    private int _highWater;
+    private readonly SlotTable<Exchange> _exchanges = new(MaxExchanges, SlotKind.Exchange);
     private readonly SweepTimer _sweep;
 
     public Gateway(GatewaySpec spec, MeshRuntime runtime, IActorRef controlPlane)
@@ -162,14 +157,13 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             _router.Send(client, request.RequestId, route.Service, request.Path, request.RequestBytes, request.Trace);
             return;
         }
-        var slot = Allocate();
-        if (slot < 0)
+        if (!_exchanges.TryAdd(out var slot))
         {
             stats.Overflows++;
             Reply(client, request.RequestId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0);
             return;
         }
-        var ex = _exchanges[slot];
+        var ex = _exchanges[slot] ??= new Exchange();
         ex.Client = client;
         ex.RequestId = request.RequestId;
         ex.Route = route;
@@ -183,12 +177,12 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             ex.Span = TraceCollector.NewSpanId(_random);
             trace = trace with { SpanId = ex.Span };
         }
-        var generation = ex.Generation;
         if (!route.IsAggregate)
         {
             stats.Routed++;
             ex.Prepare(1, aggregate: false);
-            _router.Send(_self, Handle(slot, generation, 0), route.Service, request.Path, request.RequestBytes, trace);
+            ex.Ids[0] = _exchanges.HandleOf(slot);
+            _router.Send(_self, ex.Ids[0].Id, route.Service, request.Path, request.RequestBytes, trace);
             return;
         }
         stats.Aggregated++;
@@ -205,9 +199,10 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.NextDeadline = next;
         for (var i = 0; i < backends.Length; i++)
         {
-            ex.Calls[i] = _router.Send(_self, Handle(slot, generation, i), backends[i].Service, backends[i].Path, request.RequestBytes, trace);
+            var id = ex.Ids[i] = _exchanges.Rekey(slot);
+            ex.Calls[i] = _router.Send(_self, id.Id, backends[i].Service, backends[i].Path, request.RequestBytes, trace);
             // A backend can fail at once (no healthy host, overflow); failing fast may have ended the exchange.
-            if (ex.Generation != generation) return;
+            if (!_exchanges.TryResolve(id, out _)) return;
         }
         WatchDeadline(next, now);
     }
@@ -226,15 +221,13 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         else Reply(caller, callerId, status, flags, responseBytes, visited);
     }
 
-    private void OnBackendAnswer(long handle, int status, ResponseFlags flags, int bytes, ulong visited)
+    private void OnBackendAnswer(long id, int status, ResponseFlags flags, int bytes, ulong visited)
     {
-        var slot = (int)(handle & SlotMask);
-        var part = (int)((handle >> SlotBits) & PartMask);
-        var generation = (int)(handle >> 32);
-        if (slot >= _highWater) return;
-        var ex = _exchanges[slot];
         // An answer for an exchange that has ended (failed fast, or its backend timed out) is dropped.
-        if (!ex.InUse || ex.Generation != generation || part >= ex.Parts || ex.States[part] != PartState.Pending) return;
+        if (!_exchanges.TryResolveHeld(new SlotHandle(id), out var slot)) return;
+        var ex = _exchanges[slot];
+        var part = ex.PartOf(new SlotHandle(id));
+        if (part < 0 || ex.States[part] != PartState.Pending) return;
         var now = _clock.Now;
         ex.Visited |= visited;
         ex.Committed |= (flags & ResponseFlags.Committed) != 0;
@@ -309,10 +302,10 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         var now = _clock.Now;
         if (!_sweep.Begin(due.Generation, now)) return;
         var next = long.MaxValue;
-        for (var i = 0; i < _highWater; i++)
+        foreach (var i in _exchanges)
         {
             var ex = _exchanges[i];
-            if (!ex.InUse || !ex.Aggregate) continue;
+            if (!ex.Aggregate) continue;
             if (ex.NextDeadline <= now)
             {
                 var later = long.MaxValue;
@@ -333,55 +326,30 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
                 }
                 ex.NextDeadline = later;
                 Settle(i, ex, now);
-                if (!ex.InUse) continue;
+                if (!_exchanges.IsLive(i)) continue;
             }
             if (ex.NextDeadline < next) next = ex.NextDeadline;
         }
         if (next != long.MaxValue) WatchDeadline(next, now);
     }
 
-    // ---- exchange table -------------------------------------------------------------------------
-
-    private int Allocate()
-    {
-        int slot;
-        if (_freeCount > 0) slot = _free[--_freeCount];
-        else
-        {
-            if (_highWater == MaxExchanges) return -1;
-            if (_highWater == _exchanges.Length)
-            {
-                Array.Resize(ref _exchanges, _exchanges.Length * 2);
-                Array.Resize(ref _free, _free.Length * 2);
-            }
-            slot = _highWater++;
-            _exchanges[slot] = new Exchange();
-        }
-        _exchanges[slot].InUse = true;
-        return slot;
-    }
+    // ---- exchanges ------------------------------------------------------------------------------
 
     private void Free(int slot, Exchange ex)
     {
-        ex.InUse = false;
-        ex.Generation = (ex.Generation + 1) & 0x7FFFFFFF;
         ex.Client = null;
         ex.Route = null;
         ex.Key = default;
         ex.Visited = 0;
         ex.Committed = false;
         ex.Trace = default;
-        _free[_freeCount++] = slot;
+        _exchanges.Free(slot);
     }
-
-    private static long Handle(int slot, int generation, int part) => ((long)generation << 32) | ((long)part << SlotBits) | (uint)slot;
 
     private enum PartState : byte { Pending, Ok, Failed }
 
     private sealed class Exchange
     {
-        public bool InUse;
-        public int Generation;
         public IActorRef? Client;
         public long RequestId;
         public GatewayRoute? Route;
@@ -401,8 +369,10 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public long NextDeadline = long.MaxValue;
         public PartState[] States = new PartState[4];
         public long[] Deadlines = new long[4];
-        /// <summary>The router's token of each part's call, to cancel it (-1: it had ended when sent).</summary>
-        public long[] Calls = new long[4];
+        /// <summary>The id of each part's call: the router answers with it.</summary>
+        public SlotHandle[] Ids = new SlotHandle[4];
+        /// <summary>The router's token of each part's call, to cancel it (none: it had ended when sent).</summary>
+        public SlotHandle[] Calls = new SlotHandle[4];
 
         public void Prepare(int parts, bool aggregate)
         {
@@ -410,7 +380,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             {
                 States = new PartState[parts];
                 Deadlines = new long[parts];
-                Calls = new long[parts];
+                Ids = new SlotHandle[parts];
+                Calls = new SlotHandle[parts];
             }
             Array.Clear(States, 0, parts);
             Aggregate = aggregate;
@@ -420,6 +391,14 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             TimedOut = false;
             Bytes = 0;
             NextDeadline = long.MaxValue;
+        }
+
+        /// <summary>The part whose call has <paramref name="id"/>, or -1.</summary>
+        public int PartOf(SlotHandle id)
+        {
+            for (var p = 0; p < Parts; p++)
+                if (Ids[p] == id) return p;
+            return -1;
         }
     }
 

@@ -1,4 +1,5 @@
 using ActorMesh.DataPlane;
+using ActorMesh.Pooling;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
@@ -8,153 +9,6 @@ using Akka.Event;
 using HdrHistogram;
 
 namespace ActorMesh.Load;
-
-/// <summary>Starts the load; the sender gets <see cref="LoadFinished"/> when the run (with drain) is over.</summary>
-public sealed class StartLoad
-{
-    /// <summary>The one instance.</summary>
-    public static readonly StartLoad Instance = new();
-    private StartLoad() { }
-}
-
-/// <summary>Ends the load early (Ctrl+C): no more sends; whatever is outstanding counts as in flight.</summary>
-public sealed class StopLoad
-{
-    /// <summary>The one instance.</summary>
-    public static readonly StopLoad Instance = new();
-    private StopLoad() { }
-}
-
-/// <summary>Ask for a <see cref="LiveStats"/> snapshot (what happened since the previous ask).</summary>
-public sealed class GetLiveStats
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetLiveStats Instance = new();
-    private GetLiveStats() { }
-}
-
-/// <summary>Progress for a live view.</summary>
-/// <param name="ElapsedSeconds">Since the load started (warm-up included).</param>
-/// <param name="Phase">"warmup", "measure", "drain" or "done".</param>
-/// <param name="Sent">Requests sent so far.</param>
-/// <param name="Outstanding">Requests without an answer yet.</param>
-/// <param name="IntervalRps">Answers per second since the previous snapshot.</param>
-/// <param name="IntervalOkPercent">Share of those answers that were ok.</param>
-/// <param name="IntervalP99Ms">p99 latency of ok answers since the previous snapshot.</param>
-/// <param name="Ok">Ok so far.</param>
-/// <param name="NotOk">Failed, timed out or rejected so far.</param>
-public sealed record LiveStats(double ElapsedSeconds, string Phase, long Sent, long Outstanding, double IntervalRps, double IntervalOkPercent, double IntervalP99Ms, long Ok, long NotOk);
-
-/// <summary>Outcomes of one second of the measured window (by intended send time).</summary>
-public sealed class SecondBucket
-{
-    /// <summary>Requests intended in this second.</summary>
-    public long Sent;
-    /// <summary>Of those, ok.</summary>
-    public long Ok;
-    /// <summary>Of those, failed.</summary>
-    public long Failed;
-    /// <summary>Of those, timed out.</summary>
-    public long TimedOut;
-    /// <summary>Of those, rejected.</summary>
-    public long Rejected;
-    /// <summary>Of those, still in flight at the end.</summary>
-    public long InFlight;
-}
-
-/// <summary>What the load generator measured for one kind of request of the mix (a path, or a journey).</summary>
-public sealed class RequestKindResult
-{
-    /// <summary>Creates the result of the kind named <paramref name="name"/>.</summary>
-    public RequestKindResult(string name, int steps, string gateway)
-    {
-        Name = name;
-        Steps = steps;
-        Gateway = gateway;
-    }
-
-    /// <summary>The kind's name (see <see cref="RequestMix.KindNames"/>).</summary>
-    public string Name { get; }
-    /// <summary>Requests per journey: 1 for a single request.</summary>
-    public int Steps { get; }
-    /// <summary>The gateway the kind is sent to.</summary>
-    public string Gateway { get; }
-    /// <summary>Outcomes of the kind's requests intended in the measured window.</summary>
-    public OutcomeCounts Measured { get; } = new();
-    /// <summary>End-to-end latency of those that ended ok, in µs, from the intended send time (a journey: to its last answer).</summary>
-    public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
-    /// <summary>Of those, the ones that failed or timed out after some service had committed a write (see <see cref="CallGraphObservation.PartialFailures"/>).</summary>
-    public long PartialFailures { get; set; }
-}
-
-/// <summary>A gateway the load generator can send to: its address, the client's link to it, and what a valid token for it names.</summary>
-/// <param name="Name">Gateway name.</param>
-/// <param name="Gateway">Where requests go.</param>
-/// <param name="ClientLink">One-way latency of the client's link, sampled for the request and for the answer.</param>
-/// <param name="Issuer">Issuer of a valid token.</param>
-/// <param name="Audience">Audience of a valid token.</param>
-public sealed record LoadTarget(string Name, IActorRef Gateway, Distribution ClientLink, string Issuer, string Audience);
-
-/// <summary>What the load generator measured.</summary>
-public sealed class LoadResult : INoSerializationVerificationNeeded
-{
-    /// <summary>Requests intended during warm-up (not part of the figures).</summary>
-    public OutcomeCounts Warmup { get; } = new();
-    /// <summary>Requests intended during the measured window.</summary>
-    public OutcomeCounts Measured { get; } = new();
-    /// <summary>End-to-end latency of measured requests that ended ok, in µs, from the intended send time.</summary>
-    public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
-    /// <summary>Latency of every measured request that got an answer (any outcome), in µs.</summary>
-    public LongHistogram LatencyAll { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
-    /// <summary>Per-second outcomes over the measured window.</summary>
-    public List<SecondBucket> Timeline { get; } = [];
-    /// <summary>Measured window length in seconds.</summary>
-    public double MeasuredSeconds { get; set; }
-    /// <summary>Answers that arrived after the request had already ended (client timeout).</summary>
-    public long LateAnswers { get; set; }
-    /// <summary>Per kind of request of the mix, in the mix's order; their measured counts add up to <see cref="Measured"/>.</summary>
-    public List<RequestKindResult> Kinds { get; } = [];
-    /// <summary>What the measured requests' answers said about the services they reached.</summary>
-    public CallGraphObservation CallGraph { get; } = new();
-}
-
-/// <summary>
-/// Which services each measured request reached (every answer carries one bit per service index
-/// below 64), and which failed requests had already committed a write somewhere: the raw material
-/// for chatty pairs and partial failures.
-/// </summary>
-public sealed class CallGraphObservation
-{
-    /// <summary>Bits tracked: service indices below this.</summary>
-    public const int Services = 64;
-
-    /// <summary>Measured requests that answered with a service set.</summary>
-    public long Requests;
-    /// <summary>Requests that reached service i.</summary>
-    public readonly long[] Reached = new long[Services];
-    /// <summary>Requests that reached both i and j (i &lt; j), at [i * 64 + j].</summary>
-    public readonly long[] ReachedTogether = new long[Services * Services];
-    /// <summary>Requests that failed (or timed out) after some service on their path had committed a write.</summary>
-    public long PartialFailures;
-
-    /// <summary>Counts one measured request's answer.</summary>
-    public void Observe(ulong visited, RequestOutcome outcome, bool committed)
-    {
-        if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) PartialFailures++;
-        if (visited == 0) return;
-        Requests++;
-        for (var rest = visited; rest != 0; rest &= rest - 1)
-        {
-            var i = System.Numerics.BitOperations.TrailingZeroCount(rest);
-            Reached[i]++;
-            for (var others = rest & (rest - 1); others != 0; others &= others - 1)
-                ReachedTogether[i * Services + System.Numerics.BitOperations.TrailingZeroCount(others)]++;
-        }
-    }
-}
-
-/// <summary>The load is over.</summary>
-public sealed record LoadFinished(LoadResult Result) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// The client. Open loop: requests at a fixed rate (constant or Poisson spacing), each timed from
@@ -193,11 +47,8 @@ public sealed class LoadGenerator : UntypedActor
     private readonly BearerToken?[][] _validTokens;
     private long _tokenExpiry = long.MaxValue;
 
-    private Slot[] _slots = new Slot[256];
-    private int[] _free = new int[256];
-    private int _freeCount;
-    private int _highWater;
-    private int _outstanding;
+    // Requests sent and not yet answered (a journey's steps share one), bounded by the profile's maxOutstanding.
+    private readonly SlotTable<Outstanding> _requests;
     private long _nextId;
 
     private IActorRef _requester = ActorRefs.Nobody;
@@ -229,6 +80,7 @@ public sealed class LoadGenerator : UntypedActor
         _clock = runtime.Clock;
         _targets = [.. targets];
         _random = runtime.Random.Stream("load-generator");
+        _requests = new SlotTable<Outstanding>(Math.Clamp(profile.MaxOutstanding, 1, SlotHandle.MaxSlots), SlotKind.Request);
         _traceEvery = profile.TraceSampling <= 0 ? 0 : Math.Max(1, (int)Math.Round(1 / profile.TraceSampling));
         _clients = Math.Max(1, profile.Clients);
         _subjects = new string?[_clients];
@@ -326,7 +178,7 @@ public sealed class LoadGenerator : UntypedActor
         counts.Sent++;
         var bucket = Bucket(intended);
         if (bucket is not null) bucket.Sent++;
-        if (_outstanding >= _profile.MaxOutstanding)
+        if (!_requests.TryAdd(out var slot))
         {
             counts.Record(RequestOutcome.Rejected, 0, RejectReason.ClientBound);
             if (bucket is not null) bucket.Rejected++;
@@ -340,12 +192,9 @@ public sealed class LoadGenerator : UntypedActor
             if (user >= 0) NextForUser(user);
             return;
         }
-        var slot = Allocate();
-        ref var s = ref _slots[slot];
+        ref var s = ref _requests[slot];
         s.Intended = intended;
         s.User = user;
-        s.InUse = true;
-        _outstanding++;
         var seq = ++_nextId;
         s.Trace = _traceEvery > 0 && seq % _traceEvery == 0 ? new TraceContext(seq, TraceCollector.NewSpanId(_random), true) : new TraceContext(seq, 0, false);
         s.Kind = PickKind();
@@ -360,10 +209,10 @@ public sealed class LoadGenerator : UntypedActor
     /// <summary>Sends the slot's current step: its path, its kind's method and gateway, the slot's token.</summary>
     private void SendStep(int slot)
     {
-        ref var s = ref _slots[slot];
+        ref var s = ref _requests[slot];
         var kind = _kinds[s.Kind];
         var target = _targets[kind.Target];
-        var id = ((long)s.Generation << 32) | (uint)slot;
+        var id = _requests.HandleOf(slot).Id;
         _runtime.Network.Send(target.ClientLink, _random, target.Gateway, new ClientRequest(id, kind.Steps[s.Step], 1024, s.Trace, kind.Method, s.Token), Self);
     }
 
@@ -413,16 +262,14 @@ public sealed class LoadGenerator : UntypedActor
 
     private void OnResponse(ClientResponse response)
     {
-        var slot = (int)(response.RequestId & 0xFFFFFFFF);
-        var generation = (int)(response.RequestId >> 32);
-        if (slot >= _highWater || !_slots[slot].InUse || _slots[slot].Generation != generation)
+        if (!_requests.TryResolve(new SlotHandle(response.RequestId), out var slot))
         {
             _result.LateAnswers++;
             return;
         }
         var now = _clock.Now;
         var outcome = OutcomeClassifier.Classify(response.Status, response.Flags, out var reason);
-        ref var s = ref _slots[slot];
+        ref var s = ref _requests[slot];
         s.Visited |= response.Visited;
         s.Committed |= (response.Flags & ResponseFlags.Committed) != 0;
         if (outcome == RequestOutcome.Ok && s.Step + 1 < _kinds[s.Kind].Steps.Length)
@@ -438,12 +285,12 @@ public sealed class LoadGenerator : UntypedActor
 
     private void End(int slot, RequestOutcome outcome, int status, RejectReason reason, long now)
     {
-        ref var s = ref _slots[slot];
+        ref var s = ref _requests[slot];
         var intended = s.Intended;
         var user = s.User;
         var kind = _kinds[s.Kind].Result;
         var (visited, committed, trace) = (s.Visited, s.Committed, s.Trace);
-        Release(slot);
+        _requests.Free(slot);
         if (trace.Sampled) _runtime.Traces.Record(trace.TraceId, trace.SpanId, 0, HopKind.Client, "client", intended, now, status);
         var measured = intended >= _measureStart;
         if (measured) _result.CallGraph.Observe(visited, outcome, committed);
@@ -498,9 +345,9 @@ public sealed class LoadGenerator : UntypedActor
         _sweepScheduled = false;
         var now = _clock.Now;
         var timeout = _profile.ClientTimeout.Ticks;
-        for (var i = 0; i < _highWater && _outstanding > 0; i++)
-            if (_slots[i].InUse && now - _slots[i].Intended >= timeout)
-                End(i, RequestOutcome.TimedOut, StatusCodes.GatewayTimeout, default, now);
+        foreach (var slot in _requests)
+            if (now - _requests[slot].Intended >= timeout)
+                End(slot, RequestOutcome.TimedOut, StatusCodes.GatewayTimeout, default, now);
         CheckFinished(now);
         ScheduleSweep();
     }
@@ -509,14 +356,13 @@ public sealed class LoadGenerator : UntypedActor
     {
         if (_finished || now < _measureEnd) return;
         if (_profile.Mode == LoadMode.Open && _nextIntended < _measureEnd) return;
-        if (_outstanding > 0 && now < _drainEnd) return;
+        if (_requests.Count > 0 && now < _drainEnd) return;
         _finished = true;
-        for (var i = 0; i < _highWater; i++)
+        foreach (var slot in _requests)
         {
-            if (!_slots[i].InUse) continue;
-            var intended = _slots[i].Intended;
-            var kind = _kinds[_slots[i].Kind].Result;
-            Release(i);
+            var intended = _requests[slot].Intended;
+            var kind = _kinds[_requests[slot].Kind].Result;
+            _requests.Free(slot);
             if (intended >= _measureStart)
             {
                 _result.Measured.InFlight++;
@@ -558,7 +404,7 @@ public sealed class LoadGenerator : UntypedActor
         var ok = _result.Warmup.Ok + _result.Measured.Ok;
         var notOk = _result.Warmup.Ended + _result.Measured.Ended - ok;
         var live = new LiveStats(
-            MeshClock.ToMilliseconds(now - _start) / 1000, phase, sent, _outstanding,
+            MeshClock.ToMilliseconds(now - _start) / 1000, phase, sent, _requests.Count,
             _intervalAnswers / seconds,
             _intervalAnswers == 0 ? 100 : 100.0 * _intervalOk / _intervalAnswers,
             _intervalLatency.TotalCount == 0 ? 0 : _intervalLatency.GetValueAtPercentile(99) / 1000.0,
@@ -570,35 +416,9 @@ public sealed class LoadGenerator : UntypedActor
         return live;
     }
 
-    // ---- slots -------------------------------------------------------------------------------
-
-    private int Allocate()
+    /// <summary>A request sent and not yet answered (a journey: its current step).</summary>
+    private struct Outstanding
     {
-        if (_freeCount > 0) return _free[--_freeCount];
-        if (_highWater == _slots.Length)
-        {
-            Array.Resize(ref _slots, _slots.Length * 2);
-            Array.Resize(ref _free, _free.Length * 2);
-        }
-        return _highWater++;
-    }
-
-    private void Release(int slot)
-    {
-        ref var s = ref _slots[slot];
-        s.InUse = false;
-        s.Token = null;
-        s.Visited = 0;
-        s.Committed = false;
-        s.Generation = (s.Generation + 1) & 0x7FFFFFFF;
-        _free[_freeCount++] = slot;
-        _outstanding--;
-    }
-
-    private struct Slot
-    {
-        public bool InUse;
-        public int Generation;
         public long Intended;
         public int User;
         public int Kind;

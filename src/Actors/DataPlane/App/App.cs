@@ -5,6 +5,7 @@ using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
+using ActorMesh.Pooling;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
 using ActorMesh.Topology;
@@ -20,7 +21,7 @@ namespace ActorMesh.DataPlane.App;
 public sealed record ChangeBehaviour(string Service, int? Instance, Distribution? ServiceTime, ErrorInjection? Errors) : IMeshMessage;
 
 /// <summary>App timer: a job's compute or sleep step is over.</summary>
-internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+internal sealed record JobStepDone(SlotHandle Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>
 /// One service instance (the app container). It has a fixed number of workers and a bounded queue;
@@ -30,11 +31,13 @@ internal sealed record JobStepDone(long Handle) : INoSerializationVerificationNe
 /// With a log collector in the pod it records one structured event per answered request into the
 /// pod's log buffer (a struct copy; no Serilog call here). Its settings come from its config-sync sidecar.
 /// </summary>
+/// <remarks>
+/// Jobs live in a pooled <see cref="SlotTable{T}"/> of one slot per worker (a job holds a worker); a job's
+/// slot is re-keyed at each script step that waits (a timer, or calls), so a step timer or call answer
+/// meant for an earlier step, or for a job that has ended, is stale.
+/// </remarks>
 internal sealed class App : UntypedActor, IUpstreamOwner
 {
-    private const int SlotBits = 24;
-    private const long SlotMask = (1L << SlotBits) - 1;
-
     private readonly PodContext _pod;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
@@ -44,13 +47,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private Distribution _serviceTime;
     private ErrorInjection _errors;
     private readonly ImmutableArray<ScriptStep> _script;
-    private Job[] _jobs = new Job[16];
-    private int[] _free = new int[16];
-    private int _freeCount;
-    private int _highWater;
+    private readonly SlotTable<Job> _jobs;
     private int _busy;
     private readonly Queue<(MeshRequest Request, IActorRef ReplyTo, long Arrived)> _queue = new();
-    private long _tokens;
     // Without a sidecar the app calls endpoints itself: a plain client (round robin, no retries or timeouts).
     private UpstreamRouter? _client;
     private ConfigSnapshot? _config;
@@ -75,6 +74,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _serviceTime = pod.ServiceTime;
         _errors = pod.Errors;
         _script = _spec.Script;
+        _jobs = new SlotTable<Job>(Math.Clamp(_spec.Workers, 1, SlotHandle.MaxSlots), SlotKind.Job, incarnation);
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
         _ownStores = [.. _spec.Stores];
         for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
@@ -165,8 +165,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private void Start(MeshRequest request, IActorRef replyTo, long arrived)
     {
         _busy++;
-        var slot = Allocate();
-        var job = _jobs[slot];
+        if (!_jobs.TryAdd(out var slot)) throw new InvalidOperationException("more jobs than workers");
+        var job = _jobs[slot] ??= new Job();
         job.Request = request;
         job.ReplyTo = replyTo;
         job.Arrived = arrived;
@@ -178,7 +178,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.Visited = _ownBit;
         job.Committed = false;
         job.Depth = 0;
-        job.Frames[0] = new Frame(_script, -1);
+        job.Frames[0] = new ScriptFrame(_script, -1);
         job.Span = 0;
         if (request.Trace.Sampled)
         {
@@ -188,7 +188,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 _runtime.Traces.Record(request.Trace.TraceId, TraceCollector.NewSpanId(_random), request.Trace.SpanId, HopKind.Network, _spec.Name, request.SentAt, arrived, 0);
         }
         var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
-        if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(JobHandle(slot, job)), Self);
+        if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(_jobs.HandleOf(slot)), Self);
         else AfterCompute(slot, job);
     }
 
@@ -249,7 +249,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             {
                 case CallStep call:
                     if (!_random.Chance(call.Call.Probability)) continue;
-                    job.Token = ++_tokens;
+                    _jobs.Rekey(slot);
                     job.Pending = 1;
                     job.Issuing = true;
                     Call(slot, job, call.Call);
@@ -258,7 +258,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     continue;
                 case ParallelStep parallel:
                     var calls = parallel.Calls;
-                    job.Token = ++_tokens;
+                    _jobs.Rekey(slot);
                     job.Pending = calls.Length;
                     job.Issuing = true;
                     var skipped = 0;
@@ -283,8 +283,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Defer(int slot, Job job)
     {
-        job.Token = ++_tokens;
-        _runtime.Clock.Schedule(job.Wait, Self, new JobStepDone(JobHandle(slot, job)), Self);
+        _runtime.Clock.Schedule(job.Wait, Self, new JobStepDone(_jobs.Rekey(slot)), Self);
         job.Wait = 0;
     }
 
@@ -302,7 +301,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             return;
         }
         if (++job.Depth == job.Frames.Length) Array.Resize(ref job.Frames, job.Frames.Length * 2);
-        job.Frames[job.Depth] = new Frame(module.Script, callee);
+        job.Frames[job.Depth] = new ScriptFrame(module.Script, callee);
     }
 
     /// <summary>A data-store round trip: a write commits this service's part; a store it does not own is a violation.</summary>
@@ -314,29 +313,26 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Call(int slot, Job job, ServiceCall call)
     {
-        var callId = CallId(slot, job.Token);
+        var callId = _jobs.HandleOf(slot).Id;
         var trace = job.Request!.Trace;
         if (trace.Sampled) trace = trace with { SpanId = job.Span };
         if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
         else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace), Self);
     }
 
-    private void OnStepDone(long handle)
+    private void OnStepDone(SlotHandle handle)
     {
-        var slot = (int)(handle & SlotMask);
-        if (slot >= _highWater) return;
+        if (!_jobs.TryResolve(handle, out var slot)) return;
         var job = _jobs[slot];
-        if (!job.InUse || JobHandle(slot, job) != handle) return;
         if (!job.Computed) AfterCompute(slot, job);
         else Run(slot, job);
     }
 
     private void OnCallResult(long callId, int status, ResponseFlags flags, ulong visited)
     {
-        var slot = (int)(callId & SlotMask);
-        if (slot >= _highWater) return;
+        if (!_jobs.TryResolve(new SlotHandle(callId), out var slot)) return;
         var job = _jobs[slot];
-        if (!job.InUse || job.Pending <= 0 || CallId(slot, job.Token) != callId) return;
+        if (job.Pending <= 0) return;
         job.Visited |= visited;
         job.Committed |= (flags & ResponseFlags.Committed) != 0;
         if (!StatusCodes.IsSuccess(status) && !job.Failed)
@@ -351,15 +347,14 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
         OnCallResult(callerId, status, flags, visited);
 
-    /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail.</summary>
+    /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail (a late answer is stale: the job has ended).</summary>
     private void FailCallsInFlight()
     {
-        for (var i = 0; i < _highWater; i++)
+        foreach (var i in _jobs)
         {
             var job = _jobs[i];
-            if (!job.InUse || job.Pending <= 0) continue;
+            if (job.Pending <= 0) continue;
             job.Pending = 0;
-            job.Token = ++_tokens; // answers to the lost calls, should any arrive, are now stale
             Finish(i, job, StatusCodes.InternalServerError);
         }
     }
@@ -373,7 +368,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
         if (request.Trace.Sampled)
             _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, _runtime.Clock.Now, status);
-        Free(slot, job);
+        job.Request = null;
+        job.ReplyTo = null;
+        _jobs.Free(slot);
         _busy--;
         Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
         if (_queue.Count > 0 && _busy < _spec.Workers)
@@ -446,67 +443,4 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         Limits = new Resilience.CircuitBreaking.ConnectionLimits { MaxRequests = int.MaxValue / 2, MaxPendingRequests = 0 },
         LoadBalancer = LoadBalancing.LoadBalancerKind.RoundRobin,
     };
-
-    // ---- job table ---------------------------------------------------------------------------
-
-    private int Allocate()
-    {
-        int slot;
-        if (_freeCount > 0) slot = _free[--_freeCount];
-        else
-        {
-            if (_highWater == _jobs.Length)
-            {
-                Array.Resize(ref _jobs, _jobs.Length * 2);
-                Array.Resize(ref _free, _free.Length * 2);
-            }
-            slot = _highWater++;
-            _jobs[slot] = new Job();
-        }
-        var job = _jobs[slot];
-        job.InUse = true;
-        job.Token = ++_tokens;
-        return slot;
-    }
-
-    private void Free(int slot, Job job)
-    {
-        job.InUse = false;
-        job.Request = null;
-        job.ReplyTo = null;
-        job.Token = 0;
-        _free[_freeCount++] = slot;
-    }
-
-    private static long JobHandle(int slot, Job job) => (job.Token << SlotBits) | (uint)slot;
-
-    private static long CallId(int slot, long token) => (token << SlotBits) | (uint)slot;
-
-    private sealed class Job
-    {
-        public bool InUse;
-        public long Token;
-        public MeshRequest? Request;
-        public IActorRef? ReplyTo;
-        public long Arrived;
-        public bool Computed;
-        public int Pending;
-        public bool Failed;
-        public int FailStatus;
-        public bool Issuing;
-        public long Wait;
-        public ulong Visited;
-        public bool Committed;
-        public int Depth;
-        public Frame[] Frames = new Frame[2];
-        public long Span;
-    }
-
-    /// <summary>Where a job stands in one script: the service's own (module -1) or a module's.</summary>
-    private struct Frame(ImmutableArray<ScriptStep> script, int module)
-    {
-        public readonly ImmutableArray<ScriptStep> Script = script;
-        public readonly int Module = module;
-        public int Step;
-    }
 }

@@ -2,6 +2,7 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Upstream;
+using ActorMesh.Pooling;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
 using ActorMesh.Topology;
@@ -17,6 +18,11 @@ namespace ActorMesh.DataPlane.Proxy;
 /// answered 403 here and never reaches the app), are admitted, handed to the app, timed and counted,
 /// and the answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
 /// </summary>
+/// <remarks>
+/// Answers come back on two legs: from upstream endpoints to the router's calls, and from the app to
+/// the inbound requests it was handed. The ids of both are <see cref="SlotHandle"/>s of tables of
+/// different kinds, so an answer's id alone says which leg it is on.
+/// </remarks>
 internal sealed class Proxy : UntypedActor, IUpstreamOwner
 {
     private readonly PodContext _pod;
@@ -24,7 +30,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private readonly MeshRandom _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
-    private readonly InboundTable _inbound;
+    // Requests handed to the app and not yet answered.
+    private readonly SlotTable<InboundEntry> _inbound;
     // Outbound spans of sampled calls only, by the app's call id.
     private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
     private readonly int _incarnation;
@@ -40,7 +47,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _incarnation = ++pod.ProxyIncarnation;
         _random = _runtime.Random.Stream($"{pod.PodId}/proxy/{_incarnation}");
         var service = pod.Spec.Service;
-        _inbound = new InboundTable(service.Workers + service.QueueCapacity + 64);
+        _inbound = new SlotTable<InboundEntry>((int)Math.Min(service.Workers + (long)service.QueueCapacity + 64, SlotHandle.MaxSlots), SlotKind.Inbound, _incarnation);
     }
 
     public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new Proxy(pod)));
@@ -76,14 +83,14 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             case MeshRequest request:
                 OnInbound(request);
                 break;
-            case MeshResponse response when InboundTable.IsInbound(response.CorrelationId):
+            case MeshResponse response when SlotHandle.KindOf(response.CorrelationId) == SlotKind.Inbound:
                 OnAppAnswered(response);
                 break;
             case ConfigPush push:
                 OnConfig(push);
                 break;
             case AppRestarted:
-                _inbound.Drain(entry => Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0));
+                ResetInbound();
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"sidecar proxy of {_pod.PodId} crashed on request");
@@ -136,7 +143,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             return;
         }
         if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
-        var forward = trace.Sampled ? request with { CorrelationId = handle, Trace = trace with { SpanId = span } } : request with { CorrelationId = handle };
+        var forward = trace.Sampled ? request with { CorrelationId = handle.Id, Trace = trace with { SpanId = span } } : request with { CorrelationId = handle.Id };
         if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
         else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
     }
@@ -158,8 +165,19 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     private void OnAppAnswered(MeshResponse response)
     {
-        if (!_inbound.TryRemove(response.CorrelationId, out var entry)) return;
+        if (!_inbound.TryRemove(new SlotHandle(response.CorrelationId), out var entry)) return;
         Answer(entry, response.Status, response.Flags, response.ResponseBytes, response.Visited);
+    }
+
+    /// <summary>The app restarted: the requests it was handling are lost, and their callers see a reset.</summary>
+    private void ResetInbound()
+    {
+        foreach (var slot in _inbound)
+        {
+            var entry = _inbound[slot];
+            _inbound.Free(slot);
+            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0);
+        }
     }
 
     private void Answer(in InboundEntry entry, int status, ResponseFlags flags, int bytes, ulong visited = 0)

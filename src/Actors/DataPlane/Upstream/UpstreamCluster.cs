@@ -4,14 +4,17 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
+using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Pooling;
 using ActorMesh.Randomness;
+using ActorMesh.Telemetry;
 using ActorMesh.Topology;
 
 namespace ActorMesh.DataPlane.Upstream;
 
 /// <summary>
 /// One destination as seen from one proxy (Envoy's cluster): its endpoints, the policy chain's
-/// state (limits, breaker, outlier detection, load balancer) and the pending queue.
+/// state (connection pool, breaker, outlier detection, load balancer) and the pending queue.
 /// </summary>
 internal sealed class UpstreamCluster
 {
@@ -25,6 +28,7 @@ internal sealed class UpstreamCluster
         _random = random;
         Policy = new TrafficPolicy();
         Balancer = new LoadBalancer(Policy.LoadBalancer, random);
+        Pool = new ConnectionPool(Policy.Limits);
     }
 
     public string Service { get; }
@@ -41,18 +45,17 @@ internal sealed class UpstreamCluster
     public OutlierDetector? Outlier { get; private set; }
     public bool Removed { get; set; }
 
-    /// <summary>Attempts in flight.</summary>
-    public int ActiveRequests;
-    /// <summary>Retries scheduled or in flight.</summary>
-    public int ActiveRetries;
-    /// <summary>Calls waiting for a free request slot (live ones; the queue may also hold stale handles).</summary>
-    public int PendingLive;
-    public readonly Queue<long> Pending = new();
+    /// <summary>Requests in flight, pending and retrying, against the policy's limits.</summary>
+    public ConnectionPool Pool { get; }
+
+    /// <summary>Ids of the calls waiting for a request slot, oldest first (the live ones are counted by <see cref="Pool"/>; the queue may also hold stale ids).</summary>
+    public readonly Queue<SlotHandle> Pending = new();
 
     /// <summary>Applies a (possibly) new policy, latency and endpoint list, keeping per-host state of endpoints that remain.</summary>
     public void Configure(TrafficPolicy policy, Distribution latency, ImmutableArray<Endpoint> endpoints)
     {
         Latency = latency;
+        Pool.Limits = policy.Limits;
         if (!ReferenceEquals(policy, Policy) && policy != Policy)
         {
             var old = Policy;
@@ -142,6 +145,42 @@ internal sealed class UpstreamCluster
         // proxies with destinations of 1,000 hosts, most of which never call some of them.
         if (Active.Length != Endpoints.Length) Active = new int[Endpoints.Length];
         return Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? avoid : -1);
+    }
+
+    /// <summary>
+    /// Outlier detection, then the breaker, learn how an attempt on <paramref name="host"/> (-1: gone)
+    /// did; a failure is any 5xx. Ejections and breaker transitions are counted in <paramref name="t"/>.
+    /// Returns true when the host was ejected.
+    /// </summary>
+    public bool Judge(int host, bool failed, bool isProbe, long now, ServiceTelemetry t)
+    {
+        var ejected = Outlier is { } outlier && host >= 0 && outlier.OnResult(host, failed, now);
+        if (ejected)
+        {
+            t.Ejections++;
+            RebuildHealthy();
+        }
+        if (Breaker is { } breaker)
+        {
+            if (failed)
+            {
+                if (breaker.OnFailure(now, isProbe)) t.CircuitOpened++;
+            }
+            else if (breaker.OnSuccess(now, isProbe)) t.CircuitClosed++;
+        }
+        return ejected;
+    }
+
+    /// <summary>Whether a failed attempt is retried: retriable under the policy, and allowed by the pool's retry limit or budget.</summary>
+    public RetryDecision DecideRetry(in AttemptOutcome outcome, int retriesDone) =>
+        Pool.DecideRetry(Policy.Retries, RetryPolicy.IsRetriable(Policy.Retries, outcome.RetryAs, outcome.Status), retriesDone);
+
+    /// <summary>An attempt on <paramref name="endpoint"/> ended: its host's in-flight count goes down. Returns the host's current index (see <see cref="IndexOf"/>).</summary>
+    public int EndAttemptOn(Endpoint endpoint, int hint)
+    {
+        var host = IndexOf(endpoint, hint);
+        if ((uint)host < (uint)Active.Length && Active[host] > 0) Active[host]--;
+        return host;
     }
 
     /// <summary>The current index of <paramref name="endpoint"/> (which may have moved after an update), or -1.</summary>

@@ -1,58 +1,35 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Network;
 using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.DataPlane.Resilience.Timeouts;
+using ActorMesh.Pooling;
 using ActorMesh.Randomness;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
 using ActorMesh.Topology;
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorMesh.DataPlane.Upstream;
 
-/// <summary>Receives the one outcome of each call a router was given.</summary>
-internal interface IUpstreamOwner
-{
-    /// <summary>The call from <paramref name="caller"/> with id <paramref name="callerId"/> ended.</summary>
-    void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks);
-}
-
-/// <summary>Router timer: sweep the deadline table. Carries a generation so superseded sweeps are ignored.</summary>
-internal sealed record SweepDue(long Generation) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
-
-/// <summary>Router timer: a retry's back-off has elapsed.</summary>
-internal sealed record RetryDue(long Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
-
-/// <summary>Router signal: the connection attempt to an endpoint failed (it is gone).</summary>
-internal sealed record ConnectFailed(long Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
-
-/// <summary>Router timer: outlier detection's interval.</summary>
-internal sealed class OutlierInterval : INoSerializationVerificationNeeded, IDeadLetterSuppression
-{
-    public static readonly OutlierInterval Instance = new();
-    private OutlierInterval() { }
-}
-
 /// <summary>
-/// The router at the end of a proxy's outbound filter chain (Envoy's router filter): for each call
-/// it applies the destination's policies in order (resource limits → circuit breaker → load
-/// balancer over non-ejected hosts → send with per-try and route deadlines → outlier detection and
-/// breaker bookkeeping → retry with back-off) and reports exactly one outcome to its owner.
-/// A plain single-threaded class: the owning actor (sidecar, gateway, or app without sidecar)
-/// feeds it messages; time comes from the clock, randomness from the owner's stream.
+/// The router at the end of a proxy's outbound filter chain (Envoy's router filter). Each attempt of a
+/// call passes the destination's policies in Envoy's order (<see cref="Dispatch"/>): connection-pool
+/// limits → circuit breaker → load balancer over non-ejected hosts → send under per-try and route
+/// deadlines. Every end of an attempt goes through one exit (<see cref="End"/>): it frees what the
+/// attempt held, tells outlier detection and the breaker how the host did, asks the retry policy, and
+/// either retries or reports the call's one outcome to its owner.
+/// A plain single-threaded class: the owning actor (sidecar, gateway, or app without sidecar) feeds it
+/// messages; time comes from the clock, randomness from the owner's stream.
 /// </summary>
 /// <remarks>
-/// Calls live in a pooled table indexed by slot; a request's correlation id encodes slot,
-/// generation, attempt and the router's epoch, so late or stale responses are recognised without a
-/// dictionary. Timeouts are not one scheduler entry each: a <see cref="SweepTimer"/> wakes the router
-/// at the earliest deadline (at most once per millisecond), and it scans the table.
+/// Calls live in a <see cref="SlotTable{T}"/> tagged with the owner's incarnation, and each attempt
+/// re-keys its call's slot: an answer to an earlier attempt, to an ended call or to a previous
+/// incarnation no longer resolves and is counted late. Timeouts are not one scheduler entry each: a
+/// <see cref="SweepTimer"/> wakes the router at the earliest deadline (at most once per millisecond),
+/// and it scans the table.
 /// </remarks>
 internal sealed class UpstreamRouter
 {
-    private const int SlotBits = 24;
-    private const long SlotMask = (1L << SlotBits) - 1;
-    private const int MaxSlots = 1 << SlotBits;
-
     private readonly string _source;
     private readonly string? _identity;
     private readonly MeshRuntime _runtime;
@@ -62,20 +39,15 @@ internal sealed class UpstreamRouter
     private readonly MeshRandom _random;
     private readonly IActorRef _self;
     private readonly IUpstreamOwner _owner;
-    private readonly long _epochBits;
     private readonly int _sourceIndex;
-    private readonly Dictionary<string, UpstreamCluster> _clusters = new(StringComparer.Ordinal);
-    private Call[] _calls = new Call[64];
-    private int[] _free = new int[64];
-    private int _freeCount;
-    private int _highWater;
+    private readonly UpstreamClusters _clusters;
+    private readonly SlotTable<UpstreamCall> _calls;
     private readonly SweepTimer _sweep;
-    private bool _outlierTickScheduled;
     private Distribution _proxyLatency = Distribution.Zero;
-    private ConfigSnapshot? _snapshot;
 
+    // incarnation: the owner's, so that a restarted owner's router never takes the ids of its predecessor's calls.
     // identity: the mTLS identity requests carry; null sends plaintext (an app's plain client, without a sidecar).
-    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int epoch, string? identity = null)
+    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int incarnation, string? identity = null)
     {
         _source = source;
         _identity = identity;
@@ -87,102 +59,58 @@ internal sealed class UpstreamRouter
         _random = random;
         _self = self;
         _owner = owner;
-        _epochBits = (long)(epoch & 0x7F) << 56;
+        _clusters = new UpstreamClusters(source, runtime, random, self);
+        _calls = new SlotTable<UpstreamCall>(SlotHandle.MaxSlots, SlotKind.Call, incarnation);
         _sourceIndex = runtime.Services.Of(source);
     }
 
     /// <summary>Calls not yet completed.</summary>
-    public int InFlight { get; private set; }
+    public int InFlight => _calls.Count;
 
     /// <summary>The cluster for <paramref name="service"/>, if built (tests and diagnostics).</summary>
-    public UpstreamCluster? Cluster(string service) => _clusters.GetValueOrDefault(service);
+    public UpstreamCluster? Cluster(string service) => _clusters.Find(service);
 
     /// <summary>
-    /// Applies a snapshot: policies, latencies and endpoints of the clusters built so far, and builds
-    /// those of the services this workload's script calls (as an Istio <c>Sidecar</c> resource scopes
-    /// a proxy's egress). Any other destination's cluster is built on its first call (see
-    /// <see cref="ClusterFor"/>). Building a cluster for every service in every proxy costs
-    /// O(services × endpoints) per proxy and push: 10,000 proxies × 10,000 endpoints for a graph of
-    /// 10 services with 1,000 replicas each. A cluster holds no state before its first call, so
-    /// when it is built changes no outcome.
+    /// Applies a snapshot to the clusters (see <see cref="UpstreamClusters.Apply"/>); calls waiting for a
+    /// request slot go on where the new limits leave room.
     /// </summary>
     public void Apply(ConfigSnapshot snapshot, Distribution proxyLatency)
     {
         _proxyLatency = proxyLatency;
-        _snapshot = snapshot;
-        foreach (var (service, cluster) in _clusters)
-        {
-            cluster.Removed = snapshot.Topology.Service(service) is null;
-            if (!cluster.Removed) Configure(cluster, snapshot);
-        }
-        // Built now rather than on the first request, so that their allocation is not in the load.
-        if (snapshot.Topology.Service(_source) is { } self)
-            foreach (var callee in TopologyValidator.Callees(self)) ClusterFor(callee);
-        foreach (var cluster in _clusters.Values)
+        _clusters.Apply(snapshot);
+        foreach (var cluster in _clusters.All)
         {
             DrainPending(cluster);
-            if (cluster.Outlier is not null) EnsureOutlierTick(cluster.Outlier.Options.Interval.Ticks);
+            _clusters.WatchOutliers(cluster);
         }
-    }
-
-    /// <summary>The cluster of <paramref name="service"/>, built from the current snapshot on first use; null when the snapshot has no such service.</summary>
-    private UpstreamCluster? ClusterFor(string service)
-    {
-        if (_clusters.TryGetValue(service, out var cluster)) return cluster.Removed ? null : cluster;
-        if (_snapshot is null || _snapshot.Topology.Service(service) is null) return null;
-        cluster = new UpstreamCluster(service, _runtime.Services.Of(service), _random);
-        _clusters[service] = cluster;
-        Configure(cluster, _snapshot);
-        if (cluster.Outlier is not null) EnsureOutlierTick(cluster.Outlier.Options.Interval.Ticks);
-        return cluster;
-    }
-
-    private void Configure(UpstreamCluster cluster, ConfigSnapshot snapshot)
-    {
-        var topology = snapshot.Topology;
-        cluster.Configure(topology.Mesh.PolicyFor(cluster.Service), topology.Network.LatencyBetween(_source, cluster.Service), snapshot.EndpointsOf(cluster.Service));
     }
 
     /// <summary>
     /// Starts a call; its outcome reaches the owner exactly once (possibly before this returns), unless
-    /// the owner cancels it. Returns a token for <see cref="Cancel"/> (-1 when the call already ended).
+    /// the owner cancels it. Returns a token for <see cref="Cancel"/> (<see cref="SlotHandle.None"/> when the call already ended).
     /// </summary>
-    public long Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
+    public SlotHandle Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
     {
         var now = _clock.Now;
-        if (ClusterFor(service) is not { } cluster)
+        var cluster = _clusters.For(service);
+        var t = _telemetry.For(cluster?.ServiceIndex ?? _runtime.Services.Of(service));
+        // No such destination, or no room for one more call: the call ends before it has a slot.
+        if (cluster is null || !_calls.TryAdd(out var slot))
         {
-            var t = _telemetry.For(_runtime.Services.Of(service));
-            t.Calls++;
-            t.NoHealthyUpstream++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, 0, now);
-            return -1;
+            if (cluster is null) t.Calls++;
+            var refusal = AttemptOutcome.Of(cluster is null ? AttemptEnd.NoHealthyUpstream : AttemptEnd.Overflow);
+            refusal.CountIn(t);
+            _owner.OnCallCompleted(caller, callerId, refusal.Status, refusal.Flags, 0, 0, now);
+            return SlotHandle.None;
         }
-        var slot = Allocate();
-        if (slot < 0)
-        {
-            _telemetry.For(cluster.ServiceIndex).Overflows++;
-            _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, 0, now);
-            return -1;
-        }
-        var call = _calls[slot];
-        call.Caller = caller;
-        call.CallerId = callerId;
-        call.Cluster = cluster;
-        call.Path = path;
-        call.RequestBytes = requestBytes;
-        call.Trace = trace;
-        call.Start = now;
-        var timeout = cluster.Policy.Timeout.Ticks;
-        call.Deadline = timeout > 0 ? now + timeout : long.MaxValue;
-        call.LastHost = -1;
-        InFlight++;
-        var telemetry = _telemetry.For(cluster.ServiceIndex);
-        telemetry.Calls++;
-        telemetry.RecordCallFrom(_sourceIndex);
-        var token = ((long)call.Generation << 32) | (uint)slot;
+        var call = _calls[slot] ??= new UpstreamCall();
+        call.Begin(caller, callerId, cluster, path, requestBytes, trace, now);
+        t.Calls++;
+        t.RecordCallFrom(_sourceIndex);
+        // The call's first id: it stays the call's token through its attempts' re-keys.
+        var token = _calls.HandleOf(slot);
         Dispatch(slot, call, now);
-        return call.Generation == (int)(token >> 32) && call.State != CallState.Free ? token : -1;
+        return _calls.TryResolveHeld(token, out _) ? token : SlotHandle.None;
     }
 
     /// <summary>
@@ -191,34 +119,10 @@ internal sealed class UpstreamRouter
     /// the owner; an answer still on its way is a late response. Counted as cancelled. False when the
     /// call had already ended.
     /// </summary>
-    public bool Cancel(long token)
+    public bool Cancel(SlotHandle token)
     {
-        if (token < 0) return false;
-        var slot = (int)(token & 0xFFFFFFFF);
-        if (slot >= _highWater) return false;
-        var call = _calls[slot];
-        if (call.State == CallState.Free || call.Generation != (int)(token >> 32)) return false;
-        var cluster = call.Cluster!;
-        var wasInFlight = call.State == CallState.InFlight;
-        if (wasInFlight)
-        {
-            cluster.Breaker?.Release(call.IsProbe);
-            ReleaseAttempt(call);
-        }
-        else
-        {
-            if (call.State == CallState.Queued) cluster.PendingLive--;
-            if (call.IsRetry)
-            {
-                cluster.ActiveRetries--;
-                call.IsRetry = false;
-            }
-        }
-        _telemetry.For(cluster.ServiceIndex).Cancelled++;
-        Free(slot, call);
-        InFlight--;
-        // A freed request slot lets a queued call go.
-        if (wasInFlight) DrainPending(cluster);
+        if (!_calls.TryResolveHeld(token, out var slot)) return false;
+        End(slot, _calls[slot], AttemptOutcome.Of(AttemptEnd.Cancelled), _clock.Now);
         return true;
     }
 
@@ -231,242 +135,194 @@ internal sealed class UpstreamRouter
             case SweepDue s: OnSweep(s); return true;
             case RetryDue r: OnRetryDue(r.Handle); return true;
             case ConnectFailed c: OnConnectFailed(c.Handle); return true;
-            case OutlierInterval: OnOutlierInterval(); return true;
+            case OutlierInterval: _clusters.OnOutlierInterval(); return true;
             default: return false;
         }
     }
 
-    /// <summary>Ends every call at once with <paramref name="status"/> (the owner is going away).</summary>
+    /// <summary>Ends every call at once with <paramref name="status"/> (the owner is going away); nothing more is sent.</summary>
     public void FailAll(int status, ResponseFlags flags)
     {
         var now = _clock.Now;
-        for (var i = 0; i < _highWater; i++)
-        {
-            var call = _calls[i];
-            if (call is null || call.State == CallState.Free) continue;
-            if (call.State == CallState.InFlight) ReleaseAttempt(call);
-            Complete(i, call, status, flags, now);
-        }
+        var aborted = AttemptOutcome.Aborted(status, flags);
+        foreach (var slot in _calls) End(slot, _calls[slot], aborted, now);
     }
 
-    private void Dispatch(int slot, Call call, long now)
+    /// <summary>
+    /// One attempt down the chain, in Envoy's order: the destination still exists → a request slot
+    /// (else a place in the pending queue, else overflow) → the circuit breaker → a host from the load
+    /// balancer → sent, under its per-try and route deadlines. A call turned away ends through
+    /// <see cref="End"/> like any other.
+    /// </summary>
+    private void Dispatch(int slot, UpstreamCall call, long now)
     {
         var cluster = call.Cluster!;
-        var t = _telemetry.For(cluster.ServiceIndex);
         if (cluster.Removed)
         {
-            t.NoHealthyUpstream++;
-            Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, now);
+            End(slot, call, AttemptOutcome.Of(AttemptEnd.NoHealthyUpstream), now);
             return;
         }
-        var limits = cluster.Policy.Limits;
-        if (cluster.ActiveRequests >= limits.MaxRequests)
+        var pool = cluster.Pool;
+        if (!pool.TryAdmit())
         {
-            if (cluster.PendingLive >= limits.MaxPendingRequests)
+            if (!pool.TryEnqueue())
             {
-                t.Overflows++;
-                Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, now);
+                End(slot, call, AttemptOutcome.Of(AttemptEnd.Overflow), now);
                 return;
             }
-            call.State = CallState.Queued;
-            cluster.Pending.Enqueue(Handle(slot, call));
-            cluster.PendingLive++;
-            WatchDeadline(call.Deadline, now);
+            call.Enqueue(_calls.HandleOf(slot));
+            WatchDeadline(call.Deadlines.Route, now);
             return;
         }
         var isProbe = false;
         if (cluster.Breaker is { } breaker && !breaker.TryAcquire(now, out isProbe))
         {
-            t.RejectedByCircuit++;
-            Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.CircuitOpen, now);
+            pool.Release();
+            End(slot, call, AttemptOutcome.Of(AttemptEnd.CircuitOpen), now);
             return;
         }
         var host = cluster.PickHost(call.LastHost);
         if (host < 0)
         {
+            pool.Release();
+            // A probe with no host to go to fails: the breaker opens again (not counted as an opening).
             if (isProbe) cluster.Breaker!.OnFailure(now, isProbe: true);
-            t.NoHealthyUpstream++;
-            Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, now);
+            End(slot, call, AttemptOutcome.Of(AttemptEnd.NoHealthyUpstream), now);
             return;
         }
-        var endpoint = cluster.Endpoints[host];
-        call.Attempt++;
-        call.Host = host;
-        call.HostEndpoint = endpoint;
-        call.IsProbe = isProbe;
-        call.State = CallState.InFlight;
-        cluster.Active[host]++;
-        cluster.ActiveRequests++;
-        t.Attempts++;
-        var perTry = cluster.Policy.Retries.PerTryTimeout;
-        call.TryDeadline = perTry is { } p ? Math.Min(now + p.Ticks, call.Deadline) : call.Deadline;
-        WatchDeadline(call.TryDeadline, now);
-        var handle = Handle(slot, call);
+        call.StartAttempt(host, isProbe, now);
+        _telemetry.For(cluster.ServiceIndex).Attempts++;
+        WatchDeadline(call.Deadlines.Try, now);
+        // A new id per attempt: an answer to an earlier one no longer resolves.
+        var id = _calls.Rekey(slot);
+        var endpoint = call.HostEndpoint!;
         if (MeshNetwork.IsUnreachable(endpoint.Address))
         {
             // The connection is refused: the failure comes back after one hop.
-            _network.Send(cluster.Latency, _random, _self, new ConnectFailed(handle), _self);
+            _network.Send(cluster.Latency, _random, _self, new ConnectFailed(id), _self);
             return;
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
         _network.Send(cluster.Latency, _random, endpoint.Address,
-            new MeshRequest(handle, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra), _self, extra);
+            new MeshRequest(id.Id, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra), _self, extra);
     }
+
+    /// <summary>
+    /// The one exit of an attempt, and of a call that ends with none in flight: gives back what the call
+    /// holds (request slot, queue place, retry token); tells outlier detection and the breaker how the
+    /// attempt's host did; asks the retry policy; then retries, or ends the call and reports it to the
+    /// owner (unless the owner cancelled it). A freed request slot then lets a queued call go.
+    /// </summary>
+    private void End(int slot, UpstreamCall call, in AttemptOutcome outcome, long now)
+    {
+        var cluster = call.Cluster!;
+        var t = _telemetry.For(cluster.ServiceIndex);
+        outcome.CountIn(t);
+        var hadAttempt = call.State == CallState.InFlight;
+        var host = call.Release();
+        var decision = RetryDecision.No;
+        if (hadAttempt)
+        {
+            call.Visited |= outcome.Visited;
+            call.Committed |= (outcome.Flags & ResponseFlags.Committed) != 0;
+            if (!outcome.JudgesHost) cluster.Breaker?.Release(call.IsProbe);
+            else if (cluster.Judge(host, outcome.Failed, call.IsProbe, now, t)) _clusters.WatchOutliers(cluster);
+            call.IsProbe = false;
+            call.LastHost = host;
+            if (outcome.MayRetry) decision = cluster.DecideRetry(outcome, call.Retries);
+        }
+        if (decision == RetryDecision.Yes) Retry(slot, call, now, t);
+        else Finish(slot, call, outcome, decision, t);
+        if (hadAttempt && outcome.Kind != AttemptEnd.Aborted) DrainPending(cluster);
+    }
+
+    /// <summary>Takes a retry token and sends the next attempt after its back-off (at once when it is zero).</summary>
+    private void Retry(int slot, UpstreamCall call, long now, ServiceTelemetry t)
+    {
+        var cluster = call.Cluster!;
+        t.Retries++;
+        call.Retries++;
+        call.IsRetry = true;
+        cluster.Pool.RetryStarted();
+        var backoff = RetryPolicy.BackoffTicks(cluster.Policy.Retries, call.Retries, _random);
+        if (backoff <= 0)
+        {
+            Dispatch(slot, call, now);
+            return;
+        }
+        call.State = CallState.Backoff;
+        WatchDeadline(call.Deadlines.Route, now);
+        _clock.Schedule(backoff, _self, new RetryDue(_calls.HandleOf(slot)), _self);
+    }
+
+    /// <summary>Ends the call: frees its slot and reports its one outcome to the owner (not when the owner cancelled it).</summary>
+    private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t)
+    {
+        var flags = outcome.Flags;
+        if (decision == RetryDecision.NoOverflow) t.RetriesOverflowed++;
+        else if (decision == RetryDecision.NoRetryLimitExceeded)
+        {
+            t.RetriesExhausted++;
+            flags |= ResponseFlags.UpstreamRetryLimitExceeded;
+        }
+        if (call.Committed) flags |= ResponseFlags.Committed;
+        var (caller, callerId, start, visited) = (call.Caller!, call.CallerId, call.Start, call.Visited);
+        call.Clear();
+        _calls.Free(slot);
+        if (outcome.Kind != AttemptEnd.Cancelled)
+            _owner.OnCallCompleted(caller, callerId, outcome.Status, flags, outcome.Succeeded ? outcome.Bytes : 0, visited, start);
+    }
+
+    // ---- arrivals ---------------------------------------------------------------------------
 
     private void OnResponse(MeshResponse response)
     {
-        if (!TryResolve(response.CorrelationId, out var slot, out var call))
+        var id = new SlotHandle(response.CorrelationId);
+        if (!TryResolveAttempt(id, out var slot, out var call))
         {
-            LateResponse(response.CorrelationId);
+            // Counted against the destination of whatever call holds the slot now (or the first service).
+            _telemetry.For(_calls.IsLive(id.Slot) ? _calls[id.Slot].Cluster!.ServiceIndex : 0).LateResponses++;
             return;
         }
+        var now = _clock.Now;
         if (call.Trace.Sampled && response.SentAt > 0)
             _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
-                call.Cluster!.Service, response.SentAt, _clock.Now, response.Status);
-        var kind = (response.Flags & ResponseFlags.Overloaded) != 0 ? AttemptFailure.RefusedStream
-            : (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptFailure.Reset
-            : AttemptFailure.Response;
-        EndAttempt(slot, call, response.Status, response.Flags, kind, _clock.Now, response.ResponseBytes, response.Visited);
+                call.Cluster!.Service, response.SentAt, now, response.Status);
+        End(slot, call, AttemptOutcome.Of(response), now);
     }
 
-    private void OnConnectFailed(long handle)
+    private void OnConnectFailed(SlotHandle id)
     {
-        if (!TryResolve(handle, out var slot, out var call)) return;
-        _telemetry.For(call.Cluster!.ServiceIndex).ConnectFailures++;
-        EndAttempt(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, AttemptFailure.ConnectFailure, _clock.Now);
+        if (TryResolveAttempt(id, out var slot, out var call)) End(slot, call, AttemptOutcome.Of(AttemptEnd.ConnectFailure), _clock.Now);
     }
 
-    private void EndAttempt(int slot, Call call, int status, ResponseFlags flags, AttemptFailure kind, long now, int bytes = 0, ulong visited = 0)
+    private void OnRetryDue(SlotHandle id)
     {
-        var cluster = call.Cluster!;
-        var host = ReleaseAttempt(call);
-        var failed = status >= 500;
-        // What every attempt reached and committed stays with the call: a retried call may have written twice.
-        call.Visited |= visited;
-        call.Committed |= (flags & ResponseFlags.Committed) != 0;
-        var t = _telemetry.For(cluster.ServiceIndex);
-        if (cluster.Outlier is { } outlier && host >= 0 && outlier.OnResult(host, failed, now))
-        {
-            t.Ejections++;
-            cluster.RebuildHealthy();
-            EnsureOutlierTick(outlier.Options.Interval.Ticks);
-        }
-        if (cluster.Breaker is { } breaker)
-        {
-            if (failed)
-            {
-                if (breaker.OnFailure(now, call.IsProbe)) t.CircuitOpened++;
-            }
-            else if (breaker.OnSuccess(now, call.IsProbe)) t.CircuitClosed++;
-        }
-        call.IsProbe = false;
-        call.LastHost = host;
-
-        if (!failed && kind == AttemptFailure.Response)
-        {
-            Complete(slot, call, status, flags, now, bytes, visited);
-        }
-        else
-        {
-            var options = cluster.Policy.Retries;
-            var retriable = RetryPolicy.IsRetriable(options, kind, status);
-            var decision = RetryPolicy.Decide(options, retriable, call.Retries, cluster.ActiveRequests + cluster.PendingLive, cluster.ActiveRetries, cluster.Policy.Limits.MaxRetries);
-            switch (decision)
-            {
-                case RetryDecision.Yes:
-                    t.Retries++;
-                    call.Retries++;
-                    call.IsRetry = true;
-                    cluster.ActiveRetries++;
-                    var backoff = RetryPolicy.BackoffTicks(options, call.Retries, _random);
-                    if (backoff <= 0)
-                    {
-                        Dispatch(slot, call, now);
-                    }
-                    else
-                    {
-                        call.State = CallState.Backoff;
-                        WatchDeadline(call.Deadline, now);
-                        _clock.Schedule(backoff, _self, new RetryDue(Handle(slot, call)), _self);
-                    }
-                    break;
-                case RetryDecision.NoOverflow:
-                    t.RetriesOverflowed++;
-                    Complete(slot, call, status, flags, now, 0, visited);
-                    break;
-                case RetryDecision.NoRetryLimitExceeded:
-                    t.RetriesExhausted++;
-                    Complete(slot, call, status, flags | ResponseFlags.UpstreamRetryLimitExceeded, now, 0, visited);
-                    break;
-                default:
-                    Complete(slot, call, status, flags, now, 0, visited);
-                    break;
-            }
-        }
-        DrainPending(cluster);
+        if (_calls.TryResolve(id, out var slot) && _calls[slot].State == CallState.Backoff) Dispatch(slot, _calls[slot], _clock.Now);
     }
 
-    private void OnRetryDue(long handle)
+    /// <summary>True when <paramref name="id"/> is the id of an attempt still in flight.</summary>
+    private bool TryResolveAttempt(SlotHandle id, out int slot, out UpstreamCall call)
     {
-        var slot = (int)(handle & SlotMask);
-        if (slot >= _highWater) return;
-        var call = _calls[slot];
-        if (call.State != CallState.Backoff || Handle(slot, call) != handle) return;
-        Dispatch(slot, call, _clock.Now);
-    }
-
-    /// <summary>Frees the attempt's resources; returns the host's current index (or -1).</summary>
-    private static int ReleaseAttempt(Call call)
-    {
-        var cluster = call.Cluster!;
-        cluster.ActiveRequests--;
-        if (call.IsRetry)
-        {
-            cluster.ActiveRetries--;
-            call.IsRetry = false;
-        }
-        var host = call.HostEndpoint is null ? -1 : cluster.IndexOf(call.HostEndpoint, call.Host);
-        if ((uint)host < (uint)cluster.Active.Length && cluster.Active[host] > 0) cluster.Active[host]--;
-        call.HostEndpoint = null;
-        call.State = CallState.Free; // transient; the caller sets the next state
-        return host;
+        call = _calls.TryResolve(id, out slot) ? _calls[slot] : null!;
+        return call is { State: CallState.InFlight };
     }
 
     private void DrainPending(UpstreamCluster cluster)
     {
         var now = 0L;
-        while (cluster.Pending.Count > 0 && cluster.ActiveRequests < cluster.Policy.Limits.MaxRequests)
+        while (cluster.Pending.Count > 0 && cluster.Pool.HasRoom)
         {
-            var handle = cluster.Pending.Dequeue();
-            var slot = (int)(handle & SlotMask);
-            var call = slot < _highWater ? _calls[slot] : null;
-            if (call is null || call.State != CallState.Queued || Handle(slot, call) != handle) continue;
-            cluster.PendingLive--;
+            var id = cluster.Pending.Dequeue();
+            if (!_calls.TryResolve(id, out var slot) || _calls[slot].State != CallState.Queued) continue;
+            var call = _calls[slot];
+            call.LeaveQueue();
             if (now == 0) now = _clock.Now;
             Dispatch(slot, call, now);
         }
     }
 
-    private void Complete(int slot, Call call, int status, ResponseFlags flags, long now, int bytes = 0, ulong visited = 0)
-    {
-        var cluster = call.Cluster!;
-        if (call.State == CallState.Queued) cluster.PendingLive--;
-        if (call.IsRetry)
-        {
-            cluster.ActiveRetries--;
-            call.IsRetry = false;
-        }
-        var caller = call.Caller!;
-        var callerId = call.CallerId;
-        var start = call.Start;
-        visited |= call.Visited;
-        if (call.Committed) flags |= ResponseFlags.Committed;
-        Free(slot, call);
-        InFlight--;
-        _owner.OnCallCompleted(caller, callerId, status, flags, bytes, visited, start);
-    }
-
-    // ---- deadlines -------------------------------------------------------------------------
+    // ---- deadlines ----------------------------------------------------------------------------
 
     private void WatchDeadline(long deadline, long now) => _sweep.Watch(deadline, now, _self);
 
@@ -475,153 +331,19 @@ internal sealed class UpstreamRouter
         var now = _clock.Now;
         if (!_sweep.Begin(due.Generation, now)) return;
         var next = long.MaxValue;
-        for (var i = 0; i < _highWater; i++)
+        foreach (var slot in _calls)
         {
-            var call = _calls[i];
-            if (call is null || call.State == CallState.Free) continue;
-            if (now >= call.Deadline)
+            var call = _calls[slot];
+            var expiry = call.Deadlines.ExpiredAt(now, call.State == CallState.InFlight);
+            if (expiry != Expiry.None)
             {
-                var t = _telemetry.For(call.Cluster!.ServiceIndex);
-                t.Timeouts++;
-                if (call.State == CallState.InFlight)
-                {
-                    var cluster = call.Cluster!;
-                    var host = ReleaseAttempt(call);
-                    call.State = CallState.InFlight; // Complete() must not treat it as queued
-                    if (cluster.Outlier is { } outlier && host >= 0 && outlier.OnResult(host, true, now))
-                    {
-                        t.Ejections++;
-                        cluster.RebuildHealthy();
-                    }
-                    if (cluster.Breaker is { } breaker && breaker.OnFailure(now, call.IsProbe)) t.CircuitOpened++;
-                    Complete(i, call, StatusCodes.GatewayTimeout, ResponseFlags.UpstreamRequestTimeout, now);
-                    DrainPending(cluster);
-                }
-                else
-                {
-                    Complete(i, call, StatusCodes.GatewayTimeout, ResponseFlags.UpstreamRequestTimeout, now);
-                }
-                continue;
+                End(slot, call, AttemptOutcome.Of(expiry == Expiry.Route ? AttemptEnd.RouteTimeout : AttemptEnd.PerTryTimeout), now);
+                // After a per-try timeout a retry may be on its way already, with deadlines of its own.
+                if (expiry == Expiry.Route || !_calls.IsLive(slot)) continue;
             }
-            if (call.State == CallState.InFlight && now >= call.TryDeadline)
-            {
-                _telemetry.For(call.Cluster!.ServiceIndex).PerTryTimeouts++;
-                EndAttempt(i, call, StatusCodes.GatewayTimeout, ResponseFlags.UpstreamRequestTimeout, AttemptFailure.PerTryTimeout, now);
-                // EndAttempt may have re-dispatched the call: pick up its new deadline below.
-                if (call.State == CallState.Free) continue;
-            }
-            var d = call.State == CallState.InFlight ? call.TryDeadline : call.Deadline;
-            if (d < next) next = d;
+            var deadline = call.Deadlines.Next(call.State == CallState.InFlight);
+            if (deadline < next) next = deadline;
         }
         if (next != long.MaxValue) WatchDeadline(next, now);
-    }
-
-    // ---- outlier detection interval ---------------------------------------------------------
-
-    private void EnsureOutlierTick(long interval)
-    {
-        if (_outlierTickScheduled) return;
-        _outlierTickScheduled = true;
-        _clock.Schedule(interval, _self, OutlierInterval.Instance, _self);
-    }
-
-    private void OnOutlierInterval()
-    {
-        _outlierTickScheduled = false;
-        var now = _clock.Now;
-        var again = long.MaxValue;
-        foreach (var cluster in _clusters.Values)
-        {
-            if (cluster.Outlier is not { } outlier) continue;
-            if (outlier.OnInterval(now) > 0) cluster.RebuildHealthy();
-            var interval = outlier.Options.Interval.Ticks;
-            if (interval < again) again = interval;
-        }
-        if (again != long.MaxValue) EnsureOutlierTick(again);
-    }
-
-    // ---- call table ------------------------------------------------------------------------
-
-    private int Allocate()
-    {
-        if (_freeCount > 0)
-        {
-            var s = _free[--_freeCount];
-            _calls[s].State = CallState.Free;
-            return s;
-        }
-        if (_highWater == MaxSlots) return -1;
-        if (_highWater == _calls.Length)
-        {
-            Array.Resize(ref _calls, _calls.Length * 2);
-            Array.Resize(ref _free, _free.Length * 2);
-        }
-        _calls[_highWater] = new Call();
-        return _highWater++;
-    }
-
-    private void Free(int slot, Call call)
-    {
-        call.Generation = (call.Generation + 1) & 0xFFFFFF;
-        call.State = CallState.Free;
-        call.Caller = null;
-        call.Cluster = null;
-        call.Path = null;
-        call.HostEndpoint = null;
-        call.Attempt = 0;
-        call.Retries = 0;
-        call.IsProbe = false;
-        call.IsRetry = false;
-        call.Visited = 0;
-        call.Committed = false;
-        _free[_freeCount++] = slot;
-    }
-
-    private long Handle(int slot, Call call) =>
-        _epochBits | ((long)call.Generation << 32) | ((long)(call.Attempt & 0xFF) << SlotBits) | (uint)slot;
-
-    private bool TryResolve(long handle, out int slot, out Call call)
-    {
-        slot = (int)(handle & SlotMask);
-        if (slot < _highWater)
-        {
-            call = _calls[slot];
-            if (call.State == CallState.InFlight && Handle(slot, call) == handle) return true;
-        }
-        call = null!;
-        return false;
-    }
-
-    private void LateResponse(long handle)
-    {
-        var slot = (int)(handle & SlotMask);
-        if (slot < _highWater && _calls[slot].Cluster is { } c) _telemetry.For(c.ServiceIndex).LateResponses++;
-        else _telemetry.For(0).LateResponses++;
-    }
-
-    private enum CallState : byte { Free, Queued, InFlight, Backoff }
-
-    private sealed class Call
-    {
-        public int Generation;
-        public CallState State;
-        public int Attempt;
-        public int Retries;
-        public IActorRef? Caller;
-        public long CallerId;
-        public UpstreamCluster? Cluster;
-        public string? Path;
-        public int RequestBytes;
-        public TraceContext Trace;
-        public long Start;
-        public long Deadline;
-        public long TryDeadline;
-        public int Host;
-        public Endpoint? HostEndpoint;
-        public bool IsProbe;
-        public bool IsRetry;
-        public int LastHost;
-        public ulong Visited;
-        public bool Committed;
     }
 }

@@ -1,0 +1,118 @@
+using ActorMesh.Telemetry;
+using ActorMesh.Topology;
+using Akka.Actor;
+using HdrHistogram;
+
+namespace ActorMesh.Load;
+
+/// <summary>Outcomes of one second of the measured window (by intended send time).</summary>
+public sealed class SecondBucket
+{
+    /// <summary>Requests intended in this second.</summary>
+    public long Sent;
+    /// <summary>Of those, ok.</summary>
+    public long Ok;
+    /// <summary>Of those, failed.</summary>
+    public long Failed;
+    /// <summary>Of those, timed out.</summary>
+    public long TimedOut;
+    /// <summary>Of those, rejected.</summary>
+    public long Rejected;
+    /// <summary>Of those, still in flight at the end.</summary>
+    public long InFlight;
+}
+
+/// <summary>What the load generator measured for one kind of request of the mix (a path, or a journey).</summary>
+public sealed class RequestKindResult
+{
+    /// <summary>Creates the result of the kind named <paramref name="name"/>.</summary>
+    public RequestKindResult(string name, int steps, string gateway)
+    {
+        Name = name;
+        Steps = steps;
+        Gateway = gateway;
+    }
+
+    /// <summary>The kind's name (see <see cref="RequestMix.KindNames"/>).</summary>
+    public string Name { get; }
+    /// <summary>Requests per journey: 1 for a single request.</summary>
+    public int Steps { get; }
+    /// <summary>The gateway the kind is sent to.</summary>
+    public string Gateway { get; }
+    /// <summary>Outcomes of the kind's requests intended in the measured window.</summary>
+    public OutcomeCounts Measured { get; } = new();
+    /// <summary>End-to-end latency of those that ended ok, in µs, from the intended send time (a journey: to its last answer).</summary>
+    public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Of those, the ones that failed or timed out after some service had committed a write (see <see cref="CallGraphObservation.PartialFailures"/>).</summary>
+    public long PartialFailures { get; set; }
+}
+
+/// <summary>What the load generator measured.</summary>
+public sealed class LoadResult : INoSerializationVerificationNeeded
+{
+    /// <summary>Requests intended during warm-up (not part of the figures).</summary>
+    public OutcomeCounts Warmup { get; } = new();
+    /// <summary>Requests intended during the measured window.</summary>
+    public OutcomeCounts Measured { get; } = new();
+    /// <summary>End-to-end latency of measured requests that ended ok, in µs, from the intended send time.</summary>
+    public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Latency of every measured request that got an answer (any outcome), in µs.</summary>
+    public LongHistogram LatencyAll { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Per-second outcomes over the measured window.</summary>
+    public List<SecondBucket> Timeline { get; } = [];
+    /// <summary>Measured window length in seconds.</summary>
+    public double MeasuredSeconds { get; set; }
+    /// <summary>Answers that arrived after the request had already ended (client timeout).</summary>
+    public long LateAnswers { get; set; }
+    /// <summary>Per kind of request of the mix, in the mix's order; their measured counts add up to <see cref="Measured"/>.</summary>
+    public List<RequestKindResult> Kinds { get; } = [];
+    /// <summary>What the measured requests' answers said about the services they reached.</summary>
+    public CallGraphObservation CallGraph { get; } = new();
+}
+
+/// <summary>
+/// Which services each measured request reached (every answer carries one bit per service index
+/// below 64), and which failed requests had already committed a write somewhere: the raw material
+/// for chatty pairs and partial failures.
+/// </summary>
+public sealed class CallGraphObservation
+{
+    /// <summary>Bits tracked: service indices below this.</summary>
+    public const int Services = 64;
+
+    /// <summary>Measured requests that answered with a service set.</summary>
+    public long Requests;
+    /// <summary>Requests that reached service i.</summary>
+    public readonly long[] Reached = new long[Services];
+    /// <summary>Requests that reached both i and j (i &lt; j), at [i * 64 + j].</summary>
+    public readonly long[] ReachedTogether = new long[Services * Services];
+    /// <summary>Requests that failed (or timed out) after some service on their path had committed a write.</summary>
+    public long PartialFailures;
+
+    /// <summary>Counts one measured request's answer.</summary>
+    public void Observe(ulong visited, RequestOutcome outcome, bool committed)
+    {
+        if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) PartialFailures++;
+        if (visited == 0) return;
+        Requests++;
+        for (var rest = visited; rest != 0; rest &= rest - 1)
+        {
+            var i = System.Numerics.BitOperations.TrailingZeroCount(rest);
+            Reached[i]++;
+            for (var others = rest & (rest - 1); others != 0; others &= others - 1)
+                ReachedTogether[i * Services + System.Numerics.BitOperations.TrailingZeroCount(others)]++;
+        }
+    }
+}
+
+/// <summary>Progress for a live view.</summary>
+/// <param name="ElapsedSeconds">Since the load started (warm-up included).</param>
+/// <param name="Phase">"warmup", "measure", "drain" or "done".</param>
+/// <param name="Sent">Requests sent so far.</param>
+/// <param name="Outstanding">Requests without an answer yet.</param>
+/// <param name="IntervalRps">Answers per second since the previous snapshot.</param>
+/// <param name="IntervalOkPercent">Share of those answers that were ok.</param>
+/// <param name="IntervalP99Ms">p99 latency of ok answers since the previous snapshot.</param>
+/// <param name="Ok">Ok so far.</param>
+/// <param name="NotOk">Failed, timed out or rejected so far.</param>
+public sealed record LiveStats(double ElapsedSeconds, string Phase, long Sent, long Outstanding, double IntervalRps, double IntervalOkPercent, double IntervalP99Ms, long Ok, long NotOk);
