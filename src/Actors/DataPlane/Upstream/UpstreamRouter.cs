@@ -153,15 +153,15 @@ internal sealed class UpstreamRouter
         if (ClusterFor(service) is not { } cluster)
         {
             var t = _telemetry.For(_runtime.Services.Of(service));
-            t.Calls++;
-            t.NoHealthyUpstream++;
+            t[ServiceCounter.Calls]++;
+            t[ServiceCounter.NoHealthyUpstream]++;
             _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, 0, 0, now);
             return -1;
         }
         var slot = Allocate();
         if (slot < 0)
         {
-            _telemetry.For(cluster.ServiceIndex).Overflows++;
+            _telemetry.For(cluster.ServiceIndex)[ServiceCounter.Overflows]++;
             _owner.OnCallCompleted(caller, callerId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, 0, now);
             return -1;
         }
@@ -178,7 +178,7 @@ internal sealed class UpstreamRouter
         call.LastHost = -1;
         InFlight++;
         var telemetry = _telemetry.For(cluster.ServiceIndex);
-        telemetry.Calls++;
+        telemetry[ServiceCounter.Calls]++;
         telemetry.RecordCallFrom(_sourceIndex);
         var token = ((long)call.Generation << 32) | (uint)slot;
         Dispatch(slot, call, now);
@@ -214,7 +214,7 @@ internal sealed class UpstreamRouter
                 call.IsRetry = false;
             }
         }
-        _telemetry.For(cluster.ServiceIndex).Cancelled++;
+        _telemetry.For(cluster.ServiceIndex)[ServiceCounter.Cancelled]++;
         Free(slot, call);
         InFlight--;
         // A freed request slot lets a queued call go.
@@ -255,7 +255,7 @@ internal sealed class UpstreamRouter
         var t = _telemetry.For(cluster.ServiceIndex);
         if (cluster.Removed)
         {
-            t.NoHealthyUpstream++;
+            t[ServiceCounter.NoHealthyUpstream]++;
             Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, now);
             return;
         }
@@ -264,7 +264,7 @@ internal sealed class UpstreamRouter
         {
             if (cluster.PendingLive >= limits.MaxPendingRequests)
             {
-                t.Overflows++;
+                t[ServiceCounter.Overflows]++;
                 Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, now);
                 return;
             }
@@ -277,7 +277,7 @@ internal sealed class UpstreamRouter
         var isProbe = false;
         if (cluster.Breaker is { } breaker && !breaker.TryAcquire(now, out isProbe))
         {
-            t.RejectedByCircuit++;
+            t[ServiceCounter.RejectedByCircuit]++;
             Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.CircuitOpen, now);
             return;
         }
@@ -285,7 +285,7 @@ internal sealed class UpstreamRouter
         if (host < 0)
         {
             if (isProbe) cluster.Breaker!.OnFailure(now, isProbe: true);
-            t.NoHealthyUpstream++;
+            t[ServiceCounter.NoHealthyUpstream]++;
             Complete(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.NoHealthyUpstream, now);
             return;
         }
@@ -297,7 +297,7 @@ internal sealed class UpstreamRouter
         call.State = CallState.InFlight;
         cluster.Active[host]++;
         cluster.ActiveRequests++;
-        t.Attempts++;
+        t[ServiceCounter.Attempts]++;
         var perTry = cluster.Policy.Retries.PerTryTimeout;
         call.TryDeadline = perTry is { } p ? Math.Min(now + p.Ticks, call.Deadline) : call.Deadline;
         WatchDeadline(call.TryDeadline, now);
@@ -332,7 +332,7 @@ internal sealed class UpstreamRouter
     private void OnConnectFailed(long handle)
     {
         if (!TryResolve(handle, out var slot, out var call)) return;
-        _telemetry.For(call.Cluster!.ServiceIndex).ConnectFailures++;
+        _telemetry.For(call.Cluster!.ServiceIndex)[ServiceCounter.ConnectFailures]++;
         EndAttempt(slot, call, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, AttemptFailure.ConnectFailure, _clock.Now);
     }
 
@@ -347,7 +347,7 @@ internal sealed class UpstreamRouter
         var t = _telemetry.For(cluster.ServiceIndex);
         if (cluster.Outlier is { } outlier && host >= 0 && outlier.OnResult(host, failed, now))
         {
-            t.Ejections++;
+            t[ServiceCounter.Ejections]++;
             cluster.RebuildHealthy();
             EnsureOutlierTick(outlier.Options.Interval.Ticks);
         }
@@ -355,9 +355,9 @@ internal sealed class UpstreamRouter
         {
             if (failed)
             {
-                if (breaker.OnFailure(now, call.IsProbe)) t.CircuitOpened++;
+                if (breaker.OnFailure(now, call.IsProbe)) t[ServiceCounter.CircuitOpened]++;
             }
-            else if (breaker.OnSuccess(now, call.IsProbe)) t.CircuitClosed++;
+            else if (breaker.OnSuccess(now, call.IsProbe)) t[ServiceCounter.CircuitClosed]++;
         }
         call.IsProbe = false;
         call.LastHost = host;
@@ -374,7 +374,7 @@ internal sealed class UpstreamRouter
             switch (decision)
             {
                 case RetryDecision.Yes:
-                    t.Retries++;
+                    t[ServiceCounter.Retries]++;
                     call.Retries++;
                     call.IsRetry = true;
                     cluster.ActiveRetries++;
@@ -391,11 +391,11 @@ internal sealed class UpstreamRouter
                     }
                     break;
                 case RetryDecision.NoOverflow:
-                    t.RetriesOverflowed++;
+                    t[ServiceCounter.RetriesOverflowed]++;
                     Complete(slot, call, status, flags, now, 0, visited);
                     break;
                 case RetryDecision.NoRetryLimitExceeded:
-                    t.RetriesExhausted++;
+                    t[ServiceCounter.RetriesExhausted]++;
                     Complete(slot, call, status, flags | ResponseFlags.UpstreamRetryLimitExceeded, now, 0, visited);
                     break;
                 default:
@@ -482,7 +482,7 @@ internal sealed class UpstreamRouter
             if (now >= call.Deadline)
             {
                 var t = _telemetry.For(call.Cluster!.ServiceIndex);
-                t.Timeouts++;
+                t[ServiceCounter.Timeouts]++;
                 if (call.State == CallState.InFlight)
                 {
                     var cluster = call.Cluster!;
@@ -490,10 +490,10 @@ internal sealed class UpstreamRouter
                     call.State = CallState.InFlight; // Complete() must not treat it as queued
                     if (cluster.Outlier is { } outlier && host >= 0 && outlier.OnResult(host, true, now))
                     {
-                        t.Ejections++;
+                        t[ServiceCounter.Ejections]++;
                         cluster.RebuildHealthy();
                     }
-                    if (cluster.Breaker is { } breaker && breaker.OnFailure(now, call.IsProbe)) t.CircuitOpened++;
+                    if (cluster.Breaker is { } breaker && breaker.OnFailure(now, call.IsProbe)) t[ServiceCounter.CircuitOpened]++;
                     Complete(i, call, StatusCodes.GatewayTimeout, ResponseFlags.UpstreamRequestTimeout, now);
                     DrainPending(cluster);
                 }
@@ -505,7 +505,7 @@ internal sealed class UpstreamRouter
             }
             if (call.State == CallState.InFlight && now >= call.TryDeadline)
             {
-                _telemetry.For(call.Cluster!.ServiceIndex).PerTryTimeouts++;
+                _telemetry.For(call.Cluster!.ServiceIndex)[ServiceCounter.PerTryTimeouts]++;
                 EndAttempt(i, call, StatusCodes.GatewayTimeout, ResponseFlags.UpstreamRequestTimeout, AttemptFailure.PerTryTimeout, now);
                 // EndAttempt may have re-dispatched the call: pick up its new deadline below.
                 if (call.State == CallState.Free) continue;
@@ -595,8 +595,8 @@ internal sealed class UpstreamRouter
     private void LateResponse(long handle)
     {
         var slot = (int)(handle & SlotMask);
-        if (slot < _highWater && _calls[slot].Cluster is { } c) _telemetry.For(c.ServiceIndex).LateResponses++;
-        else _telemetry.For(0).LateResponses++;
+        if (slot < _highWater && _calls[slot].Cluster is { } c) _telemetry.For(c.ServiceIndex)[ServiceCounter.LateResponses]++;
+        else _telemetry.For(0)[ServiceCounter.LateResponses]++;
     }
 
     private enum CallState : byte { Free, Queued, InFlight, Backoff }
