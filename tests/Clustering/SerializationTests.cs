@@ -5,6 +5,7 @@ using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
+using ActorMesh.Telemetry;
 using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Configuration;
@@ -77,5 +78,29 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(TestActor, start.ControlPlane);
         var applied = RoundTrip(new AppliedEvents([new AppliedEvent(1.5, "kill orders-1", "applied")]), typeof(ControlMessageSerializer));
         Assert.Equal(new AppliedEvent(1.5, "kill orders-1", "applied"), Assert.Single(applied.Events));
+    }
+
+    [Fact]
+    public void A_node_telemetry_snapshot_crosses_as_json_with_every_counter_in_schema_order()
+    {
+        var t = Tests.Telemetry.CounterSchemaTests.Distinct();
+        t.RecordLatency(12_000);
+        var snapshot = ServiceSnapshot.Of("orders", t, ["orders"]);
+        Assert.Equal(CounterSchema.Count, snapshot.Counters.Length);
+        var back = RoundTrip(new NodeTelemetry("node-2", [snapshot], [], 0), typeof(ControlMessageSerializer));
+
+        var again = Assert.Single(back.Services).ToTelemetry(_ => 0);
+        Assert.All(Enum.GetValues<ServiceCounter>(), c => Assert.Equal(t[c], again[c]));
+        Assert.Equal(1, again.Latency!.TotalCount);
+    }
+
+    [Fact]
+    public void A_snapshot_from_a_node_with_another_counter_schema_is_refused_with_the_reason()
+    {
+        var snapshot = ServiceSnapshot.Of("orders", new ServiceTelemetry(), ["orders"]) with { Counters = new long[CounterSchema.Count - 1] };
+        var e = Assert.Throws<InvalidDataException>(() => snapshot.ToTelemetry(_ => 0));
+        Assert.Contains("service 'orders'", e.Message);
+        Assert.Contains($"carries {CounterSchema.Count - 1} counters", e.Message);
+        Assert.Contains($"schema has {CounterSchema.Count}", e.Message);
     }
 }

@@ -1,6 +1,7 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Hosting;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -128,10 +129,10 @@ public class ControlPlaneSpecs(ITestOutputHelper output) : VirtualTimeSpec(outpu
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
         var payments = report.Services["payments"];
-        Assert.Equal(payments.Requests, payments.PerInstance.Values.Sum(p => p.Requests));
+        Assert.Equal(payments[ServiceCounter.Requests], payments.PerInstance.Values.Sum(p => p.Requests));
         var logs = report.Sidecars;
         Assert.Equal(logs.LogsEmitted, logs.LogsShipped + logs.LogsDropped + logs.LogsBuffered);
-        Assert.True(logs.LogsEmitted >= payments.Requests, "the killed pod's log events are still counted");
+        Assert.True(logs.LogsEmitted >= payments[ServiceCounter.Requests], "the killed pod's log events are still counted");
         // The report's node view counts the pods running at the end: the killed one is not among them, its replacement is.
         Assert.Equal(topology.Services.Sum(s => s.Replicas), report.Cluster.PodsPerNode["node-1"]);
     }

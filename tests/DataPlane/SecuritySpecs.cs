@@ -3,6 +3,7 @@ using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Hosting;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Yaml;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Akka.Actor;
@@ -37,17 +38,17 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
-        var legacy = report.Services["legacy"].Requests;
-        var frontend = report.Services["frontend"].Requests;
+        var legacy = report.Services["legacy"][ServiceCounter.Requests];
+        var frontend = report.Services["frontend"][ServiceCounter.Requests];
         Assert.True(legacy > 50 && frontend > 50, $"both clients sent: legacy {legacy}, frontend {frontend}");
-        Assert.Equal(legacy, report.Security.Denied);
-        Assert.Equal(legacy, report.Security.DeniedPlaintext);
-        Assert.Equal(0, report.Security.DeniedByPolicy);
+        Assert.Equal(legacy, report.Security[ServiceCounter.Denied]);
+        Assert.Equal(legacy, report.Security[ServiceCounter.DeniedPlaintext]);
+        Assert.Equal(0, report.Security[ServiceCounter.DeniedByPolicy]);
         var payments = report.Services["payments"];
-        Assert.Equal(legacy, payments.Denied);
+        Assert.Equal(legacy, payments[ServiceCounter.Denied]);
         // Only the mTLS calls reached payments' app: it called ledger exactly once for each of them.
-        Assert.Equal(frontend, payments.Requests - payments.Denied);
-        Assert.Equal(frontend, report.Services["ledger"].Requests);
+        Assert.Equal(frontend, payments[ServiceCounter.Requests] - payments[ServiceCounter.Denied]);
+        Assert.Equal(frontend, report.Services["ledger"][ServiceCounter.Requests]);
         // legacy's call failed, so legacy answered 500; the frontend path is untouched.
         Assert.Equal(frontend, report.Requests.Ok);
         Assert.Equal(legacy, report.Outcomes.FailedByStatus["500"]);
@@ -62,9 +63,9 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
-        Assert.Equal(0, report.Security.Denied);
+        Assert.Equal(0, report.Security[ServiceCounter.Denied]);
         // Only legacy → payments is plaintext at a sidecar: the gateway and frontend send with their identities.
-        Assert.Equal(report.Services["legacy"].Requests, report.Security.PlaintextAccepted);
+        Assert.Equal(report.Services["legacy"][ServiceCounter.Requests], report.Security[ServiceCounter.PlaintextAccepted]);
     }
 
     [Fact]
@@ -81,9 +82,9 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         var direct = report.Outcomes.RejectedByReason["forbidden"];
         Assert.True(direct > 50, $"direct calls: {direct}");
         Assert.Equal(direct, report.Requests.Rejected);
-        Assert.Equal(direct, report.Security.DeniedByPolicy);
-        Assert.Equal(report.Services["frontend"].Requests, report.Requests.Ok);
-        Assert.Equal(report.Requests.Ok, report.Services["ledger"].Requests);
+        Assert.Equal(direct, report.Security[ServiceCounter.DeniedByPolicy]);
+        Assert.Equal(report.Services["frontend"][ServiceCounter.Requests], report.Requests.Ok);
+        Assert.Equal(report.Requests.Ok, report.Services["ledger"][ServiceCounter.Requests]);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
-        var denied = report.Security.DeniedByPolicy;
+        var denied = report.Security[ServiceCounter.DeniedByPolicy];
         Assert.True(denied > 30, $"refunds denied: {denied}");
         Assert.Equal(denied, report.Outcomes.RejectedByReason["forbidden"]);
         Assert.Equal(report.Requests.Sent - denied, report.Requests.Ok);
@@ -119,7 +120,7 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         Assert.True(after.Measured.Failed > 50, $"legacy's requests failed: {after.Measured.Failed}");
         Assert.Equal(after.Measured.Sent, after.Measured.Ok + after.Measured.Failed);
-        Assert.Equal(after.Measured.Failed, report.Security.DeniedPlaintext);
+        Assert.Equal(after.Measured.Failed, report.Security[ServiceCounter.DeniedPlaintext]);
         Assert.All(report.Services.Values.SelectMany(s => s.PerInstance.Values), pod => Assert.Equal(0, pod.AppRestarts));
     }
 
@@ -136,7 +137,7 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         Assert.True(status.Nacks > 0);
         Assert.Contains("mesh.security.mtlsByService.paymnts: no service named 'paymnts'", status.LastNackReason);
-        Assert.Equal(report.Services["legacy"].Requests, report.Security.DeniedPlaintext);
+        Assert.Equal(report.Services["legacy"][ServiceCounter.Requests], report.Security[ServiceCounter.DeniedPlaintext]);
     }
 
     [Fact]
@@ -161,11 +162,11 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         var legacy = report.Services["legacy"];
         // legacy's app is its own endpoint (it counts its requests) and alternates over both replicas, one try each.
-        Assert.InRange(report.Requests.Failed, legacy.Requests / 2 - 1, legacy.Requests / 2 + 1);
-        Assert.Equal(legacy.Requests - report.Requests.Failed, legacy.Ok);
+        Assert.InRange(report.Requests.Failed, legacy[ServiceCounter.Requests] / 2 - 1, legacy[ServiceCounter.Requests] / 2 + 1);
+        Assert.Equal(legacy[ServiceCounter.Requests] - report.Requests.Failed, legacy[ServiceCounter.Ok]);
         // frontend's sidecar retried every 503 on the other replica.
-        Assert.Equal(report.Services["frontend"].Requests, report.Services["frontend"].Ok);
-        Assert.Equal(legacy.Requests, report.Security.PlaintextAccepted);
+        Assert.Equal(report.Services["frontend"][ServiceCounter.Requests], report.Services["frontend"][ServiceCounter.Ok]);
+        Assert.Equal(legacy[ServiceCounter.Requests], report.Security[ServiceCounter.PlaintextAccepted]);
         Assert.Equal(1, legacy.Instances);
     }
 
@@ -200,10 +201,10 @@ public class SecuritySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
-        Assert.Equal(report.Services["legacy"].Requests, report.Security.DeniedPlaintext);
-        Assert.Equal(report.Outcomes.RejectedByReason["forbidden"], report.Security.DeniedByPolicy);
-        Assert.Equal(report.Security.Denied, report.Services["payments"].Denied);
-        Assert.True(report.Security.DeniedPlaintext > 30 && report.Security.DeniedByPolicy > 30, $"denied: {report.Security}");
-        Assert.Equal(report.Requests.Sent - report.Security.Denied, report.Requests.Ok);
+        Assert.Equal(report.Services["legacy"][ServiceCounter.Requests], report.Security[ServiceCounter.DeniedPlaintext]);
+        Assert.Equal(report.Outcomes.RejectedByReason["forbidden"], report.Security[ServiceCounter.DeniedByPolicy]);
+        Assert.Equal(report.Security[ServiceCounter.Denied], report.Services["payments"][ServiceCounter.Denied]);
+        Assert.True(report.Security[ServiceCounter.DeniedPlaintext] > 30 && report.Security[ServiceCounter.DeniedByPolicy] > 30, $"denied: {report.Security}");
+        Assert.Equal(report.Requests.Sent - report.Security[ServiceCounter.Denied], report.Requests.Ok);
     }
 }

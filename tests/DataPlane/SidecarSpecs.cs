@@ -1,6 +1,7 @@
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -33,7 +34,7 @@ public class SidecarSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(400, report.Requests.Ok);
         var payments = report.Services["payments"];
         Assert.True(payments.PerInstance["payments-0"].Errors > 0, "the broken replica was tried");
-        Assert.Equal(payments.PerInstance["payments-0"].Errors, payments.Upstream.Retries);
+        Assert.Equal(payments.PerInstance["payments-0"].Errors, payments.Upstream[ServiceCounter.Retries]);
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public class SidecarSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         Assert.Equal(400, report.Requests.Sent);
         Assert.InRange(report.Requests.Failed, 120, 147);
-        Assert.Equal(0, report.Mesh.Retries);
+        Assert.Equal(0, report.Mesh[ServiceCounter.Retries]);
         Assert.True(report.Outcomes.AddsUp);
     }
 
@@ -66,7 +67,7 @@ public class SidecarSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         // frontend's call to payments times out at 50 ms, so frontend answers 500: the client sees failures, fast.
         Assert.Equal(report.Requests.Sent, report.Requests.Failed);
-        Assert.Equal(report.Requests.Sent, report.Mesh.Timeouts);
+        Assert.Equal(report.Requests.Sent, report.Mesh[ServiceCounter.Timeouts]);
         // 1 ms client link is zero here; hops: gateway→frontend 1 ms, timeout 50 ms (+≤1 ms sweep), frontend→gateway 1 ms.
         Assert.InRange(load.LatencyAll.GetValueAtPercentile(50) / 1000.0, 51.9, 54.1);
     }
@@ -89,10 +90,10 @@ public class SidecarSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
         // Every attempt that went to the slow replica hit the per-try timeout and was retried elsewhere.
         var upstream = report.Services["payments"].Upstream;
-        Assert.InRange(report.Mesh.PerTryTimeouts, 80, 200);
-        Assert.Equal(report.Mesh.PerTryTimeouts, report.Mesh.Retries);
-        Assert.Equal(upstream.Calls + upstream.Retries, upstream.Attempts);
-        Assert.Equal(0, report.Mesh.Timeouts);
+        Assert.InRange(report.Mesh[ServiceCounter.PerTryTimeouts], 80, 200);
+        Assert.Equal(report.Mesh[ServiceCounter.PerTryTimeouts], report.Mesh[ServiceCounter.Retries]);
+        Assert.Equal(upstream[ServiceCounter.Calls] + upstream[ServiceCounter.Retries], upstream[ServiceCounter.Attempts]);
+        Assert.Equal(0, report.Mesh[ServiceCounter.Timeouts]);
         // At worst: four 1 ms hops, a 20 ms try, ≤ 1 ms for the sweep to notice, and < 25 ms back-off.
         Assert.True(report.LatencyMs.Max < 50, $"max {report.LatencyMs.Max} ms: a slow try costs at most the per-try timeout plus back-off");
     }

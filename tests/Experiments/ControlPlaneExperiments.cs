@@ -1,4 +1,5 @@
 using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -38,7 +39,7 @@ public class ControlPlaneExperiments(ITestOutputHelper output) : VirtualTimeSpec
         var report = Await(mesh.ReportAsync(load));
         var status = Await(mesh.StatusAsync());
 
-        Out.WriteLine($"{load.Measured.Ok} ok of {load.Measured.Sent} with the control plane down for {status.DownSeconds} s; {report.Mesh.Retries} retries");
+        Out.WriteLine($"{load.Measured.Ok} ok of {load.Measured.Sent} with the control plane down for {status.DownSeconds} s; {report.Mesh[ServiceCounter.Retries]} retries");
         Assert.False(status.Up);
         Assert.True(status.DownSeconds > topology.Load.Duration.TotalSeconds, $"down for {status.DownSeconds} s, the whole load");
         // Traffic kept flowing, every request of it ok ...
@@ -46,8 +47,8 @@ public class ControlPlaneExperiments(ITestOutputHelper output) : VirtualTimeSpec
         Assert.Equal(load.Measured.Sent, load.Measured.Ok);
         // ... on the last pushed config: its retries carried every 503 of payments-0 to another replica,
         // and the change asked for during the outage reached no sidecar.
-        Assert.Equal(report.Services["payments"].PerInstance["payments-0"].Errors, report.Mesh.Retries);
-        Assert.True(report.Mesh.Retries > 100, $"retries: {report.Mesh.Retries}");
+        Assert.Equal(report.Services["payments"].PerInstance["payments-0"].Errors, report.Mesh[ServiceCounter.Retries]);
+        Assert.True(report.Mesh[ServiceCounter.Retries] > 100, $"retries: {report.Mesh[ServiceCounter.Retries]}");
         Assert.Equal(lastPushed, status.Version);
         var events = Await(mesh.AppliedEventsAsync());
         Assert.Equal("stored; takes effect when the control plane is back", events.Last(e => e.Event.StartsWith("set policy")).Outcome);

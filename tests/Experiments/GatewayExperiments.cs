@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -48,7 +49,7 @@ public class GatewayExperiments(ITestOutputHelper output) : VirtualTimeSpec(outp
         Out.WriteLine($"sequential p50 {sequential.LatencyMs.P50} ms, gateway p50 {gateway.LatencyMs.P50} ms");
         Assert.Equal(sequential.Requests.Sent, sequential.Requests.Ok);
         Assert.Equal(gateway.Requests.Sent, gateway.Requests.Ok);
-        Assert.All(Services, s => Assert.Equal(sequential.Requests.Sent + gateway.Requests.Sent, report.Services[s].Requests));
+        Assert.All(Services, s => Assert.Equal(sequential.Requests.Sent + gateway.Requests.Sent, report.Services[s][ServiceCounter.Requests]));
         // The physics first: four round trips cost at least 4 × 80 ms, one at least 80 ms.
         Assert.InRange(sequential.LatencyMs.P50, 4 * 80, 4 * 95);
         Assert.InRange(gateway.LatencyMs.P50, 80, 100);

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -35,7 +36,7 @@ public class OwnershipExperiments(ITestOutputHelper output) : VirtualTimeSpec(ou
         var violation = Assert.Single(report.CallGraph.OwnershipViolations);
         Assert.Equal(("billing", "orders.db", "orders"), (violation.Service, violation.Store, violation.Owner));
         // Every request billing served read the foreign store once, and wrote nothing to it.
-        Assert.Equal(report.Services["billing"].Requests, violation.Reads);
+        Assert.Equal(report.Services["billing"][ServiceCounter.Requests], violation.Reads);
         Assert.Equal(0, violation.Writes);
         // Nothing in the call graph shows the dependency: billing never calls orders.
         Assert.DoesNotContain(report.CallGraph.Edges, e => e.From == "billing");
@@ -53,6 +54,6 @@ public class OwnershipExperiments(ITestOutputHelper output) : VirtualTimeSpec(ou
         Assert.Empty(report.CallGraph.OwnershipViolations);
         var edge = Assert.Single(report.CallGraph.Edges, e => e.From == "billing");
         Assert.Equal("orders", edge.To);
-        Assert.Equal(report.Services["billing"].Requests, edge.Calls);
+        Assert.Equal(report.Services["billing"][ServiceCounter.Requests], edge.Calls);
     }
 }

@@ -1,4 +1,5 @@
 using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -38,15 +39,15 @@ public class RetryExperiments(ITestOutputHelper output) : VirtualTimeSpec(output
         var after = Await(mesh.ReportAsync(with));
 
         // The mesh's counters run over the mesh's life: what the second run did is the difference.
-        var calls = after.Services["payments"].Upstream.Calls - before.Services["payments"].Upstream.Calls;
-        var attempts = after.Services["payments"].Upstream.Attempts - before.Services["payments"].Upstream.Attempts;
-        var retries = after.Mesh.Retries - before.Mesh.Retries;
+        var calls = after.Services["payments"].Upstream[ServiceCounter.Calls] - before.Services["payments"].Upstream[ServiceCounter.Calls];
+        var attempts = after.Services["payments"].Upstream[ServiceCounter.Attempts] - before.Services["payments"].Upstream[ServiceCounter.Attempts];
+        var retries = after.Mesh[ServiceCounter.Retries] - before.Mesh[ServiceCounter.Retries];
         var failedOnPayments0 = after.Services["payments"].PerInstance["payments-0"].Errors - before.Services["payments"].PerInstance["payments-0"].Errors;
         Out.WriteLine($"without retries: {without.Measured.Ok} ok of {without.Measured.Sent}; with: {with.Measured.Ok} ok of {with.Measured.Sent}");
         Out.WriteLine($"with retries, frontend's app made {calls} calls to payments; its sidecar sent {attempts} attempts ({retries} retries); payments-0 failed {failedOnPayments0}");
 
         // Before: about one call in three landed on payments-0 and its 503 reached the client.
-        Assert.Equal(0, before.Mesh.Retries);
+        Assert.Equal(0, before.Mesh[ServiceCounter.Retries]);
         Assert.InRange((double)without.Measured.Failed / without.Measured.Sent, 0.2, 0.45);
         // After: every request ok, although payments-0 still failed about one call in three.
         Assert.Equal(with.Measured.Sent, with.Measured.Ok);

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -39,7 +40,7 @@ public class SecurityExperiments(ITestOutputHelper output) : VirtualTimeSpec(out
         var strict = RunLoad(mesh);
         var report = Await(mesh.ReportAsync(strict));
 
-        Out.WriteLine($"permissive: {permissive.Ok} ok of {permissive.Sent}; strict: {strict.Measured.Ok} ok of {strict.Measured.Sent}, {report.Security.DeniedPlaintext} plaintext calls denied");
+        Out.WriteLine($"permissive: {permissive.Ok} ok of {permissive.Sent}; strict: {strict.Measured.Ok} ok of {strict.Measured.Sent}, {report.Security[ServiceCounter.DeniedPlaintext]} plaintext calls denied");
         Assert.Equal(permissive.Sent, permissive.Ok);
         // It was a push: one new version, ACKed by every pod and the gateway, NACKed by none.
         Assert.Equal(before.Version + 1, after.Version);
@@ -48,9 +49,9 @@ public class SecurityExperiments(ITestOutputHelper output) : VirtualTimeSpec(out
         // Now legacy's plaintext calls are refused with 403 at payments' sidecar, before payments' app:
         // ledger, which payments' app calls for every request it serves, saw only frontend's.
         var payments = report.Services["payments"];
-        Assert.True(report.Security.DeniedPlaintext > 50, $"denied: {report.Security.DeniedPlaintext}");
-        Assert.Equal(report.Security.DeniedPlaintext, payments.Denied);
-        Assert.Equal(payments.Requests - payments.Denied, report.Services["ledger"].Requests);
+        Assert.True(report.Security[ServiceCounter.DeniedPlaintext] > 50, $"denied: {report.Security[ServiceCounter.DeniedPlaintext]}");
+        Assert.Equal(report.Security[ServiceCounter.DeniedPlaintext], payments[ServiceCounter.Denied]);
+        Assert.Equal(payments[ServiceCounter.Requests] - payments[ServiceCounter.Denied], report.Services["ledger"][ServiceCounter.Requests]);
         // frontend's calls carry its workload identity: all ok. legacy's requests fail (500, its call failed).
         Assert.Equal(strict.Measured.Sent, strict.Measured.Ok + strict.Measured.Failed);
         Assert.Equal(strict.Kinds.Single(k => k.Name == "/legacy").Measured.Sent, strict.Measured.Failed);

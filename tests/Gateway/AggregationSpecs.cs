@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -37,7 +38,7 @@ public class AggregationSpecs(ITestOutputHelper output) : VirtualTimeSpec(output
         Assert.Equal(100, report.Requests.Ok);
         Assert.Equal(100, report.Gateway.Aggregated);
         Assert.Equal(0, report.Gateway.Degraded);
-        foreach (var service in new[] { "users", "orders", "recommendations" }) Assert.Equal(100, report.Services[service].Requests);
+        foreach (var service in new[] { "users", "orders", "recommendations" }) Assert.Equal(100, report.Services[service][ServiceCounter.Requests]);
         // 80 ms client round trip + 2 ms hops + 20 ms for the slowest backend; in sequence it would be 80 + 6 + 35.
         Assert.InRange(report.LatencyMs.P50, 101.9, 102.2);
     }
@@ -69,10 +70,10 @@ public class AggregationSpecs(ITestOutputHelper output) : VirtualTimeSpec(output
         Assert.InRange(report.LatencyMs.P50, 129.9, 131.2);
         // The gateway cancels each call it gave up on (as Envoy resets the upstream stream): the call ends
         // at once instead of holding a request slot until its own route timeout, and its late answer is dropped.
-        Out.WriteLine($"cancelled {report.Mesh.Cancelled}, late responses {report.Mesh.LateResponses}, timeouts {report.Mesh.Timeouts}");
-        Assert.Equal(report.Requests.Sent, report.Mesh.Cancelled);
-        Assert.Equal(0, report.Mesh.Timeouts);
-        Assert.InRange(report.Mesh.LateResponses, 1, report.Mesh.Cancelled);
+        Out.WriteLine($"cancelled {report.Mesh[ServiceCounter.Cancelled]}, late responses {report.Mesh[ServiceCounter.LateResponses]}, timeouts {report.Mesh[ServiceCounter.Timeouts]}");
+        Assert.Equal(report.Requests.Sent, report.Mesh[ServiceCounter.Cancelled]);
+        Assert.Equal(0, report.Mesh[ServiceCounter.Timeouts]);
+        Assert.InRange(report.Mesh[ServiceCounter.LateResponses], 1, report.Mesh[ServiceCounter.Cancelled]);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ActorMesh.DataPlane;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public class AuthSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(400, report.Requests.Sent);
         Assert.Equal(400, report.Outcomes.RejectedByReason["unauthorized"]);
         Assert.Equal(400, report.Gateway.AuthRejected);
-        Assert.Equal(0, report.Services["api"].Requests);
+        Assert.Equal(0, report.Services["api"][ServiceCounter.Requests]);
         // The bad tokens are of every kind, picked by the run's seeded random stream.
         Assert.Equal(["badSignature", "expired", "missing", "wrongAudience", "wrongIssuer"], report.Gateway.AuthRejectedByReason.Keys);
         Assert.All(report.Gateway.AuthRejectedByReason.Values, n => Assert.InRange(n, 50, 110));
@@ -44,7 +45,7 @@ public class AuthSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(1000, report.Requests.Sent);
         Assert.InRange(report.Gateway.AuthRejected, 160, 240);
         Assert.Equal(report.Requests.Sent - report.Gateway.AuthRejected, report.Requests.Ok);
-        Assert.Equal(report.Requests.Ok, report.Services["api"].Requests);
+        Assert.Equal(report.Requests.Ok, report.Services["api"][ServiceCounter.Requests]);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public class AuthSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.DoesNotContain("missing", report.Gateway.AuthRejectedByReason.Keys);
         Assert.Equal(4, report.Gateway.AuthRejectedByReason.Count);
         Assert.InRange(report.Requests.Ok, 50, 110);
-        Assert.Equal(report.Requests.Ok, report.Services["api"].Requests);
+        Assert.Equal(report.Requests.Ok, report.Services["api"][ServiceCounter.Requests]);
         Assert.Equal(report.Requests.Sent, report.Requests.Ok + report.Gateway.AuthRejected);
     }
 

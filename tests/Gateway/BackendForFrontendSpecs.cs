@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -37,8 +38,8 @@ public class BackendForFrontendSpecs(ITestOutputHelper output) : VirtualTimeSpec
         Assert.Equal(mobile.Requests.Sent, report.Gateway.PerGateway!["mobile"].Aggregated);
         Assert.Equal(web.Requests.Sent, report.Gateway.PerGateway["web"].Routed);
         Assert.Equal(0, report.Gateway.PerGateway["web"].Aggregated);
-        Assert.Equal(mobile.Requests.Sent, report.Services["feed"].Requests);
-        Assert.Equal(web.Requests.Sent, report.Services["web-frontend"].Requests);
+        Assert.Equal(mobile.Requests.Sent, report.Services["feed"][ServiceCounter.Requests]);
+        Assert.Equal(web.Requests.Sent, report.Services["web-frontend"][ServiceCounter.Requests]);
         Assert.Equal(report.Requests.Sent, report.Gateway.Requests);
     }
 }

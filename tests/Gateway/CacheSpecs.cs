@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -26,7 +27,7 @@ public class CacheSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(40, report.Requests.Ok);
         Assert.Equal(4, report.Gateway.CacheMisses);
         Assert.Equal(36, report.Gateway.CacheHits);
-        Assert.Equal(4, report.Services["catalog"].Requests);
+        Assert.Equal(4, report.Services["catalog"][ServiceCounter.Requests]);
         Assert.Equal(4, report.Gateway.Routed);
         // A hit skips the backend (12 ms) but not the client's 80 ms round trip.
         Assert.Equal(80, report.LatencyMs.P50, precision: 0);
@@ -39,7 +40,7 @@ public class CacheSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
-        Assert.Equal(40, report.Services["catalog"].Requests);
+        Assert.Equal(40, report.Services["catalog"][ServiceCounter.Requests]);
         Assert.Equal(0, report.Gateway.CacheHits);
         Assert.Equal(0, report.Gateway.CacheMisses);
     }

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -26,7 +27,7 @@ public class RateLimitSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.InRange(report.Requests.Ok, 24, 25);
         Assert.Equal(report.Requests.Sent - report.Requests.Ok, report.Gateway.RateLimited);
         Assert.Equal(report.Gateway.RateLimited, report.Outcomes.RejectedByReason["rateLimited"]);
-        Assert.Equal(report.Requests.Ok, report.Services["api"].Requests);
+        Assert.Equal(report.Requests.Ok, report.Services["api"][ServiceCounter.Requests]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -34,11 +35,11 @@ public class RoutingSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
 
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
-        Assert.Equal(report.RequestKinds["read"].Requests.Sent, report.Services["order-reader"].Requests);
-        Assert.Equal(report.RequestKinds["write"].Requests.Sent, report.Services["order-writer"].Requests);
+        Assert.Equal(report.RequestKinds["read"].Requests.Sent, report.Services["order-reader"][ServiceCounter.Requests]);
+        Assert.Equal(report.RequestKinds["write"].Requests.Sent, report.Services["order-writer"][ServiceCounter.Requests]);
         // The longer prefix wins whatever the method; a method no /orders route takes falls back to "/".
-        Assert.Equal(report.RequestKinds["archive"].Requests.Sent, report.Services["archive"].Requests);
-        Assert.Equal(report.RequestKinds["delete"].Requests.Sent, report.Services["frontend"].Requests);
+        Assert.Equal(report.RequestKinds["archive"].Requests.Sent, report.Services["archive"][ServiceCounter.Requests]);
+        Assert.Equal(report.RequestKinds["delete"].Requests.Sent, report.Services["frontend"][ServiceCounter.Requests]);
         Assert.Equal(report.Requests.Sent, report.Gateway.Routed);
     }
 
@@ -57,6 +58,6 @@ public class RoutingSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(report.Requests.Sent, report.Requests.Rejected);
         Assert.Equal(report.Requests.Sent, report.Outcomes.RejectedByReason["noRoute"]);
         Assert.Equal(report.Requests.Sent, report.Gateway.NoRoute);
-        Assert.Equal(0, report.Services["orders"].Requests);
+        Assert.Equal(0, report.Services["orders"][ServiceCounter.Requests]);
     }
 }

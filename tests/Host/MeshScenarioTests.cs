@@ -20,8 +20,8 @@ public class MeshScenarioTests
             Assert.True(r.Outcomes.AddsUp);
             foreach (var figure in new[] { "okRateWithoutMesh", "okRateWithMesh", "addedLatencyPerHopMs", "deniedPlaintext" })
                 Assert.True(r.Figures.ContainsKey(figure), $"figure {figure} is missing");
-            Assert.True(r.Security.DeniedPlaintext > 0, r.Figures.ToJsonString());
-            Assert.Equal(r.Security.DeniedPlaintext, r.Figures["deniedPlaintext"]!.GetValue<long>());
+            Assert.True(r.Security[ServiceCounter.DeniedPlaintext] > 0, r.Figures.ToJsonString());
+            Assert.Equal(r.Security[ServiceCounter.DeniedPlaintext], r.Figures["deniedPlaintext"]!.GetValue<long>());
             // How the figures compare is asserted in virtual time (MeshLessonSpecs): real time on a busy machine is noisy.
         }
         finally

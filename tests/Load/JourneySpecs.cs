@@ -1,5 +1,6 @@
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Load;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -32,7 +33,7 @@ public class JourneySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(100, report.Requests.Sent);
         Assert.Equal(100, report.Requests.Ok);
         Assert.Equal(3, report.RequestKinds["checkout"].Steps);
-        foreach (var service in new[] { "users", "orders", "payments" }) Assert.Equal(100, report.Services[service].Requests);
+        foreach (var service in new[] { "users", "orders", "payments" }) Assert.Equal(100, report.Services[service][ServiceCounter.Requests]);
         Assert.Equal(300, report.Gateway.Routed);
         // Three steps, each an 80 ms client round trip plus 2 ms of hops: from the intended start to the last answer.
         Assert.Equal(246, report.LatencyMs.P50, precision: 0);
@@ -49,10 +50,10 @@ public class JourneySpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Assert.Equal(100, report.Requests.Sent);
         Assert.InRange(report.Requests.Failed, 30, 70);
         Assert.Equal(report.Requests.Failed, report.Outcomes.FailedByStatus["503"]);
-        Assert.Equal(100, report.Services["users"].Requests);
-        Assert.Equal(100, report.Services["orders"].Requests);
+        Assert.Equal(100, report.Services["users"][ServiceCounter.Requests]);
+        Assert.Equal(100, report.Services["orders"][ServiceCounter.Requests]);
         // Only journeys whose second step was ok went on to pay.
-        Assert.Equal(report.Requests.Ok, report.Services["payments"].Requests);
+        Assert.Equal(report.Requests.Ok, report.Services["payments"][ServiceCounter.Requests]);
     }
 
     [Fact]

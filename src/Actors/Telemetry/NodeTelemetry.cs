@@ -41,7 +41,7 @@ public sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> S
 
 /// <summary>One service's telemetry on one node, in plain values (see <see cref="ServiceTelemetry"/> for what each counts).</summary>
 /// <param name="Name">The service.</param>
-/// <param name="Counters">The counters, in <see cref="ServiceTelemetry.Counters"/> order.</param>
+/// <param name="Counters">The counters, one per <see cref="ServiceCounter"/> in schema order (<see cref="CounterSchema.Count"/> of them).</param>
 /// <param name="Latency">Latency histogram as (µs, count) pairs.</param>
 /// <param name="ModuleCalls">In-process module calls as (caller, callee, calls).</param>
 /// <param name="ForeignStores">Accesses to stores the service does not own as (store, reads, writes).</param>
@@ -70,8 +70,10 @@ public sealed record ServiceSnapshot(
     }
 
     /// <summary>The telemetry again; <paramref name="indexOf"/> gives a calling workload's index in the merged view.</summary>
+    /// <exception cref="InvalidDataException">The snapshot carries another number of counters than this node's schema.</exception>
     public ServiceTelemetry ToTelemetry(Func<string, int> indexOf)
     {
+        CounterSchema.CheckLength(Counters, $"the snapshot of service '{Name}'");
         var t = new ServiceTelemetry();
         t.SetCounters(Counters);
         foreach (var pair in Latency) t.RecordLatencyMicroseconds(pair[0], pair[1]);

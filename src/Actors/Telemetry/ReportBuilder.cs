@@ -29,21 +29,11 @@ public static class ReportBuilder
                 perInstance[p.PodId] = perInstance.TryGetValue(p.PodId, out var earlier)
                     ? new InstanceReport(earlier.Requests + p.Requests, earlier.Errors + p.Errors, earlier.AppRestarts + p.AppRestarts, earlier.ProxyRestarts + p.ProxyRestarts)
                     : new InstanceReport(p.Requests, p.Errors, p.AppRestarts, p.ProxyRestarts);
-            services[names[i]] = new ServiceReport
+            services[names[i]] = CounterSection.Of<ServiceReport>(t) with
             {
                 Instances = status.InstancesByService.GetValueOrDefault(names[i]),
-                Requests = t.Requests,
-                Ok = t.Ok,
-                Errors = t.Errors,
-                Overloaded = t.Overloaded,
-                Denied = t.Denied,
                 LatencyMs = LatencySummary.From(t.Latency),
-                Upstream = new UpstreamReport
-                {
-                    Calls = t.Calls, Attempts = t.Attempts, Retries = t.Retries, Timeouts = t.Timeouts,
-                    PerTryTimeouts = t.PerTryTimeouts, CircuitOpened = t.CircuitOpened, CircuitClosed = t.CircuitClosed,
-                    RejectedByCircuit = t.RejectedByCircuit, Overflows = t.Overflows, Ejections = t.Ejections,
-                },
+                Upstream = CounterSection.Of<UpstreamReport>(t),
                 PerInstance = perInstance,
             };
         }
@@ -71,20 +61,8 @@ public static class ReportBuilder
             ThroughputRps = Math.Round(m.Ended / seconds, 1),
             GoodputRps = Math.Round(m.Ok / seconds, 1),
             Services = services,
-            Mesh = new MeshSection
-            {
-                Retries = totals.Retries, Timeouts = totals.Timeouts, CircuitOpened = totals.CircuitOpened,
-                RejectedByCircuit = totals.RejectedByCircuit, Ejections = totals.Ejections, ConfigVersion = status.Version,
-                PerTryTimeouts = totals.PerTryTimeouts, CircuitClosed = totals.CircuitClosed, RetriesOverflowed = totals.RetriesOverflowed,
-                RetriesExhausted = totals.RetriesExhausted, Overflows = totals.Overflows,
-                NoHealthyUpstream = totals.NoHealthyUpstream, ConnectFailures = totals.ConnectFailures,
-                LateResponses = totals.LateResponses, Cancelled = totals.Cancelled, Sidecars = topology.Mesh.Sidecars,
-            },
-            Security = new SecurityReport
-            {
-                Denied = totals.Denied, DeniedPlaintext = totals.DeniedPlaintext, DeniedByPolicy = totals.DeniedByPolicy,
-                PlaintextAccepted = totals.PlaintextAccepted,
-            },
+            Mesh = CounterSection.Of<MeshSection>(totals) with { ConfigVersion = status.Version, Sidecars = topology.Mesh.Sidecars },
+            Security = CounterSection.Of<SecurityReport>(totals),
             Outcomes = new OutcomesSection
             {
                 FailedByStatus = failedBy,

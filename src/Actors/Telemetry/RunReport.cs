@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using HdrHistogram;
 
 namespace ActorMesh.Telemetry;
@@ -64,6 +65,7 @@ public sealed record RunReport
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { CounterSection.AddCounterProperties } },
     };
 
     /// <summary>The report as indented JSON.</summary>
@@ -102,21 +104,16 @@ public sealed record LatencySummary(double P50, double P90, double P99, double P
     }
 }
 
-/// <summary>One service's figures.</summary>
-public sealed record ServiceReport
+/// <summary>
+/// One service's figures, as its own sidecars saw them (whole run, warm-up included): the counters
+/// of <see cref="ReportSections.Service"/> (requests, ok, errors, overloaded, denied) and the rest below.
+/// </summary>
+public sealed record ServiceReport : CounterSection
 {
+    internal override ReportSections Section => ReportSections.Service;
     /// <summary>Ready instances at the end.</summary>
+    [JsonPropertyOrder(-1)] // before the counters, where the report has always had it
     public int Instances { get; init; }
-    /// <summary>Requests its instances received (whole run, warm-up included).</summary>
-    public long Requests { get; init; }
-    /// <summary>Answered 2xx.</summary>
-    public long Ok { get; init; }
-    /// <summary>Answered with an error.</summary>
-    public long Errors { get; init; }
-    /// <summary>Refused because an instance's queue was full.</summary>
-    public long Overloaded { get; init; }
-    /// <summary>Of <see cref="Requests"/>, denied with 403 by the sidecar (mTLS or authorization) before reaching the app.</summary>
-    public long Denied { get; init; }
     /// <summary>Latency at the service's sidecar (inbound): queueing, compute and downstream calls.</summary>
     public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
     /// <summary>What the callers of this service saw (source-reported).</summary>
@@ -128,64 +125,18 @@ public sealed record ServiceReport
 /// <summary>One instance's counts.</summary>
 public sealed record InstanceReport(long Requests, long Errors, int AppRestarts, int ProxyRestarts);
 
-/// <summary>Source-reported figures for calls to one service.</summary>
-public sealed record UpstreamReport
+/// <summary>Source-reported figures for calls to one service: the counters of <see cref="ReportSections.Upstream"/>.</summary>
+public sealed record UpstreamReport : CounterSection
 {
-    /// <summary>Calls made (before retries).</summary>
-    public long Calls { get; init; }
-    /// <summary>Attempts sent.</summary>
-    public long Attempts { get; init; }
-    /// <summary>Retries sent.</summary>
-    public long Retries { get; init; }
-    /// <summary>Route timeouts.</summary>
-    public long Timeouts { get; init; }
-    /// <summary>Per-try timeouts.</summary>
-    public long PerTryTimeouts { get; init; }
-    /// <summary>Breaker openings.</summary>
-    public long CircuitOpened { get; init; }
-    /// <summary>Breakers closed again after a successful probe.</summary>
-    public long CircuitClosed { get; init; }
-    /// <summary>Calls rejected by an open breaker.</summary>
-    public long RejectedByCircuit { get; init; }
-    /// <summary>Calls rejected by resource limits.</summary>
-    public long Overflows { get; init; }
-    /// <summary>Outlier ejections.</summary>
-    public long Ejections { get; init; }
+    internal override ReportSections Section => ReportSections.Upstream;
 }
 
-/// <summary>Mesh totals.</summary>
-public sealed record MeshSection
+/// <summary>Mesh totals over every source proxy and gateway: the counters of <see cref="ReportSections.Mesh"/>, and the config in force.</summary>
+public sealed record MeshSection : CounterSection
 {
-    /// <summary>Retries sent.</summary>
-    public long Retries { get; init; }
-    /// <summary>Calls ended by a route timeout.</summary>
-    public long Timeouts { get; init; }
-    /// <summary>Breaker openings.</summary>
-    public long CircuitOpened { get; init; }
-    /// <summary>Calls rejected by an open breaker.</summary>
-    public long RejectedByCircuit { get; init; }
-    /// <summary>Outlier ejections.</summary>
-    public long Ejections { get; init; }
+    internal override ReportSections Section => ReportSections.Mesh;
     /// <summary>Config version in force at the end.</summary>
     public long ConfigVersion { get; init; }
-    /// <summary>Attempts ended by a per-try timeout.</summary>
-    public long PerTryTimeouts { get; init; }
-    /// <summary>Breakers closed again after a successful probe.</summary>
-    public long CircuitClosed { get; init; }
-    /// <summary>Retriable failures not retried: budget or max-retries exhausted.</summary>
-    public long RetriesOverflowed { get; init; }
-    /// <summary>Failures not retried: attempts used up (flag URX).</summary>
-    public long RetriesExhausted { get; init; }
-    /// <summary>Calls rejected by resource limits (UO).</summary>
-    public long Overflows { get; init; }
-    /// <summary>Calls that found no healthy host (UH).</summary>
-    public long NoHealthyUpstream { get; init; }
-    /// <summary>Attempts to endpoints that were gone (UF).</summary>
-    public long ConnectFailures { get; init; }
-    /// <summary>Answers that arrived after their attempt had ended.</summary>
-    public long LateResponses { get; init; }
-    /// <summary>Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout); the call stops, its answer is dropped.</summary>
-    public long Cancelled { get; init; }
     /// <summary>True when pods ran sidecar proxies (false: apps called each other directly).</summary>
     public bool Sidecars { get; init; } = true;
 }
@@ -291,17 +242,10 @@ public sealed record ControlPlaneReport
     public IReadOnlyList<ActorMesh.ControlPlane.DeployRecord> Deployments { get; init; } = [];
 }
 
-/// <summary>Security counters.</summary>
-public sealed record SecurityReport
+/// <summary>Security (emulated mTLS and authorization) totals over every destination sidecar: the counters of <see cref="ReportSections.Security"/>.</summary>
+public sealed record SecurityReport : CounterSection
 {
-    /// <summary>Requests denied with 403 at a destination sidecar (plaintext to a strict service, or by an authorization policy).</summary>
-    public long Denied { get; init; }
-    /// <summary>Of <see cref="Denied"/>, plaintext requests to a service in strict mTLS mode.</summary>
-    public long DeniedPlaintext { get; init; }
-    /// <summary>Of <see cref="Denied"/>, requests an authorization policy denied.</summary>
-    public long DeniedByPolicy { get; init; }
-    /// <summary>Requests sidecars let through in plaintext (permissive mode, or mTLS disabled): what strict mode would deny.</summary>
-    public long PlaintextAccepted { get; init; }
+    internal override ReportSections Section => ReportSections.Security;
 }
 
 /// <summary>Sidecar containers.</summary>

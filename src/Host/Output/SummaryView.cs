@@ -28,8 +28,8 @@ internal static class SummaryView
             .AddColumn("service").AddColumn("instances").AddColumn("requests").AddColumn("ok").AddColumn("errors").AddColumn("p50 ms").AddColumn("p99 ms")
             .AddColumn("retries to it").AddColumn("timeouts").AddColumn("circuit rejects").AddColumn("ejections");
         foreach (var (name, s) in r.Services)
-            services.AddRow(Markup.Escape(name), $"{s.Instances}", $"{s.Requests}", $"{s.Ok}", $"{s.Errors}", $"{s.LatencyMs.P50:0.###}", $"{s.LatencyMs.P99:0.###}",
-                $"{s.Upstream.Retries}", $"{s.Upstream.Timeouts}", $"{s.Upstream.RejectedByCircuit}", $"{s.Upstream.Ejections}");
+            services.AddRow(Markup.Escape(name), $"{s.Instances}", $"{s[ServiceCounter.Requests]}", $"{s[ServiceCounter.Ok]}", $"{s[ServiceCounter.Errors]}", $"{s.LatencyMs.P50:0.###}", $"{s.LatencyMs.P99:0.###}",
+                $"{s.Upstream[ServiceCounter.Retries]}", $"{s.Upstream[ServiceCounter.Timeouts]}", $"{s.Upstream[ServiceCounter.RejectedByCircuit]}", $"{s.Upstream[ServiceCounter.Ejections]}");
         AnsiConsole.Write(services);
 
         var m = r.Mesh;
@@ -44,7 +44,7 @@ internal static class SummaryView
                     $"{k.LatencyMs.P50:0.###}", $"{k.LatencyMs.P99:0.###}");
             AnsiConsole.Write(kinds);
         }
-        AnsiConsole.MarkupLine($"mesh: retries {m.Retries} (not allowed by budget {m.RetriesOverflowed}, attempts used up {m.RetriesExhausted}), timeouts {m.Timeouts}, per-try timeouts {m.PerTryTimeouts}, circuit opened {m.CircuitOpened}, rejected by circuit {m.RejectedByCircuit}, ejections {m.Ejections}, overflows {m.Overflows}, config v{m.ConfigVersion}");
+        AnsiConsole.MarkupLine($"mesh: retries {m[ServiceCounter.Retries]} (not allowed by budget {m[ServiceCounter.RetriesOverflowed]}, attempts used up {m[ServiceCounter.RetriesExhausted]}), timeouts {m[ServiceCounter.Timeouts]}, per-try timeouts {m[ServiceCounter.PerTryTimeouts]}, circuit opened {m[ServiceCounter.CircuitOpened]}, rejected by circuit {m[ServiceCounter.RejectedByCircuit]}, ejections {m[ServiceCounter.Ejections]}, overflows {m[ServiceCounter.Overflows]}, config v{m.ConfigVersion}");
         var cp = r.ControlPlane;
         AnsiConsole.MarkupLine(Markup.Escape($"control plane: config v{cp.Version}, {cp.Pushes} push(es), {cp.Acks} ACK(s), {cp.Nacks} NACK(s), convergence {cp.ConvergenceMs:0.###} ms mean / {cp.ConvergenceMsMax:0.###} ms max, {cp.Reconciliations} reconciliation(s), down {cp.DownSeconds:0.###} s"));
         if (cp.LastNackReason is { } nack) AnsiConsole.MarkupLine(Markup.Escape($"last NACK: {nack}"));
@@ -62,8 +62,8 @@ internal static class SummaryView
             AnsiConsole.MarkupLine(Markup.Escape($"cluster: {cluster.Nodes} nodes; pods at the end {string.Join(", ", cluster.PodsPerNode.Select(kv => $"{kv.Key} {kv.Value}"))}; " +
                 $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes; node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
         var security = r.Security;
-        if (security.Denied > 0 || security.PlaintextAccepted > 0)
-            AnsiConsole.MarkupLine($"security: denied {security.Denied} with 403 (plaintext to strict mTLS {security.DeniedPlaintext}, by policy {security.DeniedByPolicy}), accepted in plaintext {security.PlaintextAccepted}");
+        if (security[ServiceCounter.Denied] > 0 || security[ServiceCounter.PlaintextAccepted] > 0)
+            AnsiConsole.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");

@@ -46,10 +46,10 @@ public sealed class FullFlowLesson : IScenarioLesson
         var requests = report.Requests;
         return new JsonObject
         {
-            ["retries"] = report.Mesh.Retries,
-            ["circuitOpened"] = report.Mesh.CircuitOpened,
-            ["circuitClosed"] = report.Mesh.CircuitClosed,
-            ["rejectedByCircuit"] = report.Mesh.RejectedByCircuit,
+            ["retries"] = report.Mesh[ServiceCounter.Retries],
+            ["circuitOpened"] = report.Mesh[ServiceCounter.CircuitOpened],
+            ["circuitClosed"] = report.Mesh[ServiceCounter.CircuitClosed],
+            ["rejectedByCircuit"] = report.Mesh[ServiceCounter.RejectedByCircuit],
             ["okRate"] = requests.Sent == 0 ? null : Math.Round((double)requests.Ok / requests.Sent, 4),
             ["hopLatencyMs"] = hops,
             ["trace"] = trace,

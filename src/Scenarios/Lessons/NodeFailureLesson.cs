@@ -29,7 +29,7 @@ public sealed class NodeFailureLesson : IScenarioLesson
         {
             ["nodeFailures"] = report.Cluster.NodeFailures,
             // No other faults in the scenario: every retry is a call that the crash sent elsewhere.
-            ["reRoutedRequests"] = report.Mesh.Retries,
+            ["reRoutedRequests"] = report.Mesh[ServiceCounter.Retries],
             ["podsReplaced"] = report.Cluster.PodsReplaced,
         };
         if (crash is null) return figures;

@@ -44,7 +44,7 @@ public class LogCollectorSpecs(ITestOutputHelper output) : VirtualTimeSpec(outpu
         Assert.All(report.Services["orders"].PerInstance.Values, pod => Assert.Equal((0, 0), (pod.AppRestarts, pod.ProxyRestarts)));
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
         // One event per answered request; none dropped, because the outage fit in the buffer.
-        Assert.Equal(report.Services["orders"].Requests, s.LogsEmitted);
+        Assert.Equal(report.Services["orders"][ServiceCounter.Requests], s.LogsEmitted);
         Assert.Equal(0, s.LogsDropped);
         AddsUp(s);
         // During the 0.5 s outage orders-0's ~200 events/s waited in the pod's buffer, beyond one batch.

@@ -100,7 +100,7 @@ public class AttemptOutcomeTests
         Answer(503).CountIn(t);
         AttemptOutcome.Aborted(503, ResponseFlags.UpstreamReset).CountIn(t);
 
-        Assert.Equal((1, 1, 1, 1), (t.ConnectFailures, t.PerTryTimeouts, t.Timeouts, t.Overflows));
-        Assert.Equal((1, 1, 1), (t.RejectedByCircuit, t.NoHealthyUpstream, t.Cancelled));
+        Assert.Equal((1, 1, 1, 1), (t[ServiceCounter.ConnectFailures], t[ServiceCounter.PerTryTimeouts], t[ServiceCounter.Timeouts], t[ServiceCounter.Overflows]));
+        Assert.Equal((1, 1, 1), (t[ServiceCounter.RejectedByCircuit], t[ServiceCounter.NoHealthyUpstream], t[ServiceCounter.Cancelled]));
     }
 }

@@ -71,7 +71,7 @@ public abstract class RouterSpec : VirtualTimeSpec
     /// Late answers counted anywhere: one whose slot is free again is counted against service index 0
     /// (the router cannot tell whose it was).
     /// </summary>
-    protected long LateResponses => _runtime.Telemetry.Merge(_runtime.Services.Names.Count).Sum(t => t.LateResponses);
+    protected long LateResponses => _runtime.Telemetry.Merge(_runtime.Services.Names.Count).Sum(t => t[ServiceCounter.LateResponses]);
 
     internal UpstreamCluster Cluster => Router.Cluster(Destination)!;
 

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.Retry;
@@ -67,22 +68,22 @@ public class UpstreamRouterBreakerSpecs(ITestOutputHelper output) : RouterSpec(o
         {
             Assert.Equal((503, ResponseFlags.CircuitOpen), (outcome.Status, outcome.Flags));
             Assert.Equal(calledAt, outcome.AtMs);
-            Assert.Equal((0, 1), (counters.Attempts, counters.RejectedByCircuit));
+            Assert.Equal((0, 1), (counters[ServiceCounter.Attempts], counters[ServiceCounter.RejectedByCircuit]));
             Assert.Equal(CircuitState.Open, breaker.State);
         }
         else if (ending == Ending.Ok)
         {
             Assert.Equal(200, outcome.Status);
             Assert.Equal(CircuitState.Closed, breaker.State);
-            Assert.Equal((0, state == BreakerState.HalfOpen ? 1 : 0), (counters.CircuitOpened, counters.CircuitClosed));
+            Assert.Equal((0, state == BreakerState.HalfOpen ? 1 : 0), (counters[ServiceCounter.CircuitOpened], counters[ServiceCounter.CircuitClosed]));
         }
         else
         {
             Assert.True(outcome.Status >= 500);
             Assert.Equal(CircuitState.Open, breaker.State);
-            Assert.Equal((1, 0), (counters.CircuitOpened, counters.CircuitClosed));
+            Assert.Equal((1, 0), (counters[ServiceCounter.CircuitOpened], counters[ServiceCounter.CircuitClosed]));
         }
-        if (state != BreakerState.Open) Assert.Equal((1, 0), (counters.Attempts, counters.RejectedByCircuit));
+        if (state != BreakerState.Open) Assert.Equal((1, 0), (counters[ServiceCounter.Attempts], counters[ServiceCounter.RejectedByCircuit]));
         AssertNothingHeld();
     }
 
@@ -120,7 +121,7 @@ public class UpstreamRouterBreakerSpecs(ITestOutputHelper output) : RouterSpec(o
 
         Assert.Equal(200, OutcomeOf(2).Status);
         Assert.DoesNotContain(Outcomes, o => o.CallerId == 1);
-        Assert.Equal(1, Counters.Cancelled);
+        Assert.Equal(1, Counters[ServiceCounter.Cancelled]);
         Assert.Equal(CircuitState.Closed, Cluster.Breaker!.State);
         AssertNothingHeld();
     }
@@ -134,7 +135,7 @@ public class UpstreamRouterBreakerSpecs(ITestOutputHelper output) : RouterSpec(o
         Run(20);
 
         Assert.Equal((503, ResponseFlags.CircuitOpen), (OutcomeOf().Status, OutcomeOf().Flags));
-        Assert.Equal((1, 1, 1, 1), (Counters.Attempts, Counters.Retries, Counters.CircuitOpened, Counters.RejectedByCircuit));
+        Assert.Equal((1, 1, 1, 1), (Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Retries], Counters[ServiceCounter.CircuitOpened], Counters[ServiceCounter.RejectedByCircuit]));
         AssertNothingHeld();
     }
 
@@ -149,7 +150,7 @@ public class UpstreamRouterBreakerSpecs(ITestOutputHelper output) : RouterSpec(o
 
         Assert.Equal((503, ResponseFlags.NoHealthyUpstream), (OutcomeOf().Status, OutcomeOf().Flags));
         Assert.Equal(CircuitState.Open, Cluster.Breaker!.State);
-        Assert.Equal((0, 1), (Counters.CircuitOpened, Counters.NoHealthyUpstream));
+        Assert.Equal((0, 1), (Counters[ServiceCounter.CircuitOpened], Counters[ServiceCounter.NoHealthyUpstream]));
         AssertNothingHeld();
     }
 }

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.Retry;
@@ -77,26 +78,26 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
         {
             case RetryCase.Retried:
                 Assert.Equal((200, ResponseFlags.None, 100), (outcome.Status, outcome.Flags, outcome.Bytes));
-                Assert.Equal((2, 1, 0, 0), (counters.Attempts, counters.Retries, counters.RetriesExhausted, counters.RetriesOverflowed));
+                Assert.Equal((2, 1, 0, 0), (counters[ServiceCounter.Attempts], counters[ServiceCounter.Retries], counters[ServiceCounter.RetriesExhausted], counters[ServiceCounter.RetriesOverflowed]));
                 break;
             case RetryCase.NotRetriable:
                 Assert.Equal((status, flags, 0), (outcome.Status, outcome.Flags, outcome.Bytes));
-                Assert.Equal((1, 0, 0, 0), (counters.Attempts, counters.Retries, counters.RetriesExhausted, counters.RetriesOverflowed));
+                Assert.Equal((1, 0, 0, 0), (counters[ServiceCounter.Attempts], counters[ServiceCounter.Retries], counters[ServiceCounter.RetriesExhausted], counters[ServiceCounter.RetriesOverflowed]));
                 break;
             case RetryCase.AttemptsExhausted:
                 Assert.Equal((status, flags | ResponseFlags.UpstreamRetryLimitExceeded), (outcome.Status, outcome.Flags));
-                Assert.Equal((2, 1, 1, 0), (counters.Attempts, counters.Retries, counters.RetriesExhausted, counters.RetriesOverflowed));
+                Assert.Equal((2, 1, 1, 0), (counters[ServiceCounter.Attempts], counters[ServiceCounter.Retries], counters[ServiceCounter.RetriesExhausted], counters[ServiceCounter.RetriesOverflowed]));
                 break;
             case RetryCase.Overflow:
                 Assert.Equal((status, flags), (outcome.Status, outcome.Flags));
-                Assert.Equal((1, 0, 0, 1), (counters.Attempts, counters.Retries, counters.RetriesExhausted, counters.RetriesOverflowed));
+                Assert.Equal((1, 0, 0, 1), (counters[ServiceCounter.Attempts], counters[ServiceCounter.Retries], counters[ServiceCounter.RetriesExhausted], counters[ServiceCounter.RetriesOverflowed]));
                 break;
         }
         var failedAttempts = retry switch { RetryCase.Retried or RetryCase.NotRetriable or RetryCase.Overflow => 1, _ => 2 };
-        Assert.Equal(fault == Fault.ConnectFailure ? failedAttempts : 0, counters.ConnectFailures);
-        Assert.Equal(fault == Fault.PerTryTimeout ? failedAttempts : 0, counters.PerTryTimeouts);
-        Assert.Equal(0, counters.Timeouts);
-        Assert.Equal(1, counters.Calls);
+        Assert.Equal(fault == Fault.ConnectFailure ? failedAttempts : 0, counters[ServiceCounter.ConnectFailures]);
+        Assert.Equal(fault == Fault.PerTryTimeout ? failedAttempts : 0, counters[ServiceCounter.PerTryTimeouts]);
+        Assert.Equal(0, counters[ServiceCounter.Timeouts]);
+        Assert.Equal(1, counters[ServiceCounter.Calls]);
         AssertNothingHeld();
     }
 
@@ -128,7 +129,7 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
         var outcome = OutcomeOf();
         Assert.Equal(200, outcome.Status);
         Assert.InRange(outcome.AtMs, 200 + Hop + 50, 200 + Hop + 50 + 0.01);
-        Assert.Equal((1, 0), (Counters.PerTryTimeouts, LateResponses));
+        Assert.Equal((1, 0), (Counters[ServiceCounter.PerTryTimeouts], LateResponses));
 
         Run(100);
 
@@ -145,13 +146,13 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
 
         Call();
         Run(1 + Hop);
-        Assert.Equal(1, Counters.Retries);
+        Assert.Equal(1, Counters[ServiceCounter.Retries]);
         Assert.Empty(second.Received);
         Run(30);
 
         Assert.Single(second.Received);
         Assert.Equal(200, OutcomeOf().Status);
-        Assert.Equal(1, Counters.Retries);
+        Assert.Equal(1, Counters[ServiceCounter.Retries]);
         AssertNothingHeld();
     }
 
@@ -164,11 +165,11 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
 
         Call();
         Run(97);
-        Assert.Equal((1, 1), (Counters.Retries, Cluster.Pool.ActiveRetries));
+        Assert.Equal((1, 1), (Counters[ServiceCounter.Retries], Cluster.Pool.ActiveRetries));
         Run(10);
 
         Assert.Equal((504, ResponseFlags.UpstreamRequestTimeout), (OutcomeOf().Status, OutcomeOf().Flags));
-        Assert.Equal(1, Counters.Timeouts);
+        Assert.Equal(1, Counters[ServiceCounter.Timeouts]);
         Run(10_000);
         Assert.Empty(second.Received);
         AssertNothingHeld();
@@ -184,6 +185,6 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
         Run(20);
 
         Assert.Equal(409, OutcomeOf().Status);
-        Assert.Equal((1, 0), (Counters.Attempts, Counters.Retries));
+        Assert.Equal((1, 0), (Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Retries]));
     }
 }

@@ -1,3 +1,4 @@
+using ActorMesh.Telemetry;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
@@ -25,7 +26,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         var outcome = OutcomeOf();
         Assert.Equal((200, ResponseFlags.None, 100), (outcome.Status, outcome.Flags, outcome.Bytes));
         Assert.Equal(Hop + 3, outcome.AtMs, precision: 3);
-        Assert.Equal((1, 1), (Counters.Calls, Counters.Attempts));
+        Assert.Equal((1, 1), (Counters[ServiceCounter.Calls], Counters[ServiceCounter.Attempts]));
         AssertNothingHeld();
     }
 
@@ -48,7 +49,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         Call();
 
         Assert.Equal((503, ResponseFlags.NoHealthyUpstream), (OutcomeOf().Status, OutcomeOf().Flags));
-        Assert.Equal((1, 0, 1), (Counters.Calls, Counters.Attempts, Counters.NoHealthyUpstream));
+        Assert.Equal((1, 0, 1), (Counters[ServiceCounter.Calls], Counters[ServiceCounter.Attempts], Counters[ServiceCounter.NoHealthyUpstream]));
         AssertNothingHeld();
     }
 
@@ -74,7 +75,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         Assert.Equal(2, endpoint.Received.Count);
         Assert.Equal(Hop + 10, OutcomeOf(1).AtMs, precision: 3);
         Assert.Equal(2 * (Hop + 10), OutcomeOf(2).AtMs, precision: 3);
-        Assert.Equal((3, 2, 1), (Counters.Calls, Counters.Attempts, Counters.Overflows));
+        Assert.Equal((3, 2, 1), (Counters[ServiceCounter.Calls], Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Overflows]));
         AssertNothingHeld();
     }
 
@@ -94,7 +95,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
 
         Assert.Equal(200, OutcomeOf(1).Status);
         Assert.Single(endpoint.Received);
-        Assert.Equal(1, Counters.Timeouts);
+        Assert.Equal(1, Counters[ServiceCounter.Timeouts]);
         AssertNothingHeld();
     }
 
@@ -126,7 +127,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         var outcome = OutcomeOf();
         Assert.Equal((504, ResponseFlags.UpstreamRequestTimeout), (outcome.Status, outcome.Flags));
         Assert.InRange(outcome.AtMs, 50, 51);
-        Assert.Equal((1, 0, 1, 1), (Counters.Timeouts, Counters.PerTryTimeouts, Counters.Ejections, Counters.CircuitOpened));
+        Assert.Equal((1, 0, 1, 1), (Counters[ServiceCounter.Timeouts], Counters[ServiceCounter.PerTryTimeouts], Counters[ServiceCounter.Ejections], Counters[ServiceCounter.CircuitOpened]));
         AssertNothingHeld();
     }
 
@@ -141,7 +142,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         var outcome = OutcomeOf();
         Assert.Equal((504, ResponseFlags.UpstreamRequestTimeout), (outcome.Status, outcome.Flags));
         Assert.InRange(outcome.AtMs, 100, 101);
-        Assert.Equal((3, 2, 2, 1), (Counters.Attempts, Counters.Retries, Counters.PerTryTimeouts, Counters.Timeouts));
+        Assert.Equal((3, 2, 2, 1), (Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Retries], Counters[ServiceCounter.PerTryTimeouts], Counters[ServiceCounter.Timeouts]));
         AssertNothingHeld();
     }
 
@@ -161,7 +162,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         Run(50);
 
         Assert.Empty(Outcomes);
-        Assert.Equal((1, 1), (Counters.Cancelled, LateResponses));
+        Assert.Equal((1, 1), (Counters[ServiceCounter.Cancelled], LateResponses));
     }
 
     [Fact]
@@ -187,7 +188,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         Configure(Policy(Retrying(RetryOn.FiveXx)), Endpoint(Reply.ServerError()).Ref, Endpoint(Reply.Silence).Ref);
         var token = Call(1);
         Run(5);
-        Assert.Equal(1, Counters.Retries);
+        Assert.Equal(1, Counters[ServiceCounter.Retries]);
 
         Assert.True(Router.Cancel(token));
         Call(2);
@@ -212,7 +213,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         Assert.All(Outcomes, o => Assert.Equal((503, ResponseFlags.UpstreamReset), (o.Status, o.Flags)));
         Assert.Equal(2, Outcomes.Count);
         Assert.Single(endpoint.Received);
-        Assert.Equal((0, 0), (Counters.Timeouts, Counters.Cancelled));
+        Assert.Equal((0, 0), (Counters[ServiceCounter.Timeouts], Counters[ServiceCounter.Cancelled]));
         AssertNothingHeld();
     }
 
@@ -251,7 +252,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
 
         Assert.Single(failing.Received);
         Assert.Equal(4, healthy.Received.Count);
-        Assert.Equal(1, Counters.Ejections);
+        Assert.Equal(1, Counters[ServiceCounter.Ejections]);
     }
 
     // ---- ids ------------------------------------------------------------------------------------

@@ -41,14 +41,14 @@ public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(out
         var sick = catalog.PerInstance["catalog-0"].Errors;
         Assert.True(sick > 500, $"catalog-0 answered 503s: {sick}");
         // Every 503 of catalog-0 was retried, and no retry failed: the other replicas took them.
-        Assert.Equal(sick, catalog.Upstream.Retries);
-        Assert.Equal(catalog.Upstream.Calls, catalog.Ok);   // one ok answer per call
+        Assert.Equal(sick, catalog.Upstream[ServiceCounter.Retries]);
+        Assert.Equal(catalog.Upstream[ServiceCounter.Calls], catalog[ServiceCounter.Ok]);   // one ok answer per call
         Assert.Equal(0, catalog.PerInstance["catalog-1"].Errors + catalog.PerInstance["catalog-2"].Errors);
-        Assert.Equal(0, report.Mesh.RetriesOverflowed + report.Mesh.RetriesExhausted);
-        Assert.Equal(report.Mesh.Retries, (long)figures["retries"]!);
+        Assert.Equal(0, report.Mesh[ServiceCounter.RetriesOverflowed] + report.Mesh[ServiceCounter.RetriesExhausted]);
+        Assert.Equal(report.Mesh[ServiceCounter.Retries], (long)figures["retries"]!);
         // So every failed request is one whose call to reviews failed, none because of catalog.
         var reviews = report.Services["reviews"];
-        Assert.Equal(report.Services["storefront"].Errors, reviews.Errors + reviews.Upstream.RejectedByCircuit);
+        Assert.Equal(report.Services["storefront"][ServiceCounter.Errors], reviews[ServiceCounter.Errors] + reviews.Upstream[ServiceCounter.RejectedByCircuit]);
     }
 
     [Fact]
@@ -61,12 +61,12 @@ public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(out
         // fails and opens it again, its probe at 5 s (reviews is back since 4.5 s) closes it.
         Assert.Equal(4, (long)figures["circuitOpened"]!);
         Assert.Equal(2, (long)figures["circuitClosed"]!);
-        Assert.Equal(2, reviews.Upstream.CircuitClosed);
+        Assert.Equal(2, reviews.Upstream[ServiceCounter.CircuitClosed]);
         // While open, calls fail in the caller's sidecar: reviews itself saw only the failures that
         // opened the breakers (5 in a row each) and the failed probes, a few more in flight.
         var rejected = (long)figures["rejectedByCircuit"]!;
         Assert.True(rejected > 250, $"rejected by the open circuits: {rejected}");
-        Assert.InRange(reviews.Errors, 2 * 5 + 2, 2 * 5 + 2 + 6);
+        Assert.InRange(reviews[ServiceCounter.Errors], 2 * 5 + 2, 2 * 5 + 2 + 6);
         // Product pages failed from 3 s until the circuits closed soon after 5 s; nothing failed
         // before (second 0 of the measured window is 1 s into the load) and nothing after.
         var failed = report.Timeline.Select(t => t.Failed).ToArray();

@@ -46,8 +46,8 @@ public class MeshLessonSpecs(ITestOutputHelper log) : VirtualTimeSpec(log)
         Assert.Equal(2.96, f["sidecarHopsPerRequest"]!.GetValue<double>());
         var denied = f["deniedPlaintext"]!.GetValue<long>();
         Assert.True(denied > 0);
-        Assert.Equal(report.Security.DeniedPlaintext, denied);
-        Assert.Equal(denied, report.Services["backend"].Denied);
+        Assert.Equal(report.Security[ServiceCounter.DeniedPlaintext], denied);
+        Assert.Equal(denied, report.Services["backend"][ServiceCounter.Denied]);
         // The slow replica sets the tail without the mesh; per-try timeouts cut it off with it.
         Assert.True(f["p99WithoutMeshMs"]!.GetValue<double>() > 100);
         Assert.True(f["p99WithMeshMs"]!.GetValue<double>() < 50);

@@ -391,14 +391,14 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
         // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t.Requests++;
+        t[ServiceCounter.Requests]++;
         _pod.Stats.Requests++;
-        if (StatusCodes.IsSuccess(status)) t.Ok++;
+        if (StatusCodes.IsSuccess(status)) t[ServiceCounter.Ok]++;
         else
         {
-            t.Errors++;
+            t[ServiceCounter.Errors]++;
             _pod.Stats.Errors++;
-            if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
+            if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
         }
         t.RecordLatency(_runtime.Clock.Now - arrived);
         _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);

@@ -142,7 +142,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
             return;
         }
-        if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex).PlaintextAccepted++;
+        if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex)[ServiceCounter.PlaintextAccepted]++;
         var forward = trace.Sampled ? request with { CorrelationId = handle.Id, Trace = trace with { SpanId = span } } : request with { CorrelationId = handle.Id };
         if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
         else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
@@ -152,11 +152,11 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void Deny(MeshRequest request, InboundVerdict verdict)
     {
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t.Requests++;
-        t.Errors++;
-        t.Denied++;
-        if (verdict == InboundVerdict.DeniedPlaintext) t.DeniedPlaintext++;
-        else t.DeniedByPolicy++;
+        t[ServiceCounter.Requests]++;
+        t[ServiceCounter.Errors]++;
+        t[ServiceCounter.Denied]++;
+        if (verdict == InboundVerdict.DeniedPlaintext) t[ServiceCounter.DeniedPlaintext]++;
+        else t[ServiceCounter.DeniedByPolicy]++;
         _pod.Stats.Requests++;
         _pod.Stats.Errors++;
         _runtime.Network.Send(ReturnLatency(request.Source), _random, Sender,
@@ -186,14 +186,14 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         if (entry.Trace.Sampled)
             _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t.Requests++;
+        t[ServiceCounter.Requests]++;
         _pod.Stats.Requests++;
-        if (StatusCodes.IsSuccess(status)) t.Ok++;
+        if (StatusCodes.IsSuccess(status)) t[ServiceCounter.Ok]++;
         else
         {
-            t.Errors++;
+            t[ServiceCounter.Errors]++;
             _pod.Stats.Errors++;
-            if ((flags & ResponseFlags.Overloaded) != 0) t.Overloaded++;
+            if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
         }
         t.RecordLatency(now - entry.Start);
         _runtime.Network.Send(ReturnLatency(entry.Source), _random, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now), Self);

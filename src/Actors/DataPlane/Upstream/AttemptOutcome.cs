@@ -63,13 +63,13 @@ internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, Resp
     {
         switch (Kind)
         {
-            case AttemptEnd.ConnectFailure: t.ConnectFailures++; break;
-            case AttemptEnd.PerTryTimeout: t.PerTryTimeouts++; break;
-            case AttemptEnd.RouteTimeout: t.Timeouts++; break;
-            case AttemptEnd.Overflow: t.Overflows++; break;
-            case AttemptEnd.CircuitOpen: t.RejectedByCircuit++; break;
-            case AttemptEnd.NoHealthyUpstream: t.NoHealthyUpstream++; break;
-            case AttemptEnd.Cancelled: t.Cancelled++; break;
+            case AttemptEnd.ConnectFailure: t[ServiceCounter.ConnectFailures]++; break;
+            case AttemptEnd.PerTryTimeout: t[ServiceCounter.PerTryTimeouts]++; break;
+            case AttemptEnd.RouteTimeout: t[ServiceCounter.Timeouts]++; break;
+            case AttemptEnd.Overflow: t[ServiceCounter.Overflows]++; break;
+            case AttemptEnd.CircuitOpen: t[ServiceCounter.RejectedByCircuit]++; break;
+            case AttemptEnd.NoHealthyUpstream: t[ServiceCounter.NoHealthyUpstream]++; break;
+            case AttemptEnd.Cancelled: t[ServiceCounter.Cancelled]++; break;
         }
     }
 

@@ -157,16 +157,16 @@ internal sealed class UpstreamCluster
         var ejected = Outlier is { } outlier && host >= 0 && outlier.OnResult(host, failed, now);
         if (ejected)
         {
-            t.Ejections++;
+            t[ServiceCounter.Ejections]++;
             RebuildHealthy();
         }
         if (Breaker is { } breaker)
         {
             if (failed)
             {
-                if (breaker.OnFailure(now, isProbe)) t.CircuitOpened++;
+                if (breaker.OnFailure(now, isProbe)) t[ServiceCounter.CircuitOpened]++;
             }
-            else if (breaker.OnSuccess(now, isProbe)) t.CircuitClosed++;
+            else if (breaker.OnSuccess(now, isProbe)) t[ServiceCounter.CircuitClosed]++;
         }
         return ejected;
     }

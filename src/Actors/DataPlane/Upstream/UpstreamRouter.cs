@@ -97,7 +97,7 @@ internal sealed class UpstreamRouter
         // No such destination, or no room for one more call: the call ends before it has a slot.
         if (cluster is null || !_calls.TryAdd(out var slot))
         {
-            if (cluster is null) t.Calls++;
+            if (cluster is null) t[ServiceCounter.Calls]++;
             var refusal = AttemptOutcome.Of(cluster is null ? AttemptEnd.NoHealthyUpstream : AttemptEnd.Overflow);
             refusal.CountIn(t);
             _owner.OnCallCompleted(caller, callerId, refusal.Status, refusal.Flags, 0, 0, now);
@@ -105,7 +105,7 @@ internal sealed class UpstreamRouter
         }
         var call = _calls[slot] ??= new UpstreamCall();
         call.Begin(caller, callerId, cluster, path, requestBytes, trace, now);
-        t.Calls++;
+        t[ServiceCounter.Calls]++;
         t.RecordCallFrom(_sourceIndex);
         // The call's first id: it stays the call's token through its attempts' re-keys.
         var token = _calls.HandleOf(slot);
@@ -191,7 +191,7 @@ internal sealed class UpstreamRouter
             return;
         }
         call.StartAttempt(host, isProbe, now);
-        _telemetry.For(cluster.ServiceIndex).Attempts++;
+        _telemetry.For(cluster.ServiceIndex)[ServiceCounter.Attempts]++;
         WatchDeadline(call.Deadlines.Try, now);
         // A new id per attempt: an answer to an earlier one no longer resolves.
         var id = _calls.Rekey(slot);
@@ -240,7 +240,7 @@ internal sealed class UpstreamRouter
     private void Retry(int slot, UpstreamCall call, long now, ServiceTelemetry t)
     {
         var cluster = call.Cluster!;
-        t.Retries++;
+        t[ServiceCounter.Retries]++;
         call.Retries++;
         call.IsRetry = true;
         cluster.Pool.RetryStarted();
@@ -259,10 +259,10 @@ internal sealed class UpstreamRouter
     private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t)
     {
         var flags = outcome.Flags;
-        if (decision == RetryDecision.NoOverflow) t.RetriesOverflowed++;
+        if (decision == RetryDecision.NoOverflow) t[ServiceCounter.RetriesOverflowed]++;
         else if (decision == RetryDecision.NoRetryLimitExceeded)
         {
-            t.RetriesExhausted++;
+            t[ServiceCounter.RetriesExhausted]++;
             flags |= ResponseFlags.UpstreamRetryLimitExceeded;
         }
         if (call.Committed) flags |= ResponseFlags.Committed;
@@ -281,7 +281,7 @@ internal sealed class UpstreamRouter
         if (!TryResolveAttempt(id, out var slot, out var call))
         {
             // Counted against the destination of whatever call holds the slot now (or the first service).
-            _telemetry.For(_calls.IsLive(id.Slot) ? _calls[id.Slot].Cluster!.ServiceIndex : 0).LateResponses++;
+            _telemetry.For(_calls.IsLive(id.Slot) ? _calls[id.Slot].Cluster!.ServiceIndex : 0)[ServiceCounter.LateResponses]++;
             return;
         }
         var now = _clock.Now;
