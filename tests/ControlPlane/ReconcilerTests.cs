@@ -35,6 +35,18 @@ public class ReconcilerTests
 
     private void Terminate(string podId) => _reconciler.Forget(_reconciler.Pod(podId)!);
 
+    /// <summary>One ready pod of v1, then v2 desired: the old pod is drained and stopped, and its v2 replacement started.</summary>
+    private void StartRolloutOfOnePod()
+    {
+        _reconciler.Desired = Orders(1);
+        _reconciler.Reconcile();
+        AllReady();
+        _reconciler.Desired = Orders(1, "v2");
+        _reconciler.Reconcile();
+        Terminate("orders-0");
+        _reconciler.Reconcile();
+    }
+
     [Fact]
     public void Missing_replicas_are_started_spread_over_the_pod_nodes()
     {
@@ -113,13 +125,7 @@ public class ReconcilerTests
     [Fact]
     public void A_rollout_whose_new_pod_is_not_ready_by_the_progress_deadline_is_rolled_back_once()
     {
-        _reconciler.Desired = Orders(1);
-        _reconciler.Reconcile();
-        AllReady();
-        _reconciler.Desired = Orders(1, "v2");
-        _reconciler.Reconcile();
-        Terminate("orders-0");
-        _reconciler.Reconcile();
+        StartRolloutOfOnePod();
         var (podId, createdAt) = Assert.Single(_owner.ProgressChecks);
 
         var rollout = _reconciler.ProgressDue(podId, createdAt);
@@ -132,13 +138,7 @@ public class ReconcilerTests
     [Fact]
     public void A_progress_check_of_a_pod_that_got_ready_changes_nothing()
     {
-        _reconciler.Desired = Orders(1);
-        _reconciler.Reconcile();
-        AllReady();
-        _reconciler.Desired = Orders(1, "v2");
-        _reconciler.Reconcile();
-        Terminate("orders-0");
-        _reconciler.Reconcile();
+        StartRolloutOfOnePod();
         AllReady();
 
         var (podId, createdAt) = Assert.Single(_owner.ProgressChecks);
