@@ -2,6 +2,7 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Security;
+using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
 using ActorMesh.Randomness;
@@ -51,7 +52,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     private string _audience = "";
     private UpstreamRouter _router = null!;
     private IActorRef _self = ActorRefs.Nobody;
-    private ConfigSnapshot? _config;
+    private readonly ConfigClient _config;
 
     private readonly SlotTable<Exchange> _exchanges = new(MaxExchanges, SlotKind.Exchange);
     private readonly SweepTimer _sweep;
@@ -64,6 +65,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _sweep = new SweepTimer(_clock, static generation => new GatewaySweepDue(generation));
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.Name}");
+        _config = new ConfigClient(spec.Name, "Gateway " + spec.Name, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(runtime, _random, Self), _log);
         _stats = runtime.Gateways.For(spec.Name);
         _routes = GatewayRoute.Compile(spec, [], _clock.Now);
         UseAuth(spec);
@@ -90,7 +92,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
                 OnSweep(due);
                 break;
             case ConfigPush push:
-                OnConfig(push);
+                _config.Receive(push.Snapshot, Sender);
                 break;
             default:
                 if (!_router.Handle(message)) Unhandled(message);
@@ -411,11 +413,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _audience = spec.TokenAudience;
     }
 
-    private void OnConfig(ConfigPush push)
+    private void Apply(ConfigSnapshot snapshot)
     {
-        var snapshot = push.Snapshot;
-        if (!ConfigCheck.Accept(_config, snapshot, _spec.Name, "Gateway " + _spec.Name, _runtime, _random, Sender, Self, _log)) return;
-        _config = snapshot;
         if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec && !ReferenceEquals(spec, _spec))
         {
             _spec = spec;
@@ -423,6 +422,5 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             UseAuth(spec);
         }
         _router.Apply(snapshot, Distribution.Zero);
-        _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _spec.Name), Self);
     }
 }

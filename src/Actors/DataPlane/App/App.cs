@@ -52,7 +52,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly Queue<(MeshRequest Request, IActorRef ReplyTo, long Arrived)> _queue = new();
     // Without a sidecar the app calls endpoints itself: a plain client (round robin, no retries or timeouts).
     private UpstreamRouter? _client;
-    private ConfigSnapshot? _config;
+    private ConfigClient? _config;
+    private readonly ContainerMemory<AppMemory> _memory;
     private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
     private readonly LogSpool? _logs;
     private readonly double _logSampleRate;
@@ -63,16 +64,17 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly HashSet<string> _ownStores;
     private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
 
-    public App(PodContext pod)
+    public App(PodContext pod, ContainerMemory<AppMemory> memory)
     {
         _pod = pod;
         _runtime = pod.Runtime;
-        var incarnation = ++pod.AppIncarnation;
+        _memory = memory;
+        var incarnation = memory.Start();
         _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
         _hasSidecar = pod.Spec.Sidecar;
         _spec = pod.Spec.Service;
-        _serviceTime = pod.ServiceTime;
-        _errors = pod.Errors;
+        _serviceTime = memory.State.ServiceTime;
+        _errors = memory.State.Errors;
         _script = _spec.Script;
         _jobs = new SlotTable<Job>(Math.Clamp(_spec.Workers, 1, SlotHandle.MaxSlots), SlotKind.Job, incarnation);
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
@@ -87,20 +89,25 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
     }
 
-    public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new App(pod)));
+    public static Props Props(PodContext pod)
+    {
+        var memory = new ContainerMemory<AppMemory>(AppMemory.Of(pod.Spec));
+        return pod.Runtime.Place(Akka.Actor.Props.Create(() => new App(pod, memory)));
+    }
 
     protected override void PreStart()
     {
         if (!_hasSidecar)
         {
-            _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _pod.AppIncarnation);
-            if (_pod.LastConfig is { } last) ApplyConfig(last);
+            _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _memory.Incarnation);
+            // It takes its config itself; it applies no mesh policy, so it checks nothing in it but the version.
+            _config = new ConfigClient(_pod.PodId, "App of " + _pod.PodId, ConfigClient.NoProblems, ApplyConfig, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
+            if (_memory.State.Config is { } last) _config.Resume(last);
         }
     }
 
     protected override void PostRestart(Exception reason)
     {
-        _pod.Stats.AppRestarts++;
         base.PostRestart(reason);
         _log.Warning("App container of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
         _pod.Proxy.Tell(AppRestarted.Instance, Self);
@@ -125,16 +132,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             case ChangeBehaviour change:
                 if (change.ServiceTime is { } serviceTime) _serviceTime = serviceTime;
                 if (change.Errors is { } errors) _errors = errors;
+                _memory.State = _memory.State with { ServiceTime = _serviceTime, Errors = _errors };
                 break;
-            case ConfigPush push when _client is not null:
-                ApplyConfig(push.Snapshot);
-                _pod.LastConfig = push.Snapshot;
-                _runtime.Network.Answer(push.Snapshot, _random, Sender, new ConfigAck(push.Snapshot.Version, _pod.PodId), Self);
+            case ConfigPush push when _config is not null:
+                _config.Receive(push.Snapshot, Sender);
                 break;
             case ApplySettings apply:
-                if (apply.Settings.Version <= _pod.Settings.Version) break;
-                _pod.Settings = apply.Settings;
-                _pod.Stats.SettingsSyncs++;
+                if (apply.Settings.Version <= _memory.State.Settings.Version) break;
+                _memory.State = _memory.State with { Settings = apply.Settings };
+                Context.Parent.Tell(new SettingsInForce(apply.Settings.Version), Self);
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"app of {_pod.PodId} crashed on request");
@@ -409,25 +415,25 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     {
         if (_logSampleRate < 1 && (_logSampling is null || !_logSampling.Chance(_logSampleRate))) return;
         var now = _runtime.Clock.Now;
-        var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _pod.Settings.Version));
+        var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _memory.State.Settings.Version));
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }
 
     private Distribution ReturnLatency(string source)
     {
         if (_returnLatency.TryGetValue(source, out var d)) return d;
-        d = _config?.Topology.Network.LatencyBetween(source, _spec.Name) ?? NetworkSpec.DefaultLatency;
+        d = _config?.Current?.Topology.Network.LatencyBetween(source, _spec.Name) ?? NetworkSpec.DefaultLatency;
         _returnLatency[source] = d;
         return d;
     }
 
     private void ApplyConfig(ConfigSnapshot snapshot)
     {
-        _config = snapshot;
         _returnLatency.Clear();
         // No sidecar, no mesh policies: a plain client with one try, no timeout, round robin.
         var plain = snapshot with { Topology = snapshot.Topology with { Mesh = PlainClient(snapshot.Topology.Mesh) } };
         _client!.Apply(plain, Distribution.Zero);
+        _memory.State = _memory.State with { Config = snapshot };
     }
 
     private static MeshSpec PlainClient(MeshSpec mesh) => mesh with

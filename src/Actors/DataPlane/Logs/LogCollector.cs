@@ -46,20 +46,24 @@ internal sealed class LogCollector : UntypedActor
     private bool _shipping;
     private bool _crashed;
 
-    public LogCollector(PodContext pod)
+    public LogCollector(PodContext pod, ContainerMemory memory)
     {
         _pod = pod;
         _runtime = pod.Runtime;
         _spool = pod.Logs ?? throw new InvalidOperationException($"pod {pod.PodId} has no log buffer");
         _options = pod.Spec.Service.LogCollector!;
-        _incarnation = ++pod.LogCollectorIncarnation;
+        _incarnation = memory.Start();
         _batch = new LogRecord[_options.BatchSize];
         _store = _runtime.LogStore.Logger;
         _service = new LogEventProperty("Service", new ScalarValue(pod.Spec.Service.Name));
         _podId = new LogEventProperty("Pod", new ScalarValue(pod.PodId));
     }
 
-    public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new LogCollector(pod)));
+    public static Props Props(PodContext pod)
+    {
+        var memory = new ContainerMemory();
+        return pod.Runtime.Place(Akka.Actor.Props.Create(() => new LogCollector(pod, memory)));
+    }
 
     protected override void PreStart()
     {
@@ -77,7 +81,6 @@ internal sealed class LogCollector : UntypedActor
 
     protected override void PostRestart(Exception reason)
     {
-        _pod.Stats.LogCollectorRestarts++;
         base.PostRestart(reason);
         _log.Warning("Log collector of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
     }

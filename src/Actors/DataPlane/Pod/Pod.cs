@@ -2,6 +2,7 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.App;
 using ActorMesh.DataPlane.Logs;
 using Akka.Actor;
+using Akka.Actor.Internal;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Pod;
@@ -9,31 +10,40 @@ namespace ActorMesh.DataPlane.Pod;
 /// <summary>
 /// A pod: the supervising parent of one app container and its sidecars (proxy, log collector,
 /// config sync). Supervision is one-for-one: a crashed container is restarted alone, so a sidecar
-/// crash never touches the app. Stopping the pod stops every container with it.
+/// crash never touches the app. Stopping the pod stops every container with it. The pod keeps its
+/// own counters: restarts as it performs them, settings versions as its app reports them.
 /// </summary>
 internal sealed class Pod : UntypedActor
 {
     private readonly PodContext _context;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, int> _restarts = new(StringComparer.Ordinal);
+    private IActorRef _configSync = ActorRefs.Nobody;
+    private long _settingsVersion;
+    private long _settingsSyncs;
 
     /// <param name="spec">What to run.</param>
     /// <param name="runtime">The node's runtime.</param>
     /// <param name="controlPlane">Where the pod reports (its node agent, which relays to the current control plane).</param>
-    public Pod(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) => _context = new PodContext(spec, runtime, controlPlane);
+    public Pod(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane)
+    {
+        _context = new PodContext(spec, runtime, controlPlane);
+        _settingsVersion = spec.Service.Settings.Version;
+    }
 
     public static Props Props(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
         runtime.Place(Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane)));
 
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+    protected override SupervisorStrategy SupervisorStrategy() => new RestartCounting(_restarts);
 
     protected override void PreStart()
     {
-        if (_context.Spec.Sidecar) _context.Proxy = Context.ActorOf(Proxy.Proxy.Props(_context), ContainerKinds.Proxy);
+        var proxy = _context.Spec.Sidecar ? Context.ActorOf(Proxy.Proxy.Props(_context), ContainerKinds.Proxy) : ActorRefs.Nobody;
         // The log collector first: the app signals it as soon as it handles requests.
-        if (_context.Logs is not null) _context.LogCollector = Context.ActorOf(LogCollector.Props(_context), ContainerKinds.LogCollector);
-        _context.App = Context.ActorOf(App.App.Props(_context), ContainerKinds.App);
-        if (_context.Spec.Service.ConfigSync is not null) _context.ConfigSync = Context.ActorOf(Settings.ConfigSync.Props(_context), ContainerKinds.ConfigSync);
+        var logCollector = _context.Logs is not null ? Context.ActorOf(LogCollector.Props(_context), ContainerKinds.LogCollector) : ActorRefs.Nobody;
+        var app = Context.ActorOf(App.App.Props(_context), ContainerKinds.App);
+        _context.Started(new PodAddresses(app, proxy, logCollector));
+        if (_context.Spec.Service.ConfigSync is not null) _configSync = Context.ActorOf(Settings.ConfigSync.Props(_context), ContainerKinds.ConfigSync);
         // Ready once started (a broken release never gets ready): only then does the pod take traffic.
         var service = _context.Spec.Service;
         if (service.FailsHealthCheck) return;
@@ -69,9 +79,11 @@ internal sealed class Pod : UntypedActor
                 else target.Tell(crash, Sender);
                 break;
             case ChangeBehaviour change:
-                if (change.ServiceTime is { } serviceTime) _context.ServiceTime = serviceTime;
-                if (change.Errors is { } errors) _context.Errors = errors;
                 _context.App.Tell(change, Sender);
+                break;
+            case SettingsInForce settings:
+                _settingsVersion = settings.Version;
+                _settingsSyncs++;
                 break;
             case GetPodStats:
                 Sender.Tell(Stats());
@@ -90,7 +102,7 @@ internal sealed class Pod : UntypedActor
         ContainerKinds.App => _context.App,
         ContainerKinds.Proxy => _context.Proxy,
         ContainerKinds.LogCollector => _context.LogCollector,
-        ContainerKinds.ConfigSync => _context.ConfigSync,
+        ContainerKinds.ConfigSync => _configSync,
         _ => ActorRefs.Nobody,
     };
 
@@ -111,20 +123,36 @@ internal sealed class Pod : UntypedActor
 
     private PodStatsReport Stats()
     {
-        var stats = _context.Stats;
         var restarts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        if (!_context.Proxy.IsNobody()) restarts[ContainerKinds.Proxy] = stats.ProxyRestarts;
-        if (!_context.LogCollector.IsNobody()) restarts[ContainerKinds.LogCollector] = stats.LogCollectorRestarts;
-        if (!_context.ConfigSync.IsNobody()) restarts[ContainerKinds.ConfigSync] = stats.ConfigSyncRestarts;
-        return new PodStatsReport(_context.PodId, _context.Spec.Service.Name, stats.AppRestarts, stats.ProxyRestarts, stats.Requests, stats.Errors)
+        foreach (var kind in (ReadOnlySpan<string>)[ContainerKinds.Proxy, ContainerKinds.LogCollector, ContainerKinds.ConfigSync])
+            if (!Container(kind).IsNobody()) restarts[kind] = Restarts(kind);
+        var requests = _context.Stats;
+        return new PodStatsReport(_context.PodId, _context.Spec.Service.Name, Restarts(ContainerKinds.App), Restarts(ContainerKinds.Proxy),
+            Volatile.Read(ref requests.Requests), Volatile.Read(ref requests.Errors))
         {
             SidecarRestarts = restarts,
             Logs = _context.Logs?.Counts(),
-            SettingsVersion = _context.ConfigSync.IsNobody() ? null : _context.Settings.Version,
-            SettingsSyncs = stats.SettingsSyncs,
+            SettingsVersion = _configSync.IsNobody() ? null : _settingsVersion,
+            SettingsSyncs = _settingsSyncs,
         };
     }
+
+    private int Restarts(string kind) => _restarts.GetValueOrDefault(kind);
+
+    /// <summary>One-for-one, always restart (a container's restarts are unbounded); counts each container's restarts by its name, its kind.</summary>
+    private sealed class RestartCounting(Dictionary<string, int> restarts)
+        : OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart)
+    {
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause, ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
+        {
+            if (restart) restarts[child.Path.Name] = restarts.GetValueOrDefault(child.Path.Name) + 1;
+            base.ProcessFailure(context, restart, child, cause, stats, children);
+        }
+    }
 }
+
+/// <summary>App → its pod: it has taken settings <paramref name="Version"/> into force (from its config-sync sidecar).</summary>
+internal sealed record SettingsInForce(long Version) : INoSerializationVerificationNeeded;
 
 /// <summary>Pod → node agent: the pod has stopped; these are its final counters.</summary>
 public sealed record PodFinished(PodStatsReport Stats) : IMeshMessage;

@@ -1,66 +1,67 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Logs;
-using ActorMesh.Topology;
 using Akka.Actor;
 
 namespace ActorMesh.DataPlane.Pod;
 
 /// <summary>
-/// What the containers of one pod share and what must survive a container's restart: the spec,
-/// each other's addresses, the sidecars' last accepted config (their cached bootstrap), the log
-/// buffer, the app's settings in force, and counters.
-/// Written only from the pod's actors, one at a time in message order.
+/// What the containers of one pod share: immutable facts (the spec, the runtime, where the pod
+/// reports, the containers' addresses once the pod has started them) and thread-safe buffers (the
+/// log buffer, the request counters). The containers run on different threads in real time, so
+/// nothing here is written by two of them: what a container keeps across its own restarts is in its
+/// <see cref="ContainerMemory"/>, and what the pod reports (restarts, settings) reaches it by message.
 /// </summary>
 internal sealed class PodContext(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane)
 {
+    private PodAddresses? _addresses;
+
     public PodSpec Spec { get; } = spec;
     public MeshRuntime Runtime { get; } = runtime;
     public IActorRef ControlPlane { get; } = controlPlane;
     public string PodId => Spec.PodId;
     public int ServiceIndex { get; } = runtime.Services.Of(spec.Service.Name);
-    public IActorRef App { get; set; } = ActorRefs.Nobody;
-    public IActorRef Proxy { get; set; } = ActorRefs.Nobody;
-    public ConfigSnapshot? LastConfig { get; set; }
-    public PodStats Stats { get; } = new();
-    /// <summary>The app's current service time (changes survive an app restart).</summary>
-    public Distribution ServiceTime { get; set; } = spec.Service.ServiceTimeOf(spec.Index);
-    /// <summary>The app's current injected errors (changes survive an app restart).</summary>
-    public ErrorInjection Errors { get; set; } = spec.Service.ErrorsOf(spec.Index);
-    /// <summary>Instances of the proxy container created so far (1 for the first).</summary>
-    public int ProxyIncarnation { get; set; }
-    /// <summary>Instances of the app container created so far (1 for the first).</summary>
-    public int AppIncarnation { get; set; }
+
+    /// <summary>The app container (Nobody until the pod has started its containers).</summary>
+    public IActorRef App => Addresses.App;
+    /// <summary>The sidecar proxy, or Nobody when the pod runs none.</summary>
+    public IActorRef Proxy => Addresses.Proxy;
     /// <summary>The log-collector sidecar, or Nobody when the pod runs none.</summary>
-    public IActorRef LogCollector { get; set; } = ActorRefs.Nobody;
-    /// <summary>Instances of the log-collector container created so far.</summary>
-    public int LogCollectorIncarnation { get; set; }
+    public IActorRef LogCollector => Addresses.LogCollector;
+
     /// <summary>The pod's log buffer (its log volume), when it runs a log collector. Thread-safe.</summary>
     public LogSpool? Logs { get; } = spec.Service.LogCollector is { } logs ? new LogSpool(logs.BufferSize) : null;
-    /// <summary>The config-sync sidecar, or Nobody when the pod runs none.</summary>
-    public IActorRef ConfigSync { get; set; } = ActorRefs.Nobody;
-    /// <summary>Instances of the config-sync container created so far.</summary>
-    public int ConfigSyncIncarnation { get; set; }
-    /// <summary>The config-sync sidecar's last accepted snapshot (its cache); written by it alone.</summary>
-    public ConfigSnapshot? SyncedConfig { get; set; }
-    /// <summary>The newest settings version the config-sync sidecar has sent the app; written by it alone.</summary>
-    public long SettingsSent { get; set; }
-    /// <summary>The app's settings in force (its local settings file, which outlives an app restart); written by the app alone.</summary>
-    public AppSettings Settings { get; set; } = spec.Service.Settings;
+
+    /// <summary>The pod's request counters, written by the one container that answers its requests.</summary>
+    public PodRequestStats Stats { get; } = new();
+
+    private PodAddresses Addresses => Volatile.Read(ref _addresses) ?? PodAddresses.None;
+
+    /// <summary>
+    /// The pod has started the containers the others send to: their addresses are fixed from now on (a
+    /// restarted container keeps its address). Called once, before the pod reports ready, so before
+    /// any request can reach a container.
+    /// </summary>
+    public void Started(PodAddresses addresses)
+    {
+        if (Interlocked.CompareExchange(ref _addresses, addresses, null) is not null)
+            throw new InvalidOperationException($"the containers of pod {PodId} were started already");
+    }
 }
 
-/// <summary>Counters of one pod, kept across container restarts.</summary>
-public sealed class PodStats
+/// <summary>Where a pod's containers receive messages.</summary>
+internal sealed record PodAddresses(IActorRef App, IActorRef Proxy, IActorRef LogCollector)
 {
-    /// <summary>Times the app container restarted.</summary>
-    public int AppRestarts;
-    /// <summary>Times the proxy sidecar restarted.</summary>
-    public int ProxyRestarts;
-    /// <summary>Times the log-collector sidecar restarted.</summary>
-    public int LogCollectorRestarts;
-    /// <summary>Times the config-sync sidecar restarted.</summary>
-    public int ConfigSyncRestarts;
-    /// <summary>New settings versions the app took into force from its config-sync sidecar.</summary>
-    public long SettingsSyncs;
+    public static readonly PodAddresses None = new(ActorRefs.Nobody, ActorRefs.Nobody, ActorRefs.Nobody);
+}
+
+/// <summary>
+/// The requests one pod received and the errors among them. One writer: the container that answers
+/// the pod's requests (its proxy, or its app when it runs none), on the hot path, so a plain increment
+/// and no interlocked operation; the pod reads them with <see cref="Volatile"/> (as the telemetry
+/// shards are read).
+/// </summary>
+internal sealed class PodRequestStats
+{
     /// <summary>Requests the instance received.</summary>
     public long Requests;
     /// <summary>Of those, answered with an error.</summary>

@@ -1,6 +1,7 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Security;
+using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
 using ActorMesh.Randomness;
@@ -35,33 +36,40 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     // Outbound spans of sampled calls only, by the app's call id.
     private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
     private readonly int _incarnation;
+    // The config in force survives a restart (the sidecar's cached bootstrap); nothing else does.
+    private readonly ContainerMemory<ConfigSnapshot?> _memory;
+    private readonly ConfigClient _config;
     private UpstreamRouter _router = null!;
-    private ConfigSnapshot? _config;
     private Distribution _proxyLatency = Distribution.Zero;
     private InboundAuthorizer _authorizer = InboundAuthorizer.Open;
 
-    public Proxy(PodContext pod)
+    public Proxy(PodContext pod, ContainerMemory<ConfigSnapshot?> memory)
     {
         _pod = pod;
         _runtime = pod.Runtime;
-        _incarnation = ++pod.ProxyIncarnation;
+        _memory = memory;
+        _incarnation = memory.Start();
         _random = _runtime.Random.Stream($"{pod.PodId}/proxy/{_incarnation}");
+        _config = new ConfigClient(pod.PodId, "Sidecar of " + pod.PodId, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
         var service = pod.Spec.Service;
         _inbound = new SlotTable<InboundEntry>((int)Math.Min(service.Workers + (long)service.QueueCapacity + 64, SlotHandle.MaxSlots), SlotKind.Inbound, _incarnation);
     }
 
-    public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new Proxy(pod)));
+    public static Props Props(PodContext pod)
+    {
+        var memory = new ContainerMemory<ConfigSnapshot?>(null);
+        return pod.Runtime.Place(Akka.Actor.Props.Create(() => new Proxy(pod, memory)));
+    }
 
     protected override void PreStart()
     {
         _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name));
         // A restarted sidecar resumes from its cached last-known config (it is not asked for again).
-        if (_pod.LastConfig is { } last) Apply(last);
+        if (_memory.State is { } last) _config.Resume(last);
     }
 
     protected override void PostRestart(Exception reason)
     {
-        _pod.Stats.ProxyRestarts++;
         base.PostRestart(reason);
         _log.Warning("Sidecar proxy of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
         _pod.App.Tell(SidecarRestarted.Instance, Self);
@@ -87,7 +95,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
                 OnAppAnswered(response);
                 break;
             case ConfigPush push:
-                OnConfig(push);
+                _config.Receive(push.Snapshot, Sender);
                 break;
             case AppRestarted:
                 ResetInbound();
@@ -202,27 +210,18 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private Distribution ReturnLatency(string source)
     {
         if (_returnLatency.TryGetValue(source, out var d)) return d;
-        d = _config?.Topology.Network.LatencyBetween(source, _pod.Spec.Service.Name) ?? NetworkSpec.DefaultLatency;
+        d = _config.Current?.Topology.Network.LatencyBetween(source, _pod.Spec.Service.Name) ?? NetworkSpec.DefaultLatency;
         _returnLatency[source] = d;
         return d;
     }
 
-    private void OnConfig(ConfigPush push)
-    {
-        var snapshot = push.Snapshot;
-        if (!ConfigCheck.Accept(_config, snapshot, _pod.PodId, "Sidecar of " + _pod.PodId, _runtime, _random, Sender, Self, _log)) return;
-        Apply(snapshot);
-        _pod.LastConfig = snapshot;
-        _runtime.Network.Answer(snapshot, _random, Sender, new ConfigAck(snapshot.Version, _pod.PodId), Self);
-    }
-
     private void Apply(ConfigSnapshot snapshot)
     {
-        _config = snapshot;
         _returnLatency.Clear();
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
         _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);
+        _memory.State = snapshot;
     }
 }
 
@@ -231,39 +230,3 @@ internal readonly record struct OpenSpan(TraceContext Trace, long Id, long Start
 
 /// <summary>Thrown by a container told to crash (<see cref="CrashContainer"/>): supervision restarts it.</summary>
 public sealed class ContainerCrashedException(string message) : Exception(message);
-
-/// <summary>The check a data-plane workload runs on a pushed snapshot before accepting it.</summary>
-internal static class ConfigCheck
-{
-    /// <summary>
-    /// How every proxy-like workload (sidecar, gateway) takes a push, as an xDS client does: a version
-    /// not newer than <paramref name="current"/> is ACKed again and not applied; an invalid one is NACKed
-    /// with its problems (and logged) while the last good config stays. True when the caller should
-    /// apply <paramref name="snapshot"/> and then ACK it.
-    /// </summary>
-    public static bool Accept(ConfigSnapshot? current, ConfigSnapshot snapshot, string workload, string who,
-        MeshRuntime runtime, Randomness.MeshRandom random, IActorRef controlPlane, IActorRef self, ILoggingAdapter log)
-    {
-        if (current is not null && snapshot.Version <= current.Version)
-        {
-            runtime.Network.Answer(snapshot, random, controlPlane, new ConfigAck(snapshot.Version, workload), self);
-            return false;
-        }
-        if (Problems(snapshot) is not { } problems) return true;
-        log.Warning("{0} rejected config v{1}: {2}", who, snapshot.Version, problems);
-        runtime.Network.Answer(snapshot, random, controlPlane, new ConfigNack(snapshot.Version, workload, problems), self);
-        return false;
-    }
-
-    /// <summary>A one-line description of what is wrong, or null when the snapshot is acceptable.</summary>
-    public static string? Problems(ConfigSnapshot snapshot)
-    {
-        var at = new ValidationContext();
-        var mesh = snapshot.Topology.Mesh;
-        mesh.Defaults.Validate(at.At("mesh.defaults"));
-        foreach (var (service, policy) in mesh.Destinations) policy.Validate(at.At("mesh.destinations").At(service));
-        at.Check("mesh.proxyLatency", mesh.ProxyLatency);
-        mesh.Security.Validate(at.At("mesh.security"), snapshot.Topology);
-        return at.IsValid ? null : string.Join("; ", at.Errors.Take(5));
-    }
-}

@@ -12,28 +12,39 @@ internal sealed record ApplySettings(AppSettings Settings) : INoSerializationVer
 
 /// <summary>
 /// The config-sync sidecar. It registers with the control plane as a workload of its own and receives
-/// every versioned snapshot, as the proxy does, answering ACK or NACK. From each accepted snapshot it
-/// takes its service's settings and, when their version is newer than the one it last sent, brings
-/// them to the app. Its last accepted snapshot is cached in the pod, so a restarted config-sync
-/// resumes from it at once (and the control plane keeps pushing to the same address).
+/// every versioned snapshot, as the proxy does, through a <see cref="ConfigClient"/>: a snapshot whose
+/// settings would go back to an older version than the app has (or is about to have) is NACKed. From
+/// each accepted snapshot it takes its service's settings and, when their version is newer than the one
+/// it last sent, brings them to the app. Its last accepted snapshot survives its restart, so a
+/// restarted config-sync resumes from it at once (and the control plane keeps pushing to the same address).
 /// </summary>
 internal sealed class ConfigSync : UntypedActor
 {
     private readonly PodContext _pod;
     private readonly ConfigSyncOptions _options;
     private readonly string _workload;
+    private readonly ContainerMemory<Synced> _memory;
     private readonly int _incarnation;
+    private readonly ConfigClient _config;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ConfigSync(PodContext pod)
+    public ConfigSync(PodContext pod, ContainerMemory<Synced> memory)
     {
         _pod = pod;
         _options = pod.Spec.Service.ConfigSync!;
         _workload = WorkloadOf(pod.PodId);
-        _incarnation = ++pod.ConfigSyncIncarnation;
+        _memory = memory;
+        _incarnation = memory.Start();
+        // Its answers go straight back to the control plane (they do not cross the emulated network).
+        var self = Self;
+        _config = new ConfigClient(_workload, "Config sync of " + pod.PodId, Problems, Apply, (controlPlane, _, answer) => controlPlane.Tell(answer, self), _log);
     }
 
-    public static Props Props(PodContext pod) => pod.Runtime.Place(Akka.Actor.Props.Create(() => new ConfigSync(pod)));
+    public static Props Props(PodContext pod)
+    {
+        var memory = new ContainerMemory<Synced>(new Synced(null, 0));
+        return pod.Runtime.Place(Akka.Actor.Props.Create(() => new ConfigSync(pod, memory)));
+    }
 
     /// <summary>The workload name a pod's config-sync sidecar registers under, e.g. "orders-0/config-sync".</summary>
     public static string WorkloadOf(string podId) => $"{podId}/{ContainerKinds.ConfigSync}";
@@ -41,12 +52,11 @@ internal sealed class ConfigSync : UntypedActor
     protected override void PreStart()
     {
         if (_incarnation == 1) _pod.ControlPlane.Tell(new RegisterWorkload(_workload, Self), Self);
-        else if (_pod.SyncedConfig is { } last) Deliver(SettingsIn(last));
+        else if (_memory.State.Snapshot is { } last) _config.Resume(last);
     }
 
     protected override void PostRestart(Exception reason)
     {
-        _pod.Stats.ConfigSyncRestarts++;
         base.PostRestart(reason);
         _log.Warning("Config sync of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
     }
@@ -56,7 +66,7 @@ internal sealed class ConfigSync : UntypedActor
         switch (message)
         {
             case ConfigPush push:
-                OnConfig(push.Snapshot);
+                _config.Receive(push.Snapshot, Sender);
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"config sync of {_pod.PodId} crashed on request");
@@ -66,36 +76,35 @@ internal sealed class ConfigSync : UntypedActor
         }
     }
 
-    private void OnConfig(ConfigSnapshot snapshot)
+    /// <summary>Settings must not go back: the app keeps the newer ones it has.</summary>
+    private string? Problems(ConfigSnapshot snapshot)
     {
-        if (_pod.SyncedConfig is { } current && snapshot.Version <= current.Version)
-        {
-            Sender.Tell(new ConfigAck(snapshot.Version, _workload), Self);
-            return;
-        }
         var settings = SettingsIn(snapshot);
         var known = KnownVersion;
-        if (settings.Version < known)
-        {
-            var reason = $"settings of '{_pod.Spec.Service.Name}' went back from v{known} to v{settings.Version}; keeping v{known}";
-            _log.Warning("Config sync of {0} rejected config v{1}: {2}", _pod.PodId, snapshot.Version, reason);
-            Sender.Tell(new ConfigNack(snapshot.Version, _workload, reason), Self);
-            return;
-        }
-        _pod.SyncedConfig = snapshot;
-        Deliver(settings);
-        Sender.Tell(new ConfigAck(snapshot.Version, _workload), Self);
+        return settings.Version < known ? $"settings of '{_pod.Spec.Service.Name}' went back from v{known} to v{settings.Version}; keeping v{known}" : null;
+    }
+
+    private void Apply(ConfigSnapshot snapshot)
+    {
+        _memory.State = _memory.State with { Snapshot = snapshot };
+        Deliver(SettingsIn(snapshot));
     }
 
     private AppSettings SettingsIn(ConfigSnapshot snapshot) => snapshot.Topology.Service(_pod.Spec.Service.Name)?.Settings ?? AppSettings.None;
 
-    /// <summary>The newest settings version the app has or is about to have.</summary>
-    private long KnownVersion => Math.Max(_pod.SettingsSent, _pod.Settings.Version);
+    /// <summary>
+    /// The newest settings version the app has or is about to have: the app starts with its spec's
+    /// settings and takes only what this sidecar sends it.
+    /// </summary>
+    private long KnownVersion => Math.Max(_memory.State.SettingsSent, _pod.Spec.Service.Settings.Version);
 
     private void Deliver(AppSettings settings)
     {
         if (settings.Version <= KnownVersion) return;
-        _pod.SettingsSent = settings.Version;
+        _memory.State = _memory.State with { SettingsSent = settings.Version };
         _pod.Runtime.Clock.Schedule(_options.ApplyDelay.Ticks, _pod.App, new ApplySettings(settings), Self);
     }
+
+    /// <summary>What the sidecar keeps across its restarts: its last accepted snapshot, and the newest settings version it sent the app.</summary>
+    internal sealed record Synced(ConfigSnapshot? Snapshot, long SettingsSent);
 }

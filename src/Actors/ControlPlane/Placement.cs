@@ -1,0 +1,90 @@
+using ActorMesh.Topology;
+using Akka.Actor;
+
+namespace ActorMesh.ControlPlane;
+
+/// <summary>A node the control plane places pods (or gateways) on, with how many pods it runs.</summary>
+internal sealed class NodeSlot(RegisterNode node)
+{
+    public string Name { get; } = node.Node;
+    public IActorRef Agent { get; } = node.Agent;
+    public NodeRoles Roles { get; } = node.Roles;
+    /// <summary>Pods the control plane counts on this node (kept by the <see cref="Reconciler"/>).</summary>
+    public int Pods { get; set; }
+}
+
+/// <summary>
+/// Where things run: the nodes that are up, which gateway is placed on which node, and which gateways
+/// have reported ready. A new pod goes to the pod node running the fewest pods; gateways go to the
+/// edge (the first node with the gateways role), or to a pod node when no node has that role.
+/// </summary>
+internal sealed class Placement
+{
+    private readonly List<NodeSlot> _nodes = [];
+    private readonly Dictionary<string, NodeSlot> _gatewayNodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _readyGateways = new(StringComparer.Ordinal);
+
+    /// <summary>The nodes that are up, in the order they joined.</summary>
+    public IReadOnlyList<NodeSlot> Nodes => _nodes;
+
+    /// <summary>The gateways that reported ready, by name.</summary>
+    public IReadOnlyDictionary<string, IActorRef> ReadyGateways => _readyGateways;
+
+    /// <summary>The node named <paramref name="name"/>, if it is up.</summary>
+    public NodeSlot? Find(string name) => _nodes.Find(n => n.Name == name);
+
+    /// <summary>Adds a node that joined.</summary>
+    public NodeSlot Add(RegisterNode node)
+    {
+        var slot = new NodeSlot(node);
+        _nodes.Add(slot);
+        return slot;
+    }
+
+    /// <summary>Removes a lost node; returns the names of the gateways that ran on it (they are placed again on the next <see cref="PlaceGateways"/>).</summary>
+    public List<string> Remove(NodeSlot slot)
+    {
+        _nodes.Remove(slot);
+        var gone = new List<string>();
+        foreach (var (name, node) in _gatewayNodes)
+            if (node == slot) gone.Add(name);
+        foreach (var name in gone)
+        {
+            _gatewayNodes.Remove(name);
+            _readyGateways.Remove(name);
+        }
+        return gone;
+    }
+
+    /// <summary>The node for a new pod: the one with the fewest pods among those that run pods (the first such on a tie); null when none can.</summary>
+    public NodeSlot? PodNode()
+    {
+        NodeSlot? best = null;
+        foreach (var n in _nodes)
+            if ((n.Roles & NodeRoles.Pods) != 0 && (best is null || n.Pods < best.Pods)) best = n;
+        return best;
+    }
+
+    /// <summary>Places every gateway of <paramref name="gateways"/> not yet placed; returns where each new one is to start.</summary>
+    public List<(NodeSlot Node, GatewaySpec Gateway)> PlaceGateways(IEnumerable<GatewaySpec> gateways)
+    {
+        var placed = new List<(NodeSlot, GatewaySpec)>();
+        var node = _nodes.Find(n => (n.Roles & NodeRoles.Gateways) != 0) ?? PodNode();
+        if (node is null) return placed;
+        foreach (var g in gateways)
+            if (_gatewayNodes.TryAdd(g.Name, node)) placed.Add((node, g));
+        return placed;
+    }
+
+    /// <summary>A gateway reported ready at <paramref name="address"/>.</summary>
+    public void GatewayReady(string name, IActorRef address) => _readyGateways[name] = address;
+
+    /// <summary>The node an agent's message came from (its agent, or a child of it, lives at the node's address).</summary>
+    public NodeSlot? SlotOf(IActorRef sender)
+    {
+        if (_nodes.Count == 1) return _nodes[0];
+        var address = sender.Path.Address;
+        foreach (var n in _nodes) if (n.Agent.Path.Address.Equals(address)) return n;
+        return null;
+    }
+}
