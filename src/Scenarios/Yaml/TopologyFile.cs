@@ -1,7 +1,5 @@
 using ActorMesh.Scenarios.Isotope;
 using ActorMesh.Topology;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 
@@ -140,19 +138,8 @@ public static class TopologyFile
     /// <summary>Reads and validates the topology file at <paramref name="path"/>; a missing or unreadable file is one problem naming it.</summary>
     public static TopologyLoadResult Load(string path)
     {
-        string yaml;
-        try
-        {
-            yaml = File.ReadAllText(path);
-        }
-        catch (Exception e)
-        {
-            var message = e is FileNotFoundException or DirectoryNotFoundException
-                ? $"file not found (looked for {Path.GetFullPath(path)})"
-                : $"cannot read the file: {e.Message}";
-            return Failed(new TopologyProblem(path, "", 0, 0, message));
-        }
-        return Parse(yaml, path);
+        var (yaml, problem) = YamlInput.ReadFile(path);
+        return yaml is null ? Failed(problem!) : Parse(yaml, path);
     }
 
     /// <summary>Reads and validates a topology from <paramref name="yaml"/>; <paramref name="fileName"/> names it in problems.</summary>
@@ -171,21 +158,8 @@ public static class TopologyFile
 
     private static TopologyLoadResult Read(string yaml, string fileName)
     {
-        var scanner = new Scanner(new StringReader(yaml));
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new Parser(scanner));
-        }
-        catch (YamlException e)
-        {
-            return Failed(SyntaxError(fileName, e.Start, e.Message));
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections.
-            return Failed(SyntaxError(fileName, scanner.CurrentPosition, "unexpected content (is a '[', '{' or quote left open?)"));
-        }
+        var (stream, problem) = YamlInput.Parse(yaml, fileName);
+        if (stream is null) return Failed(problem!);
 
         if (IsotopeFormat.Recognises(stream))
         {
@@ -221,9 +195,6 @@ public static class TopologyFile
         var ordered = problems.Distinct().OrderBy(p => p.Line == 0).ThenBy(p => p.Line).ThenBy(p => p.Column).ToList();
         return new TopologyLoadResult(ordered.Count == 0 ? normalized : null, ordered);
     }
-
-    private static TopologyProblem SyntaxError(string fileName, Mark at, string message) =>
-        new(fileName, "", (int)at.Line, (int)at.Column, $"invalid YAML: {char.ToLowerInvariant(message[0])}{message[1..]}");
 
     private static TopologyLoadResult Failed(TopologyProblem problem) => new(null, [problem]);
 }
