@@ -106,6 +106,37 @@ public partial class TopologyDocsTests
     }
 
     [Fact]
+    public void Every_field_table_lists_the_keys_of_one_kind_of_mapping_with_the_syntax_the_reader_declares()
+    {
+        var schemas = Schemas(TopologySections).ToList();
+        var tables = Markdown.FieldTables(File.ReadAllText(Path.Combine(Root, Doc))).ToList();
+        var failures = new List<string>();
+        foreach (var (line, rows) in tables)
+        {
+            var keys = rows.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+            var matches = schemas.Where(s => s.Names.ToHashSet(StringComparer.Ordinal).SetEquals(keys)).ToList();
+            if (matches.Count != 1)
+            {
+                failures.Add($"{Doc}:{line}: the table's keys are not those of one kind of mapping the reader reads");
+                continue;
+            }
+            foreach (var (key, type) in rows)
+            {
+                var declared = matches[0].Find(key)!.Type;
+                if (ScalarKind(declared) != ScalarKind(type))
+                    failures.Add($"{Doc}:{line}: `{key}` is documented as '{type}', but the reader reads a {declared}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(tables.Count > 20, $"only {tables.Count} field tables found");
+    }
+
+    /// <summary>The value syntax a type names, when it is one of the single-value syntaxes: "whole number, 1 to 64" is a whole number.</summary>
+    private static string? ScalarKind(string type) =>
+        new[] { "whole number", "number", "duration", "distribution", "ratio", "percentage", "size", "boolean", "choice" }
+            .FirstOrDefault(kind => type.StartsWith(kind, StringComparison.Ordinal));
+
+    [Fact]
     public void Every_key_in_a_field_table_is_one_the_reader_accepts()
     {
         var accepted = Schemas(TopologySections).SelectMany(s => s.Names).ToHashSet(StringComparer.Ordinal);
@@ -339,6 +370,24 @@ public partial class TopologyDocsTests
                 if (!inKeyTable) { inKeyTable = first == "Key"; continue; }
                 if (first.StartsWith("---", StringComparison.Ordinal)) continue;
                 foreach (Match m in Code().Matches(first)) yield return (m.Groups[1].Value, i + 1);
+            }
+        }
+
+        /// <summary>Each table whose header starts "Key | Type": its line, and each row's key and type.</summary>
+        public static IEnumerable<(int Line, List<(string Key, string Type)> Rows)> FieldTables(string text)
+        {
+            var lines = text.ReplaceLineEndings("\n").Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var header = lines[i].Split('|');
+                if (header.Length < 3 || header[1].Trim() != "Key" || header[2].Trim() != "Type") continue;
+                var rows = new List<(string, string)>();
+                for (var j = i + 2; j < lines.Length && lines[j].StartsWith('|'); j++)
+                {
+                    var cells = lines[j].Split('|');
+                    rows.Add((cells[1].Trim().Trim('`'), cells[2].Trim()));
+                }
+                yield return (i + 1, rows);
             }
         }
 

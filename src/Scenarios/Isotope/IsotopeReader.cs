@@ -70,20 +70,7 @@ internal sealed partial class IsotopeReader(string file)
     /// <summary>The topology in the stream's first document, or null when there is no mapping to read.</summary>
     public MeshTopology? Read(YamlStream stream)
     {
-        if (stream.Documents.Count > 1)
-            _reader.Problem(stream.Documents[1].RootNode, "", "a service graph file holds one YAML document; remove the '---' and what follows");
-        var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
-        if (root is null || YamlReader.IsNull(root))
-        {
-            _reader.Problem(null, "", "the file is empty; a service graph needs 'services'");
-            return null;
-        }
-        if (root is not YamlMappingNode)
-        {
-            _reader.Problem(root, "", $"expected a mapping with 'defaults' and 'services', got {YamlReader.Describe(root)}");
-            return null;
-        }
-
+        if (_reader.Document(stream, "service graph", "'services'", "with 'defaults' and 'services'") is not { } root) return null;
         var top = _reader.Open(root, "", IsotopeKeys.TopLevel);
         if (top["defaults"] is not null && top["default"] is not null)
             _reader.Problem(top["default"], "default", "'default' and 'defaults' are the same section; keep one");

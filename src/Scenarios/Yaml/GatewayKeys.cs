@@ -42,15 +42,15 @@ internal static class GatewayKeys
         { "service", Syntax.Text, (r, v) => r with { Service = v }, "Where the route sends; or an aggregate." },
         { "aggregate", Syntax.List(Syntax.Of("backend", ReadBackend), "list of backends"), (r, v) => r with { Aggregate = v }, "Backends called in parallel, their answers merged." },
         { "onBackendFailure", Syntax.Choice<BackendFailureMode>(), (r, v) => r with { OnBackendFailure = v }, "partial or fail." },
-        { "rateLimit", Syntax.Switch(RateLimit, hasDefaults: false), (r, v) => r with { RateLimit = v }, "A token bucket; a request that finds it empty is answered 429." },
-        { "cache", Syntax.Switch(Cache, hasDefaults: false), (r, v) => r with { Cache = v }, "A response cache." },
+        { "rateLimit", Syntax.Switchable(RateLimit, hasDefaults: false), (r, v) => r with { RateLimit = v }, "A token bucket; a request that finds it empty is answered 429." },
+        { "cache", Syntax.Switchable(Cache, hasDefaults: false), (r, v) => r with { Cache = v }, "A response cache." },
     };
 
     public static readonly Schema<GatewaySpec> Gateway = new(new GatewaySpec { Name = "" })
     {
         { "name", Syntax.Text, (g, v) => g with { Name = v }, "Unique among gateways and services.", Need.Required },
         { "clientLatency", Distributions.Value, (g, v) => g with { ClientLatency = v }, "One-way latency of the client's link." },
-        { "auth", Syntax.Switch(Auth), (g, v) => g with { Auth = v }, "Bearer-token (JWT) authentication at the edge." },
+        { "auth", Syntax.Switchable(Auth), (g, v) => g with { Auth = v }, "Bearer-token (JWT) authentication at the edge." },
         { "routes", Syntax.List(Syntax.Mapping(Route), "list of routes"), (g, v) => g with { Routes = v }, "At least one route." },
     };
 

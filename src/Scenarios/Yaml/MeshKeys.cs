@@ -46,7 +46,7 @@ internal static class MeshKeys
         { "retriableStatusCodes", Syntax.List(Syntax.Integer), (o, v) => o with { RetriableStatusCodes = v }, "Statuses retried under retriable-status-codes." },
         { "perTryTimeout", Syntax.Duration, (o, v) => o with { PerTryTimeout = v }, "Timeout of each try; none: the route timeout bounds each try." },
         { "backoff", "{ base, max }", (r, node, path, o) => Backoff.Read(r, node, path, o), "The back-off between tries." },
-        { "budget", Syntax.Switch(Budget), (o, v) => o with { Budget = v }, "Envoy's retry budget; off: connectionPool.maxRetries limits retries." },
+        { "budget", Syntax.Switchable(Budget), (o, v) => o with { Budget = v }, "Envoy's retry budget; off: connectionPool.maxRetries limits retries." },
     };
 
     private static readonly Schema<ConnectionLimits> ConnectionPool = new(new ConnectionLimits())
@@ -86,8 +86,8 @@ internal static class MeshKeys
         { "timeout", Syntax.Duration, (p, v) => p with { Timeout = v }, "Route timeout over all attempts and back-offs; 0s disables it." },
         { "retries", Syntax.Mapping(Retries), (p, v) => p with { Retries = v }, "Retry policy." },
         { "connectionPool", Syntax.Mapping(ConnectionPool), (p, v) => p with { Limits = v }, "Envoy's circuit-breaking thresholds: resource limits." },
-        { "circuitBreaker", Syntax.Switch(CircuitBreaker), (p, v) => p with { CircuitBreaker = v }, "An outcome circuit breaker; off by default." },
-        { "outlierDetection", Syntax.Switch(OutlierDetection), (p, v) => p with { OutlierDetection = v }, "Passive health checking per host, with ejection; off by default." },
+        { "circuitBreaker", Syntax.Switchable(CircuitBreaker), (p, v) => p with { CircuitBreaker = v }, "An outcome circuit breaker; off by default." },
+        { "outlierDetection", Syntax.Switchable(OutlierDetection), (p, v) => p with { OutlierDetection = v }, "Passive health checking per host, with ejection; off by default." },
         { "loadBalancer", Syntax.Choice<LoadBalancerKind>(), (p, v) => p with { LoadBalancer = v }, "least-request, round-robin or random." },
     };
 

@@ -92,8 +92,8 @@ internal static class ServiceKeys
     /// <summary>The sidecars besides the proxy, written under <c>sidecars</c> but kept in <see cref="ServiceSpec"/> itself.</summary>
     private static readonly Schema<ServiceSpec> Sidecars = new(Unnamed)
     {
-        { "logCollector", Syntax.Switch(LogCollector), (s, v) => s with { LogCollector = v }, "Ships the app's log events in batches." },
-        { "configSync", Syntax.Switch(ConfigSync), (s, v) => s with { ConfigSync = v }, "Brings new settings versions to the app." },
+        { "logCollector", Syntax.Switchable(LogCollector), (s, v) => s with { LogCollector = v }, "Ships the app's log events in batches." },
+        { "configSync", Syntax.Switchable(ConfigSync), (s, v) => s with { ConfigSync = v }, "Brings new settings versions to the app." },
     };
 
     public static readonly Schema<ServiceSpec> Service = new(Unnamed)

@@ -56,7 +56,7 @@ internal abstract class Syntax(string name)
     /// <c>false</c>, <c>none</c> or null for none; and, for a feature whose every option has a default
     /// (<paramref name="hasDefaults"/>), <c>on</c> or <c>true</c> for its defaults.
     /// </summary>
-    public static Syntax<T?> Switch<T>(Schema<T> schema, bool hasDefaults = true) where T : class =>
+    public static Syntax<T?> Switchable<T>(Schema<T> schema, bool hasDefaults = true) where T : class =>
         new(hasDefaults ? "mapping, on or off" : "mapping or off", (r, node, path) =>
         {
             if (YamlReader.IsNull(node)) return (true, null);

@@ -41,19 +41,7 @@ internal sealed class TopologyReader(string file)
     /// <summary>The topology in the stream's one document, or null when there is no mapping to read.</summary>
     public MeshTopology? Read(YamlStream stream)
     {
-        if (stream.Documents.Count > 1)
-            _reader.Problem(stream.Documents[1].RootNode, "", "a topology file holds one YAML document; remove the '---' and what follows");
-        var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
-        if (root is null || YamlReader.IsNull(root))
-        {
-            _reader.Problem(null, "", "the file is empty; a topology needs at least 'name' and 'services'");
-            return null;
-        }
-        if (root is not YamlMappingNode)
-        {
-            _reader.Problem(root, "", $"expected a mapping of topology keys (name, services, ...), got {YamlReader.Describe(root)}");
-            return null;
-        }
+        if (_reader.Document(stream, "topology", "at least 'name' and 'services'", "of topology keys (name, services, ...)") is not { } root) return null;
         var topology = TopLevel.Read(_reader, root, "");
         _destinations.AddRange(topology.Mesh.Destinations.Keys.Select(service => $"mesh.destinations.{service}"));
         return topology;

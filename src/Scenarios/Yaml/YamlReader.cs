@@ -33,6 +33,26 @@ internal sealed class YamlReader(string file, KeyRules rules)
     public IReadOnlyList<TopologyProblem> Problems => _problems;
 
     /// <summary>
+    /// The mapping at the root of the stream's one document, or null after reporting that there is none.
+    /// <paramref name="kind"/> names the file ("topology"), <paramref name="needs"/> what it needs at the
+    /// least, and <paramref name="keys"/> the mapping expected ("of topology keys (name, services, ...)").
+    /// </summary>
+    public YamlMappingNode? Document(YamlStream stream, string kind, string needs, string keys)
+    {
+        if (stream.Documents.Count > 1)
+            Problem(stream.Documents[1].RootNode, "", $"a {kind} file holds one YAML document; remove the '---' and what follows");
+        var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
+        if (root is null || IsNull(root))
+        {
+            Problem(null, "", $"the file is empty; a {kind} needs {needs}");
+            return null;
+        }
+        if (root is YamlMappingNode mapping) return mapping;
+        Problem(root, "", $"expected a mapping {keys}, got {Describe(root)}");
+        return null;
+    }
+
+    /// <summary>
     /// Opens the mapping at <paramref name="path"/> against <paramref name="schema"/>: reports keys it does
     /// not declare (as <see cref="KeyRules"/> say), keys given twice, and required keys that are missing.
     /// Absent or null reads as an empty section; anything but a mapping is reported and reads as one too.
