@@ -17,7 +17,8 @@ namespace ActorMesh.Scenarios.Yaml;
 /// </remarks>
 internal sealed class TopologyReader(string file)
 {
-    private static readonly Schema<MeshTopology> TopLevel = new(new MeshTopology { Name = "" })
+    /// <summary>The keys of a topology file's top level.</summary>
+    internal static readonly Schema<MeshTopology> TopLevel = new(new MeshTopology { Name = "" })
     {
         { "name", Syntax.Text, (t, v) => t with { Name = v }, "Names the run in the console and the report.", Need.Required },
         { "description", Syntax.Text, (t, v) => t with { Description = v }, "One line on what the topology shows." },
