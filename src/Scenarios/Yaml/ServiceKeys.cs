@@ -9,7 +9,7 @@ namespace ActorMesh.Scenarios.Yaml;
 /// <summary>The keys of a service: its pods, its script, its modules and its other sidecars.</summary>
 internal static class ServiceKeys
 {
-    public static readonly Schema<ErrorInjection> Errors = new(ErrorInjection.None)
+    private static readonly Schema<ErrorInjection> Errors = new(ErrorInjection.None)
     {
         { "rate", Syntax.Ratio, (e, v) => e with { Rate = v }, "Share of requests answered with an error.", Need.Required },
         { "status", Syntax.Integer, (e, v) => e with { Status = v }, "The status they are answered with." },
