@@ -13,8 +13,9 @@ namespace ActorMesh.Tests.Docs;
 /// of <c>$ actormesh validate &lt;file&gt;</c>, in which case the program must print exactly that. A
 /// block whose first line is <c># file: &lt;path&gt;</c> is that file of the repository, word for word.
 /// Every file in docs/examples is such a block, so it is checked too. Coverage is found from the reader
-/// itself, not from a list here: every mapping of every example is read again with an unknown key, and
-/// the reader's answer names the keys it accepts there.
+/// itself, not from a list here: the keys it accepts are those its schemas declare, and which kind of
+/// mapping an example holds is found by reading every mapping again with an unknown key, so that the
+/// reader's answer names the keys it accepts there.
 /// </summary>
 public partial class TopologyDocsTests
 {
@@ -84,9 +85,61 @@ public partial class TopologyDocsTests
     }
 
     [Fact]
+    public void Every_key_the_reader_declares_is_named_in_the_text_with_a_line_on_its_meaning()
+    {
+        var prose = Markdown.InlineCode(File.ReadAllText(Path.Combine(Root, Doc)));
+        var keys = Schemas(TopologySections).SelectMany(s => s.Keys).ToList();
+        Assert.Contains(keys, k => k.Name == "perTryTimeout");
+        var unnamed = keys.Select(k => k.Name).Where(k => !prose.Contains(k)).Distinct().ToList();
+        Assert.True(unnamed.Count == 0, $"the text never names `{string.Join("`, `", unnamed)}`");
+        var undocumented = keys.Where(k => string.IsNullOrWhiteSpace(k.Doc)).Select(k => k.Name).ToList();
+        Assert.True(undocumented.Count == 0, $"declared without a line on what they mean: {string.Join(", ", undocumented)}");
+    }
+
+    [Fact]
+    public void Every_kind_of_mapping_the_reader_declares_appears_in_an_example()
+    {
+        // A kind the probe finds is named by the keys the reader lists for it, which are its schema's.
+        var probed = AcceptedKeys().Keys.ToHashSet(StringComparer.Ordinal);
+        var unseen = Schemas(TopologySections).Select(s => string.Join(",", s.Names)).Where(kind => !probed.Contains(kind)).ToList();
+        Assert.True(unseen.Count == 0, $"no example has a mapping of these keys: {string.Join(" | ", unseen)}");
+    }
+
+    [Fact]
+    public void Every_field_table_lists_the_keys_of_one_kind_of_mapping_with_the_syntax_the_reader_declares()
+    {
+        var schemas = Schemas(TopologySections).ToList();
+        var tables = Markdown.FieldTables(File.ReadAllText(Path.Combine(Root, Doc))).ToList();
+        var failures = new List<string>();
+        foreach (var (line, rows) in tables)
+        {
+            var keys = rows.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+            var matches = schemas.Where(s => s.Names.ToHashSet(StringComparer.Ordinal).SetEquals(keys)).ToList();
+            if (matches.Count != 1)
+            {
+                failures.Add($"{Doc}:{line}: the table's keys are not those of one kind of mapping the reader reads");
+                continue;
+            }
+            foreach (var (key, type) in rows)
+            {
+                var declared = matches[0].Find(key)!.Type;
+                if (ScalarKind(declared) != ScalarKind(type))
+                    failures.Add($"{Doc}:{line}: `{key}` is documented as '{type}', but the reader reads a {declared}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(tables.Count > 20, $"only {tables.Count} field tables found");
+    }
+
+    /// <summary>The value syntax a type names, when it is one of the single-value syntaxes: "whole number, 1 to 64" is a whole number.</summary>
+    private static string? ScalarKind(string type) =>
+        new[] { "whole number", "number", "duration", "distribution", "ratio", "percentage", "size", "boolean", "choice" }
+            .FirstOrDefault(kind => type.StartsWith(kind, StringComparison.Ordinal));
+
+    [Fact]
     public void Every_key_in_a_field_table_is_one_the_reader_accepts()
     {
-        var accepted = AcceptedKeys().Values.SelectMany(k => k.Accepted).ToHashSet(StringComparer.Ordinal);
+        var accepted = Schemas(TopologySections).SelectMany(s => s.Names).ToHashSet(StringComparer.Ordinal);
         var stale = Markdown.TableKeys(File.ReadAllText(Path.Combine(Root, Doc))).Where(k => !accepted.Contains(k.Key)).ToList();
         Assert.True(stale.Count == 0, string.Join(Environment.NewLine, stale.Select(k => $"{Doc}:{k.Line}: `{k.Key}` is not a key the reader accepts")));
     }
@@ -122,11 +175,7 @@ public partial class TopologyDocsTests
         var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
         var prose = Markdown.InlineCode(end < 0 ? text[start..] : text[start..end]);
 
-        // The reader's key lists, whatever they are called: its static string arrays.
-        var keys = typeof(IsotopeReader).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
-            .Where(f => f.FieldType == typeof(string[]))
-            .SelectMany(f => (string[])f.GetValue(null)!)
-            .Distinct().ToList();
+        var keys = Schemas(typeof(IsotopeKeys)).SelectMany(s => s.Names).Distinct().ToList();
         Assert.Contains("numReplicas", keys);
         var unnamed = keys.Where(k => !prose.Contains(k)).ToList();
         Assert.True(unnamed.Count == 0, $"the isotope section never names `{string.Join("`, `", unnamed)}`");
@@ -144,7 +193,17 @@ public partial class TopologyDocsTests
         Assert.True(unshown.Count == 0, $"not in {Doc} (as a block starting '# file: <path>'): {string.Join(", ", unshown)}");
     }
 
-    // ---- what the reader accepts, found by asking it -------------------------------------------
+    // ---- what the reader accepts: its schemas, and its answers when asked ---------------------
+
+    /// <summary>The classes of the topology reader that declare keys.</summary>
+    private static readonly Type[] TopologySections =
+        [.. typeof(TopologyReader).Assembly.GetTypes().Where(t => t.Namespace == typeof(TopologyReader).Namespace)];
+
+    /// <summary>The schemas the static fields of <paramref name="types"/> hold: the reader's key declarations, whatever they are called.</summary>
+    private static IEnumerable<Schema> Schemas(params Type[] types) =>
+        types.SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public))
+            .Where(f => typeof(Schema).IsAssignableFrom(f.FieldType))
+            .Select(f => (Schema)f.GetValue(null)!);
 
     /// <summary>A kind of mapping, named by the keys the reader accepts in it, and the keys the examples use.</summary>
     private sealed record Kind(string Where, string[] Accepted, HashSet<string> Used);
@@ -311,6 +370,24 @@ public partial class TopologyDocsTests
                 if (!inKeyTable) { inKeyTable = first == "Key"; continue; }
                 if (first.StartsWith("---", StringComparison.Ordinal)) continue;
                 foreach (Match m in Code().Matches(first)) yield return (m.Groups[1].Value, i + 1);
+            }
+        }
+
+        /// <summary>Each table whose header starts "Key | Type": its line, and each row's key and type.</summary>
+        public static IEnumerable<(int Line, List<(string Key, string Type)> Rows)> FieldTables(string text)
+        {
+            var lines = text.ReplaceLineEndings("\n").Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var header = lines[i].Split('|');
+                if (header.Length < 3 || header[1].Trim() != "Key" || header[2].Trim() != "Type") continue;
+                var rows = new List<(string, string)>();
+                for (var j = i + 2; j < lines.Length && lines[j].StartsWith('|'); j++)
+                {
+                    var cells = lines[j].Split('|');
+                    rows.Add((cells[1].Trim().Trim('`'), cells[2].Trim()));
+                }
+                yield return (i + 1, rows);
             }
         }
 

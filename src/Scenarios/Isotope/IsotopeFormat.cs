@@ -1,3 +1,4 @@
+using ActorMesh.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Isotope;
@@ -8,8 +9,8 @@ namespace ActorMesh.Scenarios.Isotope;
 /// </summary>
 /// <remarks>
 /// A file is an isotope graph when it has <c>services</c>, no top-level key that only ActorMesh
-/// files have (<c>name</c>, <c>description</c>, <c>seed</c>, <c>nodes</c>, <c>network</c>, <c>mesh</c>,
-/// <c>gateways</c>, <c>load</c>, <c>timeline</c>), and either something only isotope has
+/// files have (any key of <see cref="TopologyReader.TopLevel"/> but <c>services</c>: <c>name</c>,
+/// <c>mesh</c>, <c>load</c>, ...), and either something only isotope has
 /// (<c>defaults</c>, <c>apiVersion</c>, <c>kind</c>; a service with <c>numReplicas</c>,
 /// <c>isEntrypoint</c>, <c>errorRate</c>, <c>type</c>, ...; a script step that is a list) or nothing
 /// only ActorMesh has (a service with <c>replicas</c>, <c>serviceTime</c>, <c>errors</c>, ...; a
@@ -18,7 +19,7 @@ namespace ActorMesh.Scenarios.Isotope;
 /// </remarks>
 internal static class IsotopeFormat
 {
-    private static readonly string[] ActorMeshTopLevel = ["name", "description", "seed", "nodes", "network", "mesh", "gateways", "load", "timeline"];
+    private static readonly string[] ActorMeshTopLevel = [.. TopologyReader.TopLevel.Names.Where(k => k != "services")];
     private static readonly string[] IsotopeTopLevel = ["defaults", "default", "apiVersion", "kind"];
     private static readonly string[] IsotopeServiceKeys = ["numReplicas", "isEntrypoint", "errorRate", "requestSize", "type", "namespace", "cluster", "labels", "hostname", "numRbacPolicies"];
     private static readonly string[] ActorMeshServiceKeys = ["replicas", "workers", "queue", "serviceTime", "errors", "version", "entrypoint", "instances"];

@@ -173,8 +173,8 @@ public class SecurityYamlTests
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
-        var reader = new TopologyReader("timeline.yaml");
-        var change = reader.SetSecurity(stream.Documents[0].RootNode, "timeline[0].setSecurity");
+        var reader = new YamlReader("timeline.yaml", KeyRules.Strict);
+        var change = MeshKeys.SetSecurity(reader, stream.Documents[0].RootNode, "timeline[0].setSecurity");
         return (change, [.. reader.Problems.Select(p => $"{p.Path}: {p.Message}")]);
     }
 }

@@ -1,0 +1,171 @@
+using System.Collections.Immutable;
+using ActorMesh.DataPlane.LoadBalancing;
+using ActorMesh.DataPlane.Resilience.CircuitBreaking;
+using ActorMesh.DataPlane.Resilience.OutlierDetection;
+using ActorMesh.DataPlane.Resilience.Retry;
+using ActorMesh.Topology;
+using YamlDotNet.RepresentationModel;
+
+namespace ActorMesh.Scenarios.Yaml;
+
+/// <summary>The keys of <c>network</c> and <c>mesh</c>: hop latencies, policies and security.</summary>
+internal static class MeshKeys
+{
+    private static readonly Schema<EdgeLatency> Edge = new(new EdgeLatency("", "", Distribution.Zero))
+    {
+        { "from", Syntax.Text, (e, v) => e with { From = v }, "A service or gateway name, or * for any workload.", Need.Required },
+        { "to", Syntax.Text, (e, v) => e with { To = v }, "The other end; an edge holds in both directions.", Need.Required },
+        { "latency", Distributions.Value, (e, v) => e with { Latency = v }, "One-way latency of this hop.", Need.Required },
+    };
+
+    public static readonly Schema<NetworkSpec> Network = new(new NetworkSpec())
+    {
+        { "latency", Distributions.Value, (n, v) => n with { Latency = v }, "One-way latency of every hop without an edge of its own." },
+        { "edges", Syntax.List(Syntax.Mapping(Edge)), (n, v) => n with { Edges = v }, "The latency of particular hops." },
+    };
+
+    // ---- a policy: mesh.defaults, mesh.destinations.<service>, a timeline setPolicy
+
+    /// <summary>The back-off keys, written under <c>retries.backoff</c> but kept in <see cref="RetryOptions"/> itself.</summary>
+    private static readonly Schema<RetryOptions> Backoff = new(new RetryOptions())
+    {
+        { "base", Syntax.Duration, (o, v) => o with { BackoffBase = v }, "Full-jitter back-off: retry N waits up to (2^N − 1) × base." },
+        { "max", Syntax.Duration, (o, v) => o with { BackoffMax = v }, "Cap on one back-off; at least base." },
+    };
+
+    private static readonly Schema<RetryBudgetOptions> Budget = new(new RetryBudgetOptions())
+    {
+        { "percent", Syntax.Percent, (o, v) => o with { Percent = v }, "Concurrent retries allowed, as a share of active requests." },
+        { "minRetryConcurrency", Syntax.Integer, (o, v) => o with { MinRetryConcurrency = v }, "Concurrent retries always allowed." },
+    };
+
+    private static readonly Schema<RetryOptions> Retries = new(new RetryOptions())
+    {
+        { "attempts", Syntax.Integer, (o, v) => o with { Attempts = v }, "Retries after the first try; 0 disables retries." },
+        { "retryOn", Syntax.Of("conditions", RetryConditions), (o, v) => o with { RetryOn = v }, "What is retried: Envoy's condition names, comma separated or a list." },
+        { "retriableStatusCodes", Syntax.List(Syntax.Integer), (o, v) => o with { RetriableStatusCodes = v }, "Statuses retried under retriable-status-codes." },
+        { "perTryTimeout", Syntax.Duration, (o, v) => o with { PerTryTimeout = v }, "Timeout of each try; none: the route timeout bounds each try." },
+        { "backoff", "{ base, max }", (r, node, path, o) => Backoff.Read(r, node, path, o), "The back-off between tries." },
+        { "budget", Syntax.Switchable(Budget), (o, v) => o with { Budget = v }, "Envoy's retry budget; off: connectionPool.maxRetries limits retries." },
+    };
+
+    private static readonly Schema<ConnectionLimits> ConnectionPool = new(new ConnectionLimits())
+    {
+        { "maxRequests", Syntax.Integer, (o, v) => o with { MaxRequests = v }, "Requests in flight to the destination at once." },
+        { "maxPendingRequests", Syntax.Integer, (o, v) => o with { MaxPendingRequests = v }, "Requests waiting for a slot." },
+        { "maxRetries", Syntax.Integer, (o, v) => o with { MaxRetries = v }, "Concurrent retries, when retries.budget is off." },
+    };
+
+    private static readonly Schema<CircuitBreakerOptions> CircuitBreaker = new(new CircuitBreakerOptions())
+    {
+        { "mode", Syntax.Choice<BreakOn>(), (o, v) => o with { Mode = v }, "failure-ratio (Polly) or consecutive-failures." },
+        { "consecutiveFailures", Syntax.Integer, (o, v) => o with { ConsecutiveFailures = v }, "consecutive-failures: failures in a row that open it." },
+        { "failureRatio", Syntax.Ratio, (o, v) => o with { FailureRatio = v }, "failure-ratio: the failure ratio that opens it." },
+        { "minimumThroughput", Syntax.Integer, (o, v) => o with { MinimumThroughput = v }, "failure-ratio: outcomes needed in the window." },
+        { "samplingDuration", Syntax.Duration, (o, v) => o with { SamplingDuration = v }, "failure-ratio: the rolling window." },
+        { "breakDuration", Syntax.Duration, (o, v) => o with { BreakDuration = v }, "How long it stays open before probing." },
+        { "halfOpenProbes", Syntax.Integer, (o, v) => o with { HalfOpenProbes = v }, "Probes let through at once while half-open." },
+    };
+
+    private static readonly Schema<OutlierDetectionOptions> OutlierDetection = new(new OutlierDetectionOptions())
+    {
+        { "consecutive5xxErrors", Syntax.Integer, (o, v) => o with { Consecutive5xx = v }, "Failures in a row that eject a host." },
+        { "interval", Syntax.Duration, (o, v) => o with { Interval = v }, "How often ejections are reviewed." },
+        { "baseEjectionTime", Syntax.Duration, (o, v) => o with { BaseEjectionTime = v }, "The first ejection's length; later ones are multiples." },
+        { "maxEjectionTime", Syntax.Duration, (o, v) => o with { MaxEjectionTime = v }, "Cap on one ejection." },
+        { "maxEjectionPercent", Syntax.Percent, (o, v) => o with { MaxEjectionPercent = v }, "Most of the destination's hosts ejected at once." },
+        { "panicThresholdPercent", Syntax.Percent, (o, v) => o with { PanicThresholdPercent = v }, "Below this share of healthy hosts, every host is used again." },
+    };
+
+    /// <summary>
+    /// A policy. Each section given is built from its record's defaults and replaces that section of the
+    /// basis it is read over (<see cref="Schema{T}.Read(YamlReader, YamlNode?, string, T)"/>); the others keep the basis's.
+    /// </summary>
+    public static readonly Schema<TrafficPolicy> Policy = new(new TrafficPolicy())
+    {
+        { "timeout", Syntax.Duration, (p, v) => p with { Timeout = v }, "Route timeout over all attempts and back-offs; 0s disables it." },
+        { "retries", Syntax.Mapping(Retries), (p, v) => p with { Retries = v }, "Retry policy." },
+        { "connectionPool", Syntax.Mapping(ConnectionPool), (p, v) => p with { Limits = v }, "Envoy's circuit-breaking thresholds: resource limits." },
+        { "circuitBreaker", Syntax.Switchable(CircuitBreaker), (p, v) => p with { CircuitBreaker = v }, "An outcome circuit breaker; off by default." },
+        { "outlierDetection", Syntax.Switchable(OutlierDetection), (p, v) => p with { OutlierDetection = v }, "Passive health checking per host, with ejection; off by default." },
+        { "loadBalancer", Syntax.Choice<LoadBalancerKind>(), (p, v) => p with { LoadBalancer = v }, "least-request, round-robin or random." },
+    };
+
+    // ---- security: mesh.security, and the timeline's setSecurity event
+
+    private static readonly Schema<AuthorizationRule> Rule = new(new AuthorizationRule())
+    {
+        { "from", Syntax.OneOrList(Syntax.Text, "list of sources"), (a, v) => a with { From = v }, "Sources: names, identities or patterns; absent: anyone." },
+        { "paths", Syntax.OneOrList(Syntax.Text, "list of paths"), (a, v) => a with { Paths = v }, "Paths: exact or patterns; absent: any path." },
+    };
+
+    private static readonly Schema<AuthorizationPolicy> AuthorizationPolicy = new(new AuthorizationPolicy())
+    {
+        { "name", Syntax.Text, (a, v) => a with { Name = v }, "For messages." },
+        { "to", Syntax.Text, (a, v) => a with { To = v }, "The service it applies to; absent: every service." },
+        { "action", Syntax.Choice<AuthorizationAction>(), (a, v) => a with { Action = v }, "allow or deny." },
+        { "rules", Syntax.List(Syntax.Mapping(Rule)), (a, v) => a with { Rules = v }, "It matches a request any rule matches; none: it matches nothing." },
+    };
+
+    private static readonly Syntax<ImmutableDictionary<string, MtlsMode>> ModesByService = Syntax.Of("mapping of service name to choice", MtlsByService);
+
+    public static readonly Schema<SecuritySpec> Security = new(new SecuritySpec())
+    {
+        { "mtls", Syntax.Choice<MtlsMode>(), (s, v) => s with { Mtls = v }, "Mesh-wide peer authentication: permissive, strict or disable." },
+        { "mtlsByService", ModesByService, (s, v) => s with { MtlsByService = v }, "Peer authentication of particular services, over mtls." },
+        { "policies", Syntax.List(Syntax.Mapping(AuthorizationPolicy)), (s, v) => s with { Policies = v }, "Authorization policies." },
+    };
+
+    public static readonly Schema<MeshSpec> Mesh = new(new MeshSpec())
+    {
+        { "sidecars", Syntax.Boolean, (m, v) => m with { Sidecars = v }, "Whether pods run a sidecar proxy." },
+        { "proxyLatency", Distributions.Value, (m, v) => m with { ProxyLatency = v }, "Time a sidecar adds to each request it forwards." },
+        { "defaults", Syntax.Mapping(Policy), (m, v) => m with { Defaults = v }, "The policy of every destination without one of its own." },
+        { "destinations", "mapping of service name to policy", Destinations, "Policies of calls to particular services, over defaults." },
+        { "security", Syntax.Mapping(Security), (m, v) => m with { Security = v }, "Emulated mTLS and authorization." },
+    };
+
+    /// <summary>
+    /// A timeline <c>setSecurity</c> event: the keys of <c>mesh.security</c>, each optional; each key given
+    /// replaces that part of the desired security settings (<see cref="SetSecurityEvent.ApplyTo"/>).
+    /// </summary>
+    public static SetSecurityEvent SetSecurity(YamlReader r, YamlNode node, string path)
+    {
+        var s = r.Open(node, path, Security);
+        if (s.Mapping is { Children.Count: 0 }) r.Problem(node, path, $"give at least one of {string.Join(", ", Security.Names.Select(k => $"'{k}'"))}");
+        return new SetSecurityEvent(
+            s["mtls"] is null ? null : s.Get("mtls", MtlsMode.Permissive),
+            s["mtlsByService"] is null ? null : s.Get("mtlsByService", ImmutableDictionary<string, MtlsMode>.Empty),
+            s["policies"] is null ? null : s.Get("policies", ImmutableArray<AuthorizationPolicy>.Empty));
+    }
+
+    /// <summary>Destinations are keyed by service name; each policy is read over <c>mesh.defaults</c>, read before.</summary>
+    private static MeshSpec Destinations(YamlReader r, YamlNode node, string path, MeshSpec mesh)
+    {
+        var destinations = ImmutableDictionary.CreateBuilder<string, TrafficPolicy>();
+        foreach (var (service, _, value, destinationPath) in r.Entries(node, path) ?? [])
+            destinations[service] = Policy.Read(r, value, destinationPath, mesh.Defaults);
+        return mesh with { Destinations = destinations.ToImmutable() };
+    }
+
+    /// <summary>Peer authentication per service: a mapping keyed by service name, like <c>mesh.destinations</c>.</summary>
+    private static ImmutableDictionary<string, MtlsMode> MtlsByService(YamlReader r, YamlNode node, string path)
+    {
+        var modes = ImmutableDictionary.CreateBuilder<string, MtlsMode>(StringComparer.Ordinal);
+        foreach (var (service, key, value, servicePath) in r.Entries(node, path) ?? [])
+        {
+            r.Mark(servicePath, key.Start); // what the validator says here is about the service named
+            modes[service] = r.Scalar(value, servicePath, MtlsMode.Permissive, YamlValues.Enum<MtlsMode>);
+        }
+        return modes.ToImmutable();
+    }
+
+    /// <summary>Retry conditions as a comma-separated string or as a list.</summary>
+    private static RetryOn RetryConditions(YamlReader r, YamlNode node, string path)
+    {
+        var text = node is YamlSequenceNode list
+            ? string.Join(",", list.Children.Select((item, i) => r.Scalar(item, $"{path}[{i}]", "", t => t)))
+            : r.Scalar(node, path, "", t => t);
+        return r.Check(YamlValues.RetryConditions(text), node, path, RetryConstants.DefaultRetryOn);
+    }
+}
