@@ -24,7 +24,11 @@ public abstract class VirtualTimeSpec : Akka.TestKit.Xunit2.TestKit
     {
         Out = output;
         Clock = new VirtualClock(VirtualTimeDispatcher.Of(Sys));
+        Driver = new VirtualTimeDriver(Clock);
     }
+
+    /// <summary>Runs the actors' work and moves the clock: what <see cref="Await{T}"/> and <see cref="Advance"/> use.</summary>
+    protected VirtualTimeDriver Driver { get; }
 
     /// <summary>The test's output, for reports worth reading when a claim fails.</summary>
     protected ITestOutputHelper Out { get; }
@@ -58,41 +62,18 @@ public abstract class VirtualTimeSpec : Akka.TestKit.Xunit2.TestKit
     /// Waits for <paramref name="task"/> (an ask of the mesh, a report), running the actors' work on
     /// this thread meanwhile; no virtual time passes.
     /// </summary>
-    protected T Await<T>(Task<T> task)
-    {
-        Await((Task)task);
-        return task.Result;
-    }
+    protected T Await<T>(Task<T> task) => Driver.Await(task);
 
     /// <summary>Waits for <paramref name="task"/>, running the actors' work on this thread meanwhile; no virtual time passes.</summary>
-    protected void Await(Task task)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!task.IsCompleted && DateTimeOffset.UtcNow < deadline)
-        {
-            if (Clock.RunUntilIdle() == 0) task.Wait(TimeSpan.FromMilliseconds(1));
-        }
-        if (!task.IsCompleted) throw new TimeoutException("the mesh did not answer within 30 s of real time");
-    }
+    protected void Await(Task task) => Driver.Await(task);
 
     /// <summary>Shuts the system down, running the stopping actors' work on this thread.</summary>
     protected override void AfterAll()
     {
-        var terminated = Sys.Terminate();
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
-        while (!terminated.IsCompleted && DateTimeOffset.UtcNow < deadline)
-        {
-            if (Clock.RunUntilIdle() == 0) terminated.Wait(TimeSpan.FromMilliseconds(1));
-        }
+        Driver.Shutdown(Sys.Terminate());
         base.AfterAll();
     }
 
     /// <summary>Advances virtual time in 1 ms steps until <paramref name="task"/> completes (at most <paramref name="limit"/>).</summary>
-    protected void Advance(Task task, TimeSpan limit)
-    {
-        var end = Clock.Now + limit.Ticks;
-        Clock.RunUntilIdle();
-        while (!task.IsCompleted && Clock.Now < end) Clock.Advance(TimeSpan.FromMilliseconds(1));
-        if (!task.IsCompleted) throw new TimeoutException($"still not done after {limit} of virtual time");
-    }
+    protected void Advance(Task task, TimeSpan limit) => Driver.Advance(task, limit);
 }

@@ -9,55 +9,10 @@ using Serilog.Core;
 
 namespace ActorMesh.Hosting;
 
-/// <summary>Overrides and hooks for one run.</summary>
-public sealed record RunOptions
-{
-    /// <summary>Seed; null keeps the topology's.</summary>
-    public long? Seed { get; init; }
-    /// <summary>Measured duration; null keeps the topology's.</summary>
-    public TimeSpan? Duration { get; init; }
-    /// <summary>Warm-up; null keeps the topology's.</summary>
-    public TimeSpan? Warmup { get; init; }
-    /// <summary>Open-loop rate; switches the load to open loop.</summary>
-    public double? Rps { get; init; }
-    /// <summary>Closed-loop users; switches the load to closed loop.</summary>
-    public int? Users { get; init; }
-    /// <summary>Live progress, every <see cref="ProgressInterval"/>.</summary>
-    public Action<LiveStats>? Progress { get; init; }
-    /// <summary>How often <see cref="Progress"/> is called. Default 1 s.</summary>
-    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>Extra Akka configuration (logging, dispatchers), applied over ActorMesh's defaults.</summary>
-    public Config? AkkaConfig { get; init; }
-    /// <summary>Where the central log store also writes the events log collectors ship (e.g. a file); disposed at the end of the run. Default none: they are only counted.</summary>
-    public ILogEventSink? LogSink { get; init; }
-
-    /// <summary>Cluster nodes to start in this process; null keeps the topology's (<see cref="MeshTopology.Nodes"/>).</summary>
-    public int? Nodes { get; init; }
-
-    /// <summary>
-    /// Drive the run on a running cluster instead: join it through this seed (akka.tcp://actormesh@host:port)
-    /// as its edge. The nodes are started with the console's <c>node</c> command.
-    /// </summary>
-    public string? Cluster { get; init; }
-
-    /// <summary>The address the edge listens on when it joins a cluster (<see cref="Cluster"/>). Default 127.0.0.1.</summary>
-    public string Hostname { get; init; } = "127.0.0.1";
-
-    /// <summary>The topology with these overrides applied.</summary>
-    public MeshTopology Apply(MeshTopology topology)
-    {
-        var load = topology.Load;
-        if (Duration is { } d) load = load with { Duration = d };
-        if (Warmup is { } w) load = load with { Warmup = w };
-        if (Rps is { } rps) load = load with { Mode = LoadMode.Open, Rps = rps };
-        if (Users is { } users) load = load with { Mode = LoadMode.Closed, Users = users };
-        return topology with { Seed = Seed ?? topology.Seed, Load = load, Nodes = Nodes ?? topology.Nodes };
-    }
-}
-
 /// <summary>
-/// Runs a topology end to end in its own ActorSystem on the real high-resolution clock: start the
-/// mesh, apply the load, drain, collect telemetry, shut down, report.
+/// Runs a topology end to end in its own ActorSystem: start the mesh, apply the load, drain, collect
+/// telemetry, shut down, report. On the real high-resolution clock (one node or a cluster), or in
+/// virtual time (<see cref="ClockMode.Virtual"/>, one node), where a seed repeats the report.
 /// </summary>
 public static class MeshRunner
 {
@@ -76,21 +31,33 @@ public static class MeshRunner
         options ??= new RunOptions();
         topology = options.Apply(topology);
         TopologyValidator.ThrowIfInvalid(topology);
+        var virtualTime = topology.Load.Clock == ClockMode.Virtual;
+        if (virtualTime && options.Cluster is not null)
+            throw new ArgumentException("virtual time runs on one node; a cluster (RunOptions.Cluster) runs in real time", nameof(options));
+        var meter = options.Meter ?? new EmulatorMeter();
         var config = options.AkkaConfig is null ? DefaultAkkaConfig : options.AkkaConfig.WithFallback(DefaultAkkaConfig);
-        if (options.Cluster is not null || topology.Nodes > 1) return await RunOnClusterAsync(topology, options, config, cancellation);
-        using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed) { LogStore = new CentralLogStore(options.LogSink) };
+        var report = virtualTime ? VirtualTimeRun.Run(topology, options, config, meter, cancellation)
+            : options.Cluster is not null || topology.Nodes > 1 ? await RunOnClusterAsync(topology, options, config, meter, cancellation)
+            : await RunInRealTimeAsync(topology, options, config, meter, cancellation);
+        var clock = virtualTime ? "virtual" : "real";
+        return report with { Emulator = meter.Report(clock, report.LatencyMs.P50), Run = meter.RunInfo(topology.Seed, clock, options.CommandLine) };
+    }
+
+    private static async Task<RunReport> RunInRealTimeAsync(MeshTopology topology, RunOptions options, Config config, EmulatorMeter meter, CancellationToken cancellation)
+    {
+        using var runtime = new MeshRuntime(options.RealClock?.Invoke() ?? new HighResolutionClock(), topology.Seed) { LogStore = new CentralLogStore(options.LogSink) };
         var system = ActorSystem.Create("actormesh", config);
         try
         {
+            var probe = system.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
+            var started = runtime.Clock.Now;
             var mesh = await MeshSystem.StartAsync(system, topology, runtime);
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation);
-            var status = await mesh.StatusAsync();
-            var pods = await mesh.PodStatsAsync();
-            var events = await mesh.AppliedEventsAsync();
-            var cluster = new ClusterReport { Nodes = 1, PodsPerNode = await mesh.PodsPerNodeAsync() };
+            var collected = await mesh.CollectAsync();
+            await MeasureLagAsync(probe, meter, runtime.Clock.Now - started);
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
-            return ReportBuilder.Build(topology, topology.Seed, load, TelemetryView.Of(runtime), status, pods, events, cluster);
+            return collected.Build(topology, load, TelemetryView.Of(runtime));
         }
         finally
         {
@@ -98,12 +65,19 @@ public static class MeshRunner
         }
     }
 
+    /// <summary>Adds the lateness the probe sampled, and the mesh time that passed, to <paramref name="meter"/>.</summary>
+    private static async Task MeasureLagAsync(IActorRef probe, EmulatorMeter meter, long simulatedTicks)
+    {
+        var samples = await probe.Ask<LatenessSamples>(GetLateness.Instance, TimeSpan.FromSeconds(10));
+        meter.AddPhase(simulatedTicks, 0, samples.Ticks);
+    }
+
     /// <summary>
     /// A run on a cluster: the nodes in this process (<see cref="MeshTopology.Nodes"/>) or a running
     /// cluster joined as its edge (<see cref="RunOptions.Cluster"/>). The edge drives the load; the
     /// report merges every node's telemetry and counts what crossed nodes.
     /// </summary>
-    private static async Task<RunReport> RunOnClusterAsync(MeshTopology topology, RunOptions options, Config config, CancellationToken cancellation)
+    private static async Task<RunReport> RunOnClusterAsync(MeshTopology topology, RunOptions options, Config config, EmulatorMeter meter, CancellationToken cancellation)
     {
         using var clock = new HighResolutionClock();
         MeshCluster? local = null;
@@ -131,6 +105,9 @@ public static class MeshRunner
         {
             var traffic = CrossNodeTraffic.Total();
             var failures = NodeFailureCounter.Start(edge);
+            // The edge's lag: its clock serves the nodes in this process too.
+            var probe = edge.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
+            var started = clock.Now;
             var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime);
             await mesh.Started;
             await mesh.Ready;
@@ -140,6 +117,7 @@ public static class MeshRunner
             var nodes = await mesh.NodePodsAsync();
             var events = await mesh.AppliedEventsAsync();
             var remote = local is null ? await mesh.RemoteTelemetryAsync(nodes) : [];
+            await MeasureLagAsync(probe, meter, clock.Now - started);
             var crossed = CrossNodeTraffic.Total();
             var podsPerNode = MeshSystem.PodsPerNode(nodes);
             var cluster = new ClusterReport

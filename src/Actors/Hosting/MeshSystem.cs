@@ -220,12 +220,28 @@ public sealed class MeshSystem
     public void TellPod(string podId, object message) => _host.Tell(new ToPod(podId, new ForwardToPod(podId, message)));
 
     /// <summary>Builds the report of a run from what the client measured and what the mesh recorded.</summary>
-    public async Task<RunReport> ReportAsync(LoadResult load, long? seed = null)
+    public async Task<RunReport> ReportAsync(LoadResult load, long? seed = null) =>
+        (await CollectAsync()).Build(Topology, load, TelemetryView.Of(Runtime), seed);
+
+    /// <summary>What the report needs from the running mesh besides its telemetry: the control plane's counters, every pod's, the events applied, the pods per node.</summary>
+    public async Task<MeshState> CollectAsync()
     {
         var status = await StatusAsync();
         var pods = await PodStatsAsync();
         var events = await AppliedEventsAsync();
         var cluster = new ClusterReport { Nodes = 1, PodsPerNode = await PodsPerNodeAsync() };
-        return ReportBuilder.Build(Topology, seed ?? Topology.Seed, load, TelemetryView.Of(Runtime), status, pods, events, cluster);
+        return new MeshState(status, pods, events, cluster);
     }
+}
+
+/// <summary>What a running mesh answered for its report (see <see cref="MeshSystem.CollectAsync"/>).</summary>
+/// <param name="Status">The control plane's counters.</param>
+/// <param name="Pods">Every pod's counters.</param>
+/// <param name="Events">Timeline events applied, and how.</param>
+/// <param name="Cluster">The nodes and pods per node.</param>
+public sealed record MeshState(ControlPlaneStatus Status, IReadOnlyList<PodStatsReport> Pods, IReadOnlyList<AppliedEvent> Events, ClusterReport Cluster)
+{
+    /// <summary>The report of a run of <paramref name="topology"/>: what the client measured, this state and the merged telemetry.</summary>
+    public RunReport Build(MeshTopology topology, LoadResult load, TelemetryView telemetry, long? seed = null) =>
+        ReportBuilder.Build(topology, seed ?? topology.Seed, load, telemetry, Status, Pods, Events, Cluster);
 }

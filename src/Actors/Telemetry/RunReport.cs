@@ -59,6 +59,11 @@ public sealed record RunReport
     public IReadOnlyList<ActorMesh.Hosting.AppliedEvent> Events { get; init; } = [];
     /// <summary>A scenario's own measured takeaways.</summary>
     public JsonObject Figures { get; init; } = new();
+    /// <summary>What ran, where and when: tool version, command line, seed, clock, start, wall time, machine (wall-clock facts).</summary>
+    [JsonPropertyOrder(-1)]
+    public RunInfo Run { get; init; } = new();
+    /// <summary>What the emulator itself cost and whether it kept up (wall-clock facts).</summary>
+    public EmulatorReport Emulator { get; init; } = new();
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -66,6 +71,8 @@ public sealed record RunReport
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { CounterSection.AddCounterProperties } },
+        // Readable as written: '+' in a version, '→' and '…' in event outcomes stay as they are (a report is a file, not HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>The report as indented JSON.</summary>

@@ -20,6 +20,18 @@ public enum ArrivalProcess
     Poisson,
 }
 
+/// <summary>Which clock a run's mesh runs on.</summary>
+public enum ClockMode
+{
+    /// <summary>The real high-resolution clock: actors run on many threads, as the emulator would under real load. The default.</summary>
+    Real,
+    /// <summary>
+    /// Virtual time: one thread, deliveries in due order, as fast as the machine allows. A seed repeats
+    /// the whole report (every section but <c>run</c> and <c>emulator</c>) byte for byte. One node only.
+    /// </summary>
+    Virtual,
+}
+
 /// <summary>The load the load generator applies, and how long.</summary>
 public sealed record LoadProfile
 {
@@ -61,6 +73,8 @@ public sealed record LoadProfile
     /// <c>u mod N</c>. Default 1.
     /// </summary>
     public int Clients { get; init; } = 1;
+    /// <summary>The clock the run's mesh runs on. Default real time.</summary>
+    public ClockMode Clock { get; init; } = ClockMode.Real;
 }
 
 /// <summary>

@@ -292,6 +292,8 @@ public static partial class TopologyValidator
     private static void ValidateLoad(MeshTopology t, ValidationContext at)
     {
         var l = t.Load;
+        if (l.Clock == ClockMode.Virtual && t.Nodes > 1)
+            at.Error("clock", $"virtual time runs on one node, and this topology runs on {t.Nodes} (nodes: {t.Nodes}): a cluster runs in real time");
         if (l.Mode == LoadMode.Open) at.Require(l.Rps > 0 && l.Rps <= 10_000_000, "rps", "must be greater than 0 and at most 10000000");
         else at.Require(l.Users is >= 1 and <= 1_000_000, "users", "must be between 1 and 1000000");
         at.Check("thinkTime", l.ThinkTime);

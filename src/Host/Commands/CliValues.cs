@@ -97,6 +97,21 @@ internal static class CliValues
         },
     };
 
+    /// <summary>The clock option: "real" or "virtual" (any case).</summary>
+    public static Option<ActorMesh.Topology.ClockMode?> Clock(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "real|virtual",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (string.Equals(text, "real", StringComparison.OrdinalIgnoreCase)) return ActorMesh.Topology.ClockMode.Real;
+            if (string.Equals(text, "virtual", StringComparison.OrdinalIgnoreCase)) return ActorMesh.Topology.ClockMode.Virtual;
+            result.AddError($"{name}: '{text}' is not a clock: use real or virtual");
+            return null;
+        },
+    };
+
     /// <summary>A TCP port option (0 picks a free one).</summary>
     public static Option<int?> Port(string name, string description) => new(name)
     {

@@ -18,17 +18,22 @@ internal static class RunCommand
         var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)");
         var rps = CliValues.PositiveNumber("--rps", "Open loop at this many requests per second (latency from the intended send time)", "rate");
         var users = CliValues.PositiveInteger("--users", "Closed loop with this many users (each waits for its answer)", "users");
-        var seed = CliValues.Integer("--seed", "Seed of the run's random source (same seed, same sampled latencies and faults)", "seed");
+        var seed = CliValues.Integer("--seed", "Seed of the run's random source. With --clock virtual a seed repeats the whole report; in real time it repeats the sampled values (latencies, faults, arrivals), but thread timing can still change outcomes", "seed");
+        var clock = CliValues.Clock("--clock", "real (default): the mesh runs on the real clock and many threads; virtual: one thread in virtual time, faster than real time, never late, and repeatable by seed (one node only)");
         var report = new Option<string?>("--report") { Description = "Write the JSON report here", HelpName = "out.json" };
         var logs = new Option<string?>("--logs") { Description = "Write every log event the log collectors ship here, one compact JSON object per line (Serilog's CLEF)", HelpName = "out.jsonl" };
         var nodes = CliValues.IntegerBetween("--nodes", "Run on this many cluster nodes in this process (one ActorSystem each, on 127.0.0.1); default: the scenario's, usually 1", "N", 1, 64);
         var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, nodes, cluster, hostname, report, logs };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, logs };
         command.Validators.Add(r =>
         {
             if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
                 r.AddError("--nodes and --cluster cannot be used together: --nodes starts its own nodes, --cluster uses a running cluster's");
+            // The token, not the value: a clock that did not parse has its own error already.
+            var virtualClock = r.GetResult(clock) is { Tokens: [var token] } && string.Equals(token.Value, "virtual", StringComparison.OrdinalIgnoreCase);
+            if (virtualClock && (r.GetResult(nodes) is not null || r.GetResult(cluster) is not null))
+                r.AddError($"--clock virtual cannot be used with {(r.GetResult(nodes) is not null ? "--nodes" : "--cluster")}: virtual time runs on one node, and a cluster runs in real time");
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
                 r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
         });
@@ -47,6 +52,9 @@ internal static class RunCommand
                 Rps = parse.GetValue(rps),
                 Users = parse.GetValue(users),
                 Seed = parse.GetValue(seed),
+                Clock = parse.GetValue(clock),
+                CommandLine = CommandLine(),
+                Meter = new EmulatorMeter(),
                 Nodes = parse.GetValue(nodes),
                 Cluster = parse.GetValue(cluster),
                 Hostname = parse.GetValue(hostname)!,
@@ -84,6 +92,10 @@ internal static class RunCommand
         });
         return command;
     }
+
+    /// <summary>The command line as the user typed it (the program named actormesh), for the report.</summary>
+    private static string CommandLine() =>
+        string.Join(' ', ["actormesh", .. Environment.GetCommandLineArgs().Skip(1).Select(a => a.Contains(' ') ? $"\"{a}\"" : a)]);
 
     internal static void CheckOutputPath(string flag, string? path, string example)
     {

@@ -16,7 +16,7 @@ internal static class ProgressView
             ? $"open loop {t.Load.Rps:0.#} rps ({t.Load.Arrival.ToString().ToLowerInvariant()})"
             : $"closed loop {t.Load.Users} users";
         Console.Out.WriteLine($"{t.Name}: {t.Services.Length} services, {t.Services.Sum(s => s.Replicas)} pods, {t.Gateways.Length} gateway(s), sidecars {(t.Mesh.Sidecars ? "on" : "off")}");
-        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}");
+        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}, {(t.Load.Clock == ClockMode.Virtual ? "virtual clock (one thread, repeatable by seed)" : "real clock")}");
     }
 
     public static async Task<RunReport> RunAsync(Func<Action<LiveStats>, Task<RunReport>> run)

@@ -1,0 +1,69 @@
+using ActorMesh.Load;
+using ActorMesh.Topology;
+using ActorMesh.Time;
+using Akka.Configuration;
+using Serilog.Core;
+
+namespace ActorMesh.Hosting;
+
+/// <summary>Overrides and hooks for one run.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Seed; null keeps the topology's.</summary>
+    public long? Seed { get; init; }
+    /// <summary>Measured duration; null keeps the topology's.</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>Warm-up; null keeps the topology's.</summary>
+    public TimeSpan? Warmup { get; init; }
+    /// <summary>Open-loop rate; switches the load to open loop.</summary>
+    public double? Rps { get; init; }
+    /// <summary>Closed-loop users; switches the load to closed loop.</summary>
+    public int? Users { get; init; }
+    /// <summary>Live progress, every <see cref="ProgressInterval"/>.</summary>
+    public Action<LiveStats>? Progress { get; init; }
+    /// <summary>How often <see cref="Progress"/> is called. Default 1 s.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Extra Akka configuration (logging, dispatchers), applied over ActorMesh's defaults.</summary>
+    public Config? AkkaConfig { get; init; }
+    /// <summary>Where the central log store also writes the events log collectors ship (e.g. a file); disposed at the end of the run. Default none: they are only counted.</summary>
+    public ILogEventSink? LogSink { get; init; }
+
+    /// <summary>Cluster nodes to start in this process; null keeps the topology's (<see cref="MeshTopology.Nodes"/>).</summary>
+    public int? Nodes { get; init; }
+
+    /// <summary>
+    /// Drive the run on a running cluster instead: join it through this seed (akka.tcp://actormesh@host:port)
+    /// as its edge. The nodes are started with the console's <c>node</c> command.
+    /// </summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The address the edge listens on when it joins a cluster (<see cref="Cluster"/>). Default 127.0.0.1.</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>The clock to run on; null keeps the topology's (<see cref="LoadProfile.Clock"/>, real time unless the file says virtual).</summary>
+    public ClockMode? Clock { get; init; }
+
+    /// <summary>The command line that started the run, for the report's <c>run</c> section.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>
+    /// Measures wall and CPU time, mesh time and the emulator's lag across the phases of one run (a
+    /// lesson runs several; give them one meter). Null: each call measures itself.
+    /// </summary>
+    public EmulatorMeter? Meter { get; init; }
+
+    /// <summary>The real-time clock to run on (tests inject one that delivers late). Null: a new <see cref="HighResolutionClock"/>.</summary>
+    internal Func<MeshClock>? RealClock { get; init; }
+
+    /// <summary>The topology with these overrides applied.</summary>
+    public MeshTopology Apply(MeshTopology topology)
+    {
+        var load = topology.Load;
+        if (Duration is { } d) load = load with { Duration = d };
+        if (Warmup is { } w) load = load with { Warmup = w };
+        if (Rps is { } rps) load = load with { Mode = LoadMode.Open, Rps = rps };
+        if (Users is { } users) load = load with { Mode = LoadMode.Closed, Users = users };
+        if (Clock is { } clock) load = load with { Clock = clock };
+        return topology with { Seed = Seed ?? topology.Seed, Load = load, Nodes = Nodes ?? topology.Nodes };
+    }
+}

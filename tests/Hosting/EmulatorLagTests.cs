@@ -1,0 +1,71 @@
+using ActorMesh.Hosting;
+using ActorMesh.Host.Output;
+using ActorMesh.Telemetry;
+using ActorMesh.Time;
+using ActorMesh.Topology;
+using Akka.Actor;
+using Spectre.Console;
+
+namespace ActorMesh.Tests.Hosting;
+
+/// <summary>
+/// Honest real time: when delayed deliveries fire late, the report's <c>emulator</c> section says how
+/// late, marks the run saturated, and the summary warns that latencies include the emulator's own lag.
+/// </summary>
+public class EmulatorLagTests
+{
+    /// <summary>A real clock that delivers every delayed message <paramref name="lag"/> after its due time, as a saturated emulator does.</summary>
+    private sealed class LateClock(TimeSpan lag) : MeshClock
+    {
+        private readonly HighResolutionClock _inner = new();
+        public override long Now => _inner.Now;
+        public override int Pending => _inner.Pending;
+        public override void Schedule(long delayTicks, IActorRef target, object message, IActorRef sender) =>
+            _inner.Schedule(delayTicks + lag.Ticks, target, message, sender);
+        public override void Dispose()
+        {
+            _inner.Dispose();
+            base.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_clock_that_delivers_late_marks_the_run_saturated_and_the_summary_warns()
+    {
+        var topology = MeshTopology.Create("late")
+            .Gateway("edge", g => g.Route("/", "a"))
+            .Service("a", s => s.ServiceTime(Distribution.Constant(1)))
+            .Load(l => l with { Rps = 50, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero, Drain = TimeSpan.FromSeconds(1) })
+            .Build();
+
+        var report = await MeshRunner.RunAsync(topology, new RunOptions { RealClock = () => new LateClock(TimeSpan.FromMilliseconds(5)) });
+
+        var lateness = report.Emulator.TimerLatenessMs;
+        Assert.True(lateness.Samples >= 20, $"the probe samples every 5 ms, 10 ms when it runs late; got {lateness.Samples} samples");
+        Assert.True(lateness.P50 >= 5, $"every delivery is at least 5 ms late; p50 was {lateness.P50} ms");
+        Assert.True(report.Emulator.Saturated);
+        Assert.Equal("real", report.Emulator.Clock);
+        Assert.Contains("of the emulator's own lag", report.Emulator.Warning);
+        Assert.True(report.Outcomes.AddsUp);
+
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 200;
+        SummaryView.Write(report, console);
+        Assert.Contains("warning: latencies include up to", output.ToString());
+        Assert.Contains("lower the load or use --clock virtual", output.ToString());
+        Assert.Contains("real clock", output.ToString());
+    }
+
+    [Theory]
+    [InlineData(1.2, 50.0, true)]   // over 1 ms: saturated, whatever the latencies
+    [InlineData(0.6, 5.0, true)]    // over 10 % of a 5 ms median
+    [InlineData(0.4, 5.0, false)]   // under both
+    [InlineData(0.4, 0.0, false)]   // no ok request: only the 1 ms bound applies
+    public void Saturation_is_lateness_p99_over_1_ms_or_over_a_tenth_of_the_median_latency(double p99, double medianMs, bool saturated) =>
+        Assert.Equal(saturated, EmulatorReport.IsSaturated(new LatenessSummary(p99 / 2, p99, p99 * 2, 1000), medianMs));
+
+    [Fact]
+    public void Nothing_sampled_is_never_saturated() =>
+        Assert.False(EmulatorReport.IsSaturated(LatenessSummary.None, 1));
+}
