@@ -33,6 +33,7 @@ internal static class LoadKeys
         { "badTokenShare", Syntax.Ratio, (l, v) => l with { BadTokenShare = v }, "Share of requests sent with a bad bearer token." },
         { "clients", Syntax.Integer, (l, v) => l with { Clients = v }, "Distinct clients (token subjects)." },
         { "traceSampling", Syntax.Ratio, (l, v) => l with { TraceSampling = v }, "Share of requests traced end to end." },
+        { "clock", Syntax.Choice<ClockMode>(), (l, v) => l with { Clock = v }, "real: the real clock, many threads; virtual: one thread in virtual time, repeatable by seed." },
     };
 
     /// <summary>A request of the mix: a <c>path</c>, or a journey's <c>sequence</c> of paths.</summary>

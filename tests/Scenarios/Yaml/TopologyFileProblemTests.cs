@@ -134,7 +134,7 @@ public class TopologyFileProblemTests
             load: { schedule: 10 }
             """);
         Assert.Equal(
-            ["chain.yaml:3:9: load.schedule: unknown key 'schedule'; expected one of: mode, rps, arrival, users, thinkTime, duration, warmup, drain, clientTimeout, maxOutstanding, gateway, requests, badTokenShare, clients, traceSampling"],
+            ["chain.yaml:3:9: load.schedule: unknown key 'schedule'; expected one of: mode, rps, arrival, users, thinkTime, duration, warmup, drain, clientTimeout, maxOutstanding, gateway, requests, badTokenShare, clients, traceSampling, clock"],
             problems);
     }
 
