@@ -37,7 +37,12 @@ public enum ResponseFlags
     FaultInjected = 1 << 12,
     /// <summary>DI: a delay was injected.</summary>
     DelayInjected = 1 << 13,
-    /// <summary>DG (ActorMesh): an aggregated response is partial, some backends failed.</summary>
+    /// <summary>
+    /// DG (ActorMesh): a 2xx answer that is partial: a gateway's aggregation some of whose backends
+    /// failed, or a service whose script went on past a failed call (an optional call skipped, or a
+    /// fallback's answer in its place). A service's answer carries it on when a call it made was
+    /// degraded; it only ever comes with a 2xx.
+    /// </summary>
     Degraded = 1 << 14,
     /// <summary>CH (ActorMesh): served from the gateway's response cache.</summary>
     CacheHit = 1 << 15,

@@ -242,6 +242,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         {
             ex.States[part] = PartState.Ok;
             ex.Bytes += bytes;
+            ex.PartDegraded |= (flags & ResponseFlags.Degraded) != 0;
         }
         else
         {
@@ -269,7 +270,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             _stats.Degraded++;
             Finish(slot, ex, StatusCodes.Ok, ResponseFlags.Degraded, ex.Bytes, now);
         }
-        else Finish(slot, ex, StatusCodes.Ok, ResponseFlags.None, ex.Bytes, now);
+        else Finish(slot, ex, StatusCodes.Ok, ex.PartDegraded ? ResponseFlags.Degraded : ResponseFlags.None, ex.Bytes, now);
     }
 
     private void Finish(int slot, Exchange ex, int status, ResponseFlags flags, int bytes, long now)
@@ -344,6 +345,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.Key = default;
         ex.Visited = 0;
         ex.Committed = false;
+        ex.PartDegraded = false;
         ex.Trace = default;
         _exchanges.Free(slot);
     }
@@ -365,6 +367,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public int Bytes;
         public ulong Visited;
         public bool Committed;
+        /// <summary>A part answered 2xx but degraded (flag DG): the merged answer is degraded too, though every part answered.</summary>
+        public bool PartDegraded;
         public long Start;
         public TraceContext Trace;
         public long Span;

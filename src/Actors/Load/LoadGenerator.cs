@@ -272,6 +272,7 @@ public sealed class LoadGenerator : UntypedActor
         ref var s = ref _requests[slot];
         s.Visited |= response.Visited;
         s.Committed |= (response.Flags & ResponseFlags.Committed) != 0;
+        s.Degraded |= (response.Flags & ResponseFlags.Degraded) != 0;
         if (outcome == RequestOutcome.Ok && s.Step + 1 < _kinds[s.Kind].Steps.Length)
         {
             // The journey goes on: the next step waits for this answer, as a client's next call would.
@@ -289,13 +290,13 @@ public sealed class LoadGenerator : UntypedActor
         var intended = s.Intended;
         var user = s.User;
         var kind = _kinds[s.Kind].Result;
-        var (visited, committed, trace) = (s.Visited, s.Committed, s.Trace);
+        var (visited, committed, degraded, trace) = (s.Visited, s.Committed, s.Degraded, s.Trace);
         _requests.Free(slot);
         if (trace.Sampled) _runtime.Traces.Record(trace.TraceId, trace.SpanId, 0, HopKind.Client, "client", intended, now, status);
         var measured = intended >= _measureStart;
         if (measured) _result.CallGraph.Observe(visited, outcome, committed);
         var counts = measured ? _result.Measured : _result.Warmup;
-        counts.Record(outcome, status, reason);
+        counts.Record(outcome, status, reason, degraded);
         var latencyUs = Math.Clamp((now - intended) / 10, 1, ServiceTelemetry.HighestMicroseconds);
         _intervalAnswers++;
         if (outcome == RequestOutcome.Ok)
@@ -307,14 +308,14 @@ public sealed class LoadGenerator : UntypedActor
         {
             _result.LatencyAll.RecordValue(latencyUs);
             if (outcome == RequestOutcome.Ok) _result.Latency.RecordValue(latencyUs);
-            kind.Measured.Record(outcome, status, reason);
+            kind.Measured.Record(outcome, status, reason, degraded);
             if (outcome == RequestOutcome.Ok) kind.Latency.RecordValue(latencyUs);
             if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) kind.PartialFailures++;
             if (Bucket(intended) is { } b)
             {
                 switch (outcome)
                 {
-                    case RequestOutcome.Ok: b.Ok++; break;
+                    case RequestOutcome.Ok: b.Ok++; if (degraded) b.Degraded++; break;
                     case RequestOutcome.Failed: b.Failed++; break;
                     case RequestOutcome.TimedOut: b.TimedOut++; break;
                     default: b.Rejected++; break;
@@ -427,6 +428,7 @@ public sealed class LoadGenerator : UntypedActor
         public BearerToken? Token;
         public ulong Visited;
         public bool Committed;
+        public bool Degraded;
     }
 
     /// <summary>One kind of the mix as the generator sends it.</summary>

@@ -86,6 +86,8 @@ public sealed class OutcomeCounts
     public long Sent;
     /// <summary>Ended ok.</summary>
     public long Ok;
+    /// <summary>Of the ok, answered degraded (flag DG): part of the answer was skipped or stood in for. Not an outcome of its own.</summary>
+    public long Degraded;
     /// <summary>Ended failed.</summary>
     public long Failed;
     /// <summary>Ended timed out.</summary>
@@ -99,12 +101,15 @@ public sealed class OutcomeCounts
     /// <summary>Failures by status.</summary>
     public readonly SortedDictionary<int, long> FailedBy = new();
 
-    /// <summary>Counts one outcome.</summary>
-    public void Record(RequestOutcome outcome, int status, RejectReason reason)
+    /// <summary>Counts one outcome; <paramref name="degraded"/> when its answer carried flag DG.</summary>
+    public void Record(RequestOutcome outcome, int status, RejectReason reason, bool degraded = false)
     {
         switch (outcome)
         {
-            case RequestOutcome.Ok: Ok++; break;
+            case RequestOutcome.Ok:
+                Ok++;
+                if (degraded) Degraded++;
+                break;
             case RequestOutcome.TimedOut: TimedOut++; break;
             case RequestOutcome.Rejected: Rejected++; RejectedBy[(int)reason]++; break;
             default:

@@ -67,11 +67,12 @@ public static class ReportBuilder
             {
                 FailedByStatus = failedBy,
                 RejectedByReason = rejectedBy,
+                Degraded = m.Degraded,
                 Warmup = Counts(load.Warmup),
                 AddsUp = load.Measured.AddsUp && load.Warmup.AddsUp,
                 LateAnswers = load.LateAnswers,
             },
-            Timeline = [.. load.Timeline.Select((b, i) => new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight))],
+            Timeline = [.. load.Timeline.Select((b, i) => new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight, b.Degraded))],
             ControlPlane = new ControlPlaneReport
             {
                 Version = status.Version, Pushes = status.Pushes, Acks = status.Acks, Nacks = status.Nacks,
@@ -90,7 +91,7 @@ public static class ReportBuilder
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
             {
                 Gateway = k.Gateway, Steps = k.Steps, Requests = Counts(k.Measured), LatencyMs = LatencySummary.From(k.Latency),
-                PartialFailures = k.PartialFailures,
+                PartialFailures = k.PartialFailures, Degraded = k.Measured.Degraded,
             }),
             Sidecars = SidecarsOf(pods),
         };

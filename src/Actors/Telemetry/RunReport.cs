@@ -155,6 +155,12 @@ public sealed record OutcomesSection
     public SortedDictionary<string, long> FailedByStatus { get; init; } = new();
     /// <summary>Rejected requests by reason.</summary>
     public SortedDictionary<string, long> RejectedByReason { get; init; } = new();
+    /// <summary>
+    /// Of the ok requests (measured window), those answered degraded (flag DG): a service went on past a
+    /// failed call it could do without, or a fallback answered for it, or a gateway merged a partial
+    /// aggregation. They are ok, not a sixth outcome.
+    /// </summary>
+    public long Degraded { get; init; }
     /// <summary>Outcomes of warm-up requests (not in the figures).</summary>
     public RequestCounts Warmup { get; init; } = new(0, 0, 0, 0, 0, 0);
     /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight, for the measured window and the warm-up.</summary>
@@ -163,8 +169,8 @@ public sealed record OutcomesSection
     public long LateAnswers { get; init; }
 }
 
-/// <summary>Outcomes of the requests intended in one second of the measured window.</summary>
-public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
+/// <summary>Outcomes of the requests intended in one second of the measured window; <paramref name="Degraded"/> counts those of the ok answered degraded (flag DG).</summary>
+public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight, long Degraded = 0);
 
 /// <summary>Outcomes and latency of one kind of request of the load mix, over the measured window.</summary>
 public sealed record RequestKindReport
@@ -177,6 +183,8 @@ public sealed record RequestKindReport
     public RequestCounts Requests { get; init; } = new(0, 0, 0, 0, 0, 0);
     /// <summary>End-to-end latency of the ok ones, from the intended send time (a journey: to its last answer).</summary>
     public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
+    /// <summary>Of its ok requests, those answered degraded (flag DG, at any step of a journey); over every kind they add up to <see cref="OutcomesSection.Degraded"/>.</summary>
+    public long Degraded { get; init; }
     /// <summary>Of its requests, those that failed after some service had committed a write; over every kind they add up to <see cref="CallGraphReport.PartialFailures"/>.</summary>
     public long PartialFailures { get; init; }
 }

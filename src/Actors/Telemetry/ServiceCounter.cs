@@ -37,6 +37,9 @@ public enum ServiceCounter
     [Counter(Outbound, Mesh, "Attempts whose endpoint was gone (UF).")] ConnectFailures,
     [Counter(Outbound, Mesh, "Responses that arrived after their attempt had ended (timed out, reset or cancelled).")] LateResponses,
     [Counter(Outbound, Mesh, "Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout).")] Cancelled,
+    [Counter(Inbound, Service, "Of the ok, answered degraded (flag DG): a call the script could do without failed, or a fallback answered for it, here or downstream.")] Degraded,
+    [Counter(Outbound, Upstream | Mesh, "Failed calls to the service that the caller's script went on without (optional calls).")] OptionalSkipped,
+    [Counter(Outbound, Upstream | Mesh, "Failed calls to the service for which the caller's fallback answered: a default answer, or its cached last good one.")] FallbacksUsed,
 }
 #pragma warning restore CS1591
 

@@ -175,10 +175,13 @@ public sealed class ServiceBuilder
     /// <summary>Runs the service's pods with a sidecar or without one, whatever the mesh-wide setting.</summary>
     public ServiceBuilder Sidecar(bool enabled) { _spec = _spec with { Sidecar = enabled }; return this; }
 
-    /// <summary>Adds a call step.</summary>
-    public ServiceBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)
+    /// <summary>
+    /// Adds a call step. An <paramref name="optional"/> call, or one with a <paramref name="fallback"/>,
+    /// does not fail the request when it fails: the request goes on, marked degraded (flag DG).
+    /// </summary>
+    public ServiceBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024, bool optional = false, CallFallback? fallback = null)
     {
-        _script.Add(new CallStep(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes }));
+        _script.Add(ServiceCall.Step(service, probability, path, requestBytes, optional, fallback));
         return this;
     }
 
@@ -264,10 +267,10 @@ public sealed class ModuleBuilder
     public ModuleBuilder Errors(double rate, int status = 500) { _spec = _spec with { Errors = new ErrorInjection(rate, status) }; return this; }
     /// <summary>Calls another module in-process.</summary>
     public ModuleBuilder CallModule(string module) { _script.Add(new ModuleStep(module)); return this; }
-    /// <summary>Calls a service over the network.</summary>
-    public ModuleBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)
+    /// <summary>Calls a service over the network (<paramref name="optional"/> and <paramref name="fallback"/> as for a service's call).</summary>
+    public ModuleBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024, bool optional = false, CallFallback? fallback = null)
     {
-        _script.Add(new CallStep(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes }));
+        _script.Add(ServiceCall.Step(service, probability, path, requestBytes, optional, fallback));
         return this;
     }
     /// <summary>Reads a data store.</summary>

@@ -173,6 +173,9 @@ public static partial class TopologyValidator
         at.Require(call.Probability is >= 0 and <= 1, "probability", "must be between 0 and 1 (or a percentage like '60%')");
         at.Require(call.RequestBytes >= 0, "size", "must not be negative");
         at.Require(call.Path.StartsWith('/'), "path", "must start with '/'");
+        call.Fallback?.Validate(at.At("fallback"));
+        if (call.Optional && call.Fallback?.Kind == FallbackKind.Default)
+            at.Error("optional", "a default fallback always answers, so the call is never skipped: give 'optional' or 'fallback: default', not both");
     }
 
     private static void CheckCycles(MeshTopology topology, ValidationContext root)

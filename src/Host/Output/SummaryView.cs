@@ -18,6 +18,8 @@ internal static class SummaryView
         console.Write(outcomes);
         var accounting = r.Outcomes.AddsUp ? "[green]adds up[/]" : "[red]DOES NOT ADD UP[/]";
         console.MarkupLine($"accounting: sent {q.Sent} = ok {q.Ok} + failed {q.Failed} + timed out {q.TimedOut} + rejected {q.Rejected} + in flight {q.InFlight}: {accounting}");
+        if (r.Outcomes.Degraded > 0)
+            console.MarkupLine($"degraded: {r.Outcomes.Degraded} of the ok answered in part (flag DG: an optional call skipped, a fallback's answer, or a partial aggregation)");
         if (r.Outcomes.FailedByStatus.Count > 0)
             console.MarkupLine(Markup.Escape("failed by status: " + string.Join(", ", r.Outcomes.FailedByStatus.Select(kv => $"{kv.Key}: {kv.Value}"))));
         if (r.Outcomes.RejectedByReason.Count > 0)

@@ -33,7 +33,7 @@ internal sealed record JobStepDone(SlotHandle Handle) : INoSerializationVerifica
 /// </summary>
 /// <remarks>
 /// Jobs live in a pooled <see cref="SlotTable{T}"/> of one slot per worker (a job holds a worker); a job's
-/// slot is re-keyed at each script step that waits (a timer, or calls), so a step timer or call answer
+/// slot is re-keyed for each step timer and each call (a call's answer names its call), so a timer or answer
 /// meant for an earlier step, or for a job that has ended, is stale.
 /// </remarks>
 internal sealed class App : UntypedActor, IUpstreamOwner
@@ -63,6 +63,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly ulong _ownBit;
     private readonly HashSet<string> _ownStores;
     private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
+    private readonly CallFallbacks _fallbacks;
 
     public App(PodContext pod, ContainerMemory<AppMemory> memory)
     {
@@ -80,6 +81,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
         _ownStores = [.. _spec.Stores];
         for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
+        _fallbacks = new CallFallbacks(_spec, _runtime.Services, _runtime.Telemetry);
         _logs = pod.Logs;
         if (_spec.LogCollector is { } logs)
         {
@@ -255,7 +257,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             {
                 case CallStep call:
                     if (!_random.Chance(call.Call.Probability)) continue;
-                    _jobs.Rekey(slot);
+                    job.Issued = 0;
                     job.Pending = 1;
                     job.Issuing = true;
                     Call(slot, job, call.Call);
@@ -264,7 +266,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     continue;
                 case ParallelStep parallel:
                     var calls = parallel.Calls;
-                    _jobs.Rekey(slot);
+                    job.Issued = 0;
                     job.Pending = calls.Length;
                     job.Issuing = true;
                     var skipped = 0;
@@ -319,7 +321,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Call(int slot, Job job, ServiceCall call)
     {
-        var callId = _jobs.HandleOf(slot).Id;
+        var callId = _jobs.Rekey(slot).Id;
+        job.Track(call, callId);
         var trace = job.Request!.Trace;
         if (trace.Sampled) trace = trace with { SpanId = job.Span };
         if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
@@ -334,14 +337,16 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         else Run(slot, job);
     }
 
+    /// <summary>A call of the current step answered (each call has its own id, a re-key of the job's slot).</summary>
     private void OnCallResult(long callId, int status, ResponseFlags flags, ulong visited)
     {
-        if (!_jobs.TryResolve(new SlotHandle(callId), out var slot)) return;
+        if (!_jobs.TryResolveHeld(new SlotHandle(callId), out var slot)) return;
         var job = _jobs[slot];
-        if (job.Pending <= 0) return;
+        if (job.Answer(callId) is not { } call) return;
         job.Visited |= visited;
         job.Committed |= (flags & ResponseFlags.Committed) != 0;
-        if (!StatusCodes.IsSuccess(status) && !job.Failed)
+        // A failed call fails the request once the step's calls have all answered, unless it degrades it.
+        if (!_fallbacks.Take(call, status, flags, _runtime.Clock.Now, ref job.Degraded) && !job.Failed)
         {
             job.Failed = true;
             job.FailStatus = StatusCodes.InternalServerError;
@@ -353,16 +358,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
         OnCallResult(callerId, status, flags, visited);
 
-    /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail (a late answer is stale: the job has ended).</summary>
+    /// <summary>
+    /// The sidecar restarted: the calls it carried are gone (reset), and fail as any failed call does (a
+    /// late answer is stale). Collected first: jobs that go on make their next calls through the new sidecar.
+    /// </summary>
     private void FailCallsInFlight()
     {
-        foreach (var i in _jobs)
-        {
-            var job = _jobs[i];
-            if (job.Pending <= 0) continue;
-            job.Pending = 0;
-            Finish(i, job, StatusCodes.InternalServerError);
-        }
+        var lost = new List<long>();
+        foreach (var i in _jobs) _jobs[i].Unanswered(lost);
+        foreach (var id in lost) OnCallResult(id, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0);
     }
 
     private void Finish(int slot, Job job, int status)
@@ -372,10 +376,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var arrived = job.Arrived;
         var visited = job.Visited;
         var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
+        if (job.Degraded && StatusCodes.IsSuccess(status)) flags |= ResponseFlags.Degraded;
         if (request.Trace.Sampled)
             _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, _runtime.Clock.Now, status);
-        job.Request = null;
-        job.ReplyTo = null;
+        job.End();
         _jobs.Free(slot);
         _busy--;
         Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
@@ -397,15 +401,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
         // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t[ServiceCounter.Requests]++;
+        t.CountAnswer(status, flags);
         _pod.Stats.Requests++;
-        if (StatusCodes.IsSuccess(status)) t[ServiceCounter.Ok]++;
-        else
-        {
-            t[ServiceCounter.Errors]++;
-            _pod.Stats.Errors++;
-            if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
-        }
+        if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(_runtime.Clock.Now - arrived);
         _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);
     }

@@ -194,15 +194,9 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         if (entry.Trace.Sampled)
             _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t[ServiceCounter.Requests]++;
+        t.CountAnswer(status, flags);
         _pod.Stats.Requests++;
-        if (StatusCodes.IsSuccess(status)) t[ServiceCounter.Ok]++;
-        else
-        {
-            t[ServiceCounter.Errors]++;
-            _pod.Stats.Errors++;
-            if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
-        }
+        if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
         _runtime.Network.Send(ReturnLatency(entry.Source), _random, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now), Self);
     }
