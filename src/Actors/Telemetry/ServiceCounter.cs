@@ -37,6 +37,7 @@ public enum ServiceCounter
     [Counter(Outbound, Mesh, "Attempts whose endpoint was gone (UF).")] ConnectFailures,
     [Counter(Outbound, Mesh, "Responses that arrived after their attempt had ended (timed out, reset or cancelled).")] LateResponses,
     [Counter(Outbound, Mesh, "Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout).")] Cancelled,
+    [Counter(Outbound, Mesh, "Calls an app made while its sidecar had no config (restarted, the control plane not yet answering): refused (UF).")] NoConfig,
 }
 #pragma warning restore CS1591
 

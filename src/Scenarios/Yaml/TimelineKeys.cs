@@ -114,7 +114,7 @@ internal static class TimelineKeys
         var s = r.Open(node, path, SetPolicyKeys);
         var destination = s.Text("destination") is { } d && d != "*" ? d : null;
         var basis = destination is null ? mesh.Defaults : mesh.PolicyFor(destination);
-        return new SetPolicyEvent(destination, MeshKeys.Policy.Read(r, s["policy"], s.PathOf("policy"), basis));
+        return new SetPolicyEvent(destination, MeshKeys.PolicyOf(mesh.Profile).Read(r, s["policy"], s.PathOf("policy"), basis));
     }
 
     /// <summary>A pod id: a scalar, or <c>{ pod: id }</c>.</summary>
