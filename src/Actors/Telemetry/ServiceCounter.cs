@@ -37,7 +37,7 @@ public enum ServiceCounter
     [Counter(Outbound, Mesh, "Attempts whose endpoint was gone (UF).")] ConnectFailures,
     [Counter(Outbound, Mesh, "Responses that arrived after their attempt had ended (timed out, reset or cancelled).")] LateResponses,
     [Counter(Outbound, Mesh, "Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout).")] Cancelled,
-    [Counter(Outbound, Mesh, "Calls an app made while its sidecar had no config (restarted, the control plane not yet answering): refused (UF).")] NoConfig,
+    [Counter(Outbound, Mesh, "Connections a sidecar without config refused (UF): its app's calls, and requests sent to its pod (counted against the service called). A restarted sidecar has none until the control plane answers.")] NoConfig,
 }
 #pragma warning restore CS1591
 

@@ -143,6 +143,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         if (_config.Current is null)
         {
             // No inbound listener yet: the caller's connection fails (UF), and nothing reaches the app.
+            _runtime.Telemetry.For(_pod.ServiceIndex)[ServiceCounter.NoConfig]++;
             _runtime.Network.Send(NetworkSpec.DefaultLatency, _random, Sender,
                 new MeshResponse(request.CorrelationId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0), Self);
             return;
