@@ -1,4 +1,5 @@
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
+using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
@@ -53,5 +54,33 @@ public class IstioDefaultsExperiments(ITestOutputHelper output) : VirtualTimeSpe
         // Nothing refuses a retry; each goes to another replica (previous_hosts), so almost every request is ok.
         Assert.InRange(istioOk, 0.999, 1.0);
         Assert.Equal(0, istioReport.Mesh[ServiceCounter.RetriesOverflowed]);
+    }
+
+    [Fact]
+    public void Without_panic_mode_two_ejected_replicas_of_three_leave_the_traffic_to_the_good_one()
+    {
+        // No retries, so the ok rate is the balancer's alone; outlier detection may eject 2 of 3 hosts.
+        MeshTopology TwoBadOfThree(double panicThresholdPercent) => MeshTopology.Create("two-bad-replicas")
+            .Gateway("edge", g => g.Route("/", "backend"))
+            .Service("backend", s => s.Replicas(3).Workers(64).ServiceTime(Distribution.Constant(1))
+                .Instance(0, errors: new ErrorInjection(1.0, 503)).Instance(1, errors: new ErrorInjection(1.0, 503)))
+            .Latency(Distribution.Constant(0.5))
+            .Policy("backend", p => p with
+            {
+                Retries = RetryOptions.Disabled,
+                OutlierDetection = new OutlierDetectionOptions { Interval = TimeSpan.FromSeconds(1), MaxEjectionPercent = 67, PanicThresholdPercent = panicThresholdPercent },
+            })
+            .Load(l => l with { Rps = 1000, Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(0.5), Drain = TimeSpan.FromSeconds(1) })
+            .Build();
+
+        // Istio's minHealthPercent 0: the two bad hosts stay ejected and every request goes to the good one.
+        var istioOk = OkRate(TwoBadOfThree(new OutlierDetectionOptions().PanicThresholdPercent), out var istio);
+        // Envoy's 50 %: one healthy host of three is below it, so the balancer panics and uses all three again.
+        var envoyOk = OkRate(TwoBadOfThree(MeshProfiles.OutlierDetection(MeshProfile.Envoy).PanicThresholdPercent), out var envoy);
+
+        Assert.Equal(2, istio.Mesh[ServiceCounter.Ejections]);
+        Assert.InRange(istioOk, 0.99, 1.0);
+        Assert.Equal(2, envoy.Mesh[ServiceCounter.Ejections]);
+        Assert.InRange(envoyOk, 0.2, 0.45);
     }
 }
