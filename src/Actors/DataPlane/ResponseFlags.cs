@@ -78,13 +78,11 @@ public static class StatusCodes
 
 /// <summary>
 /// Envoy's response code details (<c>%RESPONSE_CODE_DETAILS%</c>) for the local replies that carry no
-/// response flag, so that the report can name them as Envoy's access log does.
+/// response flag, so that the report can name them as Envoy's access log does. (An RBAC denial's are
+/// <c>rbac_access_denied_matched_policy[…]</c>, source/extensions/filters/http/rbac/rbac_filter.cc.)
 /// </summary>
 public static class ResponseCodeDetails
 {
-    /// <summary>The RBAC filter's 403 when no ALLOW policy matched (source/extensions/filters/http/rbac/rbac_filter.cc).</summary>
-    public const string RbacAccessDenied = "rbac_access_denied_matched_policy[none]";
-
     /// <summary>
     /// The jwt_authn filter's 401 for <paramref name="problem"/>: <c>jwt_authn_access_denied{…}</c> with the
     /// jwt_verify status text, spaces as underscores (source/extensions/filters/http/jwt_authn/filter.cc).
