@@ -219,6 +219,11 @@ public sealed record GatewayReport
     public long BackendTimeouts { get; init; }
     /// <summary>Authentication rejections by problem: missing, badSignature, wrongIssuer, wrongAudience, expired.</summary>
     public SortedDictionary<string, long> AuthRejectedByReason { get; init; } = new();
+    /// <summary>
+    /// The same rejections by the response code details Envoy's jwt_authn filter writes for them (its 401s carry no
+    /// response flag), e.g. <c>jwt_authn_access_denied{Jwt_is_missing}</c>.
+    /// </summary>
+    public SortedDictionary<string, long> AuthRejectedByDetails { get; init; } = new();
     /// <summary>Requests of new clients that shared an overflow bucket because a per-client rate-limit table was full.</summary>
     public long RateLimitOverflowed { get; init; }
     /// <summary>Live cache entries evicted to make room.</summary>

@@ -138,17 +138,14 @@ internal static partial class YamlValues
         return Parsed<T>.Fail(Unknown("value", text.Trim(), values.Select(v => KebabCase(v.ToString()))));
     }
 
-    /// <summary>Retry conditions, comma separated as in Envoy's <c>x-envoy-retry-on</c>: "5xx,gateway-error"; "none" or "" for none.</summary>
-    public static Parsed<RetryOn> RetryConditions(string text)
-    {
-        var conditions = RetryOn.None;
-        foreach (var name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (RetryOnNames.TryParse(name, out var condition)) conditions |= condition;
-            else if (!name.Equals("none", StringComparison.OrdinalIgnoreCase)) return Parsed<RetryOn>.Fail(Unknown("retry condition", name, RetryOnNames.All));
-        }
-        return conditions;
-    }
+    /// <summary>
+    /// Retry conditions, comma separated as in Envoy's <c>x-envoy-retry-on</c>: "5xx,gateway-error"; a bare
+    /// status such as "503" as Istio accepts it; "none" or "" for none (<see cref="RetryOnNames.TryParseList"/>).
+    /// </summary>
+    public static Parsed<RetryConditions> RetryConditions(string text) =>
+        RetryOnNames.TryParseList(text, out var conditions, out var unknown)
+            ? conditions
+            : Parsed<RetryConditions>.Fail(Unknown("retry condition", unknown!, RetryOnNames.All));
 
     /// <summary>"unknown key 'retires' (did you mean 'retries'?)", or the accepted names when none is close.</summary>
     public static string Unknown(string what, string name, IEnumerable<string> accepted)

@@ -154,9 +154,14 @@ public class YamlValuesTests
     [Fact]
     public void Retry_conditions_are_comma_separated_names()
     {
-        Assert.Equal(RetryOn.FiveXx | RetryOn.GatewayError, YamlValues.RetryConditions("5xx, gateway-error").Value);
-        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("none").Value);
-        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("").Value);
+        Assert.Equal(RetryOn.FiveXx | RetryOn.GatewayError, YamlValues.RetryConditions("5xx, gateway-error").Value.On);
+        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("none").Value.On);
+        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("").Value.On);
+        // What Istio's retryOn accepts besides: a bare status (retried under retriable-status-codes), Envoy's other conditions.
+        var istio = YamlValues.RetryConditions("503,reset-before-request,envoy-ratelimited,deadline-exceeded").Value;
+        Assert.Equal(RetryOn.RetriableStatusCodes | RetryOn.ResetBeforeRequest | RetryOn.EnvoyRateLimited | RetryOn.DeadlineExceeded, istio.On);
+        Assert.Equal([503], istio.StatusCodes.ToArray());
+        Assert.StartsWith("unknown retry condition '999'", YamlValues.RetryConditions("999").Error);
         Assert.Equal("unknown retry condition 'gateway-eror' (did you mean 'gateway-error'?)", YamlValues.RetryConditions("5xx,gateway-eror").Error);
     }
 }
