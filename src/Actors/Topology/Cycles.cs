@@ -46,4 +46,16 @@ internal static class Cycles
             next.Add(edges(node).GetEnumerator());
         }
     }
+
+    /// <summary>"a → b → c → a": the cycle's names and the first again; a long cycle keeps its ends and says how many it leaves out.</summary>
+    public static string Describe(IReadOnlyList<string> names)
+    {
+        const int Ends = 5;
+        IEnumerable<string> shown = names.Count <= 2 * Ends + 1
+            ? names.Select(Short)
+            : [.. names.Take(Ends).Select(Short), $"… {names.Count - 2 * Ends} more …", .. names.Skip(names.Count - Ends).Select(Short)];
+        return $"{string.Join(" → ", shown)} → {Short(names[0])}";
+
+        static string Short(string name) => name.Length <= 64 ? name : $"{name[..40]}…";
+    }
 }

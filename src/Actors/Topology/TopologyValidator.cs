@@ -147,8 +147,7 @@ public static partial class TopologyValidator
                 if (step is ModuleStep call && index.TryGetValue(call.Module, out var callee)) yield return callee;
         }
         if (Cycles.First(s.Modules.Length, Called) is not { Path: var cycle }) return;
-        var names = cycle.Select(m => s.Modules[m].Name);
-        at.Error("modules", $"modules call each other in a cycle: {string.Join(" → ", names)} → {s.Modules[cycle[0]].Name}");
+        at.Error("modules", $"modules call each other in a cycle: {Cycles.Describe(cycle.ConvertAll(m => s.Modules[m].Name))}");
     }
 
     private static void CheckErrors(ValidationContext at, ErrorInjection e)
@@ -177,8 +176,8 @@ public static partial class TopologyValidator
                 if (index.TryGetValue(callee, out var j) && j != i) yield return j;
         }
         if (Cycles.First(topology.Services.Length, Called) is not { From: var from, Path: var cycle }) return;
-        var names = cycle.Select(i => topology.Services[i].Name);
-        root.At("services", from).Error("script", $"calls form a cycle: {string.Join(" → ", names)} → {topology.Services[cycle[0]].Name}; every request would recurse until workers run out");
+        var names = cycle.ConvertAll(i => topology.Services[i].Name);
+        root.At("services", from).Error("script", $"calls form a cycle: {Cycles.Describe(names)}; every request would recurse until workers run out");
     }
 
     /// <summary>Services called by <paramref name="s"/>'s script.</summary>

@@ -54,15 +54,16 @@ internal static class YamlInput
         if (yaml.Length > TopologyLimits.MaxFileBytes / 3 && Encoding.UTF8.GetByteCount(yaml) > TopologyLimits.MaxFileBytes)
             return (null, TooLarge(fileName));
         var scanner = new Scanner(new StringReader(yaml));
+        var parser = new ShapedParser(new Parser(scanner), fileName);
         try
         {
-            // The shape is checked on the parser's events, which need no recursion, before YamlDotNet builds
-            // its tree, which recurses once per level and walks an alias's node once for each use.
-            if (Shape(new Parser(scanner), fileName) is { } problem) return (null, problem);
-            scanner = new Scanner(new StringReader(yaml));
             var stream = new YamlStream();
-            stream.Load(new Parser(scanner));
+            stream.Load(parser);
             return (stream, null);
+        }
+        catch (ShapedParser.Breach)
+        {
+            return (null, parser.Problem);
         }
         catch (YamlException e)
         {
@@ -76,54 +77,69 @@ internal static class YamlInput
     }
 
     /// <summary>
-    /// The problem with the text's shape, or null: mappings and lists nested deeper than
-    /// <see cref="TopologyLimits.MaxDepth"/>; more than <see cref="TopologyLimits.MaxNodes"/> nodes,
-    /// each alias counted as the nodes it stands for; an alias before its anchor, or inside the node it
-    /// names (a value without end). Throws <see cref="YamlException"/> on a syntax error, as loading does.
+    /// The parser's events on their way to YamlDotNet's tree, checked for the text's shape: mappings and
+    /// lists nested deeper than <see cref="TopologyLimits.MaxDepth"/>; more than
+    /// <see cref="TopologyLimits.MaxNodes"/> nodes, each alias counted as the nodes it stands for; an
+    /// alias before its anchor, or inside the node it names (a value without end). The tree recurses once
+    /// per level and walks an alias's node once for each use, so the check comes first, event by event:
+    /// on a breach it stops the loading before the tree goes one level deeper or one alias further.
     /// </summary>
-    private static TopologyProblem? Shape(Parser parser, string fileName)
+    private sealed class ShapedParser(IParser parser, string fileName) : IParser
     {
-        var sizes = new Dictionary<string, long>(StringComparer.Ordinal); // an anchor's node count; -1 while its node is open
-        var open = new Stack<(string? Anchor, long NodesBefore)>();
-        long nodes = 0;
-        while (parser.MoveNext())
+        private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal); // an anchor's node count; -1 while its node is open
+        private readonly Stack<(string? Anchor, long NodesBefore)> _open = new();
+        private long _nodes;
+
+        /// <summary>Thrown to stop the loading; <see cref="Problem"/> says why.</summary>
+        public sealed class Breach : Exception;
+
+        public TopologyProblem? Problem { get; private set; }
+
+        public ParsingEvent? Current => parser.Current;
+
+        public bool MoveNext()
         {
+            if (!parser.MoveNext()) return false;
             switch (parser.Current)
             {
                 case DocumentStart:
-                    sizes.Clear(); // anchors belong to their document
+                    _sizes.Clear(); // anchors belong to their document
                     break;
                 case AnchorAlias alias:
                     var name = alias.Value.Value;
-                    if (!sizes.TryGetValue(name, out var size))
-                        return Problem(alias.Start, $"alias '*{name}' comes before any anchor '&{name}'; an anchor must come first");
+                    if (!_sizes.TryGetValue(name, out var size))
+                        Stop(alias.Start, $"alias '*{name}' comes before any anchor '&{name}'; an anchor must come first");
                     if (size < 0)
-                        return Problem(alias.Start, $"alias '*{name}' is inside the node '&{name}' it names, so that value would never end");
-                    nodes += size;
+                        Stop(alias.Start, $"alias '*{name}' is inside the node '&{name}' it names, so that value would never end");
+                    _nodes += size;
                     break;
                 case Scalar scalar:
-                    nodes++;
-                    if (!scalar.Anchor.IsEmpty) sizes[scalar.Anchor.Value] = 1;
+                    _nodes++;
+                    if (!scalar.Anchor.IsEmpty) _sizes[scalar.Anchor.Value] = 1;
                     break;
                 case NodeEvent start: // a mapping or a list begins
-                    nodes++;
-                    if (open.Count == TopologyLimits.MaxDepth)
-                        return Problem(start.Start, $"mappings and lists are nested more than {TopologyLimits.MaxDepth} deep (the limit)");
+                    _nodes++;
+                    if (_open.Count == TopologyLimits.MaxDepth)
+                        Stop(start.Start, $"mappings and lists are nested more than {TopologyLimits.MaxDepth} deep (the limit)");
                     var anchor = start.Anchor.IsEmpty ? null : start.Anchor.Value;
-                    if (anchor is not null) sizes[anchor] = -1;
-                    open.Push((anchor, nodes - 1));
+                    if (anchor is not null) _sizes[anchor] = -1;
+                    _open.Push((anchor, _nodes - 1));
                     break;
                 case MappingEnd or SequenceEnd:
-                    var (closed, before) = open.Pop();
-                    if (closed is not null) sizes[closed] = nodes - before;
+                    var (closed, before) = _open.Pop();
+                    if (closed is not null) _sizes[closed] = _nodes - before;
                     break;
             }
-            if (nodes > TopologyLimits.MaxNodes)
-                return Problem(parser.Current!.Start, $"the file holds more than {TopologyLimits.MaxNodes:N0} YAML nodes, counting each alias as the nodes it stands for (the limit)");
+            if (_nodes > TopologyLimits.MaxNodes)
+                Stop(parser.Current!.Start, $"the file holds more than {TopologyLimits.MaxNodes:N0} YAML nodes, counting each alias as the nodes it stands for (the limit)");
+            return true;
         }
-        return null;
 
-        TopologyProblem Problem(Mark at, string message) => new(fileName, "", (int)at.Line, (int)at.Column, message);
+        private void Stop(Mark at, string message)
+        {
+            Problem = new TopologyProblem(fileName, "", (int)at.Line, (int)at.Column, message);
+            throw new Breach();
+        }
     }
 
     private static TopologyProblem TooLarge(string fileName) =>
