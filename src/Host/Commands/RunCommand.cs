@@ -15,7 +15,7 @@ internal static class RunCommand
     {
         var target = new Argument<string>("scenario") { Description = "A built-in scenario (see 'scenarios') or a topology file (.yaml)" };
         var duration = CliValues.Duration("--duration", "Measured duration, e.g. 10s (default: the scenario's)");
-        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)");
+        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)", allowZero: true);
         var rps = CliValues.PositiveNumber("--rps", "Open loop at this many requests per second (latency from the intended send time)", "rate");
         var users = CliValues.PositiveInteger("--users", "Closed loop with this many users (each waits for its answer)", "users");
         var seed = CliValues.Integer("--seed", "Seed of the run's random source. With --clock virtual a seed repeats the whole report; in real time it repeats the sampled values (latencies, faults, arrivals), but thread timing can still change outcomes", "seed");

@@ -20,7 +20,7 @@ internal abstract class Syntax(string name)
     public static readonly Syntax<double> Ratio = Scalar("ratio", YamlValues.Ratio);
     public static readonly Syntax<double> Percent = Scalar("percentage", YamlValues.Percent);
     public static readonly Syntax<TimeSpan> Duration = Scalar("duration", YamlValues.Duration);
-    public static readonly Syntax<double> Milliseconds = Scalar("duration", YamlValues.Milliseconds);
+    public static readonly Syntax<double> Milliseconds = Scalar("duration", YamlValues.DurationMilliseconds);
     public static readonly Syntax<int> Size = Scalar("size", YamlValues.Size);
     public static readonly Syntax<bool> Boolean = Scalar("boolean", YamlValues.Boolean);
 

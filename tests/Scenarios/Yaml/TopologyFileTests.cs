@@ -338,9 +338,9 @@ public class TopologyFileTests
         var t = Read("""
             name: shapes
             services:
-              - { name: a, serviceTime: 3 }
+              - { name: a, serviceTime: 3ms }
               - { name: b, serviceTime: { type: constant, value: 2ms } }
-              - { name: c, serviceTime: { type: normal, mean: 1s, stddev: 100 } }
+              - { name: c, serviceTime: { type: normal, mean: 1s, stddev: 100ms } }
               - { name: d, serviceTime: { type: exponential, mean: 500us } }
             """);
         Assert.Equal<Distribution>(
