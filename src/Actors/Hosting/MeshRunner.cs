@@ -64,21 +64,31 @@ public static class MeshRunner
         TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(2) * topology.Services.Sum(s => s.Replicas);
 
     /// <summary>
-    /// Waits until every pod is up and every workload has acknowledged the first config, reporting the
-    /// pods ready every <see cref="RunOptions.ProgressInterval"/>. Cancelling gives the start up: there
-    /// is no load to report yet (<see cref="OperationCanceledException"/>).
+    /// Waits until every pod is up and every workload has acknowledged the first config, reporting every
+    /// <see cref="RunOptions.ProgressInterval"/> the pods started (<paramref name="podsStarted"/>, read
+    /// from the runtimes in this process) or, for pods in other processes, the pods ready as the control
+    /// plane last counted them. Cancelling gives the start up: there is no load to report yet
+    /// (<see cref="OperationCanceledException"/>).
     /// </summary>
-    private static async Task StartAsync(MeshSystem mesh, RunOptions options, CancellationToken cancellation)
+    private static async Task StartAsync(MeshSystem mesh, RunOptions options, Func<int>? podsStarted, CancellationToken cancellation)
     {
         await mesh.Started.WaitAsync(cancellation);
         var ready = mesh.Ready.WaitAsync(cancellation);
-        if (options.Startup is { } startup)
+        if (options.Startup is not { } startup) await ready;
+        else if (podsStarted is not null)
+        {
+            var pods = mesh.Topology.Services.Sum(s => s.Replicas);
+            while (await Task.WhenAny(ready, Task.Delay(options.ProgressInterval, CancellationToken.None)) != ready)
+                startup(StartupProgress.OfPods(Math.Min(pods, podsStarted()), pods));
+            await ready;
+        }
+        else
         {
             var pods = mesh.Topology.Services.Sum(s => s.Replicas);
             await ProgressPoll.PollAsync(patience => mesh.Ask<ControlPlaneStatus>(mesh.Host, GetControlPlaneStatus.Instance, patience),
                 status => startup(new StartupProgress("pods ready", status.InstancesByService.Values.Sum(), pods)), options.ProgressInterval, ready);
+            await ready;
         }
-        await ready;
     }
 
     private static async Task<RunReport> RunInRealTimeAsync(MeshTopology topology, RunOptions options, Config config, EmulatorMeter meter, CancellationToken cancellation)
@@ -90,7 +100,7 @@ public static class MeshRunner
             var probe = system.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
             var started = runtime.Clock.Now;
             var mesh = MeshSystem.Launch(system, topology, runtime, timeout: ReadyTimeout(topology));
-            await StartAsync(mesh, options, cancellation);
+            await StartAsync(mesh, options, () => runtime.PodsStarted, cancellation);
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation, options.StopDrain);
             var collected = await mesh.CollectAsync(options.CollectTimeout);
             collected = await MeasureLagAsync(probe, meter, runtime.Clock.Now - started, collected, options.CollectTimeout);
@@ -164,7 +174,7 @@ public static class MeshRunner
             var probe = edge.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
             var started = clock.Now;
             var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime, ReadyTimeout(topology));
-            await StartAsync(mesh, options, cancellation);
+            await StartAsync(mesh, options, local is null ? null : () => local.Nodes.Sum(n => n.Runtimes.Sum(r => r.PodsStarted)), cancellation);
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation, options.StopDrain);
             if (local is not null && options.BeforeCollect is { } beforeCollect) await beforeCollect(local);
             var state = await mesh.CollectAsync(options.CollectTimeout, nodeTelemetry: local is null);

@@ -4,7 +4,14 @@ namespace ActorMesh.Hosting;
 /// <param name="What">What is counted: "cluster members up", "pods ready".</param>
 /// <param name="Done">How many so far.</param>
 /// <param name="Total">How many there will be.</param>
-public sealed record StartupProgress(string What, int Done, int Total);
+public sealed record StartupProgress(string What, int Done, int Total)
+{
+    /// <summary>What is waited for once every pod has started.</summary>
+    public const string AwaitingConfig = "pods started; waiting until every sidecar and gateway has acknowledged the first config";
+
+    /// <summary><paramref name="started"/> of <paramref name="pods"/> pods started (then <see cref="AwaitingConfig"/>).</summary>
+    public static StartupProgress OfPods(int started, int pods) => new(started < pods ? "pods started" : AwaitingConfig, started, pods);
+}
 
 /// <summary>
 /// Live progress read from the mesh by asking it. Progress is only a view: an answer that is not

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ActorMesh.ControlPlane;
 using ActorMesh.Load;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
@@ -51,7 +50,7 @@ internal static class VirtualTimeRun
 
     /// <summary>
     /// Advances virtual time until the mesh is ready (for at most <see cref="ReadyLimit"/>), reporting the
-    /// pods ready every <see cref="RunOptions.ProgressInterval"/> of wall time: starting a large mesh takes
+    /// pods started every <see cref="RunOptions.ProgressInterval"/> of wall time: starting a large mesh takes
     /// the machine time even when no mesh time passes. Cancelling gives the start up.
     /// </summary>
     private static void Start(MeshSystem mesh, VirtualTimeDriver driver, RunOptions options, CancellationToken cancellation)
@@ -70,8 +69,7 @@ internal static class VirtualTimeRun
             if (options.Startup is { } startup && Stopwatch.GetElapsedTime(lastProgress) >= options.ProgressInterval && !mesh.Ready.IsCompleted)
             {
                 lastProgress = Stopwatch.GetTimestamp();
-                var status = driver.Await(mesh.Ask<ControlPlaneStatus>(mesh.Host, GetControlPlaneStatus.Instance));
-                startup(new StartupProgress("pods ready", status.InstancesByService.Values.Sum(), pods));
+                startup(StartupProgress.OfPods(Math.Min(pods, mesh.Runtime.PodsStarted), pods));
             }
         }
         driver.Await(mesh.Ready);

@@ -48,18 +48,18 @@ internal static class ProgressView
         return report!;
     }
 
-    /// <summary>Passes progress on when what is counted changes, when it is complete, or a second after the last.</summary>
+    /// <summary>Passes progress on when what is counted changes, or when the count has moved and a second has passed since the last.</summary>
     private static Action<StartupProgress> Throttled(Action<StartupProgress> show)
     {
         var gate = new object();
         var last = 0L;
-        string? what = null;
+        StartupProgress? shown = null;
         return p =>
         {
             lock (gate)
             {
-                if (p.What == what && p.Done < p.Total && Stopwatch.GetElapsedTime(last) < TimeSpan.FromSeconds(1)) return;
-                what = p.What;
+                if (p.What == shown?.What && (p.Done == shown.Done || Stopwatch.GetElapsedTime(last) < TimeSpan.FromSeconds(1))) return;
+                shown = p;
                 last = Stopwatch.GetTimestamp();
                 show(p);
             }
