@@ -17,12 +17,14 @@ internal sealed class Interrupts : IDisposable
 {
     private readonly CancellationTokenSource _first = new();
     private readonly string _onFirst;
+    private readonly string _abortLoses;
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signals;
 
-    private Interrupts(string onFirst)
+    private Interrupts(string onFirst, string abortLoses)
     {
         _onFirst = onFirst;
+        _abortLoses = abortLoses;
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
         {
             try
@@ -37,10 +39,11 @@ internal sealed class Interrupts : IDisposable
     }
 
     /// <summary>
-    /// Listens for SIGINT and SIGTERM until disposed. <paramref name="onFirst"/> is printed (to stderr)
-    /// when the first arrives: what the command does now, e.g. "stopping the load".
+    /// Listens for SIGINT and SIGTERM until disposed. When the first arrives, stderr says what the
+    /// command does now (<paramref name="onFirst"/>, e.g. "stopping the load") and what aborting with
+    /// a second signal would lose (<paramref name="abortLoses"/>, e.g. "the report").
     /// </summary>
-    public static Interrupts Listen(string onFirst) => new(onFirst);
+    public static Interrupts Listen(string onFirst, string abortLoses) => new(onFirst, abortLoses);
 
     /// <summary>Cancelled by the first SIGINT or SIGTERM.</summary>
     public CancellationToken Token => _first.Token;
@@ -65,7 +68,7 @@ internal sealed class Interrupts : IDisposable
         if (Interlocked.Increment(ref _signals) == 1)
         {
             Signal = context.Signal;
-            Console.Error.WriteLine($"{Name(context.Signal)}: {_onFirst}. Send it again to abort at once, without a report.");
+            Console.Error.WriteLine($"{Name(context.Signal)}: {_onFirst}. Send it again to abort at once, without {_abortLoses}.");
             // Not on the signal's thread: what the token's callbacks do must not delay a second signal.
             _ = Task.Run(() => _first.Cancel());
             return;

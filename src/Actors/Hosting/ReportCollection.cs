@@ -60,6 +60,7 @@ internal static class ReportCollection
             {
                 unreported[up[i].Node] = up[i].Agent.Path.Address;
                 missing.Add($"cluster.podsPerNode, services.perInstance, sidecars: {up[i].Node} did not answer {within}; its pods are left out");
+                if (nodeTelemetry && (up[i].Roles & NodeRoles.Pods) != 0) missing.Add(TelemetryMissing(up[i].Node, within));
             }
         }
 
@@ -85,7 +86,7 @@ internal static class ReportCollection
             else
             {
                 unreported[podNodes[i].Node.Node] = podNodes[i].Agent.Path.Address;
-                missing.Add($"services, mesh, gateway, tracing: {podNodes[i].Node.Node} did not send its telemetry {within}; what its pods counted is left out (the client's counts in requests are complete)");
+                missing.Add(TelemetryMissing(podNodes[i].Node.Node, within));
             }
         }
 
@@ -101,6 +102,9 @@ internal static class ReportCollection
             NodeTelemetry = telemetry,
         };
     }
+
+    private static string TelemetryMissing(string node, string within) =>
+        $"services, mesh, gateway, tracing: {node} did not send its telemetry {within}; what its pods counted is left out (the client's counts in requests are complete)";
 
     /// <summary>The control plane's counters when it did not answer: zeros.</summary>
     private static readonly ControlPlaneStatus NoStatus = new(0, 0, 0, 0, [], new Dictionary<string, int>(), null, [], false, 0);

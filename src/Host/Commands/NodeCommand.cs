@@ -30,7 +30,7 @@ internal static class NodeCommand
             await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig));
             Console.Out.WriteLine($"{nodeName} listening at {node.Address}{(seeds.Length > 0 ? $", joining through {seeds[0]}" : ", a new cluster")}");
             Console.Out.WriteLine($"Drive a run on it: run <scenario> --cluster {node.Address.Host}:{node.Address.Port}. Ctrl+C (or SIGTERM) leaves the cluster cleanly.");
-            using var interrupts = Interrupts.Listen($"{nodeName} is leaving the cluster");
+            using var interrupts = Interrupts.Listen($"{nodeName} is leaving the cluster", "leaving (the others find it gone, as after a crash)");
             await using var leave = interrupts.Token.Register(() => _ = node.LeaveAsync());
             await node.System.WhenTerminated;
             var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;

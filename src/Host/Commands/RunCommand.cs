@@ -44,7 +44,7 @@ internal static class RunCommand
             var logsPath = parse.GetValue(logs);
             CheckOutputPath("--logs", logsPath, "logs.jsonl");
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
-            using var interrupts = Interrupts.Listen($"stopping the load; the requests in flight get up to {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s (mesh time), then the summary and the report");
+            using var interrupts = Interrupts.Listen($"stopping the load; the requests in flight get up to {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s (mesh time), then the summary and the report", "a report");
             using var logFile = logsPath is null ? null : new LogFile(logsPath);
             var options = new RunOptions
             {
