@@ -25,7 +25,8 @@ try
         Console.Error.WriteLine("Run 'actormesh --help' for usage.");
         return ExitCodes.UserError;
     }
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // SIGINT and SIGTERM are the commands' own (Interrupts): System.CommandLine would force the exit 2 s after them.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (UserError e)
 {

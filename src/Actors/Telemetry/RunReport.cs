@@ -64,6 +64,13 @@ public sealed record RunReport
     public RunInfo Run { get; init; } = new();
     /// <summary>What the emulator itself cost and whether it kept up (wall-clock facts).</summary>
     public EmulatorReport Emulator { get; init; } = new();
+    /// <summary>
+    /// What this report lacks because part of the mesh did not answer in time at the end of the run
+    /// (a node gone or too slow, a control plane that did not answer): one line each, naming the
+    /// sections concerned. Empty when the report is complete. The client's counts (<c>requests</c>,
+    /// <c>outcomes</c>, <c>timeline</c>) never depend on it.
+    /// </summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -355,4 +362,6 @@ public sealed record ClusterReport
     public int NodeFailures { get; init; }
     /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>
     public long PodsReplaced { get; init; }
+    /// <summary>Nodes that did not answer for the report at the end of the run (gone or too slow); what they hold is missing (see <see cref="RunReport.Missing"/>).</summary>
+    public IReadOnlyList<string> Unreported { get; init; } = [];
 }

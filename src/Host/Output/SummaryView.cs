@@ -69,6 +69,7 @@ internal static class SummaryView
         if (security[ServiceCounter.Denied] > 0 || security[ServiceCounter.PlaintextAccepted] > 0)
             console.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");
         WriteEmulator(r, console);
+        foreach (var gap in r.Missing) console.MarkupLine($"[yellow]missing from this report: {Markup.Escape(gap)}[/]");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");
