@@ -37,6 +37,7 @@ public enum ServiceCounter
     [Counter(Outbound, Mesh, "Attempts whose endpoint was gone (UF).")] ConnectFailures,
     [Counter(Outbound, Mesh, "Responses that arrived after their attempt had ended (timed out, reset or cancelled).")] LateResponses,
     [Counter(Outbound, Mesh, "Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout).")] Cancelled,
+    [Counter(Inbound, Service, "Time the service's in-process module calls took, in ns: the sum of their sampled costs (callGraph.modules counts the calls).")] ModuleCallNanoseconds,
 }
 #pragma warning restore CS1591
 

@@ -59,6 +59,36 @@ public sealed class ServiceTelemetry
         CallsFrom[source] += n;
     }
 
+    /// <summary>
+    /// How long calls to this service took as their sources saw them, by calling workload's index: from the
+    /// call's start at the source's sidecar (or gateway) to its one outcome, retries included (Istio's
+    /// <c>istio_request_duration_milliseconds</c> with <c>reporter=source</c>, per source and destination workload).
+    /// </summary>
+    public DurationHistogram?[]? CallDurationFrom;
+
+    /// <summary>Records the duration of one call from workload <paramref name="source"/>, as the source saw it.</summary>
+    public void RecordCallDuration(int source, long ticks) => DurationFrom(source).Record(ticks);
+
+    /// <summary>The durations of calls from workload <paramref name="source"/> (made on first use).</summary>
+    public DurationHistogram DurationFrom(int source)
+    {
+        if (CallDurationFrom is null || source >= CallDurationFrom.Length) Array.Resize(ref CallDurationFrom, Math.Max(16, source + 8));
+        return CallDurationFrom[source] ??= new DurationHistogram();
+    }
+
+    /// <summary>The durations of calls from every source together (null when none ended).</summary>
+    public DurationHistogram? CallDuration
+    {
+        get
+        {
+            DurationHistogram? all = null;
+            if (CallDurationFrom is { } from)
+                foreach (var h in from)
+                    if (h is not null) (all ??= new DurationHistogram()).Add(h);
+            return all;
+        }
+    }
+
     /// <summary>Records one inbound request's latency.</summary>
     public void RecordLatency(long ticks)
     {
@@ -83,6 +113,9 @@ public sealed class ServiceTelemetry
         if (other.CallsFrom is { } from)
             for (var source = 0; source < from.Length; source++)
                 if (from[source] > 0) RecordCallsFrom(source, from[source]);
+        if (other.CallDurationFrom is { } durations)
+            for (var source = 0; source < durations.Length; source++)
+                if (durations[source] is { } d) DurationFrom(source).Add(d);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

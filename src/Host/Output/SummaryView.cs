@@ -25,6 +25,11 @@ internal static class SummaryView
 
         var l = r.LatencyMs;
         console.MarkupLine($"latency of ok requests (ms, from intended send time): p50 {l.P50:0.###}  p90 {l.P90:0.###}  p99 {l.P99:0.###}  p99.9 {l.P999:0.###}  max {l.Max:0.###}  mean {l.Mean:0.###}");
+        if (r.FailedLatencyMs is { Count: > 0 } f)
+            console.MarkupLine($"latency of failed and timed-out requests (ms): p50 {f.P50:0.###}  p90 {f.P90:0.###}  p99 {f.P99:0.###}  max {f.Max:0.###}  mean {f.Mean:0.###}  ({f.Count} requests)");
+        if (r.RetriesPerRequest is { Requests: > 0 } retries)
+            console.MarkupLine(Markup.Escape($"retries per request (whole call tree): mean {retries.Mean:0.####}, max {retries.Max}; requests with " +
+                string.Join(", ", retries.Histogram.Select(kv => $"{kv.Key}: {kv.Value}"))));
 
         var services = new Table().Border(TableBorder.Rounded).Title("services (as their sidecars saw them)")
             .AddColumn("service").AddColumn("instances").AddColumn("requests").AddColumn("ok").AddColumn("errors").AddColumn("p50 ms").AddColumn("p99 ms")
@@ -76,7 +81,7 @@ internal static class SummaryView
         }
     }
 
-    /// <summary>What the emulator cost, and a warning when its own lag distorts the latencies.</summary>
+    /// <summary>What the emulator cost, and a warning when its own lag may change what the run reports.</summary>
     private static void WriteEmulator(RunReport r, IAnsiConsole console)
     {
         var e = r.Emulator;

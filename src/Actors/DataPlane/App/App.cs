@@ -15,15 +15,6 @@ using Akka.Event;
 namespace ActorMesh.DataPlane.App;
 
 /// <summary>
-/// Changes how a service's instances behave (an emulated fault, not a config change: it reaches the
-/// apps directly, also while the control plane is down). <see cref="Instance"/> null means every instance.
-/// </summary>
-public sealed record ChangeBehaviour(string Service, int? Instance, Distribution? ServiceTime, ErrorInjection? Errors) : IMeshMessage;
-
-/// <summary>App timer: a job's compute or sleep step is over.</summary>
-internal sealed record JobStepDone(SlotHandle Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
-
-/// <summary>
 /// One service instance (the app container). It has a fixed number of workers and a bounded queue;
 /// a request holds a worker while it computes (the service time), may fail by injected error, then
 /// runs its script of sleeps and downstream calls. Calls go only through its own sidecar (or, in a
@@ -34,7 +25,10 @@ internal sealed record JobStepDone(SlotHandle Handle) : INoSerializationVerifica
 /// <remarks>
 /// Jobs live in a pooled <see cref="SlotTable{T}"/> of one slot per worker (a job holds a worker); a job's
 /// slot is re-keyed at each script step that waits (a timer, or calls), so a step timer or call answer
-/// meant for an earlier step, or for a job that has ended, is stale.
+/// meant for an earlier step, or for a job that has ended, is stale. A job keeps its own mesh time
+/// (<see cref="Job.At"/>, due times, DESIGN §6): its compute ends at its start + the service time, each
+/// wait from the previous step's due end, however late the actor ran, so lateness never piles up into
+/// the service's time or its queue (<see cref="WorkerPool"/>).
 /// </remarks>
 internal sealed class App : UntypedActor, IUpstreamOwner
 {
@@ -48,8 +42,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private ErrorInjection _errors;
     private readonly ImmutableArray<ScriptStep> _script;
     private readonly SlotTable<Job> _jobs;
-    private int _busy;
-    private readonly Queue<(MeshRequest Request, IActorRef ReplyTo, long Arrived)> _queue = new();
+    private readonly WorkerPool _workers;
     // Without a sidecar the app calls endpoints itself: a plain client (round robin, no retries or timeouts).
     private UpstreamRouter? _client;
     private ConfigClient? _config;
@@ -77,6 +70,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _errors = memory.State.Errors;
         _script = _spec.Script;
         _jobs = new SlotTable<Job>(Math.Clamp(_spec.Workers, 1, SlotHandle.MaxSlots), SlotKind.Job, incarnation);
+        _workers = new WorkerPool(_spec.Workers, _spec.QueueCapacity);
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
         _ownStores = [.. _spec.Stores];
         for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
@@ -121,10 +115,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 Admit(request, Sender);
                 break;
             case JobStepDone done:
-                OnStepDone(done.Handle);
+                OnStepDone(done);
                 break;
-            case EgressResult result:
-                OnCallResult(result.CallId, result.Status, result.Flags, result.Visited);
+            case EgressResult r:
+                OnCallResult(r.CallId, new CallResult(r.Status, r.Flags, 0, r.Visited, r.Retries, 0, _runtime.Clock.TimeOf(r.Due)));
                 break;
             case SidecarRestarted:
                 FailCallsInFlight();
@@ -154,23 +148,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Admit(MeshRequest request, IActorRef replyTo)
     {
-        var now = _runtime.Clock.Now;
-        if (_busy < _spec.Workers)
-        {
-            Start(request, replyTo, now);
-            return;
-        }
-        if (_queue.Count < _spec.QueueCapacity)
-        {
-            _queue.Enqueue((request, replyTo, now));
-            return;
-        }
-        Reply(request, replyTo, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+        var arrived = _runtime.Clock.TimeOf(request.Due);
+        if (_workers.TryTake(arrived, out var start)) Start(request, replyTo, arrived, start);
+        else if (!_workers.TryWait(new WaitingRequest(request, replyTo, arrived)))
+            Reply(request, replyTo, arrived, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0, arrived);
     }
 
-    private void Start(MeshRequest request, IActorRef replyTo, long arrived)
+    /// <summary>Starts a job on a worker at mesh time <paramref name="start"/> (its arrival, or when its worker became free).</summary>
+    private void Start(MeshRequest request, IActorRef replyTo, long arrived, long start)
     {
-        _busy++;
         if (!_jobs.TryAdd(out var slot)) throw new InvalidOperationException("more jobs than workers");
         var job = _jobs[slot] ??= new Job();
         job.Request = request;
@@ -181,6 +167,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.FailStatus = 0;
         job.Pending = 0;
         job.Wait = 0;
+        job.At = start;
+        job.Retries = 0;
         job.Visited = _ownBit;
         job.Committed = false;
         job.Depth = 0;
@@ -194,7 +182,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 _runtime.Traces.Record(request.Trace.TraceId, TraceCollector.NewSpanId(_random), request.Trace.SpanId, HopKind.Network, _spec.Name, request.SentAt, arrived, 0);
         }
         var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
-        if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(_jobs.HandleOf(slot)), Self);
+        if (compute > 0) _runtime.Clock.ScheduleAt(start + compute, Self, new JobStepDone(_jobs.HandleOf(slot), start + compute), Self);
         else AfterCompute(slot, job);
     }
 
@@ -287,9 +275,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         Finish(slot, job, job.Failed ? job.FailStatus : StatusCodes.Ok);
     }
 
+    /// <summary>Lets the pending wait pass from the job's due time: the script goes on when it is over.</summary>
     private void Defer(int slot, Job job)
     {
-        _runtime.Clock.Schedule(job.Wait, Self, new JobStepDone(_jobs.Rekey(slot)), Self);
+        var due = job.At + job.Wait;
+        _runtime.Clock.ScheduleAt(due, Self, new JobStepDone(_jobs.Rekey(slot), due), Self);
         job.Wait = 0;
     }
 
@@ -298,8 +288,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     {
         var callee = _moduleIndex[name];
         var module = _spec.Modules[callee];
-        _runtime.Telemetry.For(_pod.ServiceIndex).RecordModuleCall(caller, callee);
-        job.Wait += module.ServiceTime.SampleTicks(_random);
+        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
+        t.RecordModuleCall(caller, callee);
+        var cost = module.ServiceTime.SampleTicks(_random);
+        t[ServiceCounter.ModuleCallNanoseconds] += cost * 100;
+        job.Wait += cost;
         if (module.Errors.Rate > 0 && _random.Chance(module.Errors.Rate))
         {
             job.Failed = true;
@@ -322,24 +315,29 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var callId = _jobs.HandleOf(slot).Id;
         var trace = job.Request!.Trace;
         if (trace.Sampled) trace = trace with { SpanId = job.Span };
-        if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
-        else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace), Self);
+        if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace, job.At);
+        else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace, job.At), Self);
     }
 
-    private void OnStepDone(SlotHandle handle)
+    private void OnStepDone(JobStepDone done)
     {
-        if (!_jobs.TryResolve(handle, out var slot)) return;
+        if (!_jobs.TryResolve(done.Handle, out var slot)) return;
         var job = _jobs[slot];
+        job.At = _runtime.Clock.TimeOf(done.Due);
         if (!job.Computed) AfterCompute(slot, job);
         else Run(slot, job);
     }
 
-    private void OnCallResult(long callId, int status, ResponseFlags flags, ulong visited)
+    private void OnCallResult(long callId, in CallResult result)
     {
         if (!_jobs.TryResolve(new SlotHandle(callId), out var slot)) return;
         var job = _jobs[slot];
         if (job.Pending <= 0) return;
-        job.Visited |= visited;
+        var (status, flags) = (result.Status, result.Flags);
+        job.Visited |= result.Visited;
+        job.Retries += result.Retries;
+        // The step goes on when its last call ended.
+        if (result.End > job.At) job.At = result.End;
         job.Committed |= (flags & ResponseFlags.Committed) != 0;
         if (!StatusCodes.IsSuccess(status) && !job.Failed)
         {
@@ -350,17 +348,18 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         Run(slot, job);
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
-        OnCallResult(callerId, status, flags, visited);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result) => OnCallResult(callerId, result);
 
     /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail (a late answer is stale: the job has ended).</summary>
     private void FailCallsInFlight()
     {
+        var now = _runtime.Clock.Now;
         foreach (var i in _jobs)
         {
             var job = _jobs[i];
             if (job.Pending <= 0) continue;
             job.Pending = 0;
+            job.At = Math.Max(job.At, now);
             Finish(i, job, StatusCodes.InternalServerError);
         }
     }
@@ -369,30 +368,25 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     {
         var request = job.Request!;
         var replyTo = job.ReplyTo!;
-        var arrived = job.Arrived;
-        var visited = job.Visited;
+        var (arrived, visited, retries, end) = (job.Arrived, job.Visited, job.Retries, job.At);
         var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
         if (request.Trace.Sampled)
-            _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, _runtime.Clock.Now, status);
+            _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, end, status);
         job.Request = null;
         job.ReplyTo = null;
         _jobs.Free(slot);
-        _busy--;
-        Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
-        if (_queue.Count > 0 && _busy < _spec.Workers)
-        {
-            var (next, nextReplyTo, nextArrived) = _queue.Dequeue();
-            Start(next, nextReplyTo, nextArrived);
-        }
+        Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, end, visited, retries);
+        // The worker is free from the job's due end: the next waiting request starts then, or on arrival if later.
+        if (_workers.Release(end, out var next, out var start)) Start(next.Request, next.ReplyTo, next.Arrived, start);
     }
 
-    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, ulong visited = 0)
+    /// <summary>Answers at mesh time <paramref name="now"/>: to the sidecar, or without one, back over the network from then.</summary>
+    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, long now, ulong visited = 0, int retries = 0)
     {
-        if (_logs is not null) Log(request, arrived, status);
-        var response = new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, _hasSidecar ? 0 : _runtime.Clock.Now);
+        if (_logs is not null) Log(request, arrived, status, now);
         if (_hasSidecar)
         {
-            replyTo.Tell(response, Self);
+            replyTo.Tell(new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, 0, retries, now), Self);
             return;
         }
         // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
@@ -406,15 +400,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             _pod.Stats.Errors++;
             if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
         }
-        t.RecordLatency(_runtime.Clock.Now - arrived);
-        _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);
+        t.RecordLatency(now - arrived);
+        var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
+        _runtime.Network.Deliver(due, replyTo, new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, now, retries, due), Self);
     }
 
     /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
-    private void Log(MeshRequest request, long arrived, int status)
+    private void Log(MeshRequest request, long arrived, int status, long now)
     {
         if (_logSampleRate < 1 && (_logSampling is null || !_logSampling.Chance(_logSampleRate))) return;
-        var now = _runtime.Clock.Now;
         var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _memory.State.Settings.Version));
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }

@@ -36,6 +36,8 @@ internal sealed class UpstreamCall
     public int Attempt;
     /// <summary>Retries decided so far.</summary>
     public int Retries;
+    /// <summary>Retries its attempts' answers reported from below (their own call trees).</summary>
+    public int RetriesBelow;
     /// <summary>The host of the attempt in flight: its index when sent, and its endpoint (the index may move with an update).</summary>
     public int Host;
     public Endpoint? HostEndpoint;
@@ -61,7 +63,7 @@ internal sealed class UpstreamCall
         Trace = trace;
         Start = now;
         Deadlines.StartCall(now, cluster.Policy.Timeout);
-        (Attempt, Retries, LastHost, IsProbe, IsRetry, Visited, Committed) = (0, 0, -1, false, false, 0, false);
+        (Attempt, Retries, RetriesBelow, LastHost, IsProbe, IsRetry, Visited, Committed) = (0, 0, 0, -1, false, false, 0, false);
     }
 
     /// <summary>Sends an attempt to <paramref name="host"/>: the caller has taken its request slot; its per-try deadline starts now.</summary>
