@@ -17,4 +17,8 @@ internal static class ExitCodes
     public const int InternalError = 1;
     /// <summary>A user mistake: unknown scenario, missing or malformed file, bad flag value.</summary>
     public const int UserError = 2;
+    /// <summary>Ended by SIGINT (Ctrl+C): 128 + 2, as shells report it. A run still wrote its summary and report, unless interrupted twice.</summary>
+    public const int Interrupted = 130;
+    /// <summary>Ended by SIGTERM: 128 + 15. As <see cref="Interrupted"/>.</summary>
+    public const int Terminated = 143;
 }

@@ -62,7 +62,7 @@ public partial class ReadmeTests
     [GeneratedRegex(@"`([a-zA-Z][a-zA-Z0-9]*)`")]
     private static partial Regex InlineCode();
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "ActorMesh.sln"))) return dir.FullName;

@@ -195,4 +195,25 @@ public class TopologyValidatorTests
 
         Assert.Equal(["name", "services"], errors.Select(e => e.Path));
     }
+
+    [Fact]
+    public void Optional_calls_and_fallbacks_from_the_builder_are_checked_like_the_files()
+    {
+        var topology = MeshTopology.Create("degrade")
+            .Service("frontend", s => s.Entrypoint()
+                .Call("reviews", optional: true)
+                .Call("reviews", fallback: CallFallback.Cache(TimeSpan.FromSeconds(30)))
+                .Call("reviews", fallback: new CallFallback(FallbackKind.Cache))
+                .Call("reviews", optional: true, fallback: CallFallback.Default)
+                .Parallel(new ServiceCall { Service = "reviews", Fallback = CallFallback.Default with { Ttl = TimeSpan.FromSeconds(1) } }))
+            .Service("reviews")
+            .BuildUnchecked();
+
+        Assert.Equal(
+        [
+            "services[0].script[2].call.fallback: a cache fallback needs a ttl, how long a good answer may stand in: { type: cache, ttl: 30s }",
+            "services[0].script[3].call.optional: a default fallback always answers, so the call is never skipped: give 'optional' or 'fallback: default', not both",
+            "services[0].script[4].parallel[0].fallback.ttl: only a cache fallback has a ttl; a default answer never goes stale",
+        ], TopologyValidator.Validate(topology).Select(e => e.ToString()));
+    }
 }

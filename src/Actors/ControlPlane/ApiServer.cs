@@ -14,8 +14,8 @@ public sealed class WatchDesiredState : IMeshMessage
 
 /// <summary>
 /// The desired state at <paramref name="Generation"/>, the last config version any control plane
-/// pushed, and the last counters a control plane checkpointed (a control plane that moved to another
-/// node goes on counting from them).
+/// pushed, and the control plane's counters as every incarnation sent them (<see cref="LedgerDelta"/>),
+/// with the outages so far: a control plane that restarted or moved to another node goes on from them.
 /// </summary>
 public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
 
@@ -29,15 +29,11 @@ public sealed record ChangeAccepted(long Generation) : IMeshMessage;
 public sealed record ChangeRejected(string Reason) : IMeshMessage;
 
 /// <summary>
-/// A control plane pushed config <paramref name="Version"/> (versions keep growing across control-plane
-/// restarts), with its counters so far when it sends them as a checkpoint.
-/// </summary>
-public sealed record VersionPushed(long Version, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
-
-/// <summary>
 /// The cluster's API server (Kubernetes' role, with etcd behind it): the desired state, which
 /// outlives the control plane. Changes asked for while the control plane is down are stored here
-/// and reach the data plane once a control plane watches again.
+/// and reach the data plane once a control plane watches again. It also keeps the control plane's
+/// ledger (<see cref="ControlPlaneLedger"/>): its counters and its outages outlive every incarnation,
+/// and it answers <see cref="GetControlPlaneStatus"/> from them while no control plane runs.
 /// </summary>
 public sealed class ApiServer : UntypedActor
 {
@@ -46,14 +42,17 @@ public sealed class ApiServer : UntypedActor
     private readonly Dictionary<string, ServiceSpec> _beforeDeploy = new(StringComparer.Ordinal);
     private MeshTopology _desired;
     private long _generation = 1;
-    private long _lastVersion;
-    private ControlPlaneStatus? _checkpoint;
+    private readonly ControlPlaneLedger _ledger;
 
-    /// <summary>Starts with <paramref name="desired"/>.</summary>
-    public ApiServer(MeshTopology desired) => _desired = desired;
+    /// <summary>Starts with <paramref name="desired"/>; outages are timed on <paramref name="clock"/>.</summary>
+    public ApiServer(MeshTopology desired, Time.MeshClock clock)
+    {
+        _desired = desired;
+        _ledger = new ControlPlaneLedger(clock);
+    }
 
     /// <summary>Props for the API server.</summary>
-    public static Props Props(MeshTopology desired, MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new ApiServer(desired)));
+    public static Props Props(MeshTopology desired, MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new ApiServer(desired, runtime.Clock)));
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -66,6 +65,7 @@ public sealed class ApiServer : UntypedActor
                     _watchers.Add(Sender);
                     Context.Watch(Sender);
                 }
+                _ledger.Watching(Sender);
                 Sender.Tell(Current());
                 break;
             case ChangeDesiredState change:
@@ -80,12 +80,19 @@ public sealed class ApiServer : UntypedActor
                 Sender.Tell(new ChangeAccepted(_generation));
                 foreach (var w in _watchers) w.Tell(Current());
                 break;
-            case VersionPushed pushed:
-                _lastVersion = Math.Max(_lastVersion, pushed.Version);
-                if (pushed.Checkpoint is { } checkpoint) _checkpoint = checkpoint;
+            case LedgerDelta delta:
+                _ledger.Heard(Sender);
+                _ledger.Add(delta);
+                break;
+            case ControlPlaneAlive or ControlPlaneStopping:
+                _ledger.Heard(Sender);
+                break;
+            case GetControlPlaneStatus:
+                Sender.Tell(_ledger.Status());
                 break;
             case Terminated t:
                 _watchers.Remove(t.ActorRef);
+                _ledger.Gone(t.ActorRef);
                 break;
             default:
                 Unhandled(message);
@@ -93,7 +100,7 @@ public sealed class ApiServer : UntypedActor
         }
     }
 
-    private DesiredState Current() => new(_desired, _generation, _lastVersion, _checkpoint);
+    private DesiredState Current() => new(_desired, _generation, _ledger.Version, _ledger.Status());
 
     /// <summary>The desired state after <paramref name="change"/>, or why the change cannot apply.</summary>
     public static (MeshTopology Topology, string? Problem) Apply(MeshTopology desired, TimelineEvent change, Dictionary<string, ServiceSpec>? history = null)

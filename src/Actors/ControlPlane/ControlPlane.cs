@@ -22,6 +22,13 @@ internal sealed class SyncDeadline : INoSerializationVerificationNeeded
     private SyncDeadline() { }
 }
 
+/// <summary>Control-plane timer: tell the API server it is still alive.</summary>
+internal sealed class AliveDue : INoSerializationVerificationNeeded
+{
+    public static readonly AliveDue Instance = new();
+    private AliveDue() { }
+}
+
 /// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
 internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded;
 
@@ -52,6 +59,9 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private readonly Reconciler _reconciler;
     private readonly ConfigServer _config;
     private readonly List<IActorRef> _readyWaiters = [];
+    private readonly LedgerWriter _ledger;
+    // Outages before this incarnation started (the API server's ledger; none pass while it runs).
+    private double _downSeconds;
 
     public ControlPlane(IActorRef apiServer, IReadOnlyList<RegisterNode> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options)
     {
@@ -64,19 +74,49 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
         _timers = new ClockTimers(runtime.Clock, Self);
         _reconciler = new Reconciler(_placement, stats, runtime.Clock, this);
         _config = new ConfigServer(stats);
+        _ledger = new LedgerWriter(stats);
     }
 
     public static Props Props(IActorRef apiServer, IReadOnlyList<RegisterNode> nodes, MeshRuntime runtime, ControlPlaneStats stats, ControlPlaneOptions? options) =>
         runtime.Place(Akka.Actor.Props.Create(() => new ControlPlane(apiServer, nodes, runtime, stats, options)));
 
     /// <inheritdoc />
-    protected override void PreStart() => _apiServer.Tell(WatchDesiredState.Instance, Self);
+    protected override void PreStart()
+    {
+        _apiServer.Tell(WatchDesiredState.Instance, Self);
+        StartTimer(AliveDue.Instance, ControlPlaneAlive.Interval);
+    }
 
-    /// <summary>Timers fire through here: a current one's message goes to the behaviour, a stale one nowhere.</summary>
+    /// <summary>What this incarnation counted last reaches the API server; then it says it stops (an outage starts).</summary>
+    protected override void PostStop()
+    {
+        Flush();
+        _apiServer.Tell(ControlPlaneStopping.Instance, Self);
+    }
+
+    /// <summary>
+    /// Timers fire through here: a current one's message goes to the behaviour, a stale one nowhere.
+    /// Whatever a message made the control plane count goes to the API server's ledger before the next
+    /// message: nothing counted is lost when this incarnation dies or its node is lost.
+    /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (!_timers.TryTake(message, out var due)) return base.AroundReceive(receive, message);
-        return due is null || base.AroundReceive(receive, due);
+        bool handled;
+        if (!_timers.TryTake(message, out var due)) handled = base.AroundReceive(receive, message);
+        else if (due is AliveDue)
+        {
+            _apiServer.Tell(ControlPlaneAlive.Instance, Self);
+            StartTimer(AliveDue.Instance, ControlPlaneAlive.Interval);
+            handled = true;
+        }
+        else handled = due is null || base.AroundReceive(receive, due);
+        Flush();
+        return handled;
+    }
+
+    private void Flush()
+    {
+        if (_ledger.Take(_stats) is { } delta) _apiServer.Tell(delta, Self);
     }
 
     /// <inheritdoc />
@@ -157,9 +197,10 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
                 CheckReady();
                 break;
             case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
+            case FetchConfig fetch: if (_reconciler.Pod(fetch.Workload) is not null) Subscribe(fetch.Workload, fetch.Target); break;
             case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
-            case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
+            case ConfigNack nack: OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
             case PushDue: Push(); break;
             case ProgressCheck check: OnProgressCheck(check); break;
             case GraceOver over: if (_reconciler.Pod(over.PodId) is { } leaving) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self); break;
@@ -188,8 +229,12 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
         _reconciler.Desired = desired.Topology;
         // Continue the version sequence of earlier incarnations, so proxies accept our pushes;
         // on a cluster, a control plane that moved to another node goes on counting where the last one checkpointed.
-        if (_stats.Pushes == 0 && desired.Checkpoint is { } checkpoint) _stats.Restore(checkpoint);
+        // Every incarnation starts with empty counters and goes on from the ledger: what its predecessors counted.
+        if (desired.Checkpoint is { } checkpoint) _stats.Restore(checkpoint);
         _stats.Version = Math.Max(_stats.Version, desired.LastPushedVersion);
+        // What came from the ledger is in it already.
+        _ledger.Mark(_stats);
+        _downSeconds = desired.Checkpoint?.DownSeconds ?? 0;
         foreach (var node in _placement.Nodes) Attach(node);
         PlaceGateways();
         StartTimer(SyncDeadline.Instance, _options.NodeSyncTimeout);
@@ -293,7 +338,6 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
         if (_placement.Find(lost.Node) is not { } slot) return false;
         var gateways = _placement.Remove(slot);
         _stats.NodesLost++;
-        Checkpoint();
         _log.Warning("Node {0} lost ({1}): placing its {2} pods elsewhere", lost.Node, lost.Reason, slot.Pods);
         foreach (var record in _reconciler.PodsOn(slot))
         {
@@ -350,7 +394,6 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         var desired = _reconciler.Desired!;
         var snapshot = _config.NextVersion(desired, _reconciler.Endpoints());
-        _apiServer.Tell(new VersionPushed(snapshot.Version, Status()), Self);
         var push = new ConfigPush(snapshot);
         // Config crosses the network like any other message: convergence takes at least a round trip.
         foreach (var target in _config.Push(_runtime.Clock.Now))
@@ -368,15 +411,8 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private bool CheckConverged()
     {
         if (!_config.Converge(_runtime.Clock.Now)) return false;
-        Checkpoint();
         CheckReady();
         return true;
-    }
-
-    /// <summary>Leaves the counters with the API server, for a successor on another node (see <see cref="DesiredState.Checkpoint"/>).</summary>
-    private void Checkpoint()
-    {
-        if (_stats.Version > 0) _apiServer.Tell(new VersionPushed(_stats.Version, Status()), Self);
     }
 
     private void CheckReady()
@@ -391,6 +427,6 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private ControlPlaneStatus Status()
     {
         _stats.Instances = _reconciler.ReadyInstances();
-        return ControlPlaneStatus.From(_stats, up: true, downSeconds: 0);
+        return ControlPlaneStatus.From(_stats, up: true, _downSeconds);
     }
 }

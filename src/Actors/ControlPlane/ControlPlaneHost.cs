@@ -21,9 +21,9 @@ public sealed class StartControlPlane : IMeshMessage
 }
 
 /// <summary>
-/// Where the control plane lives: it runs control-plane incarnations one at a time, keeps their
-/// counters across restarts, measures outages, and answers for the control plane while it is down
-/// (status at once; readiness questions wait for the next incarnation). It is also the registry of
+/// Where the control plane lives: it runs control-plane incarnations one at a time and answers for
+/// the control plane while it is down (status from the API server's ledger, which keeps the counters
+/// and outages of every incarnation; readiness questions wait for the next incarnation). It is also the registry of
 /// nodes: it routes pod commands to whichever node runs the pod and tells the control plane when a
 /// node joins or is lost. On one node it is a child of the mesh's host, with the API server and the
 /// node given; on a cluster it is the cluster singleton (so it moves when its node dies) and learns
@@ -38,13 +38,10 @@ internal sealed class ControlPlaneHost : UntypedActor
     private readonly List<RegisterNode> _nodes = [];
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly List<(IActorRef Asker, object Question)> _waiting = [];
-    private ControlPlaneStats _stats = new();
     private IActorRef _apiServer;
     private IActorRef _controlPlane = ActorRefs.Nobody;
     private int _incarnation;
     private bool _stopped;
-    private long _downSince = -1;
-    private long _downTicks;
 
     public ControlPlaneHost(IActorRef apiServer, IReadOnlyList<RegisterNode> nodes, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered)
     {
@@ -78,7 +75,6 @@ internal sealed class ControlPlaneHost : UntypedActor
                 if (_controlPlane.IsNobody()) return;
                 Context.Stop(_controlPlane);
                 _controlPlane = ActorRefs.Nobody;
-                _downSince = _runtime.Clock.Now;
                 break;
             case StartControlPlane:
                 _stopped = false;
@@ -109,12 +105,12 @@ internal sealed class ControlPlaneHost : UntypedActor
                 else Context.GetLogger().Warning("crashNode: no node named '{0}' is up; the nodes up are {1}", crash.Node,
                     string.Join(", ", _nodes.Where(n => !_lost.Contains(n.Node) && (n.Roles & NodeRoles.Pods) != 0).Select(n => n.Node)));
                 break;
-            case GetControlPlaneStatus when _controlPlane.IsNobody():
-                Sender.Tell(ControlPlaneStatus.From(_stats, up: false, DownSeconds()));
+            case GetControlPlaneStatus when _controlPlane.IsNobody() && _apiServer.IsNobody():
+                Sender.Tell(ControlPlaneStatus.From(new ControlPlaneStats(), up: false, 0));
                 break;
-            case GetControlPlaneStatus:
-                // The control plane answers from the shared counters; the outage time is added here.
-                Context.ActorOf(_runtime.Place(Akka.Actor.Props.Create(() => new StatusRelay(_controlPlane, Sender, DownSeconds()))));
+            case GetControlPlaneStatus when _controlPlane.IsNobody():
+                // No control plane: the API server's ledger has every counter and the outage so far.
+                _apiServer.Forward(message);
                 break;
             case AwaitReady or GetGateways when _controlPlane.IsNobody():
                 _waiting.Add((Sender, message));
@@ -144,9 +140,6 @@ internal sealed class ControlPlaneHost : UntypedActor
         if (!_controlPlane.IsNobody()) Context.Stop(_controlPlane);
         _controlPlane = ActorRefs.Nobody;
         _apiServer = edge.ApiServer;
-        _stats = new ControlPlaneStats();
-        _downSince = -1;
-        _downTicks = 0;
         _stopped = false;
         TryStart();
     }
@@ -178,28 +171,10 @@ internal sealed class ControlPlaneHost : UntypedActor
 
     private void Start()
     {
-        if (_downSince >= 0)
-        {
-            _downTicks += _runtime.Clock.Now - _downSince;
-            _downSince = -1;
-        }
         var nodes = _nodes.Where(n => !_lost.Contains(n.Node)).ToList();
-        _controlPlane = Context.ActorOf(ControlPlane.Props(_apiServer, nodes, _runtime, _stats, _options), $"control-plane-{++_incarnation}");
+        // Every incarnation starts from the API server's ledger, on one node as on a cluster where the singleton moved.
+        _controlPlane = Context.ActorOf(ControlPlane.Props(_apiServer, nodes, _runtime, new ControlPlaneStats(), _options), $"control-plane-{++_incarnation}");
         foreach (var (asker, question) in _waiting) _controlPlane.Tell(question, asker);
         _waiting.Clear();
-    }
-
-    private double DownSeconds() =>
-        MeshClock.ToMilliseconds(_downTicks + (_downSince >= 0 ? _runtime.Clock.Now - _downSince : 0)) / 1000;
-
-    private sealed class StatusRelay(IActorRef controlPlane, IActorRef asker, double downSeconds) : UntypedActor
-    {
-        protected override void PreStart() => controlPlane.Tell(GetControlPlaneStatus.Instance, Self);
-
-        protected override void OnReceive(object message)
-        {
-            if (message is ControlPlaneStatus status) asker.Tell(status with { DownSeconds = downSeconds });
-            Context.Stop(Self);
-        }
     }
 }

@@ -1,8 +1,8 @@
 namespace ActorMesh.ControlPlane;
 
 /// <summary>
-/// The control plane's counters, kept by the mesh's host across control-plane incarnations (a
-/// restarted control plane goes on counting). Written by one incarnation at a time.
+/// One control-plane incarnation's counters: restored from the API server's ledger when it starts
+/// (see <see cref="ControlPlaneLedger"/>), sent back to it as they change.
 /// </summary>
 internal sealed class ControlPlaneStats
 {

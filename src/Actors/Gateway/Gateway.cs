@@ -115,7 +115,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             {
                 stats.AuthRejected++;
                 stats.AuthRejectedBy[(int)problem]++;
-                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.Unauthorized, 0, now);
+                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.None, 0, now);
                 return;
             }
         }
@@ -244,6 +244,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         {
             ex.States[part] = PartState.Ok;
             ex.Bytes += bytes;
+            ex.PartDegraded |= (flags & ResponseFlags.Degraded) != 0;
         }
         else
         {
@@ -271,7 +272,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             _stats.Degraded++;
             Finish(slot, ex, StatusCodes.Ok, ResponseFlags.Degraded, ex.Bytes, now);
         }
-        else Finish(slot, ex, StatusCodes.Ok, ResponseFlags.None, ex.Bytes, now);
+        else Finish(slot, ex, StatusCodes.Ok, ex.PartDegraded ? ResponseFlags.Degraded : ResponseFlags.None, ex.Bytes, now);
     }
 
     private void Finish(int slot, Exchange ex, int status, ResponseFlags flags, int bytes, long now)
@@ -351,6 +352,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.Visited = 0;
         ex.Retries = 0;
         ex.Committed = false;
+        ex.PartDegraded = false;
         ex.Trace = default;
         _exchanges.Free(slot);
     }
@@ -373,6 +375,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public ulong Visited;
         public int Retries;
         public bool Committed;
+        /// <summary>A part answered 2xx but degraded (flag DG): the merged answer is degraded too, though every part answered.</summary>
+        public bool PartDegraded;
         public long Start;
         public TraceContext Trace;
         public long Span;

@@ -125,7 +125,7 @@ public sealed class LoadGenerator : UntypedActor
             case UserNext next: if (!_finished) Send(_clock.TimeOf(next.Due), next.User); break;
             case Sweep: OnSweep(); break;
             case StartLoad: Begin(); break;
-            case StopLoad: Stop(); break;
+            case StopLoad stop: Stop(stop.Drain); break;
             case GetLiveStats: Sender.Tell(Live()); break;
             default: Unhandled(message); break;
         }
@@ -283,6 +283,7 @@ public sealed class LoadGenerator : UntypedActor
         s.Visited |= response.Visited;
         s.Retries += response.Retries;
         s.Committed |= (response.Flags & ResponseFlags.Committed) != 0;
+        s.Degraded |= (response.Flags & ResponseFlags.Degraded) != 0;
         if (outcome == RequestOutcome.Ok && s.Step + 1 < _kinds[s.Kind].Steps.Length)
         {
             // The journey goes on: the next step waits for this answer, as a client's next call would.
@@ -300,13 +301,13 @@ public sealed class LoadGenerator : UntypedActor
         var intended = s.Intended;
         var user = s.User;
         var kind = _kinds[s.Kind].Result;
-        var (visited, committed, trace, retries) = (s.Visited, s.Committed, s.Trace, s.Retries);
+        var (visited, committed, degraded, trace, retries) = (s.Visited, s.Committed, s.Degraded, s.Trace, s.Retries);
         _requests.Free(slot);
         if (trace.Sampled) _runtime.Traces.Record(trace.TraceId, trace.SpanId, 0, HopKind.Client, "client", intended, now, status);
         var measured = intended >= _measureStart;
         if (measured) _result.CallGraph.Observe(visited, outcome, committed);
         var counts = measured ? _result.Measured : _result.Warmup;
-        counts.Record(outcome, status, reason);
+        counts.Record(outcome, status, reason, degraded);
         var latencyUs = Math.Clamp((now - intended) / 10, 1, ServiceTelemetry.HighestMicroseconds);
         _intervalAnswers++;
         if (outcome == RequestOutcome.Ok)
@@ -320,14 +321,14 @@ public sealed class LoadGenerator : UntypedActor
             if (outcome == RequestOutcome.Ok) _result.Latency.RecordValue(latencyUs);
             else if (outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) _result.FailedLatency.RecordValue(latencyUs);
             _result.Retries.Record(retries);
-            kind.Measured.Record(outcome, status, reason);
+            kind.Measured.Record(outcome, status, reason, degraded);
             if (outcome == RequestOutcome.Ok) kind.Latency.RecordValue(latencyUs);
             if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) kind.PartialFailures++;
             if (Bucket(intended) is { } b)
             {
                 switch (outcome)
                 {
-                    case RequestOutcome.Ok: b.Ok++; break;
+                    case RequestOutcome.Ok: b.Ok++; if (degraded) b.Degraded++; break;
                     case RequestOutcome.Failed: b.Failed++; break;
                     case RequestOutcome.TimedOut: b.TimedOut++; break;
                     default: b.Rejected++; break;
@@ -391,20 +392,22 @@ public sealed class LoadGenerator : UntypedActor
         _requester.Tell(new LoadFinished(_result), Self);
     }
 
-    private void Stop()
+    private void Stop(TimeSpan drain)
     {
         if (_finished || _requester.IsNobody()) return;
         var now = _clock.Now;
         if (now < _measureEnd)
         {
             // Truncate the measured window to what has been sent; drop the seconds that never came.
-            _measureEnd = Math.Max(now, _measureStart);
+            // Stopped during the warm-up: the measured window is empty and nothing more is sent.
+            _measureStart = Math.Min(_measureStart, now);
+            _measureEnd = now;
             _result.MeasuredSeconds = Math.Max(0, MeshClock.ToMilliseconds(_measureEnd - _measureStart) / 1000);
             var keep = (int)Math.Ceiling(_result.MeasuredSeconds);
             if (_result.Timeline.Count > keep) _result.Timeline.RemoveRange(keep, _result.Timeline.Count - keep);
         }
         _nextIntended = Math.Max(_nextIntended, _measureEnd);
-        _drainEnd = now;
+        _drainEnd = Math.Min(_drainEnd, now + Math.Max(0, drain.Ticks));
         CheckFinished(now);
     }
 
@@ -442,6 +445,7 @@ public sealed class LoadGenerator : UntypedActor
         public BearerToken? Token;
         public ulong Visited;
         public bool Committed;
+        public bool Degraded;
         /// <summary>Retries its answers reported (a journey: over its steps).</summary>
         public int Retries;
     }

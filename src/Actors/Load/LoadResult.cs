@@ -12,6 +12,8 @@ public sealed class SecondBucket
     public long Sent;
     /// <summary>Of those, ok.</summary>
     public long Ok;
+    /// <summary>Of the ok, answered degraded (flag DG).</summary>
+    public long Degraded;
     /// <summary>Of those, failed.</summary>
     public long Failed;
     /// <summary>Of those, timed out.</summary>

@@ -51,8 +51,9 @@ public static class OutcomeClassifier
         if ((flags & ResponseFlags.UpstreamOverflow) != 0) return Rejected(RejectReason.Overflow, out reason);
         if ((flags & ResponseFlags.Overloaded) != 0) return Rejected(RejectReason.Overloaded, out reason);
         if ((flags & ResponseFlags.RateLimited) != 0 || status == StatusCodes.TooManyRequests) return Rejected(RejectReason.RateLimited, out reason);
-        if ((flags & ResponseFlags.Unauthorized) != 0 || status == StatusCodes.Unauthorized) return Rejected(RejectReason.Unauthorized, out reason);
-        if ((flags & ResponseFlags.Forbidden) != 0 || status == StatusCodes.Forbidden) return Rejected(RejectReason.Forbidden, out reason);
+        // Envoy's jwt_authn and RBAC filters answer 401 and 403 with no response flag.
+        if (status == StatusCodes.Unauthorized) return Rejected(RejectReason.Unauthorized, out reason);
+        if (status == StatusCodes.Forbidden) return Rejected(RejectReason.Forbidden, out reason);
         if ((flags & ResponseFlags.NoHealthyUpstream) != 0) return Rejected(RejectReason.NoHealthyUpstream, out reason);
         if ((flags & ResponseFlags.NoRoute) != 0) return Rejected(RejectReason.NoRoute, out reason);
         return RequestOutcome.Failed;
@@ -86,6 +87,8 @@ public sealed class OutcomeCounts
     public long Sent;
     /// <summary>Ended ok.</summary>
     public long Ok;
+    /// <summary>Of the ok, answered degraded (flag DG): part of the answer was skipped or stood in for. Not an outcome of its own.</summary>
+    public long Degraded;
     /// <summary>Ended failed.</summary>
     public long Failed;
     /// <summary>Ended timed out.</summary>
@@ -99,12 +102,15 @@ public sealed class OutcomeCounts
     /// <summary>Failures by status.</summary>
     public readonly SortedDictionary<int, long> FailedBy = new();
 
-    /// <summary>Counts one outcome.</summary>
-    public void Record(RequestOutcome outcome, int status, RejectReason reason)
+    /// <summary>Counts one outcome; <paramref name="degraded"/> when its answer carried flag DG.</summary>
+    public void Record(RequestOutcome outcome, int status, RejectReason reason, bool degraded = false)
     {
         switch (outcome)
         {
-            case RequestOutcome.Ok: Ok++; break;
+            case RequestOutcome.Ok:
+                Ok++;
+                if (degraded) Degraded++;
+                break;
             case RequestOutcome.TimedOut: TimedOut++; break;
             case RequestOutcome.Rejected: Rejected++; RejectedBy[(int)reason]++; break;
             default:

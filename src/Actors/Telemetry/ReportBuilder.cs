@@ -69,11 +69,12 @@ public static class ReportBuilder
             {
                 FailedByStatus = failedBy,
                 RejectedByReason = rejectedBy,
+                Degraded = m.Degraded,
                 Warmup = Counts(load.Warmup),
                 AddsUp = load.Measured.AddsUp && load.Warmup.AddsUp,
                 LateAnswers = load.LateAnswers,
             },
-            Timeline = [.. load.Timeline.Select((b, i) => new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight))],
+            Timeline = [.. load.Timeline.Select((b, i) => new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight, b.Degraded))],
             ControlPlane = new ControlPlaneReport
             {
                 Version = status.Version, Pushes = status.Pushes, Acks = status.Acks, Nacks = status.Nacks,
@@ -92,7 +93,7 @@ public static class ReportBuilder
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
             {
                 Gateway = k.Gateway, Steps = k.Steps, Requests = Counts(k.Measured), LatencyMs = LatencySummary.From(k.Latency),
-                PartialFailures = k.PartialFailures,
+                PartialFailures = k.PartialFailures, Degraded = k.Measured.Degraded,
             }),
             Sidecars = SidecarsOf(pods),
         };
@@ -142,14 +143,19 @@ public static class ReportBuilder
     private static GatewayReport Gateway(GatewayStats s)
     {
         var byReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var byDetails = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var problem in Enum.GetValues<TokenProblem>())
-            if (s.AuthRejectedBy[(int)problem] > 0) byReason[TokenProblemName(problem)] = s.AuthRejectedBy[(int)problem];
+        {
+            if (s.AuthRejectedBy[(int)problem] == 0) continue;
+            byReason[TokenProblemName(problem)] = s.AuthRejectedBy[(int)problem];
+            byDetails[ResponseCodeDetails.JwtAuthnAccessDenied(problem)] = s.AuthRejectedBy[(int)problem];
+        }
         return new GatewayReport
         {
             Routed = s.Routed, Aggregated = s.Aggregated, Degraded = s.Degraded, AuthRejected = s.AuthRejected,
             RateLimited = s.RateLimited, CacheHits = s.CacheHits, CacheMisses = s.CacheMisses,
             Requests = s.Requests, NoRoute = s.NoRoute, AggregateFailed = s.AggregateFailed, BackendTimeouts = s.BackendTimeouts,
-            AuthRejectedByReason = byReason, RateLimitOverflowed = s.RateLimitOverflowed, CacheEvictions = s.CacheEvictions,
+            AuthRejectedByReason = byReason, AuthRejectedByDetails = byDetails, RateLimitOverflowed = s.RateLimitOverflowed, CacheEvictions = s.CacheEvictions,
             Overflows = s.Overflows,
         };
     }

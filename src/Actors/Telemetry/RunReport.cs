@@ -68,6 +68,13 @@ public sealed record RunReport
     public RunInfo Run { get; init; } = new();
     /// <summary>What the emulator itself cost and whether it kept up (wall-clock facts).</summary>
     public EmulatorReport Emulator { get; init; } = new();
+    /// <summary>
+    /// What this report lacks because part of the mesh did not answer in time at the end of the run
+    /// (a node gone or too slow, a control plane that did not answer): one line each, naming the
+    /// sections concerned. Empty when the report is complete. The client's counts (<c>requests</c>,
+    /// <c>outcomes</c>, <c>timeline</c>) never depend on it.
+    /// </summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -184,6 +191,12 @@ public sealed record OutcomesSection
     public SortedDictionary<string, long> FailedByStatus { get; init; } = new();
     /// <summary>Rejected requests by reason.</summary>
     public SortedDictionary<string, long> RejectedByReason { get; init; } = new();
+    /// <summary>
+    /// Of the ok requests (measured window), those answered degraded (flag DG): a service went on past a
+    /// failed call it could do without, or a fallback answered for it, or a gateway merged a partial
+    /// aggregation. They are ok, not a sixth outcome.
+    /// </summary>
+    public long Degraded { get; init; }
     /// <summary>Outcomes of warm-up requests (not in the figures).</summary>
     public RequestCounts Warmup { get; init; } = new(0, 0, 0, 0, 0, 0);
     /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight, for the measured window and the warm-up.</summary>
@@ -192,8 +205,8 @@ public sealed record OutcomesSection
     public long LateAnswers { get; init; }
 }
 
-/// <summary>Outcomes of the requests intended in one second of the measured window.</summary>
-public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight);
+/// <summary>Outcomes of the requests intended in one second of the measured window; <paramref name="Degraded"/> counts those of the ok answered degraded (flag DG).</summary>
+public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight, long Degraded = 0);
 
 /// <summary>Outcomes and latency of one kind of request of the load mix, over the measured window.</summary>
 public sealed record RequestKindReport
@@ -206,6 +219,8 @@ public sealed record RequestKindReport
     public RequestCounts Requests { get; init; } = new(0, 0, 0, 0, 0, 0);
     /// <summary>End-to-end latency of the ok ones, from the intended send time (a journey: to its last answer).</summary>
     public LatencySummary LatencyMs { get; init; } = LatencySummary.Empty;
+    /// <summary>Of its ok requests, those answered degraded (flag DG, at any step of a journey); over every kind they add up to <see cref="OutcomesSection.Degraded"/>.</summary>
+    public long Degraded { get; init; }
     /// <summary>Of its requests, those that failed after some service had committed a write; over every kind they add up to <see cref="CallGraphReport.PartialFailures"/>.</summary>
     public long PartialFailures { get; init; }
 }
@@ -240,6 +255,11 @@ public sealed record GatewayReport
     public long BackendTimeouts { get; init; }
     /// <summary>Authentication rejections by problem: missing, badSignature, wrongIssuer, wrongAudience, expired.</summary>
     public SortedDictionary<string, long> AuthRejectedByReason { get; init; } = new();
+    /// <summary>
+    /// The same rejections by the response code details Envoy's jwt_authn filter writes for them (its 401s carry no
+    /// response flag), e.g. <c>jwt_authn_access_denied{Jwt_is_missing}</c>.
+    /// </summary>
+    public SortedDictionary<string, long> AuthRejectedByDetails { get; init; } = new();
     /// <summary>Requests of new clients that shared an overflow bucket because a per-client rate-limit table was full.</summary>
     public long RateLimitOverflowed { get; init; }
     /// <summary>Live cache entries evicted to make room.</summary>
@@ -379,4 +399,6 @@ public sealed record ClusterReport
     public int NodeFailures { get; init; }
     /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>
     public long PodsReplaced { get; init; }
+    /// <summary>Nodes that did not answer for the report at the end of the run (gone or too slow); what they hold is missing (see <see cref="RunReport.Missing"/>).</summary>
+    public IReadOnlyList<string> Unreported { get; init; } = [];
 }

@@ -37,6 +37,10 @@ public enum ServiceCounter
     [Counter(Outbound, Mesh, "Attempts whose endpoint was gone (UF).")] ConnectFailures,
     [Counter(Outbound, Mesh, "Responses that arrived after their attempt had ended (timed out, reset or cancelled).")] LateResponses,
     [Counter(Outbound, Mesh, "Calls their caller gave up on before they ended (a gateway's aggregation backend past its timeout).")] Cancelled,
+    [Counter(Inbound, Service, "Of the ok, answered degraded (flag DG): a call the script could do without failed, or a fallback answered for it, here or downstream.")] Degraded,
+    [Counter(Outbound, Upstream | Mesh, "Failed calls to the service that the caller's script went on without (optional calls).")] OptionalSkipped,
+    [Counter(Outbound, Upstream | Mesh, "Failed calls to the service for which the caller's fallback answered: a default answer, or its cached last good one.")] FallbacksUsed,
+    [Counter(Outbound, Mesh, "Connections a sidecar without config refused (UF): its app's calls, and requests sent to its pod (counted against the service called). A restarted sidecar has none until the control plane answers.")] NoConfig,
     [Counter(Inbound, Service, "Time the service's in-process module calls took, in ns: the sum of their sampled costs (callGraph.modules counts the calls).")] ModuleCallNanoseconds,
 }
 #pragma warning restore CS1591

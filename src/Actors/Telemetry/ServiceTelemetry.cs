@@ -1,3 +1,4 @@
+using ActorMesh.DataPlane;
 using HdrHistogram;
 
 namespace ActorMesh.Telemetry;
@@ -87,6 +88,23 @@ public sealed class ServiceTelemetry
                     if (h is not null) (all ??= new DurationHistogram()).Add(h);
             return all;
         }
+    }
+
+    /// <summary>
+    /// Counts one answer an instance of the service gave (inbound, where the destination's sidecar, or
+    /// the app itself without one, answers): a request, and ok (degraded or not) or an error (overloaded or not).
+    /// </summary>
+    public void CountAnswer(int status, ResponseFlags flags)
+    {
+        _counters[(int)ServiceCounter.Requests]++;
+        if (StatusCodes.IsSuccess(status))
+        {
+            _counters[(int)ServiceCounter.Ok]++;
+            if ((flags & ResponseFlags.Degraded) != 0) _counters[(int)ServiceCounter.Degraded]++;
+            return;
+        }
+        _counters[(int)ServiceCounter.Errors]++;
+        if ((flags & ResponseFlags.Overloaded) != 0) _counters[(int)ServiceCounter.Overloaded]++;
     }
 
     /// <summary>Records one inbound request's latency.</summary>

@@ -119,10 +119,10 @@ public abstract record ScriptStep;
 /// <summary>Wait (compute or sleep) for a sampled time.</summary>
 public sealed record SleepStep(Distribution Duration) : ScriptStep;
 
-/// <summary>Call one service and wait for its answer; a failed call fails the request (500).</summary>
+/// <summary>Call one service and wait for its answer; a failed call fails the request (500), unless it is optional or has a fallback.</summary>
 public sealed record CallStep(ServiceCall Call) : ScriptStep;
 
-/// <summary>Call several services at once and wait for all; any failure fails the request (500).</summary>
+/// <summary>Call several services at once and wait for all; a failed call fails the request (500) once all have answered, unless it is optional or has a fallback.</summary>
 public sealed record ParallelStep(ImmutableArray<ServiceCall> Calls) : ScriptStep;
 
 /// <summary>Call a module of the same service in-process: its cost, then its own script.</summary>
@@ -168,4 +168,50 @@ public sealed record ServiceCall
     public double Probability { get; init; } = 1;
     /// <summary>Request size in bytes. Default 1024.</summary>
     public int RequestBytes { get; init; } = 1024;
+    /// <summary>
+    /// True: when the call fails, the request goes on without it and its answer is marked degraded
+    /// (flag DG) rather than failing. With a cache <see cref="Fallback"/>, what happens when the cache
+    /// has nothing fresh. Default false: a failed call fails the request.
+    /// </summary>
+    public bool Optional { get; init; }
+    /// <summary>What stands in for the call's answer when it fails; the request goes on, marked degraded (flag DG). Default none.</summary>
+    public CallFallback? Fallback { get; init; }
+
+    internal static CallStep Step(string service, double probability, string path, int requestBytes, bool optional, CallFallback? fallback) =>
+        new(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes, Optional = optional, Fallback = fallback });
+}
+
+/// <summary>What a fallback answers with.</summary>
+public enum FallbackKind
+{
+    /// <summary>A default answer, always at hand (Hystrix's static fallback).</summary>
+    Default,
+    /// <summary>The call's last good answer, kept by each instance, while younger than the TTL (Hystrix's fallback via cache).</summary>
+    Cache,
+}
+
+/// <summary>
+/// What stands in for a failed call's answer, as a resilience library's fallback does (Polly's
+/// Fallback strategy, Hystrix's <c>getFallback</c>): the call's step succeeds with the stand-in and the
+/// request goes on, marked degraded (flag DG). A call fails when it answers an error status, times out,
+/// or is refused by the mesh (an open circuit, an overflow, no healthy host).
+/// </summary>
+/// <param name="Kind">A default answer, or the last good cached one.</param>
+/// <param name="Ttl">Cache only: how long a good answer may stand in after it arrived. A cache with nothing this fresh does not answer: the call fails, or is skipped when it is also optional.</param>
+public sealed record CallFallback(FallbackKind Kind, TimeSpan Ttl = default)
+{
+    /// <summary>A default answer.</summary>
+    public static readonly CallFallback Default = new(FallbackKind.Default);
+
+    /// <summary>The last good answer while younger than <paramref name="ttl"/>.</summary>
+    public static CallFallback Cache(TimeSpan ttl) => new(FallbackKind.Cache, ttl);
+
+    /// <summary>Reports every problem under <paramref name="at"/> (the fallback's own path).</summary>
+    public void Validate(ValidationContext at)
+    {
+        if (Kind == FallbackKind.Cache && Ttl == TimeSpan.Zero)
+            at.Error("a cache fallback needs a ttl, how long a good answer may stand in: { type: cache, ttl: 30s }");
+        if (Kind == FallbackKind.Cache && Ttl < TimeSpan.Zero) at.Error("ttl", "must be greater than zero");
+        if (Kind == FallbackKind.Default && Ttl != TimeSpan.Zero) at.Error("ttl", "only a cache fallback has a ttl; a default answer never goes stale");
+    }
 }

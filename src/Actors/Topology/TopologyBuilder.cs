@@ -91,6 +91,16 @@ public sealed class TopologyBuilder
     /// <summary>Adds an authorization policy, e.g. <c>AuthorizationPolicy.Allow("payments", AuthorizationRule.FromSources("orders"))</c>.</summary>
     public TopologyBuilder Authorize(AuthorizationPolicy policy) => Security(s => s with { Policies = s.Policies.Add(policy) });
 
+    /// <summary>
+    /// Takes <paramref name="profile"/>'s defaults (<c>mesh.profile</c>): the mesh-wide default policy becomes the
+    /// profile's (<see cref="MeshProfiles.Policy"/>), so call it before <see cref="DefaultPolicy"/> and <see cref="Policy"/>.
+    /// </summary>
+    public TopologyBuilder Profile(MeshProfile profile)
+    {
+        _topology = _topology with { Mesh = _topology.Mesh with { Profile = profile, Defaults = MeshProfiles.Policy(profile) } };
+        return this;
+    }
+
     /// <summary>Changes the mesh-wide default policy.</summary>
     public TopologyBuilder DefaultPolicy(Func<TrafficPolicy, TrafficPolicy> change)
     {
@@ -175,10 +185,13 @@ public sealed class ServiceBuilder
     /// <summary>Runs the service's pods with a sidecar or without one, whatever the mesh-wide setting.</summary>
     public ServiceBuilder Sidecar(bool enabled) { _spec = _spec with { Sidecar = enabled }; return this; }
 
-    /// <summary>Adds a call step.</summary>
-    public ServiceBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)
+    /// <summary>
+    /// Adds a call step. An <paramref name="optional"/> call, or one with a <paramref name="fallback"/>,
+    /// does not fail the request when it fails: the request goes on, marked degraded (flag DG).
+    /// </summary>
+    public ServiceBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024, bool optional = false, CallFallback? fallback = null)
     {
-        _script.Add(new CallStep(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes }));
+        _script.Add(ServiceCall.Step(service, probability, path, requestBytes, optional, fallback));
         return this;
     }
 
@@ -264,10 +277,10 @@ public sealed class ModuleBuilder
     public ModuleBuilder Errors(double rate, int status = 500) { _spec = _spec with { Errors = new ErrorInjection(rate, status) }; return this; }
     /// <summary>Calls another module in-process.</summary>
     public ModuleBuilder CallModule(string module) { _script.Add(new ModuleStep(module)); return this; }
-    /// <summary>Calls a service over the network.</summary>
-    public ModuleBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024)
+    /// <summary>Calls a service over the network (<paramref name="optional"/> and <paramref name="fallback"/> as for a service's call).</summary>
+    public ModuleBuilder Call(string service, double probability = 1, string path = "/", int requestBytes = 1024, bool optional = false, CallFallback? fallback = null)
     {
-        _script.Add(new CallStep(new ServiceCall { Service = service, Probability = probability, Path = path, RequestBytes = requestBytes }));
+        _script.Add(ServiceCall.Step(service, probability, path, requestBytes, optional, fallback));
         return this;
     }
     /// <summary>Reads a data store.</summary>

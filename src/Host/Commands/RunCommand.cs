@@ -15,7 +15,7 @@ internal static class RunCommand
     {
         var target = new Argument<string>("scenario") { Description = "A built-in scenario (see 'scenarios') or a topology file (.yaml)" };
         var duration = CliValues.Duration("--duration", "Measured duration, e.g. 10s (default: the scenario's)");
-        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)");
+        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)", allowZero: true);
         var rps = CliValues.PositiveNumber("--rps", "Open loop at this many requests per second (latency from the intended send time)", "rate");
         var users = CliValues.PositiveInteger("--users", "Closed loop with this many users (each waits for its answer)", "users");
         var seed = CliValues.Integer("--seed", "Seed of the run's random source. With --clock virtual a seed repeats the whole report; in real time it repeats the sampled values (latencies, faults, arrivals), but thread timing can still change outcomes", "seed");
@@ -37,13 +37,14 @@ internal static class RunCommand
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
                 r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
         });
-        command.SetAction(async (parse, cancellation) =>
+        command.SetAction(async parse =>
         {
             var reportPath = parse.GetValue(report);
             CheckOutputPath("--report", reportPath, "report.json");
             var logsPath = parse.GetValue(logs);
             CheckOutputPath("--logs", logsPath, "logs.jsonl");
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
+            using var interrupts = Interrupts.Listen($"stopping the load; the requests in flight get up to {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s (mesh time), then the summary and the report", "a report");
             using var logFile = logsPath is null ? null : new LogFile(logsPath);
             var options = new RunOptions
             {
@@ -64,20 +65,32 @@ internal static class RunCommand
             var effective = options.Apply(topology);
             var problems = TopologyValidator.Validate(effective);
             if (problems.Count > 0) throw new UserError([.. problems.Select(p => $"with the flags given, {p}")]);
+            var estimate = MeshCapacity.Estimate(effective, podsElsewhere: options.Cluster is not null);
+            if (estimate.Problems.Count > 0) throw new UserError([.. estimate.Problems, $"estimate: {estimate}"]);
 
-            ProgressView.Header(effective);
+            ProgressView.Header(effective, estimate);
+            foreach (var skipped in options.SkippedEvents(topology))
+                Console.Error.WriteLine($"warning: timeline event at {skipped.At.TotalSeconds:0.###}s ({skipped.Event.Describe()}) falls after the load ends with the flags given " +
+                    $"({(effective.Load.Warmup + effective.Load.Duration).TotalSeconds:0.###}s): skipped, and listed as skipped in the report's events");
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
             RunReport result;
             try
             {
-                result = await ProgressView.RunAsync(progress => scenario.RunAsync(topology, options with { Progress = progress }, cancellation));
+                result = await ProgressView.RunAsync((progress, startup) => scenario.RunAsync(topology, options with { Progress = progress, Startup = startup }, interrupts.Token));
             }
             catch (ActorMesh.Clustering.ClusterJoinException e)
             {
-                throw new UserError($"--cluster: {e.Message}");
+                throw new UserError(options.Cluster is not null ? $"--cluster: {e.Message}"
+                    : $"{effective.Nodes} nodes in this process: {e.Message}; try fewer nodes (this machine runs at most {estimate.MaxNodes} in one process)");
+            }
+            catch (OperationCanceledException) when (interrupts.Interrupted)
+            {
+                Console.Error.WriteLine("Interrupted while the mesh was starting: no load ran, so there is no report.");
+                return interrupts.ExitCode;
             }
             SummaryView.Write(result);
-            if (cancellation.IsCancellationRequested) Console.Out.WriteLine("Interrupted: the load stopped early; requests still open then are counted as in flight.");
+            if (interrupts.Interrupted)
+                Console.Out.WriteLine($"Interrupted ({interrupts.Signal}): the load stopped early; requests still open after the {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s drain are counted as in flight.");
             if (reportPath is not null)
             {
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
@@ -88,7 +101,7 @@ internal static class RunCommand
                 logFile.Dispose();
                 Console.Out.WriteLine($"Logs written to {logsPath}: {logFile.Written} events (those still buffered at the end were shipped as the pods stopped)");
             }
-            return ExitCodes.Ok;
+            return interrupts.Interrupted ? interrupts.ExitCode : ExitCodes.Ok;
         });
         return command;
     }

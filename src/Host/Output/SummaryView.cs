@@ -18,6 +18,8 @@ internal static class SummaryView
         console.Write(outcomes);
         var accounting = r.Outcomes.AddsUp ? "[green]adds up[/]" : "[red]DOES NOT ADD UP[/]";
         console.MarkupLine($"accounting: sent {q.Sent} = ok {q.Ok} + failed {q.Failed} + timed out {q.TimedOut} + rejected {q.Rejected} + in flight {q.InFlight}: {accounting}");
+        if (r.Outcomes.Degraded > 0)
+            console.MarkupLine($"degraded: {r.Outcomes.Degraded} of the ok answered in part (flag DG: an optional call skipped, a fallback's answer, or a partial aggregation)");
         if (r.Outcomes.FailedByStatus.Count > 0)
             console.MarkupLine(Markup.Escape("failed by status: " + string.Join(", ", r.Outcomes.FailedByStatus.Select(kv => $"{kv.Key}: {kv.Value}"))));
         if (r.Outcomes.RejectedByReason.Count > 0)
@@ -51,7 +53,7 @@ internal static class SummaryView
                     $"{k.LatencyMs.P50:0.###}", $"{k.LatencyMs.P99:0.###}");
             console.Write(kinds);
         }
-        console.MarkupLine($"mesh: retries {m[ServiceCounter.Retries]} (not allowed by budget {m[ServiceCounter.RetriesOverflowed]}, attempts used up {m[ServiceCounter.RetriesExhausted]}), timeouts {m[ServiceCounter.Timeouts]}, per-try timeouts {m[ServiceCounter.PerTryTimeouts]}, circuit opened {m[ServiceCounter.CircuitOpened]}, rejected by circuit {m[ServiceCounter.RejectedByCircuit]}, ejections {m[ServiceCounter.Ejections]}, overflows {m[ServiceCounter.Overflows]}, config v{m.ConfigVersion}");
+        console.MarkupLine($"mesh: retries {m[ServiceCounter.Retries]} (refused by max retries or budget {m[ServiceCounter.RetriesOverflowed]}, attempts used up {m[ServiceCounter.RetriesExhausted]}), timeouts {m[ServiceCounter.Timeouts]}, per-try timeouts {m[ServiceCounter.PerTryTimeouts]}, circuit opened {m[ServiceCounter.CircuitOpened]}, rejected by circuit {m[ServiceCounter.RejectedByCircuit]}, ejections {m[ServiceCounter.Ejections]}, overflows {m[ServiceCounter.Overflows]}{(m[ServiceCounter.NoConfig] > 0 ? $", refused by sidecars without config {m[ServiceCounter.NoConfig]}" : "")}, config v{m.ConfigVersion}");
         var cp = r.ControlPlane;
         console.MarkupLine(Markup.Escape($"control plane: config v{cp.Version}, {cp.Pushes} push(es), {cp.Acks} ACK(s), {cp.Nacks} NACK(s), convergence {cp.ConvergenceMs:0.###} ms mean / {cp.ConvergenceMsMax:0.###} ms max, {cp.Reconciliations} reconciliation(s), down {cp.DownSeconds:0.###} s"));
         if (cp.LastNackReason is { } nack) console.MarkupLine(Markup.Escape($"last NACK: {nack}"));
@@ -72,6 +74,7 @@ internal static class SummaryView
         if (security[ServiceCounter.Denied] > 0 || security[ServiceCounter.PlaintextAccepted] > 0)
             console.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");
         WriteEmulator(r, console);
+        foreach (var gap in r.Missing) console.MarkupLine($"[yellow]missing from this report: {Markup.Escape(gap)}[/]");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");

@@ -10,12 +10,15 @@ namespace ActorMesh.Scenarios.Lessons;
 /// The <c>full-flow</c> lesson: a request's whole path (client → gateway → sidecars → services →
 /// downstream) while the topology's timeline injects failures: one instance turns unhealthy and the
 /// mesh's retries move its calls to healthy replicas; a dependency dies, its circuit opens, it
-/// recovers and the circuit closes. One run; every figure is read from that run's report.
+/// recovers and the circuit closes. The circuit fails the calls to the dead dependency fast; the
+/// caller's script, whose call to it is optional, degrades around them, so the outage costs no failed
+/// requests, only degraded ones. One run; every figure is read from that run's report.
 /// </summary>
 /// <remarks>
 /// Figures: <c>retries</c>, <c>circuitOpened</c>, <c>circuitClosed</c>, <c>rejectedByCircuit</c> (the
 /// mesh's counters, warm-up included, as the report's <c>mesh</c> section), <c>okRate</c> (ok / sent,
-/// measured window), <c>hopLatencyMs</c> (a copy of <c>tracing.hopLatencyMs</c>: p50 of each hop
+/// measured window), <c>degradedRate</c> (degraded / sent, the ok answered without reviews, flag DG:
+/// <c>outcomes.degraded</c>), <c>hopLatencyMs</c> (a copy of <c>tracing.hopLatencyMs</c>: p50 of each hop
 /// kind's own time over the sampled requests) and <c>trace</c> (<c>tracing.sample</c>: one sampled ok
 /// request's spans in call order, each with its hop, service, start, duration and status).
 /// </remarks>
@@ -51,6 +54,7 @@ public sealed class FullFlowLesson : IScenarioLesson
             ["circuitClosed"] = report.Mesh[ServiceCounter.CircuitClosed],
             ["rejectedByCircuit"] = report.Mesh[ServiceCounter.RejectedByCircuit],
             ["okRate"] = requests.Sent == 0 ? null : Math.Round((double)requests.Ok / requests.Sent, 4),
+            ["degradedRate"] = requests.Sent == 0 ? null : Math.Round((double)report.Outcomes.Degraded / requests.Sent, 4),
             ["hopLatencyMs"] = hops,
             ["trace"] = trace,
         };

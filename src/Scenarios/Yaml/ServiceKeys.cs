@@ -23,6 +23,14 @@ internal static class ServiceKeys
 
     // ---- script
 
+    private static readonly Schema<CallFallback> Fallback = new(CallFallback.Default)
+    {
+        { "type", Syntax.Choice<FallbackKind>(), (f, v) => f with { Kind = v }, "default: a default answer; cache: the call's last good answer while fresh.", Need.Required },
+        { "ttl", Syntax.Duration, (f, v) => f with { Ttl = v }, "Cache only: how long a good answer may stand in after it arrived." },
+    };
+
+    private static readonly Syntax<CallFallback?> FallbackValue = Syntax.Of("default, or { type, ttl }", ReadFallback);
+
     private static readonly Schema<ServiceCall> Call = new(new ServiceCall { Service = "" })
     {
         // Required, but reported at the call's own path, where the validator reports a call's service (see ReadCall).
@@ -30,6 +38,8 @@ internal static class ServiceKeys
         { "path", Syntax.Text, (c, v) => c with { Path = v }, "Request path." },
         { "probability", Syntax.Ratio, (c, v) => c with { Probability = v }, "Share of requests that make this call at all." },
         { "size", Syntax.Size, (c, v) => c with { RequestBytes = v }, "Request size." },
+        { "optional", Syntax.Boolean, (c, v) => c with { Optional = v }, "When the call fails, the request goes on without it, answered degraded (flag DG)." },
+        { "fallback", FallbackValue, (c, v) => c with { Fallback = v }, "What answers in the call's place when it fails: a default answer, or the last good one cached." },
     };
 
     private static readonly Syntax<ServiceCall> CallValue = Syntax.Of("a service name, or a call mapping", ReadCall);
@@ -124,7 +134,7 @@ internal static class ServiceKeys
 
     private static ScriptStep ReadStep(YamlReader r, YamlNode node, string path)
     {
-        var s = r.Open(node, path, Step);
+        var s = r.Open(node is YamlMappingNode step ? WithoutCallKeys(r, step, path) : node, path, Step);
         var kinds = Step.Names.Where(k => s[k] is not null).ToList();
         if (kinds.Count == 1) return Step.Build(s, NoStep);
         var choices = $"{string.Join(", ", Step.Names.SkipLast(1).Select(k => $"'{k}'"))} or '{Step.Names.Last()}'";
@@ -133,7 +143,43 @@ internal static class ServiceKeys
         return NoStep;
     }
 
-    /// <summary>A call: a service name, or a mapping with the service and optional path, probability and size.</summary>
+    /// <summary>
+    /// The step without the keys of a call ('optional', 'fallback'), after saying where they belong, so
+    /// that a user who wrote <c>- call: reviews</c> and <c>optional: true</c> below it learns to write
+    /// <c>call: { service: reviews, optional: true }</c> rather than that a step has no such key.
+    /// </summary>
+    private static YamlMappingNode WithoutCallKeys(YamlReader r, YamlMappingNode step, string path)
+    {
+        static string? Name(YamlNode key) => key is YamlScalarNode { Value: { } name } ? name.Trim() : null;
+        var misplaced = step.Children.Where(e => Name(e.Key) is { } n && Step.Find(n) is null && Call.Find(n) is { Name: "optional" or "fallback" }).ToList();
+        if (misplaced.Count == 0) return step;
+        var kind = step.Children.Select(e => Name(e.Key) is { } n ? Step.Find(n) : null).FirstOrDefault(k => k is not null)?.Name;
+        foreach (var (key, value) in misplaced)
+        {
+            var name = Call.Find(Name(key)!)!.Name;
+            var given = value is YamlScalarNode { Value: { } v } ? v : "...";
+            var service = kind == "call" && step.Children.First(e => Name(e.Key) is { } n && Step.Find(n)?.Name == "call").Value is YamlScalarNode { Value: { } callee } ? callee : "<service>";
+            r.Problem(key, $"{path}.{name}", kind switch
+            {
+                "call" => $"'{name}' is a key of the call, not of the step: write call: {{ service: {service}, {name}: {given} }}",
+                "parallel" => $"'{name}' is a key of each call of the group, not of the step: write parallel: [ {{ service: <service>, {name}: {given} }}, ... ]",
+                null => $"'{name}' is a key of a call: write call: {{ service: <service>, {name}: {given} }}",
+                _ => $"only a call can be optional or fall back; a '{kind}' step makes no call",
+            });
+        }
+        return new YamlMappingNode(step.Children.Except(misplaced));
+    }
+
+    /// <summary>A fallback: <c>default</c>, or <c>{ type, ttl }</c>; null (no fallback) when null.</summary>
+    private static CallFallback? ReadFallback(YamlReader r, YamlNode node, string path)
+    {
+        if (YamlReader.IsNull(node)) return null;
+        if (node is YamlScalarNode) return r.TryScalar(node, path, YamlValues.Enum<FallbackKind>) is (true, var kind) ? new CallFallback(kind) : null;
+        var s = r.Open(node, path, Fallback);
+        return s["type"] is null ? null : Fallback.Build(s, Fallback.Defaults); // without its type, reported: no guess to check further
+    }
+
+    /// <summary>A call: a service name, or a mapping with the service and optional path, probability, size, optional and fallback.</summary>
     private static ServiceCall ReadCall(YamlReader r, YamlNode node, string path)
     {
         if (node is YamlScalarNode) return new ServiceCall { Service = r.Scalar(node, path, "", t => t) };

@@ -12,6 +12,7 @@ namespace ActorMesh.Tests.Scenarios.Lessons;
 /// <summary>
 /// The built-in <c>full-flow</c> scenario, run in virtual time with its own file: catalog-0 turns
 /// unhealthy at 2 s, reviews dies at 3 s and recovers at 4.5 s (load time, warm-up of 1 s included).
+/// storefront's call to reviews is optional, so the outage degrades product pages rather than failing them.
 /// </summary>
 public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
 {
@@ -22,13 +23,24 @@ public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(out
         return loaded.Topology!;
     }
 
-    private (RunReport Report, JsonObject Figures) Run()
+    /// <summary>The built-in file with storefront's call to reviews required again: fail fast, but fail.</summary>
+    private static MeshTopology WithoutDegradation()
     {
-        var mesh = StartMesh(BuiltIn());
+        var topology = BuiltIn();
+        var storefront = topology.Services.Single(s => s.Name == "storefront");
+        var script = storefront.Script.Select(step => step is CallStep { Call: { Service: "reviews" } call } ? new CallStep(call with { Optional = false }) : step);
+        Assert.Contains(storefront.Script, step => step is CallStep { Call: { Service: "reviews", Optional: true } });
+        return topology with { Services = topology.Services.Replace(storefront, storefront with { Script = [.. script] }) };
+    }
+
+    private (RunReport Report, JsonObject Figures) Run(MeshTopology? topology = null)
+    {
+        var mesh = StartMesh(topology ?? BuiltIn());
         var report = Await(mesh.ReportAsync(RunLoad(mesh)));
         var figures = FullFlowLesson.Figures(report);
         Out.WriteLine(figures.ToJsonString());
         Out.WriteLine("failed per second: " + string.Join(" ", report.Timeline.Select(t => t.Failed)));
+        Out.WriteLine("degraded per second: " + string.Join(" ", report.Timeline.Select(t => t.Degraded)));
         return (report, figures);
     }
 
@@ -46,9 +58,12 @@ public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(out
         Assert.Equal(0, catalog.PerInstance["catalog-1"].Errors + catalog.PerInstance["catalog-2"].Errors);
         Assert.Equal(0, report.Mesh[ServiceCounter.RetriesOverflowed] + report.Mesh[ServiceCounter.RetriesExhausted]);
         Assert.Equal(report.Mesh[ServiceCounter.Retries], (long)figures["retries"]!);
-        // So every failed request is one whose call to reviews failed, none because of catalog.
+        // So every degraded page is one whose call to reviews failed, and none failed.
         var reviews = report.Services["reviews"];
-        Assert.Equal(report.Services["storefront"][ServiceCounter.Errors], reviews[ServiceCounter.Errors] + reviews.Upstream[ServiceCounter.RejectedByCircuit]);
+        var storefront = report.Services["storefront"];
+        Assert.Equal(0, storefront[ServiceCounter.Errors]);
+        Assert.Equal(reviews[ServiceCounter.Errors] + reviews.Upstream[ServiceCounter.RejectedByCircuit], reviews.Upstream[ServiceCounter.OptionalSkipped]);
+        Assert.Equal(reviews.Upstream[ServiceCounter.OptionalSkipped], storefront[ServiceCounter.Degraded]);
     }
 
     [Fact]
@@ -67,16 +82,36 @@ public class FullFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(out
         var rejected = (long)figures["rejectedByCircuit"]!;
         Assert.True(rejected > 250, $"rejected by the open circuits: {rejected}");
         Assert.InRange(reviews[ServiceCounter.Errors], 2 * 5 + 2, 2 * 5 + 2 + 6);
-        // Product pages failed from 3 s until the circuits closed soon after 5 s; nothing failed
-        // before (second 0 of the measured window is 1 s into the load) and nothing after.
-        var failed = report.Timeline.Select(t => t.Failed).ToArray();
-        Assert.Equal(0, failed[0]);
-        Assert.InRange(failed[1], 0, 10);
-        Assert.All(failed[2..4], f => Assert.InRange(f, 120, 200));
-        Assert.InRange(failed[4], 0, 15);
-        Assert.Equal(0, failed[5]);
+        // Product pages were served without reviews from 3 s until the circuits closed soon after 5 s;
+        // none before (second 0 of the measured window is 1 s into the load) and none after. None failed.
+        var degraded = report.Timeline.Select(t => t.Degraded).ToArray();
+        Assert.Equal(0, degraded[0]);
+        Assert.InRange(degraded[1], 0, 10);
+        Assert.All(degraded[2..4], d => Assert.InRange(d, 120, 200));
+        Assert.InRange(degraded[4], 0, 15);
+        Assert.Equal(0, degraded[5]);
+        Assert.All(report.Timeline, t => Assert.Equal(0, t.Failed));
+        Assert.Equal(1.0, (double)figures["okRate"]!);
+        Assert.InRange((double)figures["degradedRate"]!, 0.10, 0.14);
+        Assert.Equal(Math.Round((double)report.Outcomes.Degraded / report.Requests.Sent, 4), (double)figures["degradedRate"]!);
+        Assert.True(report.Outcomes.AddsUp);
+    }
+
+    [Fact]
+    public void Without_the_optional_call_the_circuit_fails_the_product_pages_fast_but_they_fail()
+    {
+        var (degrade, _) = Run();
+        var (report, figures) = Run(WithoutDegradation());
+
+        // The same outage, the same circuits: what the pages whose reviews failed got is all that differs.
+        Assert.Equal(degrade.Mesh[ServiceCounter.CircuitOpened], report.Mesh[ServiceCounter.CircuitOpened]);
+        Assert.Equal(degrade.Outcomes.Degraded, report.Requests.Failed);
         Assert.InRange((double)figures["okRate"]!, 0.85, 0.92);
-        Assert.Equal(Math.Round((double)report.Requests.Ok / report.Requests.Sent, 4), (double)figures["okRate"]!);
+        Assert.Equal(0.0, (double)figures["degradedRate"]!);
+        var failed = report.Timeline.Select(t => t.Failed).ToArray();
+        Assert.All(failed[2..4], f => Assert.InRange(f, 120, 200));
+        Assert.Equal(0, report.Services["reviews"].Upstream[ServiceCounter.OptionalSkipped]);
+        Assert.True(report.Outcomes.AddsUp);
     }
 
     [Fact]
@@ -113,7 +148,7 @@ public class FullFlowLessonRunTests
         var report = await scenario.RunAsync(topology, new RunOptions { Duration = TimeSpan.FromMilliseconds(500), Warmup = TimeSpan.Zero }, CancellationToken.None);
 
         Assert.True(report.Outcomes.AddsUp);
-        foreach (var figure in new[] { "retries", "circuitOpened", "circuitClosed", "rejectedByCircuit", "okRate", "hopLatencyMs", "trace" })
+        foreach (var figure in new[] { "retries", "circuitOpened", "circuitClosed", "rejectedByCircuit", "okRate", "degradedRate", "hopLatencyMs", "trace" })
             Assert.True(report.Figures.ContainsKey(figure), figure);
         Assert.NotEmpty(report.Figures["trace"]!.AsArray());
     }

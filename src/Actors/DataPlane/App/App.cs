@@ -24,7 +24,7 @@ namespace ActorMesh.DataPlane.App;
 /// </summary>
 /// <remarks>
 /// Jobs live in a pooled <see cref="SlotTable{T}"/> of one slot per worker (a job holds a worker); a job's
-/// slot is re-keyed at each script step that waits (a timer, or calls), so a step timer or call answer
+/// slot is re-keyed for each step timer and each call (a call's answer names its call), so a timer or answer
 /// meant for an earlier step, or for a job that has ended, is stale. A job keeps its own mesh time
 /// (<see cref="Job.At"/>, due times, DESIGN §6): its compute ends at its start + the service time, each
 /// wait from the previous step's due end, however late the actor ran, so lateness never piles up into
@@ -56,6 +56,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private readonly ulong _ownBit;
     private readonly HashSet<string> _ownStores;
     private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
+    private readonly CallFallbacks _fallbacks;
 
     public App(PodContext pod, ContainerMemory<AppMemory> memory)
     {
@@ -74,6 +75,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
         _ownStores = [.. _spec.Stores];
         for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
+        _fallbacks = new CallFallbacks(_spec, _runtime.Services, _runtime.Telemetry);
         _logs = pod.Logs;
         if (_spec.LogCollector is { } logs)
         {
@@ -243,7 +245,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
             {
                 case CallStep call:
                     if (!_random.Chance(call.Call.Probability)) continue;
-                    _jobs.Rekey(slot);
+                    job.Issued = 0;
                     job.Pending = 1;
                     job.Issuing = true;
                     Call(slot, job, call.Call);
@@ -252,7 +254,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                     continue;
                 case ParallelStep parallel:
                     var calls = parallel.Calls;
-                    _jobs.Rekey(slot);
+                    job.Issued = 0;
                     job.Pending = calls.Length;
                     job.Issuing = true;
                     var skipped = 0;
@@ -312,7 +314,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Call(int slot, Job job, ServiceCall call)
     {
-        var callId = _jobs.HandleOf(slot).Id;
+        var callId = _jobs.Rekey(slot).Id;
+        job.Track(call, callId);
         var trace = job.Request!.Trace;
         if (trace.Sampled) trace = trace with { SpanId = job.Span };
         if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace, job.At);
@@ -328,18 +331,20 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         else Run(slot, job);
     }
 
+    /// <summary>A call of the current step answered (each call has its own id, a re-key of the job's slot); the step goes on from when it ended.</summary>
     private void OnCallResult(long callId, in CallResult result)
     {
-        if (!_jobs.TryResolve(new SlotHandle(callId), out var slot)) return;
+        if (!_jobs.TryResolveHeld(new SlotHandle(callId), out var slot)) return;
         var job = _jobs[slot];
-        if (job.Pending <= 0) return;
+        if (job.Answer(callId) is not { } call) return;
         var (status, flags) = (result.Status, result.Flags);
         job.Visited |= result.Visited;
         job.Retries += result.Retries;
         // The step goes on when its last call ended.
         if (result.End > job.At) job.At = result.End;
         job.Committed |= (flags & ResponseFlags.Committed) != 0;
-        if (!StatusCodes.IsSuccess(status) && !job.Failed)
+        // A failed call fails the request once the step's calls have all answered, unless it degrades it.
+        if (!_fallbacks.Take(call, status, flags, result.End, ref job.Degraded) && !job.Failed)
         {
             job.Failed = true;
             job.FailStatus = StatusCodes.InternalServerError;
@@ -350,18 +355,16 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result) => OnCallResult(callerId, result);
 
-    /// <summary>The sidecar restarted: the calls it carried are gone (connection reset), so their steps fail (a late answer is stale: the job has ended).</summary>
+    /// <summary>
+    /// The sidecar restarted: the calls it carried are gone (reset), and fail as any failed call does (a
+    /// late answer is stale). Collected first: jobs that go on make their next calls through the new sidecar.
+    /// </summary>
     private void FailCallsInFlight()
     {
         var now = _runtime.Clock.Now;
-        foreach (var i in _jobs)
-        {
-            var job = _jobs[i];
-            if (job.Pending <= 0) continue;
-            job.Pending = 0;
-            job.At = Math.Max(job.At, now);
-            Finish(i, job, StatusCodes.InternalServerError);
-        }
+        var lost = new List<long>();
+        foreach (var i in _jobs) _jobs[i].Unanswered(lost);
+        foreach (var id in lost) OnCallResult(id, new CallResult(StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0, 0, 0, now, now));
     }
 
     private void Finish(int slot, Job job, int status)
@@ -370,10 +373,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         var replyTo = job.ReplyTo!;
         var (arrived, visited, retries, end) = (job.Arrived, job.Visited, job.Retries, job.At);
         var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
+        if (job.Degraded && StatusCodes.IsSuccess(status)) flags |= ResponseFlags.Degraded;
         if (request.Trace.Sampled)
             _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, end, status);
-        job.Request = null;
-        job.ReplyTo = null;
+        job.End();
         _jobs.Free(slot);
         Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, end, visited, retries);
         // The worker is free from the job's due end: the next waiting request starts then, or on arrival if later.
@@ -391,15 +394,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         }
         // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t[ServiceCounter.Requests]++;
+        t.CountAnswer(status, flags);
         _pod.Stats.Requests++;
-        if (StatusCodes.IsSuccess(status)) t[ServiceCounter.Ok]++;
-        else
-        {
-            t[ServiceCounter.Errors]++;
-            _pod.Stats.Errors++;
-            if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
-        }
+        if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - arrived);
         var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
         _runtime.Network.Deliver(due, replyTo, new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, now, retries, due), Self);
@@ -432,15 +429,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private static MeshSpec PlainClient(MeshSpec mesh) => mesh with
     {
-        Defaults = PlainPolicy,
+        Defaults = TrafficPolicy.PlainClient,
         Destinations = System.Collections.Immutable.ImmutableDictionary<string, TrafficPolicy>.Empty,
-    };
-
-    private static readonly TrafficPolicy PlainPolicy = new()
-    {
-        Timeout = TimeSpan.Zero,
-        Retries = Resilience.Retry.RetryOptions.Disabled,
-        Limits = new Resilience.CircuitBreaking.ConnectionLimits { MaxRequests = int.MaxValue / 2, MaxPendingRequests = 0 },
-        LoadBalancer = LoadBalancing.LoadBalancerKind.RoundRobin,
     };
 }

@@ -18,6 +18,9 @@ namespace ActorMesh.DataPlane.Proxy;
 /// Inbound: requests from other proxies pass peer authentication and authorization (a denied one is
 /// answered 403 here and never reaches the app), are admitted, handed to the app, timed and counted,
 /// and the answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
+/// Like Envoy, it keeps no config across a restart: a restarted sidecar asks the control plane for the
+/// current snapshot and, until one arrives, listens on nothing: the app's calls and the requests sent to
+/// the pod fail to connect (503, UF). While the control plane is down that lasts until it is back.
 /// </summary>
 /// <remarks>
 /// Mesh time here is due time (DESIGN §6): a request arrives when it was due, its proxy latency runs
@@ -38,14 +41,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     // Outbound spans of sampled calls only, by the app's call id.
     private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
     private readonly int _incarnation;
-    // The config in force survives a restart (the sidecar's cached bootstrap); nothing else does.
-    private readonly ContainerMemory<ConfigSnapshot?> _memory;
+    private readonly ContainerMemory _memory;
     private readonly ConfigClient _config;
     private UpstreamRouter _router = null!;
     private Distribution _proxyLatency = Distribution.Zero;
     private InboundAuthorizer _authorizer = InboundAuthorizer.Open;
 
-    public Proxy(PodContext pod, ContainerMemory<ConfigSnapshot?> memory)
+    public Proxy(PodContext pod, ContainerMemory memory)
     {
         _pod = pod;
         _runtime = pod.Runtime;
@@ -59,15 +61,16 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     public static Props Props(PodContext pod)
     {
-        var memory = new ContainerMemory<ConfigSnapshot?>(null);
+        var memory = new ContainerMemory();
         return pod.Runtime.Place(Akka.Actor.Props.Create(() => new Proxy(pod, memory)));
     }
 
     protected override void PreStart()
     {
         _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name));
-        // A restarted sidecar resumes from its cached last-known config (it is not asked for again).
-        if (_memory.State is { } last) _config.Resume(last);
+        // Envoy keeps no xDS state across a restart: a restarted sidecar asks for config again (through its node's
+        // agent, which knows the control plane of the moment; none answers during an outage).
+        if (_incarnation > 1) _pod.ControlPlane.Tell(new FetchConfig(_pod.PodId, Self), Self);
     }
 
     protected override void PostRestart(Exception reason)
@@ -121,6 +124,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void OnEgress(EgressCall call)
     {
         var now = _runtime.Clock.TimeOf(call.Due);
+        if (_config.Current is null)
+        {
+            // No config, no listener: the app's connection to its sidecar is refused.
+            _runtime.Telemetry.For(_runtime.Services.Of(call.Service))[ServiceCounter.NoConfig]++;
+            Sender.Tell(new EgressResult(call.CallId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0, 0, now), Self);
+            return;
+        }
         var trace = call.Trace;
         if (trace.Sampled)
         {
@@ -134,6 +144,15 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void OnInbound(MeshRequest request)
     {
         var now = _runtime.Clock.TimeOf(request.Due);
+        if (_config.Current is null)
+        {
+            // No inbound listener yet: the caller's connection fails (UF), and nothing reaches the app.
+            _runtime.Telemetry.For(_pod.ServiceIndex)[ServiceCounter.NoConfig]++;
+            var refused = _runtime.Network.DueAfter(now, NetworkSpec.DefaultLatency, _random);
+            _runtime.Network.Deliver(refused, Sender,
+                new MeshResponse(request.CorrelationId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0, 0, now, 0, refused), Self);
+            return;
+        }
         var verdict = _authorizer.Check(request.SourceIdentity, request.Path);
         if (verdict is InboundVerdict.DeniedPlaintext or InboundVerdict.DeniedByPolicy)
         {
@@ -175,7 +194,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _pod.Stats.Errors++;
         var now = _runtime.Clock.TimeOf(request.Due);
         var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
-        _runtime.Network.Deliver(due, Sender, new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.Forbidden, 0, 0, now, 0, due), Self);
+        _runtime.Network.Deliver(due, Sender, new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0, 0, now, 0, due), Self);
     }
 
     private void OnAppAnswered(MeshResponse response)
@@ -202,15 +221,9 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         if (entry.Trace.Sampled)
             _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t[ServiceCounter.Requests]++;
+        t.CountAnswer(status, flags);
         _pod.Stats.Requests++;
-        if (StatusCodes.IsSuccess(status)) t[ServiceCounter.Ok]++;
-        else
-        {
-            t[ServiceCounter.Errors]++;
-            _pod.Stats.Errors++;
-            if ((flags & ResponseFlags.Overloaded) != 0) t[ServiceCounter.Overloaded]++;
-        }
+        if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
         var due = _runtime.Network.DueAfter(now, ReturnLatency(entry.Source), _random);
         _runtime.Network.Deliver(due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
@@ -230,7 +243,6 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
         _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);
-        _memory.State = snapshot;
     }
 }
 
