@@ -46,8 +46,6 @@ public class DurationHistogramTests
         Assert.Equal(3, a.Count);
         Assert.Equal(3.0, a.MeanMs, 12);
         Assert.Equal(Ms(9), a.SumTicks);
-        Assert.Equal(new DurationSummary(3, 3.0), DurationSummary.From(a));
-        Assert.Equal(DurationSummary.Empty, DurationSummary.From(null));
     }
 
     [Fact]

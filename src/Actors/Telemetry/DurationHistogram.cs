@@ -51,15 +51,3 @@ public sealed class DurationHistogram
     /// <summary>Mean duration in ms (0 when nothing was recorded).</summary>
     public double MeanMs => Count == 0 ? 0 : MeshClock.ToMilliseconds(SumTicks) / Count;
 }
-
-/// <summary>Durations as the report shows them: how many, and their exact mean (the buckets stay in the telemetry, for exports).</summary>
-/// <param name="Count">Durations recorded.</param>
-/// <param name="MeanMs">Their mean, in ms.</param>
-public sealed record DurationSummary(long Count, double MeanMs)
-{
-    /// <summary>Nothing recorded.</summary>
-    public static readonly DurationSummary Empty = new(0, 0);
-
-    /// <summary>Summarises <paramref name="h"/> (null: nothing recorded).</summary>
-    public static DurationSummary From(DurationHistogram? h) => h is null || h.Count == 0 ? Empty : new(h.Count, Math.Round(h.MeanMs, 4));
-}

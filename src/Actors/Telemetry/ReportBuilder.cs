@@ -33,7 +33,7 @@ public static class ReportBuilder
             {
                 Instances = status.InstancesByService.GetValueOrDefault(names[i]),
                 LatencyMs = LatencySummary.From(t.Latency),
-                Upstream = CounterSection.Of<UpstreamReport>(t) with { DurationMs = DurationSummary.From(t.CallDuration) },
+                Upstream = CounterSection.Of<UpstreamReport>(t),
                 PerInstance = perInstance,
             };
         }

@@ -167,11 +167,6 @@ public sealed record InstanceReport(long Requests, long Errors, int AppRestarts,
 public sealed record UpstreamReport : CounterSection
 {
     internal override ReportSections Section => ReportSections.Upstream;
-    /// <summary>
-    /// How long the calls took as their sources saw them (sidecar or gateway, from the call to its one
-    /// outcome, retries and back-off included; Istio's request duration with <c>reporter=source</c>).
-    /// </summary>
-    public DurationSummary DurationMs { get; init; } = DurationSummary.Empty;
 }
 
 /// <summary>Mesh totals over every source proxy and gateway: the counters of <see cref="ReportSections.Mesh"/>, and the config in force.</summary>

@@ -77,19 +77,6 @@ public sealed class ServiceTelemetry
         return CallDurationFrom[source] ??= new DurationHistogram();
     }
 
-    /// <summary>The durations of calls from every source together (null when none ended).</summary>
-    public DurationHistogram? CallDuration
-    {
-        get
-        {
-            DurationHistogram? all = null;
-            if (CallDurationFrom is { } from)
-                foreach (var h in from)
-                    if (h is not null) (all ??= new DurationHistogram()).Add(h);
-            return all;
-        }
-    }
-
     /// <summary>
     /// Counts one answer an instance of the service gave (inbound, where the destination's sidecar, or
     /// the app itself without one, answers): a request, and ok (degraded or not) or an error (overloaded or not).

@@ -91,13 +91,17 @@ internal static class SummaryView
         var messages = e.MeshMessages > 0 ? $", {e.MeshMessages:N0} mesh messages ({e.MeshMessagesPerWallSecond:N0} per wall second)" : "";
         if (e.Clock == "virtual")
             console.MarkupLine(Markup.Escape($"emulator: virtual clock, {e.SimulatedSeconds:0.##} s of mesh time in {e.WallSeconds:0.##} s of wall time ({e.SimulatedSecondsPerWallSecond:0.#}x real time){messages}; " +
-                $"CPU {e.CpuSeconds:0.##} s on {e.Cores} cores. Seed {r.Seed} repeats this report."));
+                $"CPU {e.CpuSeconds:0.##} s on {e.Cores} cores."));
         else
         {
             var l = e.TimerLatenessMs;
             console.MarkupLine(Markup.Escape($"emulator: real clock, timer lateness p50 {l.P50:0.###} / p99 {l.P99:0.###} / max {l.Max:0.###} ms ({l.Samples:N0} samples){messages}; " +
-                $"CPU {e.CpuSeconds:0.##} s over {e.WallSeconds:0.##} s of wall time on {e.Cores} cores. Seed {r.Seed} repeats the sampled values; thread timing may still vary the outcomes."));
+                $"CPU {e.CpuSeconds:0.##} s over {e.WallSeconds:0.##} s of wall time on {e.Cores} cores."));
         }
+        // On its own line: a narrow console wraps the long line above, and the sentence stays whole.
+        console.MarkupLine(Markup.Escape(e.Clock == "virtual"
+            ? $"Seed {r.Seed} repeats this report."
+            : $"Seed {r.Seed} repeats the sampled values; thread timing may still vary the outcomes."));
         if (e.Saturated && e.Warning is { } warning) console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
     }
 

@@ -98,7 +98,7 @@ public class NoDriftSpecs(ITestOutputHelper output)
         r.Requests, r.LatencyMs, r.FailedLatencyMs, r.RetriesPerRequest, r.ThroughputRps, r.Timeline, r.Outcomes, r.RequestKinds, r.CallGraph,
         r.Services.ToDictionary(s => s.Key, s => new
         {
-            s.Value.LatencyMs, s.Value.Upstream.DurationMs, Retries = s.Value.Upstream[ServiceCounter.Retries], Attempts = s.Value.Upstream[ServiceCounter.Attempts],
+            s.Value.LatencyMs, Retries = s.Value.Upstream[ServiceCounter.Retries], Attempts = s.Value.Upstream[ServiceCounter.Attempts],
         }),
         r.Mesh[ServiceCounter.Retries], r.Mesh[ServiceCounter.RetriesOverflowed],
     });
