@@ -34,18 +34,23 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Requests_and_responses_use_the_compact_binary_serializer_and_keep_every_field()
+    public void Requests_and_responses_use_the_compact_binary_serializer_and_keep_every_field_but_the_due_time()
     {
         var request = new MeshRequest(42, "orders", "/o/1", "frontend", 2, 512, new TraceContext(7, 9, true), "spiffe://cluster.local/ns/default/sa/frontend", 123456);
-        var response = new MeshResponse(42, 503, ResponseFlags.Overloaded | ResponseFlags.Committed, 77, 0b1011, 999);
+        var response = new MeshResponse(42, 503, ResponseFlags.Overloaded | ResponseFlags.Committed, 77, 0b1011, 999, Retries: 4);
         var client = new ClientRequest(5, "/dashboard", 1024, new TraceContext(1, 2, false), "POST", new BearerToken("client-3", "iss", "aud", 10_000, false));
-        var answer = new ClientResponse(5, 200, ResponseFlags.CacheHit, 2048, 3);
+        var answer = new ClientResponse(5, 200, ResponseFlags.CacheHit, 2048, 3, Retries: 2);
 
         Assert.Equal(request, RoundTrip(request, typeof(DataPlaneSerializer)));
         Assert.Equal(response, RoundTrip(response, typeof(DataPlaneSerializer)));
         Assert.Equal(client, RoundTrip(client, typeof(DataPlaneSerializer)));
         Assert.Equal(answer, RoundTrip(answer, typeof(DataPlaneSerializer)));
         Assert.Equal(request with { SourceIdentity = null }, RoundTrip(request with { SourceIdentity = null }, typeof(DataPlaneSerializer)));
+        // A due time is on the sender's clock, whose origin is not the receiver's: it does not cross (0: arrived when handled).
+        Assert.Equal(request, RoundTrip(request with { Due = 7_000 }, typeof(DataPlaneSerializer)));
+        Assert.Equal(response, RoundTrip(response with { Due = 7_000 }, typeof(DataPlaneSerializer)));
+        Assert.Equal(client, RoundTrip(client with { Due = 7_000 }, typeof(DataPlaneSerializer)));
+        Assert.Equal(answer, RoundTrip(answer with { Due = 7_000 }, typeof(DataPlaneSerializer)));
     }
 
     [Fact]
@@ -85,13 +90,20 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
     {
         var t = Tests.Telemetry.CounterSchemaTests.Distinct();
         t.RecordLatency(12_000);
-        var snapshot = ServiceSnapshot.Of("orders", t, ["orders"]);
+        t.RecordCallDuration(1, 17_000);
+        t.RecordCallDuration(1, 3_000);
+        var snapshot = ServiceSnapshot.Of("orders", t, ["orders", "frontend"]);
         Assert.Equal(CounterSchema.Count, snapshot.Counters.Length);
         var back = RoundTrip(new NodeTelemetry("node-2", [snapshot], [], 0), typeof(ControlMessageSerializer));
 
-        var again = Assert.Single(back.Services).ToTelemetry(_ => 0);
+        var again = Assert.Single(back.Services).ToTelemetry(name => name == "frontend" ? 5 : 0);
         Assert.All(Enum.GetValues<ServiceCounter>(), c => Assert.Equal(t[c], again[c]));
         Assert.Equal(1, again.Latency!.TotalCount);
+        // Call durations cross by calling workload's name and land at its index on the receiving side.
+        var durations = again.CallDurationFrom![5]!;
+        Assert.Equal(2, durations.Count);
+        Assert.Equal(1.0, durations.MeanMs);
+        Assert.Equal(t.CallDurationFrom![1]!.Buckets, durations.Buckets);
     }
 
     [Fact]

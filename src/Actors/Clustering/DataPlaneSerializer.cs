@@ -11,6 +11,11 @@ namespace ActorMesh.Clustering;
 /// fixed fields little-endian, strings as UTF-8 with a length, no reflection and no JSON on the hot path.
 /// Every message and byte it writes is counted, for the report's <c>cluster</c> section.
 /// </summary>
+/// <remarks>
+/// A message's due time (<c>Due</c>) does not cross: each node's clock has its own origin, so a due time
+/// means nothing on another node. The receiver takes a remote message as arriving when it handles it
+/// (<see cref="Time.MeshClock.TimeOf"/> with 0), as it always has; the retries a response reports do cross.
+/// </remarks>
 public sealed class DataPlaneSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string Request = "R", Response = "S", Client = "C", ClientAnswer = "A";
@@ -42,7 +47,7 @@ public sealed class DataPlaneSerializer(ExtendedActorSystem system) : Serializer
                 w.Trace(r.Trace); w.Text(r.SourceIdentity); w.Long(r.SentAt);
                 break;
             case MeshResponse r:
-                w.Long(r.CorrelationId); w.Int(r.Status); w.Int((int)r.Flags); w.Int(r.ResponseBytes); w.Long((long)r.Visited); w.Long(r.SentAt);
+                w.Long(r.CorrelationId); w.Int(r.Status); w.Int((int)r.Flags); w.Int(r.ResponseBytes); w.Long((long)r.Visited); w.Long(r.SentAt); w.Int(r.Retries);
                 break;
             case ClientRequest r:
                 w.Long(r.RequestId); w.Text(r.Path); w.Int(r.RequestBytes); w.Trace(r.Trace); w.Text(r.Method);
@@ -50,7 +55,7 @@ public sealed class DataPlaneSerializer(ExtendedActorSystem system) : Serializer
                 if (r.Token is { } t) { w.Text(t.Subject); w.Text(t.Issuer); w.Text(t.Audience); w.Long(t.ExpiresAt); w.Bool(t.SignatureValid); }
                 break;
             case ClientResponse r:
-                w.Long(r.RequestId); w.Int(r.Status); w.Int((int)r.Flags); w.Int(r.ResponseBytes); w.Long((long)r.Visited);
+                w.Long(r.RequestId); w.Int(r.Status); w.Int((int)r.Flags); w.Int(r.ResponseBytes); w.Long((long)r.Visited); w.Int(r.Retries);
                 break;
             default:
                 throw new ArgumentException($"{obj.GetType()} is not a data-plane message that crosses nodes");
@@ -67,9 +72,9 @@ public sealed class DataPlaneSerializer(ExtendedActorSystem system) : Serializer
         return manifest switch
         {
             Request => new MeshRequest(r.Long(), r.Text()!, r.Text()!, r.Text()!, r.Int(), r.Int(), r.Trace(), r.Text(), r.Long()),
-            Response => new MeshResponse(r.Long(), r.Int(), (ResponseFlags)r.Int(), r.Int(), (ulong)r.Long(), r.Long()),
+            Response => new MeshResponse(r.Long(), r.Int(), (ResponseFlags)r.Int(), r.Int(), (ulong)r.Long(), r.Long(), r.Int()),
             Client => ReadClient(ref r),
-            ClientAnswer => new ClientResponse(r.Long(), r.Int(), (ResponseFlags)r.Int(), r.Int(), (ulong)r.Long()),
+            ClientAnswer => new ClientResponse(r.Long(), r.Int(), (ResponseFlags)r.Int(), r.Int(), (ulong)r.Long(), r.Int()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown data-plane manifest '{manifest}'"),
         };
     }

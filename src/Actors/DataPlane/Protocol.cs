@@ -32,7 +32,8 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// sent it; null for plaintext, from a workload without a sidecar.
 /// </param>
 /// <param name="SentAt">When it left the sender (mesh clock), so the receiver can time the network leg of a sampled trace.</param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0)
+/// <param name="Due">When it is due at the receiver (mesh clock), which takes it as the time it arrived (see <see cref="Time.MeshClock.TimeOf"/>); 0: unknown.</param>
+public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0, long Due = 0)
     : IDataPlaneMessage;
 
 /// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>
@@ -42,7 +43,10 @@ public sealed record MeshRequest(long CorrelationId, string Service, string Path
 /// <param name="ResponseBytes">Response size.</param>
 /// <param name="Visited">The services the request reached, one bit per service index below 64 (the call graph a request saw).</param>
 /// <param name="SentAt">When it left the sender (mesh clock), to time the network leg of a sampled trace.</param>
-public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0) : IDataPlaneMessage;
+/// <param name="Retries">Retries the request caused anywhere in its call tree below the answering hop.</param>
+/// <param name="Due">When it is due at the receiver (mesh clock), which takes it as the time it arrived; 0: unknown.</param>
+public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0, int Retries = 0, long Due = 0)
+    : IDataPlaneMessage;
 
 /// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
 /// <param name="CallId">Chosen by the app, echoed in the <see cref="EgressResult"/>.</param>
@@ -50,10 +54,17 @@ public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags 
 /// <param name="Path">Request path.</param>
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
-public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
+/// <param name="Due">When the app made the call (mesh clock): the sidecar starts it then; 0: unknown.</param>
+public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>The sidecar's answer to an <see cref="EgressCall"/>, after all retries.</summary>
-public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0) : IDataPlaneMessage;
+/// <param name="CallId">The call's id.</param>
+/// <param name="Status">HTTP-like status.</param>
+/// <param name="Flags">Envoy response flags.</param>
+/// <param name="Visited">The services the call reached, one bit per service index below 64.</param>
+/// <param name="Retries">Retries the call caused: the sidecar's own and those reported from below.</param>
+/// <param name="Due">When the call ended (mesh clock): the app goes on from then; 0: unknown.</param>
+public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>A client's request to a gateway.</summary>
 /// <param name="RequestId">Chosen by the client, echoed in the <see cref="ClientResponse"/>.</param>
@@ -62,7 +73,8 @@ public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, 
 /// <param name="Trace">Trace context.</param>
 /// <param name="Method">HTTP method, matched against the routes' methods (any case).</param>
 /// <param name="Token">The <c>Authorization: Bearer</c> token, or null when the request has none.</param>
-public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null)
+/// <param name="Due">When it is due at the gateway (mesh clock); 0: unknown.</param>
+public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null, long Due = 0)
     : IDataPlaneMessage;
 
 /// <summary>
@@ -95,7 +107,14 @@ public enum TokenProblem
 }
 
 /// <summary>A gateway's answer to a <see cref="ClientRequest"/>.</summary>
-public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
+/// <param name="RequestId">The request's id.</param>
+/// <param name="Status">HTTP-like status.</param>
+/// <param name="Flags">Envoy response flags.</param>
+/// <param name="ResponseBytes">Response size.</param>
+/// <param name="Visited">The services the request reached, one bit per service index below 64.</param>
+/// <param name="Retries">Retries the request caused anywhere in its call tree.</param>
+/// <param name="Due">When it is due at the client (mesh clock): the client's answer time; 0: unknown.</param>
+public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
 internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression

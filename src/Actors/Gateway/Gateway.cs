@@ -15,7 +15,7 @@ using Akka.Event;
 namespace ActorMesh.Gateway;
 
 /// <summary>Gateway timer: sweep the aggregations' backend deadlines. Carries a generation so superseded sweeps are ignored.</summary>
-internal sealed record GatewaySweepDue(long Generation) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+internal sealed record GatewaySweepDue(long Generation, long Due) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>
 /// The API gateway (an edge proxy): the entry point clients call. A request meets, in order:
@@ -32,7 +32,8 @@ internal sealed record GatewaySweepDue(long Generation) : INoSerializationVerifi
 /// slot, kept in the exchange's part list), so answers for an exchange that has already ended, or
 /// for a part already settled, are recognised and ignored. Backend timeouts are not one timer
 /// each: one sweep runs at the earliest deadline (at most one per millisecond). Counters are plain
-/// fields written only here (<see cref="GatewayStats"/>).
+/// fields written only here (<see cref="GatewayStats"/>). Mesh time here is due time (DESIGN §6): a
+/// request arrives when it was due, and an answer leaves when the call behind it ended.
 /// </remarks>
 internal sealed class Gateway : UntypedActor, IUpstreamOwner
 {
@@ -62,7 +63,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _spec = spec;
         _runtime = runtime;
         _clock = runtime.Clock;
-        _sweep = new SweepTimer(_clock, static generation => new GatewaySweepDue(generation));
+        _sweep = new SweepTimer(_clock, static (generation, due) => new GatewaySweepDue(generation, due));
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.Name}");
         _config = new ConfigClient(spec.Name, "Gateway " + spec.Name, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(runtime, _random, Self), _log);
@@ -106,7 +107,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     {
         var stats = _stats;
         stats.Requests++;
-        var now = _clock.Now;
+        var now = _clock.TimeOf(request.Due);
         if (_auth is { } auth)
         {
             var problem = TokenCheck.Check(request.Token, _issuer, _audience, auth.Required, now);
@@ -114,7 +115,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             {
                 stats.AuthRejected++;
                 stats.AuthRejectedBy[(int)problem]++;
-                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.None, 0);
+                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.None, 0, now);
                 return;
             }
         }
@@ -122,7 +123,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         if (route is null)
         {
             stats.NoRoute++;
-            Reply(client, request.RequestId, StatusCodes.NotFound, ResponseFlags.NoRoute, 0);
+            Reply(client, request.RequestId, StatusCodes.NotFound, ResponseFlags.NoRoute, 0, now);
             return;
         }
         var clientId = request.Token?.Subject;
@@ -134,7 +135,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             if (!allowed)
             {
                 stats.RateLimited++;
-                Reply(client, request.RequestId, StatusCodes.TooManyRequests, ResponseFlags.RateLimited, 0);
+                Reply(client, request.RequestId, StatusCodes.TooManyRequests, ResponseFlags.RateLimited, 0, now);
                 return;
             }
         }
@@ -146,7 +147,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             if (cache.TryGet(key, now, out var bytes))
             {
                 stats.CacheHits++;
-                Reply(client, request.RequestId, StatusCodes.Ok, ResponseFlags.CacheHit, bytes);
+                Reply(client, request.RequestId, StatusCodes.Ok, ResponseFlags.CacheHit, bytes, now);
                 return;
             }
             stats.CacheMisses++;
@@ -156,13 +157,13 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         {
             // The plain case needs no exchange: the router answers the client directly.
             stats.Routed++;
-            _router.Send(client, request.RequestId, route.Service, request.Path, request.RequestBytes, request.Trace);
+            _router.Send(client, request.RequestId, route.Service, request.Path, request.RequestBytes, request.Trace, now);
             return;
         }
         if (!_exchanges.TryAdd(out var slot))
         {
             stats.Overflows++;
-            Reply(client, request.RequestId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0);
+            Reply(client, request.RequestId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamOverflow, 0, now);
             return;
         }
         var ex = _exchanges[slot] ??= new Exchange();
@@ -184,7 +185,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             stats.Routed++;
             ex.Prepare(1, aggregate: false);
             ex.Ids[0] = _exchanges.HandleOf(slot);
-            _router.Send(_self, ex.Ids[0].Id, route.Service, request.Path, request.RequestBytes, trace);
+            _router.Send(_self, ex.Ids[0].Id, route.Service, request.Path, request.RequestBytes, trace, now);
             return;
         }
         stats.Aggregated++;
@@ -202,7 +203,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         for (var i = 0; i < backends.Length; i++)
         {
             var id = ex.Ids[i] = _exchanges.Rekey(slot);
-            ex.Calls[i] = _router.Send(_self, id.Id, backends[i].Service, backends[i].Path, request.RequestBytes, trace);
+            ex.Calls[i] = _router.Send(_self, id.Id, backends[i].Service, backends[i].Path, request.RequestBytes, trace, now);
             // A backend can fail at once (no healthy host, overflow); failing fast may have ended the exchange.
             if (!_exchanges.TryResolve(id, out _)) return;
         }
@@ -217,21 +218,22 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         return null;
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result)
     {
-        if (ReferenceEquals(caller, _self)) OnBackendAnswer(callerId, status, flags, responseBytes, visited);
-        else Reply(caller, callerId, status, flags, responseBytes, visited);
+        if (ReferenceEquals(caller, _self)) OnBackendAnswer(callerId, result);
+        else Reply(caller, callerId, result.Status, result.Flags, result.ResponseBytes, result.End, result.Visited, result.Retries);
     }
 
-    private void OnBackendAnswer(long id, int status, ResponseFlags flags, int bytes, ulong visited)
+    private void OnBackendAnswer(long id, in CallResult result)
     {
+        var (status, flags, bytes, now) = (result.Status, result.Flags, result.ResponseBytes, result.End);
         // An answer for an exchange that has ended (failed fast, or its backend timed out) is dropped.
         if (!_exchanges.TryResolveHeld(new SlotHandle(id), out var slot)) return;
         var ex = _exchanges[slot];
         var part = ex.PartOf(new SlotHandle(id));
         if (part < 0 || ex.States[part] != PartState.Pending) return;
-        var now = _clock.Now;
-        ex.Visited |= visited;
+        ex.Visited |= result.Visited;
+        ex.Retries += result.Retries;
         ex.Committed |= (flags & ResponseFlags.Committed) != 0;
         if (!ex.Aggregate)
         {
@@ -277,7 +279,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     {
         var client = ex.Client!;
         var requestId = ex.RequestId;
-        var visited = ex.Visited;
+        var (visited, retries) = (ex.Visited, ex.Retries);
         if (ex.Committed) flags |= ResponseFlags.Committed;
         if (ex.Trace.Sampled)
             _runtime.Traces.Record(ex.Trace.TraceId, ex.Span, ex.Trace.SpanId, HopKind.Gateway, _spec.Name, ex.Start, now, status);
@@ -290,11 +292,15 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             _stats.CacheEvictions += cache.Evictions - evictions;
         }
         Free(slot, ex);
-        Reply(client, requestId, status, flags, bytes, visited);
+        Reply(client, requestId, status, flags, bytes, now, visited, retries);
     }
 
-    private void Reply(IActorRef client, long requestId, int status, ResponseFlags flags, int bytes, ulong visited = 0) =>
-        _runtime.Network.Send(_spec.ClientLatency, _random, client, new ClientResponse(requestId, status, flags, bytes, visited), _self);
+    /// <summary>Answers the client from mesh time <paramref name="now"/>, over the client's link.</summary>
+    private void Reply(IActorRef client, long requestId, int status, ResponseFlags flags, int bytes, long now, ulong visited = 0, int retries = 0)
+    {
+        var due = _runtime.Network.DueAfter(now, _spec.ClientLatency, _random);
+        _runtime.Network.Deliver(due, client, new ClientResponse(requestId, status, flags, bytes, visited, retries, due), _self);
+    }
 
     // ---- backend deadlines --------------------------------------------------------------------
 
@@ -302,7 +308,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
 
     private void OnSweep(GatewaySweepDue due)
     {
-        var now = _clock.Now;
+        var now = _clock.TimeOf(due.Due);
         if (!_sweep.Begin(due.Generation, now)) return;
         var next = long.MaxValue;
         foreach (var i in _exchanges)
@@ -344,6 +350,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         ex.Route = null;
         ex.Key = default;
         ex.Visited = 0;
+        ex.Retries = 0;
         ex.Committed = false;
         ex.PartDegraded = false;
         ex.Trace = default;
@@ -366,6 +373,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         public bool TimedOut;
         public int Bytes;
         public ulong Visited;
+        public int Retries;
         public bool Committed;
         /// <summary>A part answered 2xx but degraded (flag DG): the merged answer is degraded too, though every part answered.</summary>
         public bool PartDegraded;

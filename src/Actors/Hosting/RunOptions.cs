@@ -78,6 +78,9 @@ public sealed record RunOptions
     /// <summary>The real-time clock to run on (tests inject one that delivers late). Null: a new <see cref="HighResolutionClock"/>.</summary>
     internal Func<MeshClock>? RealClock { get; init; }
 
+    /// <summary>Wraps a virtual-time run's clock (tests wrap it in one that delivers late). Null: the virtual clock as it is.</summary>
+    internal Func<MeshClock, MeshClock>? WrapVirtualClock { get; init; }
+
     /// <summary>The topology with these overrides applied.</summary>
     public MeshTopology Apply(MeshTopology topology)
     {

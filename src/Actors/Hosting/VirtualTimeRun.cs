@@ -28,7 +28,7 @@ internal static class VirtualTimeRun
         var clock = new VirtualClock(VirtualTimeDispatcher.Of(system));
         var driver = new VirtualTimeDriver(clock);
         var messages = MessageCounting.Total;
-        using var runtime = new MeshRuntime(clock, topology.Seed) { LogStore = new CentralLogStore(options.LogSink) };
+        using var runtime = new MeshRuntime(options.WrapVirtualClock?.Invoke(clock) ?? clock, topology.Seed) { LogStore = new CentralLogStore(options.LogSink) };
         try
         {
             var mesh = MeshSystem.Launch(system, topology, runtime);

@@ -22,6 +22,8 @@ namespace ActorMesh.Load;
 /// method and a bearer token for one of the profile's clients (or, for a share of requests, a bad
 /// token). A journey (a kind with several steps) is one request for accounting: its steps are sent
 /// one after another from the same slot, and it ends at the first step that is not ok or at the last.
+/// Mesh time here is due time (DESIGN §6): a request leaves at its intended time and its answer counts
+/// when it was due, however late the generator ran; a timed-out request ends at its client timeout.
 /// </remarks>
 public sealed class LoadGenerator : UntypedActor
 {
@@ -56,6 +58,8 @@ public sealed class LoadGenerator : UntypedActor
     private long _nextIntended;
     private bool _finished;
     private bool _sweepScheduled;
+    // When the pace and the sweep timers are due (one of each at a time): each runs as of its due time.
+    private long _paceDue, _sweepDue;
 
     // Live view: counters since the last snapshot.
     private long _intervalAnswers, _intervalOk, _lastLiveAt;
@@ -118,7 +122,7 @@ public sealed class LoadGenerator : UntypedActor
         {
             case ClientResponse response: OnResponse(response); break;
             case Pace: OnPace(); break;
-            case UserNext next: if (!_finished) Send(_clock.Now, next.User); break;
+            case UserNext next: if (!_finished) Send(_clock.TimeOf(next.Due), next.User); break;
             case Sweep: OnSweep(); break;
             case StartLoad: Begin(); break;
             case StopLoad stop: Stop(stop.Drain); break;
@@ -141,9 +145,10 @@ public sealed class LoadGenerator : UntypedActor
         var seconds = (int)Math.Ceiling(_profile.Duration.TotalSeconds);
         for (var i = 0; i < seconds; i++) _result.Timeline.Add(new SecondBucket());
         _nextIntended = _start;
+        _paceDue = _start;
         if (_profile.Mode == LoadMode.Open) OnPace();
         else for (var u = 0; u < _profile.Users; u++) Send(_start, u);
-        ScheduleSweep();
+        ScheduleSweep(_start);
     }
 
     // ---- sending ---------------------------------------------------------------------------
@@ -151,14 +156,18 @@ public sealed class LoadGenerator : UntypedActor
     private void OnPace()
     {
         if (_finished) return;
-        var now = _clock.Now;
+        var now = _clock.TimeOf(_paceDue);
         var end = Math.Min(now, _measureEnd - 1);
         while (_nextIntended <= end)
         {
             Send(_nextIntended, -1);
             _nextIntended += Gap();
         }
-        if (_nextIntended < _measureEnd) _clock.Schedule(Math.Min(PaceInterval, Math.Max(1, _nextIntended - now)), Self, Pace.Instance, Self);
+        if (_nextIntended < _measureEnd)
+        {
+            _paceDue = now + Math.Min(PaceInterval, Math.Max(1, _nextIntended - now));
+            _clock.ScheduleAt(_paceDue, Self, Pace.Instance, Self);
+        }
         CheckFinished(now);
     }
 
@@ -189,7 +198,7 @@ public sealed class LoadGenerator : UntypedActor
                 refused.Sent++;
                 refused.Record(RequestOutcome.Rejected, 0, RejectReason.ClientBound);
             }
-            if (user >= 0) NextForUser(user);
+            if (user >= 0) NextForUser(user, intended);
             return;
         }
         ref var s = ref _requests[slot];
@@ -203,17 +212,18 @@ public sealed class LoadGenerator : UntypedActor
         if (measured) kind.Result.Measured.Sent++;
         var client = user >= 0 ? user % _clients : (int)(seq % _clients);
         s.Token = Token(kind.Target, client);
-        SendStep(slot);
+        SendStep(slot, intended);
     }
 
-    /// <summary>Sends the slot's current step: its path, its kind's method and gateway, the slot's token.</summary>
-    private void SendStep(int slot)
+    /// <summary>Sends the slot's current step at mesh time <paramref name="at"/>: its path, its kind's method and gateway, the slot's token.</summary>
+    private void SendStep(int slot, long at)
     {
         ref var s = ref _requests[slot];
         var kind = _kinds[s.Kind];
         var target = _targets[kind.Target];
         var id = _requests.HandleOf(slot).Id;
-        _runtime.Network.Send(target.ClientLink, _random, target.Gateway, new ClientRequest(id, kind.Steps[s.Step], 1024, s.Trace, kind.Method, s.Token), Self);
+        var due = _runtime.Network.DueAfter(at, target.ClientLink, _random);
+        _runtime.Network.Deliver(due, target.Gateway, new ClientRequest(id, kind.Steps[s.Step], 1024, s.Trace, kind.Method, s.Token, due), Self);
     }
 
     private int PickKind()
@@ -250,12 +260,12 @@ public sealed class LoadGenerator : UntypedActor
 
     private static readonly int BadTokenKinds = Enum.GetValues<TokenProblem>().Length - 1;
 
-    private void NextForUser(int user)
+    /// <summary>The user's next request, a think time after its last one ended at <paramref name="ended"/>.</summary>
+    private void NextForUser(int user, long ended)
     {
         if (_finished) return;
-        var think = _profile.ThinkTime.IsZero ? 0 : _profile.ThinkTime.SampleTicks(_random);
-        if (think <= 0) Self.Tell(new UserNext(user));
-        else _clock.Schedule(think, Self, new UserNext(user), Self);
+        var due = ended + (_profile.ThinkTime.IsZero ? 0 : _profile.ThinkTime.SampleTicks(_random));
+        _clock.ScheduleAt(due, Self, new UserNext(user, due), Self);
     }
 
     // ---- answers ---------------------------------------------------------------------------
@@ -267,17 +277,18 @@ public sealed class LoadGenerator : UntypedActor
             _result.LateAnswers++;
             return;
         }
-        var now = _clock.Now;
+        var now = _clock.TimeOf(response.Due);
         var outcome = OutcomeClassifier.Classify(response.Status, response.Flags, out var reason);
         ref var s = ref _requests[slot];
         s.Visited |= response.Visited;
+        s.Retries += response.Retries;
         s.Committed |= (response.Flags & ResponseFlags.Committed) != 0;
         s.Degraded |= (response.Flags & ResponseFlags.Degraded) != 0;
         if (outcome == RequestOutcome.Ok && s.Step + 1 < _kinds[s.Kind].Steps.Length)
         {
             // The journey goes on: the next step waits for this answer, as a client's next call would.
             s.Step++;
-            SendStep(slot);
+            SendStep(slot, now);
             return;
         }
         End(slot, outcome, response.Status, reason, now);
@@ -290,7 +301,7 @@ public sealed class LoadGenerator : UntypedActor
         var intended = s.Intended;
         var user = s.User;
         var kind = _kinds[s.Kind].Result;
-        var (visited, committed, degraded, trace) = (s.Visited, s.Committed, s.Degraded, s.Trace);
+        var (visited, committed, degraded, trace, retries) = (s.Visited, s.Committed, s.Degraded, s.Trace, s.Retries);
         _requests.Free(slot);
         if (trace.Sampled) _runtime.Traces.Record(trace.TraceId, trace.SpanId, 0, HopKind.Client, "client", intended, now, status);
         var measured = intended >= _measureStart;
@@ -308,6 +319,8 @@ public sealed class LoadGenerator : UntypedActor
         {
             _result.LatencyAll.RecordValue(latencyUs);
             if (outcome == RequestOutcome.Ok) _result.Latency.RecordValue(latencyUs);
+            else if (outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) _result.FailedLatency.RecordValue(latencyUs);
+            _result.Retries.Record(retries);
             kind.Measured.Record(outcome, status, reason, degraded);
             if (outcome == RequestOutcome.Ok) kind.Latency.RecordValue(latencyUs);
             if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) kind.PartialFailures++;
@@ -322,7 +335,7 @@ public sealed class LoadGenerator : UntypedActor
                 }
             }
         }
-        if (user >= 0) NextForUser(user);
+        if (user >= 0) NextForUser(user, now);
     }
 
     private SecondBucket? Bucket(long intended)
@@ -334,23 +347,25 @@ public sealed class LoadGenerator : UntypedActor
 
     // ---- client timeout and the end ----------------------------------------------------------
 
-    private void ScheduleSweep()
+    private void ScheduleSweep(long from)
     {
         if (_sweepScheduled || _finished) return;
         _sweepScheduled = true;
-        _clock.Schedule(SweepInterval, Self, Sweep.Instance, Self);
+        _sweepDue = from + SweepInterval;
+        _clock.ScheduleAt(_sweepDue, Self, Sweep.Instance, Self);
     }
 
     private void OnSweep()
     {
         _sweepScheduled = false;
-        var now = _clock.Now;
+        var now = _clock.TimeOf(_sweepDue);
         var timeout = _profile.ClientTimeout.Ticks;
+        // A request ends when the client gave up on it: at its timeout, not when the sweep noticed.
         foreach (var slot in _requests)
             if (now - _requests[slot].Intended >= timeout)
-                End(slot, RequestOutcome.TimedOut, StatusCodes.GatewayTimeout, default, now);
+                End(slot, RequestOutcome.TimedOut, StatusCodes.GatewayTimeout, default, _requests[slot].Intended + timeout);
         CheckFinished(now);
-        ScheduleSweep();
+        ScheduleSweep(now);
     }
 
     private void CheckFinished(long now)
@@ -431,6 +446,8 @@ public sealed class LoadGenerator : UntypedActor
         public ulong Visited;
         public bool Committed;
         public bool Degraded;
+        /// <summary>Retries its answers reported (a journey: over its steps).</summary>
+        public int Retries;
     }
 
     /// <summary>One kind of the mix as the generator sends it.</summary>
@@ -446,5 +463,6 @@ public sealed class LoadGenerator : UntypedActor
         public static readonly Sweep Instance = new();
     }
 
-    private sealed record UserNext(int User) : INoSerializationVerificationNeeded;
+    /// <summary>A user's next request is due at <paramref name="Due"/>.</summary>
+    private sealed record UserNext(int User, long Due) : INoSerializationVerificationNeeded;
 }

@@ -60,6 +60,13 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public LongHistogram Latency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
     /// <summary>Latency of every measured request that got an answer (any outcome), in µs.</summary>
     public LongHistogram LatencyAll { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>
+    /// Latency of measured requests that failed or timed out, in µs, from the intended send time to the
+    /// failed answer, or to the client timeout for one that got none.
+    /// </summary>
+    public LongHistogram FailedLatency { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
+    /// <summary>Retries per measured request that ended (any outcome but a client-side rejection), over its whole call tree.</summary>
+    public RetryCounts Retries { get; } = new();
     /// <summary>Per-second outcomes over the measured window.</summary>
     public List<SecondBucket> Timeline { get; } = [];
     /// <summary>Measured window length in seconds.</summary>
@@ -70,6 +77,35 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public List<RequestKindResult> Kinds { get; } = [];
     /// <summary>What the measured requests' answers said about the services they reached.</summary>
     public CallGraphObservation CallGraph { get; } = new();
+}
+
+/// <summary>
+/// How many retries requests caused, anywhere in their call trees (every sidecar's and gateway's retries
+/// below them, as their answers reported them): a histogram of 0, 1, 2, 3 and 4 or more, the sum and the most.
+/// A request that timed out at the client counts the retries of the answers it did get (a journey's earlier steps).
+/// </summary>
+public sealed class RetryCounts
+{
+    /// <summary>Buckets of the histogram: 0, 1, 2, 3, and 4 or more retries.</summary>
+    public const int Buckets = 5;
+
+    /// <summary>Requests by retries: [0] none, [1] one, [2] two, [3] three, [4] four or more.</summary>
+    public readonly long[] Histogram = new long[Buckets];
+    /// <summary>Requests counted.</summary>
+    public long Requests;
+    /// <summary>Retries over all of them.</summary>
+    public long Sum;
+    /// <summary>The most one request caused.</summary>
+    public int Max;
+
+    /// <summary>Counts one request that caused <paramref name="retries"/> retries.</summary>
+    public void Record(int retries)
+    {
+        Histogram[Math.Min(retries, Buckets - 1)]++;
+        Requests++;
+        Sum += retries;
+        if (retries > Max) Max = retries;
+    }
 }
 
 /// <summary>

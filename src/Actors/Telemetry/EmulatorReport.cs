@@ -40,9 +40,11 @@ public sealed record LatenessSummary(double P50, double P99, double Max, long Sa
 
 /// <summary>
 /// The report's <c>emulator</c> section: what the emulator itself cost and whether it kept up. In
-/// real time, timers that fire late add their lateness to every modelled latency; when the lateness is
-/// no longer small against the latencies measured, <see cref="Saturated"/> is true and
-/// <see cref="Warning"/> says so. In virtual time nothing is ever late.
+/// real time, deliveries fire late. Every delayed step is scheduled from its due time (DESIGN §6), so
+/// the lateness does not pile up into the latencies, but what races it can change (a response against
+/// a timeout, which request a worker takes first); when the lateness is no longer small against the
+/// latencies measured, <see cref="Saturated"/> is true and <see cref="Warning"/> says so. In virtual
+/// time nothing is ever late.
 /// </summary>
 public sealed record EmulatorReport
 {
@@ -70,7 +72,7 @@ public sealed record EmulatorReport
     public long MeshMessages { get; init; }
     /// <summary>Of those, per wall second.</summary>
     public double MeshMessagesPerWallSecond { get; init; }
-    /// <summary>True when the emulator's own lag is large enough to distort the latencies reported.</summary>
+    /// <summary>True when the emulator's own lag is large enough to change what the run reports.</summary>
     public bool Saturated { get; init; }
     /// <summary>What to do about it, when <see cref="Saturated"/>.</summary>
     public string? Warning { get; init; }
@@ -85,5 +87,6 @@ public sealed record EmulatorReport
 
     /// <summary>The warning printed for a saturated run.</summary>
     public static string WarningFor(LatenessSummary lateness) =>
-        $"latencies include up to {lateness.P99:0.###} ms of the emulator's own lag (timer lateness p99; max {lateness.Max:0.###} ms): lower the load or use --clock virtual";
+        $"the emulator ran up to {lateness.P99:0.###} ms behind its clock (timer lateness p99; max {lateness.Max:0.###} ms): latencies are kept free of the emulator's own lag, " +
+        "but outcomes that race it (timeouts, which request goes first) may not be: lower the load or use --clock virtual";
 }

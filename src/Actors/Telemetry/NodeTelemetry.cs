@@ -46,13 +46,15 @@ public sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> S
 /// <param name="ModuleCalls">In-process module calls as (caller, callee, calls).</param>
 /// <param name="ForeignStores">Accesses to stores the service does not own as (store, reads, writes).</param>
 /// <param name="CallsFrom">Calls to the service by calling workload's name.</param>
+/// <param name="CallDurationFrom">Source-reported call durations by calling workload's name: the buckets, then the count and the sum in ticks (null: none).</param>
 public sealed record ServiceSnapshot(
     string Name,
     long[] Counters,
     long[][] Latency,
     long[][] ModuleCalls,
     IReadOnlyList<StoreAccess> ForeignStores,
-    IReadOnlyDictionary<string, long> CallsFrom)
+    IReadOnlyDictionary<string, long> CallsFrom,
+    IReadOnlyDictionary<string, long[]>? CallDurationFrom = null)
 {
     /// <summary>The snapshot of <paramref name="t"/>; <paramref name="names"/> resolves calling workloads' indices.</summary>
     public static ServiceSnapshot Of(string name, ServiceTelemetry t, IReadOnlyList<string> names)
@@ -66,7 +68,11 @@ public sealed record ServiceSnapshot(
         if (t.CallsFrom is { } calls)
             for (var s = 0; s < Math.Min(calls.Length, names.Count); s++)
                 if (calls[s] > 0) from[names[s]] = calls[s];
-        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from);
+        Dictionary<string, long[]>? durations = null;
+        if (t.CallDurationFrom is { } byIndex)
+            for (var s = 0; s < Math.Min(byIndex.Length, names.Count); s++)
+                if (byIndex[s] is { } d) (durations ??= new Dictionary<string, long[]>(StringComparer.Ordinal))[names[s]] = [.. d.Buckets, d.Count, d.SumTicks];
+        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from, durations);
     }
 
     /// <summary>The telemetry again; <paramref name="indexOf"/> gives a calling workload's index in the merged view.</summary>
@@ -88,6 +94,8 @@ public sealed record ServiceSnapshot(
             t.ForeignStores[s.Store] = (s.Reads, s.Writes);
         }
         foreach (var (source, n) in CallsFrom) t.RecordCallsFrom(indexOf(source), n);
+        foreach (var (source, d) in CallDurationFrom ?? new Dictionary<string, long[]>())
+            if (d.Length >= 2) t.DurationFrom(indexOf(source)).Add(d[..^2], d[^2], d[^1]);
         return t;
     }
 }

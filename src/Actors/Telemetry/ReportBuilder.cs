@@ -58,6 +58,8 @@ public static class ReportBuilder
                 : new LoadSection("closed", null, profile.Users, null, profile.Warmup.TotalSeconds),
             Requests = Counts(m),
             LatencyMs = LatencySummary.From(load.Latency),
+            FailedLatencyMs = LatencySummary.From(load.FailedLatency),
+            RetriesPerRequest = RetriesSummary.From(load.Retries),
             ThroughputRps = Math.Round(m.Ended / seconds, 1),
             GoodputRps = Math.Round(m.Ok / seconds, 1),
             Services = services,
@@ -191,7 +193,9 @@ public static class ReportBuilder
             var t = merged[to];
             if (t.CallsFrom is { } from)
                 for (var source = 0; source < Math.Min(from.Length, names.Count); source++)
-                    if (from[source] > 0) edges.Add(new EdgeReport(names[source], names[to], from[source], Math.Round((double)from[source] / clientRequests, 4)));
+                    if (from[source] > 0)
+                        edges.Add(new EdgeReport(names[source], names[to], from[source], Math.Round((double)from[source] / clientRequests, 4),
+                            t.CallDurationFrom is { } d && source < d.Length && d[source] is { Count: > 0 } h ? Math.Round(h.MeanMs, 4) : null));
             if (topology.Service(names[to]) is not { } service) continue;
             if (t.ModuleCalls is { } calls)
             {

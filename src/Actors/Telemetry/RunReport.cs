@@ -27,6 +27,10 @@ public sealed record RunReport
     public required RequestCounts Requests { get; init; }
     /// <summary>End-to-end latency of ok requests, from the intended send time.</summary>
     public required LatencySummary LatencyMs { get; init; }
+    /// <summary>End-to-end latency of failed and timed-out requests, from the intended send time (a timed-out one: to its client timeout).</summary>
+    public LatencySummary FailedLatencyMs { get; init; } = LatencySummary.Empty;
+    /// <summary>Retries per request, over its whole call tree: mean, most, and how many requests had 0, 1, 2, 3, 4 or more.</summary>
+    public RetriesSummary RetriesPerRequest { get; init; } = RetriesSummary.Empty;
     /// <summary>Answered requests per second in the measured window (any outcome).</summary>
     public required double ThroughputRps { get; init; }
     /// <summary>Ok requests per second in the measured window.</summary>
@@ -115,6 +119,26 @@ public sealed record LatencySummary(double P50, double P90, double P99, double P
             Ms(microseconds.GetValueAtPercentile(50)), Ms(microseconds.GetValueAtPercentile(90)),
             Ms(microseconds.GetValueAtPercentile(99)), Ms(microseconds.GetValueAtPercentile(99.9)),
             Ms(microseconds.GetMaxValue()), Math.Round(microseconds.GetMean() / 1000.0, 3), microseconds.TotalCount);
+    }
+}
+
+/// <summary>Retries per request over its whole call tree (every sidecar's and gateway's retries below it).</summary>
+/// <param name="Mean">Mean retries per request.</param>
+/// <param name="Max">The most one request caused.</param>
+/// <param name="Requests">Requests counted: every measured one that ended (rejections by the client's own bound excepted).</param>
+/// <param name="Histogram">Requests by retries: "0", "1", "2", "3" and "4+".</param>
+public sealed record RetriesSummary(double Mean, int Max, long Requests, SortedDictionary<string, long> Histogram)
+{
+    /// <summary>Nothing counted.</summary>
+    public static RetriesSummary Empty => new(0, 0, 0, new SortedDictionary<string, long>(StringComparer.Ordinal));
+
+    /// <summary>Summarises <paramref name="counts"/>.</summary>
+    public static RetriesSummary From(ActorMesh.Load.RetryCounts counts)
+    {
+        var histogram = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < ActorMesh.Load.RetryCounts.Buckets; i++)
+            histogram[i == ActorMesh.Load.RetryCounts.Buckets - 1 ? $"{i}+" : $"{i}"] = counts.Histogram[i];
+        return new RetriesSummary(counts.Requests == 0 ? 0 : Math.Round((double)counts.Sum / counts.Requests, 4), counts.Max, counts.Requests, histogram);
     }
 }
 
@@ -314,7 +338,13 @@ public sealed record CallGraphReport
 }
 
 /// <summary>Calls along one edge.</summary>
-public sealed record EdgeReport(string From, string To, long Calls, double PerRequest);
+/// <param name="From">The caller (a service, a gateway, or for modules a module).</param>
+/// <param name="To">The callee.</param>
+/// <param name="Calls">Calls over the whole run.</param>
+/// <param name="PerRequest">Calls per client request sent.</param>
+/// <param name="MeanMs">For calls between workloads: their mean duration as the caller's sidecar (or gateway) saw it, retries included; absent for module calls.</param>
+public sealed record EdgeReport(string From, string To, long Calls, double PerRequest,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanMs = null);
 
 /// <summary>Two services and how often the same request reached both.</summary>
 public sealed record PairReport(string A, string B, long Both, long Either, double Share);
@@ -335,6 +365,8 @@ public sealed record TracingReport
     public SortedDictionary<string, double> HopLatencyMs { get; init; } = new();
     /// <summary>One ok sampled request's spans in call order (depth-first), with the most hops.</summary>
     public IReadOnlyList<SpanReport> Sample { get; init; } = [];
+    /// <summary>One failed (or timed-out) sampled request's spans in call order, with the most hops; empty when none failed.</summary>
+    public IReadOnlyList<SpanReport> FailedSample { get; init; } = [];
 }
 
 /// <summary>One span of the sample trace.</summary>

@@ -41,6 +41,7 @@ public enum ServiceCounter
     [Counter(Outbound, Upstream | Mesh, "Failed calls to the service that the caller's script went on without (optional calls).")] OptionalSkipped,
     [Counter(Outbound, Upstream | Mesh, "Failed calls to the service for which the caller's fallback answered: a default answer, or its cached last good one.")] FallbacksUsed,
     [Counter(Outbound, Mesh, "Connections a sidecar without config refused (UF): its app's calls, and requests sent to its pod (counted against the service called). A restarted sidecar has none until the control plane answers.")] NoConfig,
+    [Counter(Inbound, Service, "Time the service's in-process module calls took, in ns: the sum of their sampled costs (callGraph.modules counts the calls).")] ModuleCallNanoseconds,
 }
 #pragma warning restore CS1591
 

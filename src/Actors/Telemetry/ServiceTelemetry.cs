@@ -61,6 +61,23 @@ public sealed class ServiceTelemetry
     }
 
     /// <summary>
+    /// How long calls to this service took as their sources saw them, by calling workload's index: from the
+    /// call's start at the source's sidecar (or gateway) to its one outcome, retries included (Istio's
+    /// <c>istio_request_duration_milliseconds</c> with <c>reporter=source</c>, per source and destination workload).
+    /// </summary>
+    public DurationHistogram?[]? CallDurationFrom;
+
+    /// <summary>Records the duration of one call from workload <paramref name="source"/>, as the source saw it.</summary>
+    public void RecordCallDuration(int source, long ticks) => DurationFrom(source).Record(ticks);
+
+    /// <summary>The durations of calls from workload <paramref name="source"/> (made on first use).</summary>
+    public DurationHistogram DurationFrom(int source)
+    {
+        if (CallDurationFrom is null || source >= CallDurationFrom.Length) Array.Resize(ref CallDurationFrom, Math.Max(16, source + 8));
+        return CallDurationFrom[source] ??= new DurationHistogram();
+    }
+
+    /// <summary>
     /// Counts one answer an instance of the service gave (inbound, where the destination's sidecar, or
     /// the app itself without one, answers): a request, and ok (degraded or not) or an error (overloaded or not).
     /// </summary>
@@ -101,6 +118,9 @@ public sealed class ServiceTelemetry
         if (other.CallsFrom is { } from)
             for (var source = 0; source < from.Length; source++)
                 if (from[source] > 0) RecordCallsFrom(source, from[source]);
+        if (other.CallDurationFrom is { } durations)
+            for (var source = 0; source < durations.Length; source++)
+                if (durations[source] is { } d) DurationFrom(source).Add(d);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

@@ -69,7 +69,7 @@ public sealed class TraceCollector : IDisposable
     }
 }
 
-/// <summary>Turns spans into the report's tracing section: self time per hop kind, and one sample trace.</summary>
+/// <summary>Turns spans into the report's tracing section: self time per hop kind, and one sample trace of an ok request and one of a failed one.</summary>
 public static class TraceAnalysis
 {
     /// <summary>The tracing section for <paramref name="spans"/>.</summary>
@@ -77,7 +77,7 @@ public static class TraceAnalysis
     {
         var traces = spans.GroupBy(s => s.TraceId).ToList();
         var self = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        List<SpanReport>? best = null;
+        List<SpanReport>? best = null, worst = null;
         foreach (var trace in traces)
         {
             var list = trace.ToList();
@@ -90,10 +90,12 @@ public static class TraceAnalysis
                 if (!self.TryGetValue(kind, out var values)) self[kind] = values = [];
                 values.Add(ms);
             }
+            // The sample of each outcome is its trace with the most spans: ok, and failed (any non-2xx answer, or a timeout).
             var root = list.FirstOrDefault(s => s.Kind == HopKind.Client);
-            if (root.SpanId == 0 || root.Status is < 200 or >= 300) continue;
-            if (best is not null && list.Count <= best.Count) continue;
-            best = Ordered(root, children).ToList();
+            if (root.SpanId == 0) continue;
+            ref var sample = ref root.Status is >= 200 and < 300 ? ref best : ref worst;
+            if (sample is not null && list.Count <= sample.Count) continue;
+            sample = [.. Ordered(root, children)];
         }
         return new TracingReport
         {
@@ -102,6 +104,7 @@ public static class TraceAnalysis
             Dropped = dropped,
             HopLatencyMs = new SortedDictionary<string, double>(self.ToDictionary(kv => kv.Key, kv => Math.Round(Median(kv.Value), 3)), StringComparer.Ordinal),
             Sample = best ?? [],
+            FailedSample = worst ?? [],
         };
     }
 

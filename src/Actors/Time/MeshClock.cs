@@ -22,6 +22,24 @@ public abstract class MeshClock : IDisposable
     /// </summary>
     public abstract void Schedule(long delayTicks, IActorRef target, object message, IActorRef sender);
 
+    /// <summary>
+    /// Delivers <paramref name="message"/> to <paramref name="target"/> at mesh time <paramref name="due"/>
+    /// (at once when that has passed). A delayed step is scheduled from its due time, never from when its
+    /// actor got to run, so the emulator's own lateness does not pile up into modelled time (DESIGN §6).
+    /// </summary>
+    public void ScheduleAt(long due, IActorRef target, object message, IActorRef sender) => Schedule(due - Now, target, message, sender);
+
+    /// <summary>
+    /// The mesh time a message due at <paramref name="due"/> is handled at: its due time (never later than
+    /// now), or now when it carries none (0). In virtual time it is always now; in real time the actor may
+    /// run late, and what it schedules next starts from the due time all the same.
+    /// </summary>
+    public long TimeOf(long due)
+    {
+        var now = Now;
+        return due > 0 && due < now ? due : now;
+    }
+
     /// <summary>Deliveries scheduled and not yet made.</summary>
     public abstract int Pending { get; }
 

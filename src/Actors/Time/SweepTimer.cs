@@ -6,9 +6,10 @@ namespace ActorMesh.Time;
 /// One timer over a table of deadlines (a proxy's calls, a gateway's aggregations): instead of one
 /// scheduler entry per deadline, the owner is woken at the earliest deadline it watches, at most once
 /// per <see cref="Resolution"/>, and sweeps its table. Each wake-up carries a generation, so a timer
-/// superseded by an earlier deadline is ignored when it fires.
+/// superseded by an earlier deadline is ignored when it fires. A wake-up also carries its due time: the
+/// owner sweeps as of then, however late it runs.
 /// </summary>
-internal sealed class SweepTimer(MeshClock clock, Func<long, object> due)
+internal sealed class SweepTimer(MeshClock clock, Func<long, long, object> due)
 {
     /// <summary>Sweeps happen at most this often: a deadline fires within ~1 ms.</summary>
     public static readonly long Resolution = MeshClock.TicksPerMillisecond;
@@ -17,14 +18,15 @@ internal sealed class SweepTimer(MeshClock clock, Func<long, object> due)
     private long _at = long.MaxValue;
     private long _last = long.MinValue / 2;
 
-    /// <summary>Makes sure <paramref name="owner"/> sweeps by <paramref name="deadline"/> (<see cref="long.MaxValue"/>: none).</summary>
+    /// <summary>Makes sure <paramref name="owner"/> sweeps by <paramref name="deadline"/> (<see cref="long.MaxValue"/>: none), as of mesh time <paramref name="now"/>.</summary>
     public void Watch(long deadline, long now, IActorRef owner)
     {
         if (deadline == long.MaxValue || deadline >= _at) return;
         var at = Math.Max(deadline, _last + Resolution);
         if (at >= _at) return;
         _at = at;
-        clock.Schedule(Math.Max(0, at - now) + 1, owner, due(++_generation), owner);
+        var wake = Math.Max(at, now) + 1;
+        clock.ScheduleAt(wake, owner, due(++_generation, wake), owner);
     }
 
     /// <summary>A wake-up of <paramref name="generation"/> arrived: true when it is the current one, and the sweep starts now.</summary>

@@ -27,6 +27,11 @@ internal static class SummaryView
 
         var l = r.LatencyMs;
         console.MarkupLine($"latency of ok requests (ms, from intended send time): p50 {l.P50:0.###}  p90 {l.P90:0.###}  p99 {l.P99:0.###}  p99.9 {l.P999:0.###}  max {l.Max:0.###}  mean {l.Mean:0.###}");
+        if (r.FailedLatencyMs is { Count: > 0 } f)
+            console.MarkupLine($"latency of failed and timed-out requests (ms): p50 {f.P50:0.###}  p90 {f.P90:0.###}  p99 {f.P99:0.###}  max {f.Max:0.###}  mean {f.Mean:0.###}  ({f.Count} requests)");
+        if (r.RetriesPerRequest is { Requests: > 0 } retries)
+            console.MarkupLine(Markup.Escape($"retries per request (whole call tree): mean {retries.Mean:0.####}, max {retries.Max}; requests with " +
+                string.Join(", ", retries.Histogram.Select(kv => $"{kv.Key}: {kv.Value}"))));
 
         var services = new Table().Border(TableBorder.Rounded).Title("services (as their sidecars saw them)")
             .AddColumn("service").AddColumn("instances").AddColumn("requests").AddColumn("ok").AddColumn("errors").AddColumn("p50 ms").AddColumn("p99 ms")
@@ -79,20 +84,24 @@ internal static class SummaryView
         }
     }
 
-    /// <summary>What the emulator cost, and a warning when its own lag distorts the latencies.</summary>
+    /// <summary>What the emulator cost, and a warning when its own lag may change what the run reports.</summary>
     private static void WriteEmulator(RunReport r, IAnsiConsole console)
     {
         var e = r.Emulator;
         var messages = e.MeshMessages > 0 ? $", {e.MeshMessages:N0} mesh messages ({e.MeshMessagesPerWallSecond:N0} per wall second)" : "";
         if (e.Clock == "virtual")
             console.MarkupLine(Markup.Escape($"emulator: virtual clock, {e.SimulatedSeconds:0.##} s of mesh time in {e.WallSeconds:0.##} s of wall time ({e.SimulatedSecondsPerWallSecond:0.#}x real time){messages}; " +
-                $"CPU {e.CpuSeconds:0.##} s on {e.Cores} cores. Seed {r.Seed} repeats this report."));
+                $"CPU {e.CpuSeconds:0.##} s on {e.Cores} cores."));
         else
         {
             var l = e.TimerLatenessMs;
             console.MarkupLine(Markup.Escape($"emulator: real clock, timer lateness p50 {l.P50:0.###} / p99 {l.P99:0.###} / max {l.Max:0.###} ms ({l.Samples:N0} samples){messages}; " +
-                $"CPU {e.CpuSeconds:0.##} s over {e.WallSeconds:0.##} s of wall time on {e.Cores} cores. Seed {r.Seed} repeats the sampled values; thread timing may still vary the outcomes."));
+                $"CPU {e.CpuSeconds:0.##} s over {e.WallSeconds:0.##} s of wall time on {e.Cores} cores."));
         }
+        // On its own line: a narrow console wraps the long line above, and the sentence stays whole.
+        console.MarkupLine(Markup.Escape(e.Clock == "virtual"
+            ? $"Seed {r.Seed} repeats this report."
+            : $"Seed {r.Seed} repeats the sampled values; thread timing may still vary the outcomes."));
         if (e.Saturated && e.Warning is { } warning) console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
     }
 

@@ -16,7 +16,11 @@ namespace ActorMesh.Scenarios.Lessons;
 /// <c>monolithP50Ms</c>, <c>microservicesP50Ms</c>, <c>latencyRatio</c> (microservices over monolith),
 /// <c>partialFailures</c> (the microservices' requests that failed after a service had committed its
 /// part), and beside them each kind's failures and the monolith's partial failures, which show that
-/// both fail as often but only one leaves work half done. A figure the (possibly changed) topology
+/// both fail as often but only one leaves work half done. Per call, from telemetry:
+/// <c>inProcessCallNs</c> (the mean cost of one in-process module call: the services' module-call time
+/// over their module calls), <c>networkCallMs</c> (the mean duration of one call from a service to
+/// another, through both sidecars and the network, as the caller's sidecar timed it and its app waited
+/// for it) and <c>perCallRatio</c> (the two in the same unit). A figure the (possibly changed) topology
 /// gives no measurement for is left out.
 /// </remarks>
 internal sealed class RequestFlowLesson : IScenarioLesson
@@ -54,10 +58,45 @@ internal sealed class RequestFlowLesson : IScenarioLesson
             figures["monolithFailed"] = monolith.Requests.Failed + monolith.Requests.TimedOut;
             figures["monolithPartialFailures"] = monolith.PartialFailures;
         }
+        var inProcessNs = InProcessCallNs(report);
+        var networkMs = NetworkCallMs(report);
+        if (inProcessNs is { } ns) figures["inProcessCallNs"] = Math.Round(ns, 1);
+        if (networkMs is { } ms) figures["networkCallMs"] = Math.Round(ms, 4);
+        if (inProcessNs is { } n && networkMs is { } w && n > 0) figures["perCallRatio"] = Math.Round(w * 1_000_000 / n);
         if (m is { } x && s is { } y && x > 0 && monolith is not null && services is not null)
             figures["takeaway"] = $"the same request: p50 {x:0.###} ms in-process, {y:0.###} ms across the network ({y / x:0.#} times); "
                 + $"failed {monolith.Requests.Failed + monolith.Requests.TimedOut} vs {services.Requests.Failed + services.Requests.TimedOut} times, "
-                + $"leaving work half committed {monolith.PartialFailures} vs {services.PartialFailures} times";
+                + $"leaving work half committed {monolith.PartialFailures} vs {services.PartialFailures} times"
+                + (inProcessNs is { } a1 && networkMs is { } b1 && a1 > 0 ? $"; one call: {a1:0} ns in-process, {b1:0.###} ms across the network ({b1 * 1_000_000 / a1:N0} times)" : "");
         return figures;
+    }
+
+    /// <summary>Mean cost of one in-process module call, in ns, over every service's module calls; null when there were none.</summary>
+    private static double? InProcessCallNs(RunReport report)
+    {
+        long calls = 0, nanoseconds = 0;
+        foreach (var (service, edges) in report.CallGraph.Modules)
+        {
+            foreach (var edge in edges) calls += edge.Calls;
+            if (report.Services.TryGetValue(service, out var s)) nanoseconds += s[ServiceCounter.ModuleCallNanoseconds];
+        }
+        return calls == 0 ? null : (double)nanoseconds / calls;
+    }
+
+    /// <summary>
+    /// Mean duration of one call from a service to another (a gateway's calls excluded: they leave from no
+    /// sidecar), in ms, weighted by each edge's calls; null when no service called another.
+    /// </summary>
+    private static double? NetworkCallMs(RunReport report)
+    {
+        double weighted = 0;
+        long calls = 0;
+        foreach (var edge in report.CallGraph.Edges)
+        {
+            if (!report.Services.ContainsKey(edge.From) || edge.MeanMs is not { } mean) continue;
+            weighted += mean * edge.Calls;
+            calls += edge.Calls;
+        }
+        return calls == 0 ? null : weighted / calls;
     }
 }

@@ -145,7 +145,7 @@ public abstract class RouterSpec : VirtualTimeSpec
     // ---- driving ------------------------------------------------------------------------------
 
     /// <summary>Sends call <paramref name="id"/> to the destination; returns its token.</summary>
-    internal SlotHandle Call(long id = 1) => Router.Send(ActorRefs.Nobody, id, Destination, "/orders", 100, TraceContext.None);
+    internal SlotHandle Call(long id = 1) => Router.Send(ActorRefs.Nobody, id, Destination, "/orders", 100, TraceContext.None, Clock.Now);
 
     /// <summary>Lets <paramref name="ms"/> of virtual time pass, delivering everything due on the way.</summary>
     protected void Run(double ms) => Clock.Advance(TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)));
@@ -175,9 +175,9 @@ public abstract class RouterSpec : VirtualTimeSpec
         public List<Completed> Outcomes { get; } = [];
         public Action<Completed>? WhenCompleted { get; set; }
 
-        public void OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
+        public void OnCallCompleted(IActorRef caller, long callerId, in CallResult result)
         {
-            var completed = new Completed(callerId, status, flags, responseBytes, (clock.Now - _t0) / (double)TimeSpan.TicksPerMillisecond);
+            var completed = new Completed(callerId, result.Status, result.Flags, result.ResponseBytes, (clock.Now - _t0) / (double)TimeSpan.TicksPerMillisecond);
             Outcomes.Add(completed);
             WhenCompleted?.Invoke(completed);
         }

@@ -35,7 +35,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
     {
         Configure(Policy(), Endpoint().Ref);
 
-        var token = Router.Send(Akka.Actor.ActorRefs.Nobody, 1, "nowhere", "/", 100, TraceContext.None);
+        var token = Router.Send(Akka.Actor.ActorRefs.Nobody, 1, "nowhere", "/", 100, TraceContext.None, Clock.Now);
 
         Assert.True(token.IsNone);
         Assert.Equal((503, ResponseFlags.NoHealthyUpstream), (OutcomeOf().Status, OutcomeOf().Flags));

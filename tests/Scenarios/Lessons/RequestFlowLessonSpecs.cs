@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Lessons;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using ActorMesh.Topology;
 using Xunit.Abstractions;
@@ -17,15 +19,20 @@ public class RequestFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(
         return loaded.Topology!;
     }
 
+    /// <summary>Runs the built-in lesson; returns its report and figures.</summary>
+    private (RunReport Report, JsonObject Figures) Run()
+    {
+        var mesh = StartMesh(BuiltIn());
+        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
+        var figures = RequestFlowLesson.Figures(report);
+        Out.WriteLine(figures.ToJsonString());
+        return (report, figures);
+    }
+
     [Fact]
     public void The_same_request_across_the_network_takes_several_times_as_long_and_fails_half_committed()
     {
-        var topology = BuiltIn();
-        var mesh = StartMesh(topology);
-
-        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
-        var f = RequestFlowLesson.Figures(report);
-        Out.WriteLine(f.ToJsonString());
+        var (report, f) = Run();
 
         Assert.True(report.Outcomes.AddsUp);
         // The monolith: gateway → shop and back (two 0.5 ms legs, a sidecar), four 100 ns module calls, one 0.5 ms commit.
@@ -43,13 +50,30 @@ public class RequestFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(
     }
 
     [Fact]
+    public void One_call_takes_nanoseconds_in_process_and_milliseconds_across_the_network()
+    {
+        var (report, f) = Run();
+
+        // A module call costs 100 ns by default: measured as the sampled costs over the calls, from telemetry.
+        Assert.Equal(100, (double)f["inProcessCallNs"]!);
+        // checkout → a service and back as checkout's app waits for it: its sidecar (0.1 ms), a 0.5 ms hop, the callee's
+        // sidecar (0.1 ms), the callee's 0.5 ms commit (none when shipping fails first, 3 %), a 0.5 ms hop back.
+        var network = (double)f["networkCallMs"]!;
+        Assert.InRange(network, 1.6, 1.8);
+        // "nanoseconds vs milliseconds": four orders of magnitude.
+        Assert.Equal(Math.Round(network * 1_000_000 / 100), (double)f["perCallRatio"]!);
+        Assert.True((double)f["perCallRatio"]! >= 1_000);
+        // The per-call figure is the edges' own: every call checkout made, as its sidecar timed it.
+        var edges = report.CallGraph.Edges.Where(e => e.From == "checkout").ToList();
+        Assert.Equal(4, edges.Count);
+        Assert.All(edges, e => Assert.InRange(e.MeanMs!.Value, 1.1, 1.8));
+        Assert.Null(report.CallGraph.Modules["shop"][0].MeanMs);
+    }
+
+    [Fact]
     public void Shipping_fails_as_often_in_both_but_only_the_microservices_leave_committed_work_behind()
     {
-        var topology = BuiltIn();
-        var mesh = StartMesh(topology);
-
-        var report = Await(mesh.ReportAsync(RunLoad(mesh)));
-        var f = RequestFlowLesson.Figures(report);
+        var (report, f) = Run();
 
         // 3 % of ~1,500 requests of each kind.
         Assert.InRange((long)f["monolithFailed"]!, 20, 75);
@@ -73,6 +97,9 @@ public class RequestFlowLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec(
         Assert.False(f.ContainsKey("microservicesP50Ms"));
         Assert.False(f.ContainsKey("latencyRatio"));
         Assert.False(f.ContainsKey("partialFailures"));
+        Assert.True(f.ContainsKey("inProcessCallNs"));
+        Assert.False(f.ContainsKey("networkCallMs"));
+        Assert.False(f.ContainsKey("perCallRatio"));
     }
 }
 
@@ -87,7 +114,7 @@ public class RequestFlowLessonRunTests
         var report = await scenario.RunAsync(scenario.Load().Topology!, new RunOptions { Duration = TimeSpan.FromMilliseconds(500), Warmup = TimeSpan.Zero }, CancellationToken.None);
 
         Assert.True(report.Outcomes.AddsUp);
-        foreach (var figure in new[] { "monolithP50Ms", "microservicesP50Ms", "latencyRatio", "partialFailures" })
+        foreach (var figure in new[] { "monolithP50Ms", "microservicesP50Ms", "latencyRatio", "partialFailures", "inProcessCallNs", "networkCallMs", "perCallRatio" })
             Assert.True(report.Figures.ContainsKey(figure), figure);
         Assert.True((double)report.Figures["latencyRatio"]! > 1);
     }

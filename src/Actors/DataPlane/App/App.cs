@@ -15,15 +15,6 @@ using Akka.Event;
 namespace ActorMesh.DataPlane.App;
 
 /// <summary>
-/// Changes how a service's instances behave (an emulated fault, not a config change: it reaches the
-/// apps directly, also while the control plane is down). <see cref="Instance"/> null means every instance.
-/// </summary>
-public sealed record ChangeBehaviour(string Service, int? Instance, Distribution? ServiceTime, ErrorInjection? Errors) : IMeshMessage;
-
-/// <summary>App timer: a job's compute or sleep step is over.</summary>
-internal sealed record JobStepDone(SlotHandle Handle) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
-
-/// <summary>
 /// One service instance (the app container). It has a fixed number of workers and a bounded queue;
 /// a request holds a worker while it computes (the service time), may fail by injected error, then
 /// runs its script of sleeps and downstream calls. Calls go only through its own sidecar (or, in a
@@ -34,7 +25,10 @@ internal sealed record JobStepDone(SlotHandle Handle) : INoSerializationVerifica
 /// <remarks>
 /// Jobs live in a pooled <see cref="SlotTable{T}"/> of one slot per worker (a job holds a worker); a job's
 /// slot is re-keyed for each step timer and each call (a call's answer names its call), so a timer or answer
-/// meant for an earlier step, or for a job that has ended, is stale.
+/// meant for an earlier step, or for a job that has ended, is stale. A job keeps its own mesh time
+/// (<see cref="Job.At"/>, due times, DESIGN §6): its compute ends at its start + the service time, each
+/// wait from the previous step's due end, however late the actor ran, so lateness never piles up into
+/// the service's time or its queue (<see cref="WorkerPool"/>).
 /// </remarks>
 internal sealed class App : UntypedActor, IUpstreamOwner
 {
@@ -48,8 +42,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private ErrorInjection _errors;
     private readonly ImmutableArray<ScriptStep> _script;
     private readonly SlotTable<Job> _jobs;
-    private int _busy;
-    private readonly Queue<(MeshRequest Request, IActorRef ReplyTo, long Arrived)> _queue = new();
+    private readonly WorkerPool _workers;
     // Without a sidecar the app calls endpoints itself: a plain client (round robin, no retries or timeouts).
     private UpstreamRouter? _client;
     private ConfigClient? _config;
@@ -78,6 +71,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _errors = memory.State.Errors;
         _script = _spec.Script;
         _jobs = new SlotTable<Job>(Math.Clamp(_spec.Workers, 1, SlotHandle.MaxSlots), SlotKind.Job, incarnation);
+        _workers = new WorkerPool(_spec.Workers, _spec.QueueCapacity);
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
         _ownStores = [.. _spec.Stores];
         for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
@@ -123,10 +117,10 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 Admit(request, Sender);
                 break;
             case JobStepDone done:
-                OnStepDone(done.Handle);
+                OnStepDone(done);
                 break;
-            case EgressResult result:
-                OnCallResult(result.CallId, result.Status, result.Flags, result.Visited);
+            case EgressResult r:
+                OnCallResult(r.CallId, new CallResult(r.Status, r.Flags, 0, r.Visited, r.Retries, 0, _runtime.Clock.TimeOf(r.Due)));
                 break;
             case SidecarRestarted:
                 FailCallsInFlight();
@@ -156,23 +150,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private void Admit(MeshRequest request, IActorRef replyTo)
     {
-        var now = _runtime.Clock.Now;
-        if (_busy < _spec.Workers)
-        {
-            Start(request, replyTo, now);
-            return;
-        }
-        if (_queue.Count < _spec.QueueCapacity)
-        {
-            _queue.Enqueue((request, replyTo, now));
-            return;
-        }
-        Reply(request, replyTo, now, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+        var arrived = _runtime.Clock.TimeOf(request.Due);
+        if (_workers.TryTake(arrived, out var start)) Start(request, replyTo, arrived, start);
+        else if (!_workers.TryWait(new WaitingRequest(request, replyTo, arrived)))
+            Reply(request, replyTo, arrived, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0, arrived);
     }
 
-    private void Start(MeshRequest request, IActorRef replyTo, long arrived)
+    /// <summary>Starts a job on a worker at mesh time <paramref name="start"/> (its arrival, or when its worker became free).</summary>
+    private void Start(MeshRequest request, IActorRef replyTo, long arrived, long start)
     {
-        _busy++;
         if (!_jobs.TryAdd(out var slot)) throw new InvalidOperationException("more jobs than workers");
         var job = _jobs[slot] ??= new Job();
         job.Request = request;
@@ -183,6 +169,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.FailStatus = 0;
         job.Pending = 0;
         job.Wait = 0;
+        job.At = start;
+        job.Retries = 0;
         job.Visited = _ownBit;
         job.Committed = false;
         job.Depth = 0;
@@ -196,7 +184,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
                 _runtime.Traces.Record(request.Trace.TraceId, TraceCollector.NewSpanId(_random), request.Trace.SpanId, HopKind.Network, _spec.Name, request.SentAt, arrived, 0);
         }
         var compute = _serviceTime.IsZero ? 0 : _serviceTime.SampleTicks(_random);
-        if (compute > 0) _runtime.Clock.Schedule(compute, Self, new JobStepDone(_jobs.HandleOf(slot)), Self);
+        if (compute > 0) _runtime.Clock.ScheduleAt(start + compute, Self, new JobStepDone(_jobs.HandleOf(slot), start + compute), Self);
         else AfterCompute(slot, job);
     }
 
@@ -289,9 +277,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         Finish(slot, job, job.Failed ? job.FailStatus : StatusCodes.Ok);
     }
 
+    /// <summary>Lets the pending wait pass from the job's due time: the script goes on when it is over.</summary>
     private void Defer(int slot, Job job)
     {
-        _runtime.Clock.Schedule(job.Wait, Self, new JobStepDone(_jobs.Rekey(slot)), Self);
+        var due = job.At + job.Wait;
+        _runtime.Clock.ScheduleAt(due, Self, new JobStepDone(_jobs.Rekey(slot), due), Self);
         job.Wait = 0;
     }
 
@@ -300,8 +290,11 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     {
         var callee = _moduleIndex[name];
         var module = _spec.Modules[callee];
-        _runtime.Telemetry.For(_pod.ServiceIndex).RecordModuleCall(caller, callee);
-        job.Wait += module.ServiceTime.SampleTicks(_random);
+        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
+        t.RecordModuleCall(caller, callee);
+        var cost = module.ServiceTime.SampleTicks(_random);
+        t[ServiceCounter.ModuleCallNanoseconds] += cost * 100;
+        job.Wait += cost;
         if (module.Errors.Rate > 0 && _random.Chance(module.Errors.Rate))
         {
             job.Failed = true;
@@ -325,28 +318,33 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         job.Track(call, callId);
         var trace = job.Request!.Trace;
         if (trace.Sampled) trace = trace with { SpanId = job.Span };
-        if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace);
-        else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace), Self);
+        if (_client is not null) _client.Send(Self, callId, call.Service, call.Path, call.RequestBytes, trace, job.At);
+        else _pod.Proxy.Tell(new EgressCall(callId, call.Service, call.Path, call.RequestBytes, trace, job.At), Self);
     }
 
-    private void OnStepDone(SlotHandle handle)
+    private void OnStepDone(JobStepDone done)
     {
-        if (!_jobs.TryResolve(handle, out var slot)) return;
+        if (!_jobs.TryResolve(done.Handle, out var slot)) return;
         var job = _jobs[slot];
+        job.At = _runtime.Clock.TimeOf(done.Due);
         if (!job.Computed) AfterCompute(slot, job);
         else Run(slot, job);
     }
 
-    /// <summary>A call of the current step answered (each call has its own id, a re-key of the job's slot).</summary>
-    private void OnCallResult(long callId, int status, ResponseFlags flags, ulong visited)
+    /// <summary>A call of the current step answered (each call has its own id, a re-key of the job's slot); the step goes on from when it ended.</summary>
+    private void OnCallResult(long callId, in CallResult result)
     {
         if (!_jobs.TryResolveHeld(new SlotHandle(callId), out var slot)) return;
         var job = _jobs[slot];
         if (job.Answer(callId) is not { } call) return;
-        job.Visited |= visited;
+        var (status, flags) = (result.Status, result.Flags);
+        job.Visited |= result.Visited;
+        job.Retries += result.Retries;
+        // The step goes on when its last call ended.
+        if (result.End > job.At) job.At = result.End;
         job.Committed |= (flags & ResponseFlags.Committed) != 0;
         // A failed call fails the request once the step's calls have all answered, unless it degrades it.
-        if (!_fallbacks.Take(call, status, flags, _runtime.Clock.Now, ref job.Degraded) && !job.Failed)
+        if (!_fallbacks.Take(call, status, flags, result.End, ref job.Degraded) && !job.Failed)
         {
             job.Failed = true;
             job.FailStatus = StatusCodes.InternalServerError;
@@ -355,8 +353,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         Run(slot, job);
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks) =>
-        OnCallResult(callerId, status, flags, visited);
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result) => OnCallResult(callerId, result);
 
     /// <summary>
     /// The sidecar restarted: the calls it carried are gone (reset), and fail as any failed call does (a
@@ -364,39 +361,35 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     /// </summary>
     private void FailCallsInFlight()
     {
+        var now = _runtime.Clock.Now;
         var lost = new List<long>();
         foreach (var i in _jobs) _jobs[i].Unanswered(lost);
-        foreach (var id in lost) OnCallResult(id, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0);
+        foreach (var id in lost) OnCallResult(id, new CallResult(StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0, 0, 0, now, now));
     }
 
     private void Finish(int slot, Job job, int status)
     {
         var request = job.Request!;
         var replyTo = job.ReplyTo!;
-        var arrived = job.Arrived;
-        var visited = job.Visited;
+        var (arrived, visited, retries, end) = (job.Arrived, job.Visited, job.Retries, job.At);
         var flags = job.Committed ? ResponseFlags.Committed : ResponseFlags.None;
         if (job.Degraded && StatusCodes.IsSuccess(status)) flags |= ResponseFlags.Degraded;
         if (request.Trace.Sampled)
-            _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, _runtime.Clock.Now, status);
+            _runtime.Traces.Record(request.Trace.TraceId, job.Span, request.Trace.SpanId, HopKind.App, _spec.Name, arrived, end, status);
         job.End();
         _jobs.Free(slot);
-        _busy--;
-        Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, visited);
-        if (_queue.Count > 0 && _busy < _spec.Workers)
-        {
-            var (next, nextReplyTo, nextArrived) = _queue.Dequeue();
-            Start(next, nextReplyTo, nextArrived);
-        }
+        Reply(request, replyTo, arrived, status, flags, StatusCodes.IsSuccess(status) ? _spec.ResponseBytes : 0, end, visited, retries);
+        // The worker is free from the job's due end: the next waiting request starts then, or on arrival if later.
+        if (_workers.Release(end, out var next, out var start)) Start(next.Request, next.ReplyTo, next.Arrived, start);
     }
 
-    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, ulong visited = 0)
+    /// <summary>Answers at mesh time <paramref name="now"/>: to the sidecar, or without one, back over the network from then.</summary>
+    private void Reply(MeshRequest request, IActorRef replyTo, long arrived, int status, ResponseFlags flags, int bytes, long now, ulong visited = 0, int retries = 0)
     {
-        if (_logs is not null) Log(request, arrived, status);
-        var response = new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, _hasSidecar ? 0 : _runtime.Clock.Now);
+        if (_logs is not null) Log(request, arrived, status, now);
         if (_hasSidecar)
         {
-            replyTo.Tell(response, Self);
+            replyTo.Tell(new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, 0, retries, now), Self);
             return;
         }
         // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
@@ -404,15 +397,15 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         t.CountAnswer(status, flags);
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
-        t.RecordLatency(_runtime.Clock.Now - arrived);
-        _runtime.Network.Send(ReturnLatency(request.Source), _random, replyTo, response, Self);
+        t.RecordLatency(now - arrived);
+        var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
+        _runtime.Network.Deliver(due, replyTo, new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, now, retries, due), Self);
     }
 
     /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
-    private void Log(MeshRequest request, long arrived, int status)
+    private void Log(MeshRequest request, long arrived, int status, long now)
     {
         if (_logSampleRate < 1 && (_logSampling is null || !_logSampling.Chance(_logSampleRate))) return;
-        var now = _runtime.Clock.Now;
         var waiting = _logs!.Append(new LogRecord(now, request.Path, status, now - arrived, request.Trace.TraceId, _memory.State.Settings.Version));
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }

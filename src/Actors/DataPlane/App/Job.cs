@@ -23,6 +23,10 @@ internal sealed class Job
     public bool Issuing;
     /// <summary>Sleeps, store round trips and module calls not yet waited out.</summary>
     public long Wait;
+    /// <summary>The job's mesh time: the due time of the step it is at (its start, a wait's end, its calls' end).</summary>
+    public long At;
+    /// <summary>Retries its calls caused, over their whole call trees.</summary>
+    public int Retries;
     public ulong Visited;
     public bool Committed;
     /// <summary>The answer will be degraded (flag DG): a call was skipped or fell back, or answered degraded itself.</summary>

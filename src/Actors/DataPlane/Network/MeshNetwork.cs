@@ -23,6 +23,18 @@ public sealed class MeshNetwork(MeshClock clock)
     }
 
     /// <summary>
+    /// When a message sent at mesh time <paramref name="from"/> arrives: one sample of
+    /// <paramref name="latency"/> plus <paramref name="extraTicks"/> later. The sender puts it in the
+    /// message and hands both to <see cref="Deliver"/>, so a hop starts from the sender's due time, not
+    /// from when it got to run.
+    /// </summary>
+    public long DueAfter(long from, Distribution latency, MeshRandom random, long extraTicks = 0) =>
+        from + extraTicks + (latency.IsZero ? 0 : latency.SampleTicks(random));
+
+    /// <summary>Delivers <paramref name="message"/> to <paramref name="target"/> at <paramref name="due"/> (at once when that has passed).</summary>
+    public void Deliver(long due, IActorRef target, object message, IActorRef sender) => Clock.ScheduleAt(due, target, message, sender);
+
+    /// <summary>
     /// Answers a config push (ACK or NACK) over the network: control-plane traffic crosses it too,
     /// with the mesh's default hop latency, so convergence takes a round trip.
     /// </summary>

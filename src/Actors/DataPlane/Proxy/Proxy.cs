@@ -23,6 +23,8 @@ namespace ActorMesh.DataPlane.Proxy;
 /// the pod fail to connect (503, UF). While the control plane is down that lasts until it is back.
 /// </summary>
 /// <remarks>
+/// Mesh time here is due time (DESIGN §6): a request arrives when it was due, its proxy latency runs
+/// from then, and the answer leaves when the app's answer was due, however late the sidecar ran.
 /// Answers come back on two legs: from upstream endpoints to the router's calls, and from the app to
 /// the inbound requests it was handed. The ids of both are <see cref="SlotHandle"/>s of tables of
 /// different kinds, so an answer's id alone says which leg it is on.
@@ -111,44 +113,46 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         }
     }
 
-    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
+    void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result)
     {
         if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
-            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, _runtime.Clock.Now, status);
-        caller.Tell(new EgressResult(callerId, status, flags, visited), Self);
+            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, result.End, result.Status);
+        caller.Tell(new EgressResult(callerId, result.Status, result.Flags, result.Visited, result.Retries, result.End), Self);
     }
 
     /// <summary>The app's call, through the policy chain. A sampled call opens this sidecar's outbound span.</summary>
     private void OnEgress(EgressCall call)
     {
+        var now = _runtime.Clock.TimeOf(call.Due);
         if (_config.Current is null)
         {
             // No config, no listener: the app's connection to its sidecar is refused.
             _runtime.Telemetry.For(_runtime.Services.Of(call.Service))[ServiceCounter.NoConfig]++;
-            Sender.Tell(new EgressResult(call.CallId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0), Self);
+            Sender.Tell(new EgressResult(call.CallId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0, 0, now), Self);
             return;
         }
         var trace = call.Trace;
         if (trace.Sampled)
         {
-            var span = new OpenSpan(trace, TraceCollector.NewSpanId(_random), _runtime.Clock.Now);
+            var span = new OpenSpan(trace, TraceCollector.NewSpanId(_random), now);
             _outboundSpans[call.CallId] = span;
             trace = trace with { SpanId = span.Id };
         }
-        _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, trace);
+        _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, trace, now);
     }
 
     private void OnInbound(MeshRequest request)
     {
+        var now = _runtime.Clock.TimeOf(request.Due);
         if (_config.Current is null)
         {
             // No inbound listener yet: the caller's connection fails (UF), and nothing reaches the app.
             _runtime.Telemetry.For(_pod.ServiceIndex)[ServiceCounter.NoConfig]++;
-            _runtime.Network.Send(NetworkSpec.DefaultLatency, _random, Sender,
-                new MeshResponse(request.CorrelationId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0), Self);
+            var refused = _runtime.Network.DueAfter(now, NetworkSpec.DefaultLatency, _random);
+            _runtime.Network.Deliver(refused, Sender,
+                new MeshResponse(request.CorrelationId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0, 0, now, 0, refused), Self);
             return;
         }
-        var now = _runtime.Clock.Now;
         var verdict = _authorizer.Check(request.SourceIdentity, request.Path);
         if (verdict is InboundVerdict.DeniedPlaintext or InboundVerdict.DeniedByPolicy)
         {
@@ -165,13 +169,16 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         var entry = new InboundEntry(Sender, request.CorrelationId, request.Source, now, trace, span);
         if (!_inbound.TryAdd(entry, out var handle))
         {
-            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
+            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0, 0, now);
             return;
         }
         if (verdict == InboundVerdict.AllowedPlaintext) _runtime.Telemetry.For(_pod.ServiceIndex)[ServiceCounter.PlaintextAccepted]++;
-        var forward = trace.Sampled ? request with { CorrelationId = handle.Id, Trace = trace with { SpanId = span } } : request with { CorrelationId = handle.Id };
-        if (_proxyLatency.IsZero) _pod.App.Tell(forward, Self);
-        else _runtime.Clock.Schedule(_proxyLatency.SampleTicks(_random), _pod.App, forward, Self);
+        // The proxy latency runs from the request's arrival: the app gets it when it is due.
+        var due = _proxyLatency.IsZero ? now : now + _proxyLatency.SampleTicks(_random);
+        var forward = trace.Sampled
+            ? request with { CorrelationId = handle.Id, Trace = trace with { SpanId = span }, Due = due }
+            : request with { CorrelationId = handle.Id, Due = due };
+        _runtime.Clock.ScheduleAt(due, _pod.App, forward, Self);
     }
 
     /// <summary>Answers 403 at once: the app never sees the request. Counted as a request and an error of the service, without latency.</summary>
@@ -185,30 +192,32 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         else t[ServiceCounter.DeniedByPolicy]++;
         _pod.Stats.Requests++;
         _pod.Stats.Errors++;
-        _runtime.Network.Send(ReturnLatency(request.Source), _random, Sender,
-            new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0), Self);
+        var now = _runtime.Clock.TimeOf(request.Due);
+        var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
+        _runtime.Network.Deliver(due, Sender, new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0, 0, now, 0, due), Self);
     }
 
     private void OnAppAnswered(MeshResponse response)
     {
         if (!_inbound.TryRemove(new SlotHandle(response.CorrelationId), out var entry)) return;
-        Answer(entry, response.Status, response.Flags, response.ResponseBytes, response.Visited);
+        Answer(entry, response.Status, response.Flags, response.ResponseBytes, response.Visited, _runtime.Clock.TimeOf(response.Due), response.Retries);
     }
 
     /// <summary>The app restarted: the requests it was handling are lost, and their callers see a reset.</summary>
     private void ResetInbound()
     {
+        var now = _runtime.Clock.Now;
         foreach (var slot in _inbound)
         {
             var entry = _inbound[slot];
             _inbound.Free(slot);
-            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0);
+            Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamReset, 0, 0, now);
         }
     }
 
-    private void Answer(in InboundEntry entry, int status, ResponseFlags flags, int bytes, ulong visited = 0)
+    /// <summary>Answers the caller at mesh time <paramref name="now"/>: counts and times the request, and sends the answer back over the network from then.</summary>
+    private void Answer(in InboundEntry entry, int status, ResponseFlags flags, int bytes, ulong visited, long now, int retries = 0)
     {
-        var now = _runtime.Clock.Now;
         if (entry.Trace.Sampled)
             _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
@@ -216,7 +225,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
-        _runtime.Network.Send(ReturnLatency(entry.Source), _random, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now), Self);
+        var due = _runtime.Network.DueAfter(now, ReturnLatency(entry.Source), _random);
+        _runtime.Network.Deliver(due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
     }
 
     private Distribution ReturnLatency(string source)

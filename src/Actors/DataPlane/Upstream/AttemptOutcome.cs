@@ -32,7 +32,8 @@ internal enum AttemptEnd : byte
 /// The outcome of one attempt (or of a call that has none in flight) as the router's one exit sees it:
 /// what ended it, the status and flags the call would end with, and what an answer carried.
 /// </summary>
-internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, ResponseFlags Flags, int Bytes = 0, ulong Visited = 0)
+/// <remarks><see cref="Retries"/>: the retries an answer reported from below the host it came from.</remarks>
+internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, ResponseFlags Flags, int Bytes = 0, ulong Visited = 0, int Retries = 0)
 {
     /// <summary>
     /// The outcome of an endpoint's answer: a reset (UR) and a refused connection (UF) are told apart from a
@@ -42,7 +43,7 @@ internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, Resp
         (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptEnd.Reset
         : (response.Flags & ResponseFlags.UpstreamConnectionFailure) != 0 ? AttemptEnd.ConnectFailure
         : AttemptEnd.Response,
-        response.Status, response.Flags, response.ResponseBytes, response.Visited);
+        response.Status, response.Flags, response.ResponseBytes, response.Visited, response.Retries);
 
     /// <summary>The outcome of <paramref name="kind"/>, an end without an answer, with its status and flag.</summary>
     public static AttemptOutcome Of(AttemptEnd kind) => kind switch

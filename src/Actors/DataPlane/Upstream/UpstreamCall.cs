@@ -37,6 +37,8 @@ internal sealed class UpstreamCall
     public int Attempt;
     /// <summary>Retries decided so far.</summary>
     public int Retries;
+    /// <summary>Retries its attempts' answers reported from below (their own call trees).</summary>
+    public int RetriesBelow;
     /// <summary>The host of the attempt in flight: its index when sent, and its endpoint (the index may move with an update).</summary>
     public int Host;
     public Endpoint? HostEndpoint;
@@ -62,7 +64,7 @@ internal sealed class UpstreamCall
         Trace = trace;
         Start = now;
         Deadlines.StartCall(now, cluster.Policy.Timeout);
-        (Attempt, Retries, IsProbe, IsRetry, Visited, Committed) = (0, 0, false, false, 0, false);
+        (Attempt, Retries, RetriesBelow, IsProbe, IsRetry, Visited, Committed) = (0, 0, 0, false, false, 0, false);
         Tried.Clear();
     }
 

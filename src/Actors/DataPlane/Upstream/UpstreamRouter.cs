@@ -27,7 +27,8 @@ namespace ActorMesh.DataPlane.Upstream;
 /// re-keys its call's slot: an answer to an earlier attempt, to an ended call or to a previous
 /// incarnation no longer resolves and is counted late. Timeouts are not one scheduler entry each: a
 /// <see cref="SweepTimer"/> wakes the router at the earliest deadline (at most once per millisecond),
-/// and it scans the table.
+/// and it scans the table. Mesh time here is due time (DESIGN §6): a call starts when its owner says,
+/// an attempt ends when its answer was due, a back-off runs from that end, however late the owner ran.
 /// </remarks>
 internal sealed class UpstreamRouter
 {
@@ -54,7 +55,7 @@ internal sealed class UpstreamRouter
         _identity = identity;
         _runtime = runtime;
         _clock = runtime.Clock;
-        _sweep = new SweepTimer(_clock, static generation => new SweepDue(generation));
+        _sweep = new SweepTimer(_clock, static (generation, due) => new SweepDue(generation, due));
         _network = runtime.Network;
         _telemetry = runtime.Telemetry;
         _random = random;
@@ -87,12 +88,12 @@ internal sealed class UpstreamRouter
     }
 
     /// <summary>
-    /// Starts a call; its outcome reaches the owner exactly once (possibly before this returns), unless
-    /// the owner cancels it. Returns a token for <see cref="Cancel"/> (<see cref="SlotHandle.None"/> when the call already ended).
+    /// Starts a call at mesh time <paramref name="now"/> (its owner's due time); its outcome reaches the
+    /// owner exactly once (possibly before this returns), unless the owner cancels it. Returns a token for
+    /// <see cref="Cancel"/> (<see cref="SlotHandle.None"/> when the call already ended).
     /// </summary>
-    public SlotHandle Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace)
+    public SlotHandle Send(IActorRef caller, long callerId, string service, string path, int requestBytes, TraceContext trace, long now)
     {
-        var now = _clock.Now;
         var cluster = _clusters.For(service);
         var t = _telemetry.For(cluster?.ServiceIndex ?? _runtime.Services.Of(service));
         // No such destination, or no room for one more call: the call ends before it has a slot.
@@ -101,7 +102,8 @@ internal sealed class UpstreamRouter
             if (cluster is null) t[ServiceCounter.Calls]++;
             var refusal = AttemptOutcome.Of(cluster is null ? AttemptEnd.NoHealthyUpstream : AttemptEnd.Overflow);
             refusal.CountIn(t);
-            _owner.OnCallCompleted(caller, callerId, refusal.Status, refusal.Flags, 0, 0, now);
+            t.RecordCallDuration(_sourceIndex, 0);
+            _owner.OnCallCompleted(caller, callerId, new CallResult(refusal.Status, refusal.Flags, 0, 0, 0, now, now));
             return SlotHandle.None;
         }
         var call = _calls[slot] ??= new UpstreamCall();
@@ -134,8 +136,8 @@ internal sealed class UpstreamRouter
         {
             case MeshResponse r: OnResponse(r); return true;
             case SweepDue s: OnSweep(s); return true;
-            case RetryDue r: OnRetryDue(r.Handle); return true;
-            case ConnectFailed c: OnConnectFailed(c.Handle); return true;
+            case RetryDue r: OnRetryDue(r); return true;
+            case ConnectFailed c: OnConnectFailed(c); return true;
             case OutlierInterval: _clusters.OnOutlierInterval(); return true;
             default: return false;
         }
@@ -201,12 +203,14 @@ internal sealed class UpstreamRouter
         if (MeshNetwork.IsUnreachable(endpoint.Address))
         {
             // The connection is refused: the failure comes back after one hop.
-            _network.Send(cluster.Latency, _random, _self, new ConnectFailed(id), _self);
+            var refused = _network.DueAfter(now, cluster.Latency, _random);
+            _network.Deliver(refused, _self, new ConnectFailed(id, refused), _self);
             return;
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
-        _network.Send(cluster.Latency, _random, endpoint.Address,
-            new MeshRequest(id.Id, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra), _self, extra);
+        var due = _network.DueAfter(now, cluster.Latency, _random, extra);
+        _network.Deliver(due, endpoint.Address,
+            new MeshRequest(id.Id, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra, due), _self);
     }
 
     /// <summary>
@@ -226,6 +230,7 @@ internal sealed class UpstreamRouter
         if (hadAttempt)
         {
             call.Visited |= outcome.Visited;
+            call.RetriesBelow += outcome.Retries;
             call.Committed |= (outcome.Flags & ResponseFlags.Committed) != 0;
             if (!outcome.JudgesHost) cluster.Breaker?.Release(call.IsProbe);
             else if (cluster.Judge(host, outcome.Failed, call.IsProbe, now, t)) _clusters.WatchOutliers(cluster);
@@ -234,11 +239,11 @@ internal sealed class UpstreamRouter
             if (outcome.MayRetry) decision = cluster.DecideRetry(outcome, call.Retries);
         }
         if (decision == RetryDecision.Yes) Retry(slot, call, now, t);
-        else Finish(slot, call, outcome, decision, t);
-        if (hadAttempt && outcome.Kind != AttemptEnd.Aborted) DrainPending(cluster);
+        else Finish(slot, call, outcome, decision, t, now);
+        if (hadAttempt && outcome.Kind != AttemptEnd.Aborted) DrainPending(cluster, now);
     }
 
-    /// <summary>Takes a retry token and sends the next attempt after its back-off (at once when it is zero).</summary>
+    /// <summary>Takes a retry token and sends the next attempt after its back-off from <paramref name="now"/>, the failed attempt's end (at once when it is zero).</summary>
     private void Retry(int slot, UpstreamCall call, long now, ServiceTelemetry t)
     {
         var cluster = call.Cluster!;
@@ -254,11 +259,11 @@ internal sealed class UpstreamRouter
         }
         call.State = CallState.Backoff;
         WatchDeadline(call.Deadlines.Route, now);
-        _clock.Schedule(backoff, _self, new RetryDue(_calls.HandleOf(slot)), _self);
+        _clock.ScheduleAt(now + backoff, _self, new RetryDue(_calls.HandleOf(slot), now + backoff), _self);
     }
 
-    /// <summary>Ends the call: frees its slot and reports its one outcome to the owner (not when the owner cancelled it).</summary>
-    private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t)
+    /// <summary>Ends the call at <paramref name="now"/>: frees its slot and reports its one outcome to the owner (not when the owner cancelled it).</summary>
+    private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t, long now)
     {
         var flags = outcome.Flags;
         if (decision == RetryDecision.NoOverflow)
@@ -273,11 +278,12 @@ internal sealed class UpstreamRouter
             flags |= ResponseFlags.UpstreamRetryLimitExceeded;
         }
         if (call.Committed) flags |= ResponseFlags.Committed;
-        var (caller, callerId, start, visited) = (call.Caller!, call.CallerId, call.Start, call.Visited);
+        var (caller, callerId, start, visited, retries) = (call.Caller!, call.CallerId, call.Start, call.Visited, call.Retries + call.RetriesBelow);
         call.Clear();
         _calls.Free(slot);
-        if (outcome.Kind != AttemptEnd.Cancelled)
-            _owner.OnCallCompleted(caller, callerId, outcome.Status, flags, outcome.Succeeded ? outcome.Bytes : 0, visited, start);
+        if (outcome.Kind == AttemptEnd.Cancelled) return;
+        t.RecordCallDuration(_sourceIndex, now - start);
+        _owner.OnCallCompleted(caller, callerId, new CallResult(outcome.Status, flags, outcome.Succeeded ? outcome.Bytes : 0, visited, retries, start, now));
     }
 
     // ---- arrivals ---------------------------------------------------------------------------
@@ -291,21 +297,21 @@ internal sealed class UpstreamRouter
             _telemetry.For(_calls.IsLive(id.Slot) ? _calls[id.Slot].Cluster!.ServiceIndex : 0)[ServiceCounter.LateResponses]++;
             return;
         }
-        var now = _clock.Now;
+        var now = _clock.TimeOf(response.Due);
         if (call.Trace.Sampled && response.SentAt > 0)
             _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
                 call.Cluster!.Service, response.SentAt, now, response.Status);
         End(slot, call, AttemptOutcome.Of(response), now);
     }
 
-    private void OnConnectFailed(SlotHandle id)
+    private void OnConnectFailed(ConnectFailed failed)
     {
-        if (TryResolveAttempt(id, out var slot, out var call)) End(slot, call, AttemptOutcome.Of(AttemptEnd.ConnectFailure), _clock.Now);
+        if (TryResolveAttempt(failed.Handle, out var slot, out var call)) End(slot, call, AttemptOutcome.Of(AttemptEnd.ConnectFailure), _clock.TimeOf(failed.Due));
     }
 
-    private void OnRetryDue(SlotHandle id)
+    private void OnRetryDue(RetryDue due)
     {
-        if (_calls.TryResolve(id, out var slot) && _calls[slot].State == CallState.Backoff) Dispatch(slot, _calls[slot], _clock.Now);
+        if (_calls.TryResolve(due.Handle, out var slot) && _calls[slot].State == CallState.Backoff) Dispatch(slot, _calls[slot], _clock.TimeOf(due.Due));
     }
 
     /// <summary>True when <paramref name="id"/> is the id of an attempt still in flight.</summary>
@@ -315,9 +321,9 @@ internal sealed class UpstreamRouter
         return call is { State: CallState.InFlight };
     }
 
-    private void DrainPending(UpstreamCluster cluster)
+    /// <summary>Sends queued calls while the pool has room, as of <paramref name="now"/> (when a slot was freed; 0: now).</summary>
+    private void DrainPending(UpstreamCluster cluster, long now = 0)
     {
-        var now = 0L;
         while (cluster.Pending.Count > 0 && cluster.Pool.HasConnection)
         {
             var id = cluster.Pending.Dequeue();
@@ -335,7 +341,7 @@ internal sealed class UpstreamRouter
 
     private void OnSweep(SweepDue due)
     {
-        var now = _clock.Now;
+        var now = _clock.TimeOf(due.Due);
         if (!_sweep.Begin(due.Generation, now)) return;
         var next = long.MaxValue;
         foreach (var slot in _calls)
