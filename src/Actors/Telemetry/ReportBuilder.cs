@@ -58,6 +58,7 @@ public static class ReportBuilder
                 : new LoadSection("closed", null, profile.Users, null, profile.Warmup.TotalSeconds),
             Requests = Counts(m),
             LatencyMs = LatencySummary.From(load.Latency),
+            LatencyDistribution = LatencyDistribution.From(load.Latency, load.LatencyAll),
             ThroughputRps = Math.Round(m.Ended / seconds, 1),
             GoodputRps = Math.Round(m.Ok / seconds, 1),
             Services = services,
