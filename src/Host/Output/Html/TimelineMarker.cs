@@ -12,7 +12,7 @@ internal sealed record TimelineMarker(double Second, string Kind, string Label)
     public static IReadOnlyList<TimelineMarker> From(RunReport r) =>
     [
         .. r.Events.Where(e => !e.Outcome.StartsWith("skipped", StringComparison.Ordinal))
-            .Select(e => new TimelineMarker(Math.Round(e.AtSeconds - r.Load.WarmupSeconds, 3), KindOf(e.Event), e.Event)),
+            .Select(e => new TimelineMarker(Math.Round(e.AtSeconds - r.Load.WarmupSeconds, 3), KindOf(e.Event), e.Event)).OrderBy(m => m.Second),
     ];
 
     /// <summary>The kind of an event, from its description (see the timeline events' <c>Describe</c>).</summary>

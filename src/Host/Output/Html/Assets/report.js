@@ -8,15 +8,21 @@
 
   function width(el) { return Math.max(320, Math.min(1100, el.clientWidth || 900)); }
 
-  // Vertical lines at each timeline event, with its label.
+  // Vertical lines at the timeline events; events at the same second share one line and one label.
   function markersPlugin(markers) {
+    var groups = [];
+    markers.forEach(function (m) {
+      var g = groups.length > 0 && groups[groups.length - 1].second === m.second ? groups[groups.length - 1] : null;
+      if (g) { g.items.push(m); } else { groups.push({ second: m.second, items: [m] }); }
+    });
     return { hooks: { draw: [function (u) {
       var ctx = u.ctx;
       ctx.save();
-      markers.forEach(function (m) {
-        var x = Math.round(u.valToPos(m.second, "x", true));
+      groups.forEach(function (g, i) {
+        var x = Math.round(u.valToPos(g.second, "x", true));
         if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
-        ctx.strokeStyle = markerColors[m.kind] || "#7f7f7f";
+        var first = g.items[0];
+        ctx.strokeStyle = markerColors[first.kind] || "#7f7f7f";
         ctx.setLineDash([5, 4]);
         ctx.lineWidth = 1.5;
         ctx.beginPath();
@@ -25,7 +31,8 @@
         ctx.stroke();
         ctx.fillStyle = ctx.strokeStyle;
         ctx.font = (11 * devicePixelRatio) + "px sans-serif";
-        ctx.fillText(m.label, x + 4, u.bbox.top + 12 * devicePixelRatio);
+        var label = g.items.length === 1 ? first.label : first.label + " (+" + (g.items.length - 1) + " more)";
+        ctx.fillText(label, x + 4, u.bbox.top + (12 + 13 * (i % 3)) * devicePixelRatio);
       });
       ctx.restore();
     }] } };
