@@ -78,9 +78,11 @@ internal static class RunCommand
                     $"({(effective.Load.Warmup + effective.Load.Duration).TotalSeconds:0.###}s): skipped, and listed as skipped in the report's events");
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
             RunReport result;
+            LessonPhase? phase;
             try
             {
-                result = await ProgressView.RunAsync((progress, startup) => scenario.RunAsync(topology, options with { Progress = progress, Startup = startup }, interrupts.Token));
+                (result, phase) = await ProgressView.RunAsync(effective, (progress, startup, phaseStarted) =>
+                    scenario.RunAsync(topology, options with { Progress = progress, Startup = startup, PhaseStarted = phaseStarted }, interrupts.Token));
             }
             catch (ActorMesh.Clustering.ClusterJoinException e)
             {
@@ -92,6 +94,7 @@ internal static class RunCommand
                 Console.Error.WriteLine("Interrupted while the mesh was starting: no load ran, so there is no report.");
                 return interrupts.ExitCode;
             }
+            if (phase is not null) Console.Out.WriteLine($"Summary of {phase} (the lesson's last phase; its figures compare the phases)");
             SummaryView.Write(result);
             if (interrupts.Interrupted)
                 Console.Out.WriteLine($"Interrupted ({interrupts.Signal}): the load stopped early; requests still open after the {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s drain are counted as in flight.");
