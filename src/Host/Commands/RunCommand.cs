@@ -94,7 +94,7 @@ internal static class RunCommand
                 Console.Error.WriteLine("Interrupted while the mesh was starting: no load ran, so there is no report.");
                 return interrupts.ExitCode;
             }
-            if (phase is not null) Console.Out.WriteLine($"Summary of {phase} (the lesson's last phase; its figures compare the phases)");
+            if (phase is not null) Console.Out.WriteLine($"Summary of {phase} (the figures compare the phases)");
             SummaryView.Write(result);
             if (interrupts.Interrupted)
                 Console.Out.WriteLine($"Interrupted ({interrupts.Signal}): the load stopped early; requests still open after the {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s drain are counted as in flight.");

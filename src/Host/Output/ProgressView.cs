@@ -19,7 +19,8 @@ internal static class ProgressView
             : $"closed loop {t.Load.Users} users";
         Console.Out.WriteLine($"{t.Name}: {t.Services.Length} services, {t.Services.Sum(s => s.Replicas)} pods, {t.Gateways.Length} gateway(s), sidecars {(t.Mesh.Sidecars ? "on" : "off")}");
         if (estimate.Pods >= LargeTopology) Console.Out.WriteLine($"estimate: {estimate}");
-        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}, {(t.Load.Clock == ClockMode.Virtual ? "virtual clock (one thread, repeatable by seed)" : "real clock")}");
+        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}");
+        Console.Out.WriteLine($"clock: {(t.Load.Clock == ClockMode.Virtual ? "virtual (one thread, repeatable by seed)" : "real")}");
     }
 
     /// <summary>Topologies with this many pods or more get the estimate in the header (starting them takes a while).</summary>

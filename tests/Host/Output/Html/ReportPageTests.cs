@@ -200,3 +200,29 @@ public class ReportPageTests(FaultyRunFixture run) : IClassFixture<FaultyRunFixt
         Assert.Contains("Permission is hereby granted", html); // uPlot's MIT licence travels with it
     }
 }
+
+/// <summary><c>run … --html</c> from the console.</summary>
+public class HtmlCommandLineTests
+{
+    [Fact]
+    public async Task Run_with_html_writes_one_self_contained_page()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("actormesh-html-").FullName, "chain.html");
+        var result = await ActorMesh.Tests.Host.CommandLineTests.Run("run", "chain", "--clock", "virtual", "--duration", "2s", "--html", file);
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains($"HTML report written to {file}", result.Out);
+        var html = await File.ReadAllTextAsync(file);
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Contains("<svg id=\"service-graph\"", html);
+        Assert.Contains("data-name=\"payments\"", html);
+    }
+
+    [Fact]
+    public async Task Html_to_a_directory_is_refused_before_the_run()
+    {
+        var result = await ActorMesh.Tests.Host.CommandLineTests.Run("run", "chain", "--clock", "virtual", "--html", Path.GetTempPath());
+        Assert.Equal(2, result.Code);
+        Assert.Contains("--html", result.Err);
+    }
+}
