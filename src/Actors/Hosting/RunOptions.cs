@@ -21,6 +21,8 @@ public sealed record RunOptions
     public int? Users { get; init; }
     /// <summary>Live progress, every <see cref="ProgressInterval"/>.</summary>
     public Action<LiveStats>? Progress { get; init; }
+    /// <summary>Called by a lesson that runs several times as each run (phase) starts; the report it returns is its last phase's.</summary>
+    public Action<LessonPhase>? PhaseStarted { get; init; }
     /// <summary>How often <see cref="Progress"/> is called. Default 1 s.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Extra Akka configuration (logging, dispatchers), applied over ActorMesh's defaults.</summary>

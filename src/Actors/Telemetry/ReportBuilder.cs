@@ -60,6 +60,7 @@ public static class ReportBuilder
             LatencyMs = LatencySummary.From(load.Latency),
             FailedLatencyMs = LatencySummary.From(load.FailedLatency),
             RetriesPerRequest = RetriesSummary.From(load.Retries),
+            LatencyDistribution = LatencyDistribution.From(load.Latency, load.LatencyAll),
             ThroughputRps = Math.Round(m.Ended / seconds, 1),
             GoodputRps = Math.Round(m.Ok / seconds, 1),
             Services = services,

@@ -35,6 +35,8 @@ public sealed record RunReport
     public required double ThroughputRps { get; init; }
     /// <summary>Ok requests per second in the measured window.</summary>
     public required double GoodputRps { get; init; }
+    /// <summary>Latency of the measured window by bucket, and percentile curves, for ok and for the other answered requests.</summary>
+    public LatencyDistributionReport LatencyDistribution { get; init; } = new();
     /// <summary>Per-service figures, reported by the services' own sidecars.</summary>
     public required SortedDictionary<string, ServiceReport> Services { get; init; }
     /// <summary>Mesh totals over every source proxy and gateway.</summary>

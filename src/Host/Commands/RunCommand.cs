@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ActorMesh.Hosting;
 using ActorMesh.Host.Output;
+using ActorMesh.Host.Output.Html;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Telemetry;
@@ -21,11 +22,12 @@ internal static class RunCommand
         var seed = CliValues.Integer("--seed", "Seed of the run's random source. With --clock virtual a seed repeats the whole report; in real time it repeats the sampled values (latencies, faults, arrivals), but thread timing can still change outcomes", "seed");
         var clock = CliValues.Clock("--clock", "real (default): the mesh runs on the real clock and many threads; virtual: one thread in virtual time, faster than real time, never late, and repeatable by seed (one node only)");
         var report = new Option<string?>("--report") { Description = "Write the JSON report here", HelpName = "out.json" };
+        var html = new Option<string?>("--html") { Description = "Write a self-contained HTML report here (charts, service graph, traces; opens offline)", HelpName = "report.html" };
         var logs = new Option<string?>("--logs") { Description = "Write every log event the log collectors ship here, one compact JSON object per line (Serilog's CLEF)", HelpName = "out.jsonl" };
         var nodes = CliValues.IntegerBetween("--nodes", "Run on this many cluster nodes in this process (one ActorSystem each, on 127.0.0.1); default: the scenario's, usually 1", "N", 1, 64);
         var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, logs };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, html, logs };
         command.Validators.Add(r =>
         {
             if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
@@ -41,6 +43,8 @@ internal static class RunCommand
         {
             var reportPath = parse.GetValue(report);
             CheckOutputPath("--report", reportPath, "report.json");
+            var htmlPath = parse.GetValue(html);
+            CheckOutputPath("--html", htmlPath, "report.html");
             var logsPath = parse.GetValue(logs);
             CheckOutputPath("--logs", logsPath, "logs.jsonl");
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
@@ -74,9 +78,11 @@ internal static class RunCommand
                     $"({(effective.Load.Warmup + effective.Load.Duration).TotalSeconds:0.###}s): skipped, and listed as skipped in the report's events");
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
             RunReport result;
+            LessonPhase? phase;
             try
             {
-                result = await ProgressView.RunAsync((progress, startup) => scenario.RunAsync(topology, options with { Progress = progress, Startup = startup }, interrupts.Token));
+                (result, phase) = await ProgressView.RunAsync(effective, (progress, startup, phaseStarted) =>
+                    scenario.RunAsync(topology, options with { Progress = progress, Startup = startup, PhaseStarted = phaseStarted }, interrupts.Token));
             }
             catch (ActorMesh.Clustering.ClusterJoinException e)
             {
@@ -88,6 +94,7 @@ internal static class RunCommand
                 Console.Error.WriteLine("Interrupted while the mesh was starting: no load ran, so there is no report.");
                 return interrupts.ExitCode;
             }
+            if (phase is not null) Console.Out.WriteLine($"Summary of {phase} (the figures compare the phases)");
             SummaryView.Write(result);
             if (interrupts.Interrupted)
                 Console.Out.WriteLine($"Interrupted ({interrupts.Signal}): the load stopped early; requests still open after the {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s drain are counted as in flight.");
@@ -95,6 +102,11 @@ internal static class RunCommand
             {
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
                 Console.Out.WriteLine($"Report written to {reportPath}");
+            }
+            if (htmlPath is not null)
+            {
+                await File.WriteAllTextAsync(htmlPath, HtmlReport.Render(result, effective), CancellationToken.None);
+                Console.Out.WriteLine($"HTML report written to {htmlPath}");
             }
             if (logFile is not null)
             {

@@ -19,33 +19,53 @@ internal static class ProgressView
             : $"closed loop {t.Load.Users} users";
         Console.Out.WriteLine($"{t.Name}: {t.Services.Length} services, {t.Services.Sum(s => s.Replicas)} pods, {t.Gateways.Length} gateway(s), sidecars {(t.Mesh.Sidecars ? "on" : "off")}");
         if (estimate.Pods >= LargeTopology) Console.Out.WriteLine($"estimate: {estimate}");
-        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}, {(t.Load.Clock == ClockMode.Virtual ? "virtual clock (one thread, repeatable by seed)" : "real clock")}");
+        Console.Out.WriteLine($"load: {load} for {t.Load.Duration.TotalSeconds:0.##}s after {t.Load.Warmup.TotalSeconds:0.##}s warm-up, seed {t.Seed}");
+        Console.Out.WriteLine($"clock: {(t.Load.Clock == ClockMode.Virtual ? "virtual (one thread, repeatable by seed)" : "real")}");
     }
 
     /// <summary>Topologies with this many pods or more get the estimate in the header (starting them takes a while).</summary>
     private const int LargeTopology = 10_000;
 
     /// <summary>
-    /// Runs <paramref name="run"/> with a live view: its first callback takes the load's live stats, its
-    /// second the start's progress (a line at most every second, or when what is counted changes).
+    /// Runs <paramref name="run"/> with a live view of <paramref name="topology"/>'s load (flags applied): its
+    /// callbacks take the load's live stats, the start's progress (a line at most every second, or when what
+    /// is counted changes) and the phases of a multi-phase lesson. Returns the report and the phase it is of.
     /// </summary>
-    public static async Task<RunReport> RunAsync(Func<Action<LiveStats>, Action<StartupProgress>, Task<RunReport>> run)
+    public static async Task<(RunReport Report, LessonPhase? Phase)> RunAsync(MeshTopology topology,
+        Func<Action<LiveStats>, Action<StartupProgress>, Action<LessonPhase>, Task<RunReport>> run)
     {
-        if (!Interactive) return await run(s => Console.Out.WriteLine(Line(s)), Throttled(p => Console.Out.WriteLine(StartupLine(p))));
+        var feed = new LiveFeed(topology);
+        if (!Interactive)
+        {
+            var plain = await run(s =>
+            {
+                foreach (var e in feed.Update(s)) Console.Out.WriteLine(e);
+                Console.Out.WriteLine(feed.Line(s));
+            }, Throttled(p => Console.Out.WriteLine(StartupLine(p))), p => Console.Out.WriteLine(feed.StartPhase(p)));
+            return (plain, feed.Phase);
+        }
         RunReport? report = null;
-        await AnsiConsole.Live(Table(null)).AutoClear(false).StartAsync(async context =>
+        var console = AnsiConsole.Console;
+        await AnsiConsole.Live(feed.View(console.Profile.Width)).AutoClear(false).StartAsync(async context =>
         {
             report = await run(s =>
             {
-                context.UpdateTarget(Table(s));
+                feed.Update(s);
+                context.UpdateTarget(feed.View(console.Profile.Width));
                 context.Refresh();
             }, Throttled(p =>
             {
                 context.UpdateTarget(Starting(p));
                 context.Refresh();
-            }));
+            }), p =>
+            {
+                // The finished phase stays as one line above the new phase's heading.
+                feed.StartPhase(p);
+                context.UpdateTarget(feed.View(console.Profile.Width));
+                context.Refresh();
+            });
         });
-        return report!;
+        return (report!, feed.Phase);
     }
 
     /// <summary>Passes progress on when what is counted changes, or when the count has moved and a second has passed since the last.</summary>
@@ -70,16 +90,4 @@ internal static class ProgressView
 
     private static Table Starting(StartupProgress p) =>
         new Table().Border(TableBorder.Rounded).Title("[bold]ActorMesh[/] starting").AddColumn(Markup.Escape(p.What)).AddRow($"{p.Done:N0} of {p.Total:N0}");
-
-    private static string Line(LiveStats s) =>
-        $"[{s.ElapsedSeconds,6:0.0}s] {s.Phase,-7} rate {s.IntervalRps,9:0}/s  ok {s.IntervalOkPercent,6:0.00}%  p99 {s.IntervalP99Ms,8:0.00}ms  sent {s.Sent,9}  outstanding {s.Outstanding,6}";
-
-    private static Table Table(LiveStats? s)
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]ActorMesh[/] live")
-            .AddColumn("elapsed").AddColumn("phase").AddColumn("rate/s").AddColumn("ok %").AddColumn("p99 ms").AddColumn("sent").AddColumn("outstanding");
-        if (s is null) table.AddRow("starting", "", "", "", "", "", "");
-        else table.AddRow($"{s.ElapsedSeconds:0.0}s", s.Phase, $"{s.IntervalRps:0}", $"{s.IntervalOkPercent:0.00}", $"{s.IntervalP99Ms:0.00}", $"{s.Sent}", $"{s.Outstanding}");
-        return table;
-    }
 }

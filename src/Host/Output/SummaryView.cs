@@ -12,10 +12,10 @@ internal static class SummaryView
     {
         console ??= AnsiConsole.Console;
         var q = r.Requests;
-        var outcomes = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(r.Scenario)}[/]: {r.DurationSeconds:0.##}s measured, seed {r.Seed}, {r.Emulator.Clock} clock")
-            .AddColumn("sent").AddColumn("ok").AddColumn("failed").AddColumn("timed out").AddColumn("rejected").AddColumn("in flight").AddColumn("ok %").AddColumn("throughput/s");
-        outcomes.AddRow($"{q.Sent}", $"{q.Ok}", $"{q.Failed}", $"{q.TimedOut}", $"{q.Rejected}", $"{q.InFlight}", q.Sent == 0 ? "-" : $"{100.0 * q.Ok / q.Sent:0.00}", $"{r.ThroughputRps:0.#}");
-        console.Write(outcomes);
+        console.MarkupLine($"[bold]{Markup.Escape(r.Scenario)}[/]: {r.DurationSeconds:0.##}s measured, seed {r.Seed}, {r.Emulator.Clock} clock");
+        new FittedTable("requests", "requests", "sent", "ok", "failed", "timed out", "rejected", "in flight", "ok %", "throughput/s")
+            .Row("measured", $"{q.Sent}", $"{q.Ok}", $"{q.Failed}", $"{q.TimedOut}", $"{q.Rejected}", $"{q.InFlight}", q.Sent == 0 ? "-" : $"{100.0 * q.Ok / q.Sent:0.00}", $"{r.ThroughputRps:0.#}")
+            .Write(console);
         var accounting = r.Outcomes.AddsUp ? "[green]adds up[/]" : "[red]DOES NOT ADD UP[/]";
         console.MarkupLine($"accounting: sent {q.Sent} = ok {q.Ok} + failed {q.Failed} + timed out {q.TimedOut} + rejected {q.Rejected} + in flight {q.InFlight}: {accounting}");
         if (r.Outcomes.Degraded > 0)
@@ -33,25 +33,23 @@ internal static class SummaryView
             console.MarkupLine(Markup.Escape($"retries per request (whole call tree): mean {retries.Mean:0.####}, max {retries.Max}; requests with " +
                 string.Join(", ", retries.Histogram.Select(kv => $"{kv.Key}: {kv.Value}"))));
 
-        var services = new Table().Border(TableBorder.Rounded).Title("services (as their sidecars saw them)")
-            .AddColumn("service").AddColumn("instances").AddColumn("requests").AddColumn("ok").AddColumn("errors").AddColumn("p50 ms").AddColumn("p99 ms")
-            .AddColumn("retries to it").AddColumn("timeouts").AddColumn("circuit rejects").AddColumn("ejections");
+        var services = new FittedTable("services (as their sidecars saw them)", "service", "pods", "requests", "ok", "errors", "p50 ms", "p99 ms",
+            "retries to it", "timeouts", "circuit rejects", "ejections");
         foreach (var (name, s) in r.Services)
-            services.AddRow(Markup.Escape(name), $"{s.Instances}", $"{s[ServiceCounter.Requests]}", $"{s[ServiceCounter.Ok]}", $"{s[ServiceCounter.Errors]}", $"{s.LatencyMs.P50:0.###}", $"{s.LatencyMs.P99:0.###}",
+            services.Row(name, $"{s.Instances}", $"{s[ServiceCounter.Requests]}", $"{s[ServiceCounter.Ok]}", $"{s[ServiceCounter.Errors]}", $"{s.LatencyMs.P50:0.###}", $"{s.LatencyMs.P99:0.###}",
                 $"{s.Upstream[ServiceCounter.Retries]}", $"{s.Upstream[ServiceCounter.Timeouts]}", $"{s.Upstream[ServiceCounter.RejectedByCircuit]}", $"{s.Upstream[ServiceCounter.Ejections]}");
-        console.Write(services);
+        services.Write(console);
 
         var m = r.Mesh;
         var g = r.Gateway;
         console.MarkupLine($"gateway: requests {g.Requests}, routed {g.Routed}, aggregated {g.Aggregated} (degraded {g.Degraded}, failed {g.AggregateFailed}), auth rejected {g.AuthRejected}, rate limited {g.RateLimited}, cache hits {g.CacheHits} / misses {g.CacheMisses}, no route {g.NoRoute}");
         if (r.RequestKinds.Count > 1)
         {
-            var kinds = new Table().Border(TableBorder.Rounded).Title("request kinds")
-                .AddColumn("kind").AddColumn("gateway").AddColumn("steps").AddColumn("sent").AddColumn("ok").AddColumn("failed").AddColumn("timed out").AddColumn("rejected").AddColumn("p50 ms").AddColumn("p99 ms");
+            var kinds = new FittedTable("request kinds", "kind", "gateway", "steps", "sent", "ok", "failed", "timed out", "rejected", "p50 ms", "p99 ms");
             foreach (var (name, k) in r.RequestKinds)
-                kinds.AddRow(Markup.Escape(name), Markup.Escape(k.Gateway), $"{k.Steps}", $"{k.Requests.Sent}", $"{k.Requests.Ok}", $"{k.Requests.Failed}", $"{k.Requests.TimedOut}", $"{k.Requests.Rejected}",
+                kinds.Row(name, k.Gateway, $"{k.Steps}", $"{k.Requests.Sent}", $"{k.Requests.Ok}", $"{k.Requests.Failed}", $"{k.Requests.TimedOut}", $"{k.Requests.Rejected}",
                     $"{k.LatencyMs.P50:0.###}", $"{k.LatencyMs.P99:0.###}");
-            console.Write(kinds);
+            kinds.Write(console);
         }
         console.MarkupLine($"mesh: retries {m[ServiceCounter.Retries]} (refused by max retries or budget {m[ServiceCounter.RetriesOverflowed]}, attempts used up {m[ServiceCounter.RetriesExhausted]}), timeouts {m[ServiceCounter.Timeouts]}, per-try timeouts {m[ServiceCounter.PerTryTimeouts]}, circuit opened {m[ServiceCounter.CircuitOpened]}, rejected by circuit {m[ServiceCounter.RejectedByCircuit]}, ejections {m[ServiceCounter.Ejections]}, overflows {m[ServiceCounter.Overflows]}{(m[ServiceCounter.NoConfig] > 0 ? $", refused by sidecars without config {m[ServiceCounter.NoConfig]}" : "")}, config v{m.ConfigVersion}");
         var cp = r.ControlPlane;
@@ -75,13 +73,7 @@ internal static class SummaryView
             console.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");
         WriteEmulator(r, console);
         foreach (var gap in r.Missing) console.MarkupLine($"[yellow]missing from this report: {Markup.Escape(gap)}[/]");
-        if (r.Figures.Count > 0)
-        {
-            var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");
-            foreach (var (key, value) in r.Figures)
-                figures.AddRow(Markup.Escape(key), Markup.Escape(FigureText(value)));
-            console.Write(figures);
-        }
+        FigureTables.Write(r.Figures, console);
     }
 
     /// <summary>What the emulator cost, and a warning when its own lag may change what the run reports.</summary>
@@ -104,12 +96,4 @@ internal static class SummaryView
             : $"Seed {r.Seed} repeats the sampled values; thread timing may still vary the outcomes."));
         if (e.Saturated && e.Warning is { } warning) console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
     }
-
-    /// <summary>A figure as text: a string as is, a list one item per line (a trace's spans), anything else as JSON.</summary>
-    private static string FigureText(JsonNode? value) => value switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var text) => text,
-        JsonArray list => string.Join(Environment.NewLine, list.Select(item => item?.ToJsonString() ?? "null")),
-        _ => value?.ToJsonString() ?? "null",
-    };
 }

@@ -34,8 +34,10 @@ public sealed class BoundedContextsLesson(Func<MeshTopology, RunOptions, Cancell
     public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
     {
         var reports = new List<(string Variant, RunReport Report)>();
-        foreach (var (variant, run) in Variants(topology))
+        var variants = Variants(topology);
+        foreach (var (variant, run) in variants)
         {
+            if (variants.Count > 1) options.PhaseStarted?.Invoke(new LessonPhase(reports.Count + 1, variants.Count, $"through gateway {variant}"));
             reports.Add((variant, await _runVariant(run, options, cancellation)));
             if (cancellation.IsCancellationRequested) break;
         }

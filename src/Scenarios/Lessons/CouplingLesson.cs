@@ -42,7 +42,10 @@ public sealed class CouplingLesson(Func<MeshTopology, RunOptions, CancellationTo
         var couplings = Couplings(monolith);
         var reports = new List<RunReport>();
         for (var step = 0; step <= couplings.Count && !cancellation.IsCancellationRequested; step++)
+        {
+            options.PhaseStarted?.Invoke(new LessonPhase(step + 1, couplings.Count + 1, step == 0 ? $"{monolith.Name} with no module couplings" : $"{monolith.Name} with {step} of {couplings.Count} couplings"));
             reports.Add(await _runStep(AtStep(topology, step), options, cancellation));
+        }
         return reports[^1] with { Figures = Figures(monolith.Name, couplings, reports) };
     }
 

@@ -31,10 +31,13 @@ public sealed class MeshLesson(Func<MeshTopology, RunOptions, CancellationToken,
     /// <inheritdoc />
     public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
     {
+        options.PhaseStarted?.Invoke(new LessonPhase(1, 3, "without the mesh"));
         var without = await _runPhase(WithoutMesh(topology), options, cancellation);
         if (cancellation.IsCancellationRequested) return without;
+        options.PhaseStarted?.Invoke(new LessonPhase(2, 3, "sidecars only"));
         var sidecarsOnly = await _runPhase(SidecarsOnly(topology), options, cancellation);
         if (cancellation.IsCancellationRequested) return sidecarsOnly;
+        options.PhaseStarted?.Invoke(new LessonPhase(3, 3, "with the mesh"));
         var with = await _runPhase(topology, options, cancellation);
 
         var hops = SidecarHopsPerRequest(SidecarsOnly(topology));
