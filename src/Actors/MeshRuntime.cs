@@ -67,6 +67,7 @@ public sealed class MeshRuntime : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        Network.CrossNode?.Dispose();
         if (OwnsClock) Clock.Dispose();
         Telemetry.Dispose();
         Traces.Dispose();

@@ -81,6 +81,7 @@ public sealed class MeshSystem
     {
         TopologyValidator.ThrowIfInvalid(topology);
         foreach (var s in topology.Services) runtime.Services.Of(s.Name);
+        if (clustered) runtime.Network.CrossNode ??= new Clustering.CrossNodeLinks(system, runtime.Clock);
         var started = new TaskCompletionSource<IActorRef>();
         var host = system.ActorOf(MeshHost.Props(topology, runtime, options, clustered, started), $"mesh-{Interlocked.Increment(ref _instances)}");
         return new MeshSystem(system, topology, runtime, host, started.Task, timeout ?? TimeSpan.FromSeconds(60));

@@ -59,6 +59,7 @@ public static class InterleavedBench
         options.Validate();
         var mesh = ThroughputBench.Chain(sidecars: true, options.Users);
         var plain = ThroughputBench.Chain(sidecars: false, options.Users);
+        var crossNodeChain = ThroughputBench.CrossNodeChain(options.Users);
         var rounds = new List<BenchRound>(options.Rounds);
         double? rawMessages = null;
         for (var number = 1; number <= options.Rounds; number++)
@@ -72,15 +73,17 @@ public static class InterleavedBench
             rawMessages ??= full.MessagesPerRequest;
             Settle();
             var raw = await ThroughputBench.MeasureRawAsync(rawMessages.Value, options.Users, warmup, options.Duration, akkaConfig);
-            ClusterThroughput? cluster = null;
+            ClusterThroughput? cluster = null, crossNode = null;
             if (options.Nodes is { } nodes)
             {
                 Settle();
                 cluster = await ThroughputBench.MeasureClusterAsync(mesh, nodes, warmup, options.Duration, akkaConfig);
+                Settle();
+                crossNode = await ThroughputBench.MeasureClusterAsync(crossNodeChain, nodes, warmup, options.Duration, akkaConfig);
             }
             Settle();
             var delay = await ThroughputBench.MeasureDelayAsync(new DelayAccuracyOptions { Duration = options.DelayDuration, Warmup = warmup }, akkaConfig);
-            var round = new BenchRound(number, full, noSidecar, raw, cluster, delay);
+            var round = new BenchRound(number, full, noSidecar, raw, cluster, delay, crossNode);
             rounds.Add(round);
             roundMeasured?.Invoke(round);
         }
