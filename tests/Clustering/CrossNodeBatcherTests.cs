@@ -22,9 +22,11 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
     private Address Local => ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
 
     // Test actor refs: started before ActorOf returns, so the first message is handled at the clock's current time.
-    private IActorRef Batcher(IActorRef inbound, int maxMessages = 100, double flushMs = 1, int maxActorIds = 1000) =>
-        ActorOfAsTestActorRef<CrossNodeBatcher>(CrossNodeBatcher.Props(inbound, Local, _clock,
-            new CrossNodeBatchingOptions { MaxMessages = maxMessages, FlushInterval = TimeSpan.FromMilliseconds(flushMs), MaxActorIds = maxActorIds }));
+    private IActorRef Batcher(IActorRef inbound, int maxMessages = 100, double flushMs = 1, int maxActorIds = 1000, bool whenIdle = false) =>
+        ActorOfAsTestActorRef<CrossNodeBatcher>(CrossNodeBatcher.Props(inbound, Local, _clock, new CrossNodeBatchingOptions
+        {
+            MaxMessages = maxMessages, FlushInterval = TimeSpan.FromMilliseconds(flushMs), MaxActorIds = maxActorIds, FlushWhenIdle = whenIdle,
+        }));
 
     private IActorRef Inbound() => ActorOfAsTestActorRef<CrossNodeInbound>(CrossNodeInbound.Props());
 
@@ -65,6 +67,21 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, wire.ExpectMsg<CrossNodeBatch>().Count);
         _clock.Advance(TimeSpan.FromMilliseconds(5));
         Assert.False(wire.HasMessages); // nothing open, nothing sent
+    }
+
+    [Fact]
+    public void With_flush_when_idle_a_batch_goes_once_the_waiting_messages_are_in_it_without_waiting_for_the_timer()
+    {
+        var wire = CreateTestProbe();
+        var target = CreateTestProbe();
+        // A batcher on the default dispatcher: five messages wait in its mailbox before it runs.
+        var batcher = Sys.ActorOf(CrossNodeBatcher.Props(wire, Local, _clock, new CrossNodeBatchingOptions { FlushInterval = TimeSpan.FromSeconds(10) }));
+
+        for (var i = 1; i <= 5; i++) batcher.Tell(Send(target, Request(i), TestActor));
+
+        var sent = 0;
+        while (sent < 5) sent += wire.ExpectMsg<CrossNodeBatch>().Count; // no virtual time passes
+        Assert.Equal(5, sent);
     }
 
     [Fact]

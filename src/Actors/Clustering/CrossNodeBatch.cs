@@ -47,6 +47,13 @@ public sealed record CrossNodeBatchingOptions
     /// <summary>A batch is flushed at most this long after its first message (on the mesh clock). Default 1 ms.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Also flush as soon as the batcher has handled every message that was waiting when the batch
+    /// opened, as Envoy flushes its writes at the end of an event-loop pass: under load the waiting
+    /// messages fill the batch; with little traffic nothing waits for the timer. Default true.
+    /// </summary>
+    public bool FlushWhenIdle { get; init; } = true;
+
     /// <summary>Actors a batcher names by id before it starts its table again (a new epoch). Default 100,000.</summary>
     public int MaxActorIds { get; init; } = 100_000;
 

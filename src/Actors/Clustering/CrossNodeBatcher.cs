@@ -10,7 +10,8 @@ namespace ActorMesh.Clustering;
 /// other node and sends them as one <see cref="CrossNodeBatch"/> to that node's <see cref="CrossNodeInbound"/>,
 /// when the batch holds <see cref="CrossNodeBatchingOptions.MaxMessages"/> or when
 /// <see cref="CrossNodeBatchingOptions.FlushInterval"/> has passed on the mesh clock since its first
-/// message, whichever comes first. Messages keep the order they arrived in; when the batcher stops
+/// message, whichever comes first, and (with <see cref="CrossNodeBatchingOptions.FlushWhenIdle"/>) as
+/// soon as the messages that waited in its mailbox when the batch opened are in it. Messages keep the order they arrived in; when the batcher stops
 /// (the run ends, the node shuts down) the open batch is flushed.
 /// </summary>
 internal sealed class CrossNodeBatcher : UntypedActor
@@ -90,6 +91,8 @@ internal sealed class CrossNodeBatcher : UntypedActor
         _batch.Int(_epoch);
         // A stale tick (of a batch flushed by count) may flush a later batch early, never late.
         _clock.Schedule(_options.FlushInterval.Ticks, Self, FlushTick.Instance, Self);
+        // Queued behind what already waits in the mailbox: it arrives when they are all in the batch.
+        if (_options.FlushWhenIdle) Self.Tell(FlushTick.Instance, Self);
     }
 
     private void Append(CrossNodeSend send)
@@ -133,7 +136,7 @@ internal sealed class CrossNodeBatcher : UntypedActor
         base.PostStop();
     }
 
-    /// <summary>Time is up for the open batch.</summary>
+    /// <summary>Time is up for the open batch, or the mailbox has been drained into it.</summary>
     internal sealed class FlushTick : INoSerializationVerificationNeeded, IDeadLetterSuppression
     {
         public static readonly FlushTick Instance = new();
