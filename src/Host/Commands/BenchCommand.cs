@@ -37,7 +37,9 @@ internal static class BenchCommand
                 Users = parse.GetValue(users) ?? defaults.Users,
                 Nodes = parse.GetValue(nodes),
             };
-            var order = options.Nodes is { } n ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, delay service" : "full mesh, no sidecars, raw actors, delay service";
+            var order = options.Nodes is { } n
+                ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, every hop across {n} nodes, start-up of {options.StartupPods:N0} pods, delay service"
+                : $"full mesh, no sidecars, raw actors, start-up of {options.StartupPods:N0} pods, delay service";
             Console.Out.WriteLine($"bench: chain with nothing injected, closed loop with {options.Users} users");
             Console.Out.WriteLine($"{options.Rounds} rounds of: {order}; {Seconds(options.Duration)} measured per run after {Seconds(options.Warmup)} warm-up "
                 + $"({Seconds(options.FirstRoundWarmup)} in the first round), the delay service {Seconds(options.DelayDuration)}");
@@ -95,6 +97,8 @@ internal static class BenchCommand
             Console.Out.WriteLine($"every hop across nodes (medians): {medians["crossNodeRps"]:N0} req/s, {medians["crossNodeHopMessagesPerRequest"]:0.0} mesh messages per request, "
                 + $"{medians["crossNodeMessagesPerBatch"]:0.#} per batch; each costs {medians["crossNodeMicrosPerMessage"]:0.00} µs and {medians["crossNodeBytesAllocatedPerMessage"]:N0} bytes more than in one node");
         }
+        if (rounds[0].Startup is { } startup)
+            Console.Out.WriteLine($"startup of {startup.Pods:N0} pods (medians): {medians["startupPodsPerSecond"]:N0} pods/s, {medians["startupBytesPerPod"]:N0} bytes of heap per pod");
         var delay = rounds[0].Delay;
         var lost = 0L;
         var worst = 0.0;

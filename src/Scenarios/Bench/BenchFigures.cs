@@ -22,8 +22,9 @@ public sealed record ClusterThroughput(int Nodes, ThroughputResult Result, doubl
 /// <param name="Cluster">The full mesh on cluster nodes, when asked for.</param>
 /// <param name="Delay">The delay service's accuracy.</param>
 /// <param name="CrossNode">The chain with every hop across nodes (<see cref="ThroughputBench.CrossNodeChain"/>), when asked for.</param>
+/// <param name="Startup">The start of a large mesh (<see cref="StartupBench"/>), when asked for.</param>
 public sealed record BenchRound(int Number, ThroughputResult Mesh, ThroughputResult NoSidecar, ThroughputResult Raw, ClusterThroughput? Cluster, DelayAccuracyResult Delay,
-    ClusterThroughput? CrossNode = null);
+    ClusterThroughput? CrossNode = null, StartupResult? Startup = null);
 
 /// <summary>One figure of <c>bench</c>'s report, declared once: its name, how it is judged and written, and how a round yields it.</summary>
 /// <param name="Name">Its name in <c>figures</c>, in each round and in <c>figures.summary</c>.</param>
@@ -58,6 +59,8 @@ public static class BenchFigures
         new("delayP50ErrorMs", FigureCheck.None, 3, r => r.Delay.P50Ms),
         new("delayAchievedRate", FigureCheck.None, 0, r => r.Delay.AchievedRate),
         new("delayLost", FigureCheck.None, 0, r => r.Delay.Lost, Summed: true),
+        new("startupPodsPerSecond", FigureCheck.None, 0, r => r.Startup?.PodsPerSecond),
+        new("startupBytesPerPod", FigureCheck.None, 0, r => r.Startup?.BytesPerPod),
         new("clusterRps", FigureCheck.Rate, 0, r => r.Cluster?.Result.Rps),
         new("clusterVsMesh", FigureCheck.Ratio, 3, r => r.Cluster is { } c ? c.Result.Rps / r.Mesh.Rps : null),
         new("crossNodeMessagesPerRequest", FigureCheck.None, 2, r => r.Cluster?.CrossNodeMessagesPerRequest),
