@@ -141,6 +141,21 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Actor_paths_and_strings_cross_once_per_link_then_as_ids()
+    {
+        var wire = CreateTestProbe();
+        var target = CreateTestProbe();
+        var batcher = Batcher(wire, maxMessages: 1);
+
+        batcher.Tell(Send(target, Request(1), TestActor));
+        batcher.Tell(Send(target, Request(2), TestActor));
+
+        var first = wire.ExpectMsg<CrossNodeBatch>().Payload.Length;
+        var second = wire.ExpectMsg<CrossNodeBatch>().Payload.Length;
+        Assert.True(second < 100 && first > 2 * second, $"first {first} bytes, then {second}");
+    }
+
+    [Fact]
     public void A_message_the_batch_format_does_not_carry_goes_alone_at_once()
     {
         var wire = CreateTestProbe();

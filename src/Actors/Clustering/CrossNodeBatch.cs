@@ -12,7 +12,8 @@ namespace ActorMesh.Clustering;
 /// Layout, little-endian: <c>int count, int epoch</c>, then per message <c>target, sender, byte kind,
 /// fields</c> (<see cref="DataPlaneCodec"/>). An actor is named by a small id of the sending batcher's
 /// table; the first time an id appears it is followed by the actor's full path, after that the id
-/// alone. A new <c>epoch</c> tells the receiver that the sender started its table again (it is bounded).
+/// alone. Strings (service names, paths, identities) go the same way in a table of their own. A new
+/// <c>epoch</c> tells the receiver that the sender started its tables again (they are bounded).
 /// </remarks>
 internal sealed class CrossNodeBatch(byte[] payload) : IDataPlaneMessage
 {
@@ -54,7 +55,7 @@ public sealed record CrossNodeBatchingOptions
     /// </summary>
     public bool FlushWhenIdle { get; init; } = true;
 
-    /// <summary>Actors a batcher names by id before it starts its table again (a new epoch). Default 100,000.</summary>
+    /// <summary>Actors and strings a batcher names by id before it starts its tables again (a new epoch). Default 100,000.</summary>
     public int MaxActorIds { get; init; } = 100_000;
 
     /// <summary>Throws when an option is out of range, naming every field that is.</summary>

@@ -20,7 +20,7 @@ internal sealed class CrossNodeBatcher : UntypedActor
     private readonly Address _localAddress;
     private readonly MeshClock _clock;
     private readonly CrossNodeBatchingOptions _options;
-    private readonly ByteWriter _batch = new(4096);
+    private readonly ByteWriter _batch = new(4096, []);
     private readonly Dictionary<IActorRef, int> _ids = [];
     private readonly UntypedReceive _empty, _filling;
     private int _count, _epoch;
@@ -82,9 +82,10 @@ internal sealed class CrossNodeBatcher : UntypedActor
 
     private void Open()
     {
-        if (_ids.Count >= _options.MaxActorIds)
+        if (_ids.Count + _batch.Names!.Count >= _options.MaxActorIds)
         {
             _ids.Clear();
+            _batch.Names.Clear();
             _epoch++;
         }
         _batch.Int(0);
@@ -119,7 +120,7 @@ internal sealed class CrossNodeBatcher : UntypedActor
         id = _ids.Count;
         _ids.Add(actor, id);
         _batch.Int(CrossNodeBatch.NewId(id));
-        _batch.Text(actor.Path.ToSerializationFormatWithAddress(_localAddress));
+        _batch.Path(actor.Path.ToSerializationFormatWithAddress(_localAddress));
     }
 
     private void Flush()

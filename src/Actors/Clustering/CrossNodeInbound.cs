@@ -5,8 +5,9 @@ namespace ActorMesh.Clustering;
 /// <summary>
 /// The inbound side of every node pair, one per ActorSystem at <c>/system/cross-node-in</c>: unpacks each
 /// <see cref="CrossNodeBatch"/> and delivers its messages locally, in order, each with its original
-/// sender (a reference to the actor on the sending node). It keeps one actor table per sending
-/// batcher, and drops it when that batcher stops.
+/// sender (a reference to the actor on the sending node). It keeps one table of actors and one of
+/// strings (service names, paths, identities: each crosses once) per sending batcher, and drops them
+/// when that batcher stops.
 /// </summary>
 internal sealed class CrossNodeInbound : UntypedActor
 {
@@ -48,12 +49,13 @@ internal sealed class CrossNodeInbound : UntypedActor
 
     private void Deliver(CrossNodeBatch batch, Origin origin)
     {
-        var r = new ByteReader(batch.Payload);
+        var r = new ByteReader(batch.Payload, origin.Names);
         var count = r.Int();
         var epoch = r.Int();
         if (epoch != origin.Epoch)
         {
             origin.Actors.Clear();
+            origin.Names.Clear();
             origin.Epoch = epoch;
         }
         for (var i = 0; i < count; i++)
@@ -77,7 +79,7 @@ internal sealed class CrossNodeInbound : UntypedActor
         if (code == CrossNodeBatch.NoSender) return ActorRefs.NoSender;
         if (code >= 0) return code < origin.Actors.Count ? origin.Actors[code] : null;
         var id = CrossNodeBatch.IdOfNew(code);
-        var actor = _provider.ResolveActorRef(r.Text()!);
+        var actor = _provider.ResolveActorRef(r.Path());
         while (origin.Actors.Count <= id) origin.Actors.Add(null);
         origin.Actors[id] = actor;
         return actor;
@@ -87,6 +89,7 @@ internal sealed class CrossNodeInbound : UntypedActor
     {
         public int Epoch;
         public readonly List<IActorRef?> Actors = [];
+        public readonly List<string> Names = [];
     }
 }
 

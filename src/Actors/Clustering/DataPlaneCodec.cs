@@ -71,10 +71,16 @@ internal static class DataPlaneCodec
     }
 }
 
-/// <summary>A growable little-endian byte buffer, reused across messages (reset, not reallocated).</summary>
-internal sealed class ByteWriter(int capacity)
+/// <summary>
+/// A growable little-endian byte buffer, reused across messages (reset, not reallocated). With a
+/// <see cref="Names"/> table, a string seen before is written as its id (see <see cref="CrossNodeBatch"/>).
+/// </summary>
+internal sealed class ByteWriter(int capacity, Dictionary<string, int>? names = null)
 {
     private byte[] _buffer = new byte[capacity];
+
+    /// <summary>Ids of the strings written so far, when strings are written by id; null to write every string in full.</summary>
+    public Dictionary<string, int>? Names { get; } = names;
 
     /// <summary>Bytes written so far.</summary>
     public int Length { get; private set; }
@@ -91,6 +97,21 @@ internal sealed class ByteWriter(int capacity)
     public void Text(string? s)
     {
         if (s is null) { Int(-1); return; }
+        if (Names is { } names)
+        {
+            if (names.TryGetValue(s, out var id)) { Int(id); return; }
+            id = names.Count;
+            names.Add(s, id);
+            Int(CrossNodeBatch.NewId(id));
+        }
+        Raw(s);
+    }
+
+    /// <summary>An actor path: always in full (an actor's id table is the batcher's own).</summary>
+    public void Path(string s) => Raw(s);
+
+    private void Raw(string s)
+    {
         var n = Encoding.UTF8.GetByteCount(s);
         Int(n);
         Room(n);
@@ -110,8 +131,8 @@ internal sealed class ByteWriter(int capacity)
     }
 }
 
-/// <summary>Reads what a <see cref="ByteWriter"/> wrote.</summary>
-internal ref struct ByteReader(ReadOnlySpan<byte> bytes)
+/// <summary>Reads what a <see cref="ByteWriter"/> wrote; with <paramref name="names"/>, strings written by id.</summary>
+internal ref struct ByteReader(ReadOnlySpan<byte> bytes, List<string>? names = null)
 {
     private readonly ReadOnlySpan<byte> _span = bytes;
 
@@ -126,7 +147,22 @@ internal ref struct ByteReader(ReadOnlySpan<byte> bytes)
 
     public string? Text()
     {
-        var n = Int();
+        if (names is null) return Raw(Int());
+        var code = Int();
+        if (code == -1) return null;
+        if (code >= 0) return code < names.Count ? names[code] : "";
+        var id = CrossNodeBatch.IdOfNew(code);
+        var s = Raw(Int())!;
+        while (names.Count <= id) names.Add("");
+        names[id] = s;
+        return s;
+    }
+
+    /// <summary>An actor path, written in full.</summary>
+    public string Path() => Raw(Int())!;
+
+    private string? Raw(int n)
+    {
         if (n < 0) return null;
         var s = Encoding.UTF8.GetString(_span.Slice(At, n));
         At += n;
