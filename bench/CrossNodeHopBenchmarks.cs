@@ -1,5 +1,7 @@
 using ActorMesh.Clustering;
 using ActorMesh.DataPlane;
+using ActorMesh.DataPlane.Network;
+using ActorMesh.Time;
 using ActorMesh.Hosting;
 using Akka.Actor;
 using Akka.Configuration;
@@ -14,7 +16,9 @@ namespace ActorMesh.Bench;
 /// (<see cref="MeshResponse"/>) between two actors, with <see cref="Window"/> in flight, on the same
 /// node (<c>InNode</c>, the baseline) and on two nodes (<c>CrossNode</c>: two ActorSystems in this
 /// process talking through Akka.Remote on 127.0.0.1, each message through ActorMesh's compact
-/// <see cref="DataPlaneSerializer"/>, as between the sidecars of pods on different cluster nodes).
+/// <see cref="DataPlaneSerializer"/>, as between the sidecars of pods on different cluster nodes), and
+/// on two nodes through the per-node-pair batchers the mesh uses (<c>CrossNodeBatched</c>: both ways in
+/// envelopes of many messages, see <see cref="CrossNodeBatcher"/>).
 /// Allocated is the whole process's per request: both nodes, the transport included.
 /// </summary>
 [MemoryDiagnoser]
@@ -31,6 +35,8 @@ public class CrossNodeHopBenchmarks
     private ActorSystem? _remote;
     private IActorRef _driver = ActorRefs.Nobody;
     private IActorRef _target = ActorRefs.Nobody;
+    private HighResolutionClock? _clock;
+    private readonly List<CrossNodeLinks> _links = [];
 
     private static Config Node => ConfigurationFactory.ParseString("""
         akka.actor.provider = remote
@@ -44,26 +50,44 @@ public class CrossNodeHopBenchmarks
     public void SetupInNode()
     {
         _local = ActorSystem.Create(MeshClusterConfig.SystemName, Node);
-        _target = _local.ActorOf(Props.Create(() => new Echo()), "echo");
-        _driver = _local.ActorOf(Props.Create(() => new Driver()));
+        _target = _local.ActorOf(Props.Create(() => new Echo(null)), "echo");
+        _driver = _local.ActorOf(Props.Create(() => new Driver(null)));
         Warm();
     }
 
     [GlobalSetup(Target = nameof(CrossNode))]
-    public void SetupCrossNode()
+    public void SetupCrossNode() => SetUpTwoNodes(batched: false);
+
+    [GlobalSetup(Target = nameof(CrossNodeBatched))]
+    public void SetupCrossNodeBatched() => SetUpTwoNodes(batched: true);
+
+    private void SetUpTwoNodes(bool batched)
     {
         _local = ActorSystem.Create(MeshClusterConfig.SystemName, Node);
         _remote = ActorSystem.Create(MeshClusterConfig.SystemName, Node);
-        _remote.ActorOf(Props.Create(() => new Echo()), "echo");
+        CrossNodeLinks? Links(ActorSystem system)
+        {
+            if (!batched) return null;
+            _clock ??= new HighResolutionClock();
+            var links = new CrossNodeLinks(system, _clock);
+            _links.Add(links);
+            return links;
+        }
+        var remoteLinks = Links(_remote);
+        _remote.ActorOf(Props.Create(() => new Echo(remoteLinks)), "echo");
         var address = ((ExtendedActorSystem)_remote).Provider.DefaultAddress;
         _target = _local.ActorSelection($"{address}/user/echo").ResolveOne(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-        _driver = _local.ActorOf(Props.Create(() => new Driver()));
+        var localLinks = Links(_local);
+        _driver = _local.ActorOf(Props.Create(() => new Driver(localLinks)));
         Warm();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        foreach (var links in _links) links.Dispose();
+        _links.Clear();
+        _clock?.Dispose();
         _local.Terminate().Wait(TimeSpan.FromSeconds(10));
         _remote?.Terminate().Wait(TimeSpan.FromSeconds(10));
     }
@@ -73,6 +97,9 @@ public class CrossNodeHopBenchmarks
 
     [Benchmark(OperationsPerInvoke = Requests)]
     public long CrossNode() => Run();
+
+    [Benchmark(OperationsPerInvoke = Requests)]
+    public long CrossNodeBatched() => Run();
 
     private long Run()
     {
@@ -91,16 +118,23 @@ public class CrossNodeHopBenchmarks
     private sealed record Go(IActorRef Target, TaskCompletionSource<long> Done);
 
     /// <summary>The destination: answers every request, as an app would with nothing injected.</summary>
-    private sealed class Echo : UntypedActor
+    private sealed class Echo(CrossNodeLinks? links) : UntypedActor
     {
         protected override void OnReceive(object message)
         {
-            if (message is MeshRequest r) Sender.Tell(new MeshResponse(r.CorrelationId, StatusCodes.Ok, ResponseFlags.None, 128));
+            if (message is MeshRequest r) Send(links, Sender, new MeshResponse(r.CorrelationId, StatusCodes.Ok, ResponseFlags.None, 128), Self);
         }
     }
 
+    /// <summary>Straight to <paramref name="target"/>, or through its node's batcher when <paramref name="links"/> are given (as <c>MeshNetwork</c> does).</summary>
+    private static void Send(CrossNodeLinks? links, IActorRef target, object message, IActorRef sender)
+    {
+        if (links?.OutboundFor(target) is { } batcher) batcher.Tell(new CrossNodeSend(target, message, sender), sender);
+        else target.Tell(message, sender);
+    }
+
     /// <summary>Keeps <see cref="Window"/> requests in flight until <see cref="Requests"/> are answered; completes with the number answered.</summary>
-    private sealed class Driver : UntypedActor
+    private sealed class Driver(CrossNodeLinks? links) : UntypedActor
     {
         private Go? _go;
         private int _sent, _answered;
@@ -122,7 +156,7 @@ public class CrossNodeHopBenchmarks
         }
 
         private void Send() =>
-            _go!.Target.Tell(new MeshRequest(++_sent, "payments", "/checkout", "orders", 1, 256, TraceContext.None, "spiffe://cluster.local/ns/default/sa/orders"), Self);
+            CrossNodeHopBenchmarks.Send(links, _go!.Target, new MeshRequest(++_sent, "payments", "/checkout", "orders", 1, 256, TraceContext.None, "spiffe://cluster.local/ns/default/sa/orders"), Self);
     }
 
     /// <summary>Short: one launch, 3 warm-up and 10 measured iterations; each invocation is <see cref="Requests"/> requests.</summary>

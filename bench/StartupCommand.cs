@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ActorMesh.Hosting;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
-using Akka.Configuration;
+using ActorMesh.Scenarios.Bench;
 
 namespace ActorMesh.Bench;
 
@@ -18,12 +14,6 @@ namespace ActorMesh.Bench;
 /// </summary>
 internal static class StartupCommand
 {
-    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.log-dead-letters = off
-        akka.stdout-loglevel = WARNING
-        """);
-
     public static async Task<int> RunAsync(string[] args)
     {
         int services = 10, replicas = 1000, repeat = 1, hold = 0;
@@ -40,42 +30,14 @@ internal static class StartupCommand
             }
         }
         Console.WriteLine($"startup: {services} services × {replicas} pods = {services * replicas:N0} pods (app + sidecar proxy each), {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
-        Console.WriteLine($"{"run",3} {"ready s",8} {"heap MB",8} {"heap B/pod",10} {"working set MB",15} {"peak WS MB",11}");
+        Console.WriteLine($"{"run",3} {"ready s",8} {"pods/s",8} {"heap MB",8} {"heap B/pod",10} {"working set MB",15} {"peak WS MB",11}");
         for (var r = 1; r <= repeat; r++)
         {
-            var topology = Tree(services, replicas);
-            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-            using var process = Process.GetCurrentProcess();
-            var wsBefore = process.WorkingSet64;
-            using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed);
-            var system = ActorSystem.Create("startup", Quiet.WithFallback(MeshRunner.DefaultAkkaConfig));
-            var watch = Stopwatch.StartNew();
-            var mesh = await MeshSystem.StartAsync(system, topology, runtime, timeout: TimeSpan.FromMinutes(2));
-            var ready = watch.Elapsed;
-            var heap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
-            process.Refresh();
-            Console.WriteLine($"{r,3} {ready.TotalSeconds,8:0.00} {heap / 1e6,8:0.0} {heap / (services * replicas),10:N0} {(process.WorkingSet64 - wsBefore) / 1e6,15:0.0} {process.PeakWorkingSet64 / 1e6,11:0.0}");
             // --hold N: keep the started mesh N seconds, to look at it with dotnet-counters or dotnet-gcdump.
-            if (hold > 0) await Task.Delay(TimeSpan.FromSeconds(hold));
-            GC.KeepAlive(mesh);
-            await system.Terminate();
+            var result = await StartupBench.MeasureAsync(services, replicas, hold > 0 ? () => Task.Delay(TimeSpan.FromSeconds(hold)) : null);
+            using var process = Process.GetCurrentProcess();
+            Console.WriteLine($"{r,3} {result.ReadySeconds,8:0.00} {result.PodsPerSecond,8:N0} {result.HeapBytes / 1e6,8:0.0} {result.BytesPerPod,10:N0} {result.WorkingSetBytes / 1e6,15:0.0} {process.PeakWorkingSet64 / 1e6,11:0.0}");
         }
         return 0;
-    }
-
-    /// <summary>A binary tree of services: svc-0 (the entry point) calls svc-1 and svc-2, and so on.</summary>
-    internal static MeshTopology Tree(int services, int replicas)
-    {
-        var builder = MeshTopology.Create($"tree-{services}x{replicas}");
-        for (var i = 0; i < services; i++)
-        {
-            var children = new[] { 2 * i + 1, 2 * i + 2 }.Where(c => c < services).Select(c => $"svc-{c}").ToArray();
-            builder.Service($"svc-{i}", s =>
-            {
-                s.Replicas(replicas).ServiceTime(Distribution.Constant(1));
-                if (children.Length > 0) s.Parallel(children);
-            });
-        }
-        return builder.Gateway("edge", g => g.Route("/", "svc-0")).Build();
     }
 }

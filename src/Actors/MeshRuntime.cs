@@ -53,6 +53,16 @@ public sealed class MeshRuntime : IDisposable
     /// <summary>Puts <paramref name="props"/> on the mesh's dispatcher.</summary>
     public Akka.Actor.Props Place(Akka.Actor.Props props) => Dispatcher is null ? props : props.WithDispatcher(Dispatcher);
 
+    /// <summary>
+    /// True when the pods' actors use the compact <see cref="DataPlane.Pod.PodMailbox"/> (about 100 bytes
+    /// instead of 1 KB per actor, a lock per message): set at launch for a mesh of
+    /// <see cref="DataPlane.Pod.PodMailbox.FromPods"/> pods or more. Default false.
+    /// </summary>
+    public bool CompactMailboxes { get; set; }
+
+    /// <summary>Puts the props of a pod or of one of its containers on the mesh's dispatcher, with the pods' mailbox.</summary>
+    public Akka.Actor.Props PlaceInPod(Akka.Actor.Props props) => CompactMailboxes ? Place(props).WithMailbox(DataPlane.Pod.PodMailbox.Path) : Place(props);
+
     private int _podsStarted;
 
     /// <summary>Pods started in this runtime so far (a restarted pod counts again): start-up progress, read from any thread.</summary>
@@ -67,6 +77,7 @@ public sealed class MeshRuntime : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        Network.CrossNode?.Dispose();
         if (OwnsClock) Clock.Dispose();
         Telemetry.Dispose();
         Traces.Dispose();

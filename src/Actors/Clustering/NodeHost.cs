@@ -22,7 +22,7 @@ internal sealed class NodeHost : UntypedActor
     private MeshRuntime? _runtime;
     private IActorRef _agent = ActorRefs.Nobody;
     private long _runId = -1;
-    private (long Messages, long Bytes) _trafficAtStart;
+    private CrossNodeTotals _trafficAtStart;
     private int _runs;
 
     public NodeHost(string name, MeshClock clock, IActorRef controlPlane, Action<MeshRuntime> onRuntime)
@@ -60,9 +60,9 @@ internal sealed class NodeHost : UntypedActor
                 Context.System.Terminate();
                 break;
             case Telemetry.GetNodeTelemetry:
-                var traffic = CrossNodeTraffic.Total();
+                var traffic = CrossNodeTraffic.Total().Since(_trafficAtStart);
                 var telemetry = _runtime is null ? new Telemetry.NodeTelemetry(_name, [], [], 0) : Telemetry.NodeTelemetry.Of(_runtime);
-                Sender.Tell(telemetry with { CrossNodeMessages = traffic.Messages - _trafficAtStart.Messages, CrossNodeBytes = traffic.Bytes - _trafficAtStart.Bytes });
+                Sender.Tell(telemetry with { CrossNodeMessages = traffic.Messages, CrossNodeBytes = traffic.Bytes, CrossNodeBatches = traffic.Batches, CrossNodeBatchedMessages = traffic.BatchedMessages });
                 break;
             case GetPods when _agent.IsNobody():
                 Sender.Tell(new NodePods(_name, [], []));
@@ -80,6 +80,7 @@ internal sealed class NodeHost : UntypedActor
         _runId = attach.RunId;
         _trafficAtStart = CrossNodeTraffic.Total();
         _runtime = new MeshRuntime(_clock, unchecked(attach.Seed * 1_000_003 + StableHash(_name)), _name) { OwnsClock = false };
+        _runtime.Network.CrossNode = new CrossNodeLinks(Context.System, _clock);
         _onRuntime(_runtime);
         _agent = Context.ActorOf(NodeAgent.Props(_runtime), $"node-agent-{++_runs}");
     }

@@ -27,6 +27,12 @@ public sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> S
     /// <summary>Bytes of those messages.</summary>
     public long CrossNodeBytes { get; init; }
 
+    /// <summary>Batch envelopes that carried mesh messages to other nodes (see <see cref="Clustering.CrossNodeBatcher"/>).</summary>
+    public long CrossNodeBatches { get; init; }
+
+    /// <summary>Mesh messages those batches carried.</summary>
+    public long CrossNodeBatchedMessages { get; init; }
+
     /// <summary>The telemetry <paramref name="runtime"/> has recorded so far.</summary>
     public static NodeTelemetry Of(MeshRuntime runtime)
     {

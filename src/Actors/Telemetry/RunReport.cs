@@ -392,6 +392,10 @@ public sealed record ClusterReport
     public long CrossNodeMessages { get; init; }
     /// <summary>Bytes of those messages.</summary>
     public long CrossNodeBytes { get; init; }
+    /// <summary>Envelopes that carried mesh messages between nodes in batches (one per node pair, flushed at 1 ms or 256 messages).</summary>
+    public long Batches { get; init; }
+    /// <summary>Mesh messages per batch envelope, on average (0 with no batch).</summary>
+    public double MessagesPerBatch { get; init; }
     /// <summary>Nodes that crashed during the run (the control plane gave them up as unreachable or removed).</summary>
     public int NodeFailures { get; init; }
     /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>

@@ -37,7 +37,9 @@ internal static class BenchCommand
                 Users = parse.GetValue(users) ?? defaults.Users,
                 Nodes = parse.GetValue(nodes),
             };
-            var order = options.Nodes is { } n ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, delay service" : "full mesh, no sidecars, raw actors, delay service";
+            var order = options.Nodes is { } n
+                ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, every hop across {n} nodes, start-up of {options.StartupPods:N0} pods, delay service"
+                : $"full mesh, no sidecars, raw actors, start-up of {options.StartupPods:N0} pods, delay service";
             Console.Out.WriteLine($"bench: chain with nothing injected, closed loop with {options.Users} users");
             Console.Out.WriteLine($"{options.Rounds} rounds of: {order}; {Seconds(options.Duration)} measured per run after {Seconds(options.Warmup)} warm-up "
                 + $"({Seconds(options.FirstRoundWarmup)} in the first round), the delay service {Seconds(options.DelayDuration)}");
@@ -63,6 +65,7 @@ internal static class BenchCommand
     private static string RoundLine(BenchRound r, int rounds)
     {
         var cluster = r.Cluster is { } c ? $" · {c.Nodes} nodes {c.Result.Rps:N0}" : "";
+        if (r.CrossNode is { } x) cluster += $" · every hop across nodes {x.Result.Rps:N0}";
         return $"round {r.Number}/{rounds}: full mesh {r.Mesh.Rps:N0} rps · no sidecars {r.NoSidecar.Rps:N0} · raw {r.Raw.Rps:N0}{cluster} · meshVsRaw {r.Mesh.Rps / r.Raw.Rps:0.000} · delay p99 {r.Delay.P99Ms:0.000} ms";
     }
 
@@ -88,7 +91,14 @@ internal static class BenchCommand
             + $"({medians["bytesPerRequestPerHop"]:N0} per hop, {ThroughputBench.HopsPerRequest} calls); no sidecars {medians["noSidecarMessagesPerRequest"]:0.0} messages, "
             + $"{medians["noSidecarBytesPerRequest"]:N0} bytes; raw actors {medians["rawBytesPerRequest"]:N0} bytes");
         if (rounds[0].Cluster is { } c)
-            Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, medians): {medians["crossNodeMessagesPerRequest"]:0.0} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized");
+        {
+            Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, medians): {medians["crossNodeMessagesPerRequest"]:0.0} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized, "
+                + $"{medians["clusterMessagesPerBatch"]:0.#} messages per batch");
+            Console.Out.WriteLine($"every hop across nodes (medians): {medians["crossNodeRps"]:N0} req/s, {medians["crossNodeHopMessagesPerRequest"]:0.0} mesh messages per request, "
+                + $"{medians["crossNodeMessagesPerBatch"]:0.#} per batch; each costs {medians["crossNodeMicrosPerMessage"]:0.00} µs and {medians["crossNodeBytesAllocatedPerMessage"]:N0} bytes more than in one node");
+        }
+        if (rounds[0].Startup is { } startup)
+            Console.Out.WriteLine($"startup of {startup.Pods:N0} pods (medians): {medians["startupPodsPerSecond"]:N0} pods/s, {medians["startupBytesPerPod"]:N0} bytes of heap per pod");
         var delay = rounds[0].Delay;
         var lost = 0L;
         var worst = 0.0;

@@ -67,7 +67,7 @@ internal static class SummaryView
         var cluster = r.Cluster;
         if (cluster.Nodes > 1)
             console.MarkupLine(Markup.Escape($"cluster: {cluster.Nodes} nodes; pods at the end {string.Join(", ", cluster.PodsPerNode.Select(kv => $"{kv.Key} {kv.Value}"))}; " +
-                $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes; node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
+                $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes, {cluster.Batches:N0} batches of {cluster.MessagesPerBatch:0.#}; node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
         var security = r.Security;
         if (security[ServiceCounter.Denied] > 0 || security[ServiceCounter.PlaintextAccepted] > 0)
             console.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");

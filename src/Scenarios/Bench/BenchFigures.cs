@@ -8,7 +8,11 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="Result">Its throughput (no report).</param>
 /// <param name="CrossNodeMessagesPerRequest">Mesh messages serialized to cross nodes per request.</param>
 /// <param name="CrossNodeBytesPerRequest">Their bytes per request.</param>
-public sealed record ClusterThroughput(int Nodes, ThroughputResult Result, double CrossNodeMessagesPerRequest, double CrossNodeBytesPerRequest);
+public sealed record ClusterThroughput(int Nodes, ThroughputResult Result, double CrossNodeMessagesPerRequest, double CrossNodeBytesPerRequest)
+{
+    /// <summary>Mesh messages per batch envelope between nodes, on average.</summary>
+    public double MessagesPerBatch { get; init; }
+}
 
 /// <summary>One round of <c>bench</c>: each way of running the chain once, back to back, then the delay service.</summary>
 /// <param name="Number">1 for the first round.</param>
@@ -17,7 +21,10 @@ public sealed record ClusterThroughput(int Nodes, ThroughputResult Result, doubl
 /// <param name="Raw">The raw actor chain.</param>
 /// <param name="Cluster">The full mesh on cluster nodes, when asked for.</param>
 /// <param name="Delay">The delay service's accuracy.</param>
-public sealed record BenchRound(int Number, ThroughputResult Mesh, ThroughputResult NoSidecar, ThroughputResult Raw, ClusterThroughput? Cluster, DelayAccuracyResult Delay);
+/// <param name="CrossNode">The chain with every hop across nodes (<see cref="ThroughputBench.CrossNodeChain"/>), when asked for.</param>
+/// <param name="Startup">The start of a large mesh (<see cref="StartupBench"/>), when asked for.</param>
+public sealed record BenchRound(int Number, ThroughputResult Mesh, ThroughputResult NoSidecar, ThroughputResult Raw, ClusterThroughput? Cluster, DelayAccuracyResult Delay,
+    ClusterThroughput? CrossNode = null, StartupResult? Startup = null);
 
 /// <summary>One figure of <c>bench</c>'s report, declared once: its name, how it is judged and written, and how a round yields it.</summary>
 /// <param name="Name">Its name in <c>figures</c>, in each round and in <c>figures.summary</c>.</param>
@@ -52,11 +59,22 @@ public static class BenchFigures
         new("delayP50ErrorMs", FigureCheck.None, 3, r => r.Delay.P50Ms),
         new("delayAchievedRate", FigureCheck.None, 0, r => r.Delay.AchievedRate),
         new("delayLost", FigureCheck.None, 0, r => r.Delay.Lost, Summed: true),
+        new("startupPodsPerSecond", FigureCheck.None, 0, r => r.Startup?.PodsPerSecond),
+        new("startupBytesPerPod", FigureCheck.None, 0, r => r.Startup?.BytesPerPod),
         new("clusterRps", FigureCheck.Rate, 0, r => r.Cluster?.Result.Rps),
         new("clusterVsMesh", FigureCheck.Ratio, 3, r => r.Cluster is { } c ? c.Result.Rps / r.Mesh.Rps : null),
         new("crossNodeMessagesPerRequest", FigureCheck.None, 2, r => r.Cluster?.CrossNodeMessagesPerRequest),
         new("crossNodeBytesPerRequest", FigureCheck.None, 0, r => r.Cluster?.CrossNodeBytesPerRequest),
         new("clusterBytesAllocatedPerRequest", FigureCheck.None, 0, r => r.Cluster?.Result.BytesPerRequest),
+        new("clusterMessagesPerBatch", FigureCheck.None, 1, r => r.Cluster?.MessagesPerBatch),
+        new("crossNodeRps", FigureCheck.Rate, 0, r => r.CrossNode?.Result.Rps),
+        new("crossNodeHopMessagesPerRequest", FigureCheck.None, 2, r => r.CrossNode?.CrossNodeMessagesPerRequest),
+        new("crossNodeMessagesPerBatch", FigureCheck.None, 1, r => r.CrossNode?.MessagesPerBatch),
+        // What one mesh message that crosses nodes costs beyond an in-node one: wall time (both cores) and bytes allocated.
+        new("crossNodeMicrosPerMessage", FigureCheck.None, 2,
+            r => r.CrossNode is { } c ? (1e6 / c.Result.Rps - 1e6 / r.Mesh.Rps) / Math.Max(0.01, c.CrossNodeMessagesPerRequest) : null),
+        new("crossNodeBytesAllocatedPerMessage", FigureCheck.None, 0,
+            r => r.CrossNode is { } c ? (c.Result.BytesPerRequest - r.Mesh.BytesPerRequest) / Math.Max(0.01, c.CrossNodeMessagesPerRequest) : null),
     ];
 
     /// <summary>The values of every figure that every round measured, in round order.</summary>

@@ -20,6 +20,12 @@ public sealed record BenchOptions
     /// <summary>Also run the full mesh on this many in-process cluster nodes in every round; null for none. Default null.</summary>
     public int? Nodes { get; init; }
 
+    /// <summary>
+    /// Pods of the start-up measurement in each round (a tree of 3 services with a third of them each;
+    /// from 10,000 pods a mesh uses the compact pod mailbox); 0 for none. Default 10,002.
+    /// </summary>
+    public int StartupPods { get; init; } = 10_002;
+
     /// <summary>Warm-up before each measurement, unmeasured: half the duration, from 0.1 s to 1 s.</summary>
     public TimeSpan Warmup => TimeSpan.FromSeconds(Math.Clamp(Duration.TotalSeconds / 2, 0.1, 1));
 
@@ -40,6 +46,7 @@ public sealed record BenchOptions
         if (Duration <= TimeSpan.Zero) errors.Add("duration: must be positive");
         if (Users < 1) errors.Add("users: must be at least 1");
         if (Nodes is < 1) errors.Add("nodes: must be at least 1");
+        if (StartupPods < 0) errors.Add("startupPods: must be 0 or more");
         if (errors.Count > 0) throw new ArgumentException("invalid bench options: " + string.Join("; ", errors));
     }
 }
@@ -59,6 +66,7 @@ public static class InterleavedBench
         options.Validate();
         var mesh = ThroughputBench.Chain(sidecars: true, options.Users);
         var plain = ThroughputBench.Chain(sidecars: false, options.Users);
+        var crossNodeChain = ThroughputBench.CrossNodeChain(options.Users);
         var rounds = new List<BenchRound>(options.Rounds);
         double? rawMessages = null;
         for (var number = 1; number <= options.Rounds; number++)
@@ -72,15 +80,23 @@ public static class InterleavedBench
             rawMessages ??= full.MessagesPerRequest;
             Settle();
             var raw = await ThroughputBench.MeasureRawAsync(rawMessages.Value, options.Users, warmup, options.Duration, akkaConfig);
-            ClusterThroughput? cluster = null;
+            ClusterThroughput? cluster = null, crossNode = null;
             if (options.Nodes is { } nodes)
             {
                 Settle();
                 cluster = await ThroughputBench.MeasureClusterAsync(mesh, nodes, warmup, options.Duration, akkaConfig);
+                Settle();
+                crossNode = await ThroughputBench.MeasureClusterAsync(crossNodeChain, nodes, warmup, options.Duration, akkaConfig);
+            }
+            StartupResult? startup = null;
+            if (options.StartupPods > 0)
+            {
+                Settle();
+                startup = await StartupBench.MeasureAsync(3, Math.Max(1, options.StartupPods / 3), akkaConfig: akkaConfig);
             }
             Settle();
             var delay = await ThroughputBench.MeasureDelayAsync(new DelayAccuracyOptions { Duration = options.DelayDuration, Warmup = warmup }, akkaConfig);
-            var round = new BenchRound(number, full, noSidecar, raw, cluster, delay);
+            var round = new BenchRound(number, full, noSidecar, raw, cluster, delay, crossNode, startup);
             rounds.Add(round);
             roundMeasured?.Invoke(round);
         }

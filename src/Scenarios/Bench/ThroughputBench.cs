@@ -57,6 +57,17 @@ public static class ThroughputBench
         };
     }
 
+    /// <summary>
+    /// The bench chain with one pod per service: on 3 cluster nodes the control plane places each
+    /// service on a node of its own (it fills the least-loaded node), so every call crosses nodes
+    /// (gateway on the edge → frontend → orders → payments), and so does every answer.
+    /// </summary>
+    public static MeshTopology CrossNodeChain(int users)
+    {
+        var chain = Chain(sidecars: true, users);
+        return chain with { Name = "bench-chain-cross-node", Services = [.. chain.Services.Select(s => s with { Replicas = 1 })] };
+    }
+
     /// <summary>Runs <paramref name="topology"/> in its own ActorSystem: a warm-up load, then the measured one.</summary>
     public static async Task<ThroughputResult> MeasureMeshAsync(MeshTopology topology, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
     {
@@ -119,16 +130,16 @@ public static class ThroughputBench
         await mesh.Ready;
         await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
         var messages = MessageCounting.Total;
-        var crossed = Clustering.CrossNodeTraffic.Total();
+        var before = Clustering.CrossNodeTraffic.Total();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
         messages = MessageCounting.Total - messages;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var after = Clustering.CrossNodeTraffic.Total();
+        var crossed = Clustering.CrossNodeTraffic.Total().Since(before);
         var requests = Math.Max(1, load.Measured.Ended);
         await cluster.LeaveAsync();
         var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null);
-        return new ClusterThroughput(nodes, result, (double)(after.Messages - crossed.Messages) / requests, (double)(after.Bytes - crossed.Bytes) / requests);
+        return new ClusterThroughput(nodes, result, (double)crossed.Messages / requests, (double)crossed.Bytes / requests) { MessagesPerBatch = crossed.MessagesPerBatch };
     }
 
     /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>

@@ -88,7 +88,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory<AppMemory>(AppMemory.Of(pod.Spec));
-        return pod.Runtime.Place(Akka.Actor.Props.Create(() => new App(pod, memory)));
+        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new App(pod, memory)));
     }
 
     protected override void PreStart()

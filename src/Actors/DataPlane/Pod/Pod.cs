@@ -32,7 +32,7 @@ internal sealed class Pod : UntypedActor
     }
 
     public static Props Props(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane)));
+        runtime.PlaceInPod(Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane)));
 
     protected override SupervisorStrategy SupervisorStrategy() => new RestartCounting(_restarts);
 

@@ -43,7 +43,7 @@ internal sealed class ConfigSync : UntypedActor
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory<Synced>(new Synced(null, 0));
-        return pod.Runtime.Place(Akka.Actor.Props.Create(() => new ConfigSync(pod, memory)));
+        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new ConfigSync(pod, memory)));
     }
 
     /// <summary>The workload name a pod's config-sync sidecar registers under, e.g. "orders-0/config-sync".</summary>

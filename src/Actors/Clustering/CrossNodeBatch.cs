@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using ActorMesh.DataPlane;
+
+namespace ActorMesh.Clustering;
+
+/// <summary>
+/// One envelope of many mesh messages from one node to another (Envoy/gRPC-style batching at the
+/// node boundary): written by a <see cref="CrossNodeBatcher"/>, sent as one remoting message,
+/// unpacked and delivered locally by the receiving node's <see cref="CrossNodeInbound"/>.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian: <c>int count, int epoch</c>, then per message <c>target, sender, byte kind,
+/// fields</c> (<see cref="DataPlaneCodec"/>). An actor is named by a small id of the sending batcher's
+/// table; the first time an id appears it is followed by the actor's full path, after that the id
+/// alone. Strings (service names, paths, identities) go the same way in a table of their own. A new
+/// <c>epoch</c> tells the receiver that the sender started its tables again (they are bounded).
+/// </remarks>
+internal sealed class CrossNodeBatch(byte[] payload) : IDataPlaneMessage
+{
+    /// <summary>Bytes of the header before the first message.</summary>
+    public const int HeaderBytes = 8;
+
+    /// <summary>An actor reference id meaning "no sender".</summary>
+    public const int NoSender = -1;
+
+    /// <summary>The envelope as it goes on the wire.</summary>
+    public byte[] Payload { get; } = payload;
+
+    /// <summary>Messages in the envelope.</summary>
+    public int Count => BinaryPrimitives.ReadInt32LittleEndian(Payload);
+
+    /// <summary>The sending batcher's table epoch.</summary>
+    public int Epoch => BinaryPrimitives.ReadInt32LittleEndian(Payload.AsSpan(4));
+
+    /// <summary>The code of an actor id seen for the first time (followed by its path): always below <see cref="NoSender"/>.</summary>
+    public static int NewId(int id) => -id - 2;
+
+    /// <summary>The id a code of <see cref="NewId"/> stands for.</summary>
+    public static int IdOfNew(int code) => -code - 2;
+}
+
+/// <summary>Batching of mesh messages between nodes: when a batch is flushed, and how big the actor tables may grow.</summary>
+public sealed record CrossNodeBatchingOptions
+{
+    /// <summary>A batch is flushed once it holds this many messages. Default 256.</summary>
+    public int MaxMessages { get; init; } = 256;
+
+    /// <summary>A batch is flushed at most this long after its first message (on the mesh clock). Default 1 ms.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// Also flush as soon as the batcher has handled every message that was waiting when the batch
+    /// opened, as Envoy flushes its writes at the end of an event-loop pass: under load the waiting
+    /// messages fill the batch; with little traffic nothing waits for the timer. Default true.
+    /// </summary>
+    public bool FlushWhenIdle { get; init; } = true;
+
+    /// <summary>Actors and strings a batcher names by id before it starts its tables again (a new epoch). Default 100,000.</summary>
+    public int MaxActorIds { get; init; } = 100_000;
+
+    /// <summary>Throws when an option is out of range, naming every field that is.</summary>
+    public CrossNodeBatchingOptions Validate()
+    {
+        var errors = new List<string>();
+        if (MaxMessages < 1) errors.Add($"maxMessages must be at least 1 (is {MaxMessages})");
+        if (FlushInterval <= TimeSpan.Zero) errors.Add($"flushInterval must be positive (is {FlushInterval})");
+        if (MaxActorIds < 1) errors.Add($"maxActorIds must be at least 1 (is {MaxActorIds})");
+        return errors.Count == 0 ? this : throw new ArgumentException("cross-node batching: " + string.Join("; ", errors));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using ActorMesh.Hosting;
+using ActorMesh.Time;
+using ActorMesh.Topology;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorMesh.Scenarios.Bench;
+
+/// <summary>How fast a large mesh starts and what a pod weighs.</summary>
+/// <param name="Pods">Pods started (an app and a sidecar proxy each).</param>
+/// <param name="ReadySeconds">From launch until every pod was ready and every sidecar had acknowledged the first config.</param>
+/// <param name="HeapBytes">Managed heap the started mesh holds (after a full collection, against before its launch).</param>
+/// <param name="WorkingSetBytes">Growth of the process's working set over the start.</param>
+public sealed record StartupResult(int Pods, double ReadySeconds, long HeapBytes, long WorkingSetBytes)
+{
+    /// <summary>Pods made ready per second.</summary>
+    public double PodsPerSecond => Pods / Math.Max(ReadySeconds, 1e-9);
+
+    /// <summary>Managed heap per pod.</summary>
+    public double BytesPerPod => (double)HeapBytes / Math.Max(1, Pods);
+}
+
+/// <summary>
+/// Starts a large mesh in real time and weighs it: a tree of services (each calls the next two) with
+/// the same number of pods each, as an isotope graph of that size would give. Used by <c>bench</c>
+/// (the <c>startup</c> figures) and by the bench program's <c>startup</c> command.
+/// </summary>
+public static class StartupBench
+{
+    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.log-dead-letters = off
+        akka.stdout-loglevel = WARNING
+        """);
+
+    /// <summary>A binary tree of services: svc-0 (the entry point) calls svc-1 and svc-2, and so on.</summary>
+    public static MeshTopology Tree(int services, int replicas)
+    {
+        var builder = MeshTopology.Create($"tree-{services}x{replicas}");
+        for (var i = 0; i < services; i++)
+        {
+            var children = new[] { 2 * i + 1, 2 * i + 2 }.Where(c => c < services).Select(c => $"svc-{c}").ToArray();
+            builder.Service($"svc-{i}", s =>
+            {
+                s.Replicas(replicas).ServiceTime(Distribution.Constant(1));
+                if (children.Length > 0) s.Parallel(children);
+            });
+        }
+        return builder.Gateway("edge", g => g.Route("/", "svc-0")).Build();
+    }
+
+    /// <summary>
+    /// Starts <paramref name="services"/> × <paramref name="replicas"/> pods in an ActorSystem of their
+    /// own, measures, runs <paramref name="whileStarted"/> (e.g. a pause for dotnet-gcdump), and stops it.
+    /// </summary>
+    public static async Task<StartupResult> MeasureAsync(int services, int replicas, Func<Task>? whileStarted = null, Config? akkaConfig = null)
+    {
+        var topology = Tree(services, replicas);
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+        var workingSetBefore = process.WorkingSet64;
+        using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed);
+        var system = ActorSystem.Create("startup", (akkaConfig ?? Config.Empty).WithFallback(Quiet).WithFallback(MeshRunner.DefaultAkkaConfig));
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var mesh = await MeshSystem.StartAsync(system, topology, runtime, timeout: TimeSpan.FromMinutes(5));
+            var ready = watch.Elapsed.TotalSeconds;
+            var heap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+            process.Refresh();
+            var result = new StartupResult(services * replicas, ready, heap, process.WorkingSet64 - workingSetBefore);
+            if (whileStarted is not null) await whileStarted();
+            GC.KeepAlive(mesh);
+            return result;
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+}
