@@ -17,4 +17,6 @@ internal static class ExitCodes
     public const int InternalError = 1;
     /// <summary>A user mistake: unknown scenario, missing or malformed file, bad flag value.</summary>
     public const int UserError = 2;
+    /// <summary>A check failed: an SLO threshold (<c>run --assert</c>, the topology's <c>slo</c>) or a regression (<c>compare --fail-on</c>).</summary>
+    public const int CheckFailed = 3;
 }

@@ -4,6 +4,7 @@ using ActorMesh.Host.Output;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Telemetry;
+using ActorMesh.Telemetry.Metrics;
 using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Commands;
@@ -25,7 +26,9 @@ internal static class RunCommand
         var nodes = CliValues.IntegerBetween("--nodes", "Run on this many cluster nodes in this process (one ActorSystem each, on 127.0.0.1); default: the scenario's, usually 1", "N", 1, 64);
         var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, logs };
+        var assert = CliValues.Thresholds("--assert", "An SLO threshold the run must meet, e.g. 'p99<=50ms' or 'okRate>=99%' (repeatable; beside the file's slo); one missed exits with code 3");
+        var withoutMesh = new Option<bool>("--compare-without-mesh") { Description = "Run the topology again without the mesh (no sidecars, plain clients) and print both side by side: what the mesh costs; the report is the run with the mesh, with the table in its 'comparison'" };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, logs, assert, withoutMesh };
         command.Validators.Add(r =>
         {
             if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
@@ -64,6 +67,7 @@ internal static class RunCommand
             var effective = options.Apply(topology);
             var problems = TopologyValidator.Validate(effective);
             if (problems.Count > 0) throw new UserError([.. problems.Select(p => $"with the flags given, {p}")]);
+            var thresholds = Thresholds(effective, parse.GetValue(assert)!);
 
             ProgressView.Header(effective);
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
@@ -76,7 +80,11 @@ internal static class RunCommand
             {
                 throw new UserError($"--cluster: {e.Message}");
             }
+            if (parse.GetValue(withoutMesh) && !cancellation.IsCancellationRequested)
+                result = await MeshOverheadRun.CompareAsync(topology, options, result, cancellation);
+            result = SloCheck.Apply(result, thresholds);
             SummaryView.Write(result);
+            if (result.Comparison is { } comparison) CompareView.Write(comparison);
             if (cancellation.IsCancellationRequested) Console.Out.WriteLine("Interrupted: the load stopped early; requests still open then are counted as in flight.");
             if (reportPath is not null)
             {
@@ -88,9 +96,17 @@ internal static class RunCommand
                 logFile.Dispose();
                 Console.Out.WriteLine($"Logs written to {logsPath}: {logFile.Written} events (those still buffered at the end were shipped as the pods stopped)");
             }
-            return ExitCodes.Ok;
+            return result.SloPassed == false ? ExitCodes.CheckFailed : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The file's thresholds and the flags', after checking that the services and request kinds the flags name are the topology's.</summary>
+    private static IReadOnlyList<SloThreshold> Thresholds(MeshTopology topology, SloThreshold[] asserted)
+    {
+        var problems = asserted.SelectMany(t => MetricNames.Problems(t.Metric, topology).Select(p => $"--assert '{t.Expression}': {p}")).ToList();
+        if (problems.Count > 0) throw new UserError(problems);
+        return [.. topology.Slo, .. asserted];
     }
 
     /// <summary>The command line as the user typed it (the program named actormesh), for the report.</summary>
