@@ -53,6 +53,14 @@ public sealed class MeshRuntime : IDisposable
     /// <summary>Puts <paramref name="props"/> on the mesh's dispatcher.</summary>
     public Akka.Actor.Props Place(Akka.Actor.Props props) => Dispatcher is null ? props : props.WithDispatcher(Dispatcher);
 
+    private int _podsStarted;
+
+    /// <summary>Pods started in this runtime so far (a restarted pod counts again): start-up progress, read from any thread.</summary>
+    public int PodsStarted => Volatile.Read(ref _podsStarted);
+
+    /// <summary>Counts a pod started (once per pod start, never per request).</summary>
+    internal void PodStarted() => Interlocked.Increment(ref _podsStarted);
+
     /// <summary>False when the clock is shared with other runtimes (the nodes of an in-process cluster) and outlives this one.</summary>
     public bool OwnsClock { get; init; } = true;
 

@@ -26,7 +26,8 @@ try
         Console.Error.WriteLine("Run 'actormesh --help' for usage.");
         return ExitCodes.UserError;
     }
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // SIGINT and SIGTERM are the commands' own (Interrupts): System.CommandLine would force the exit 2 s after them.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (UserError e)
 {
@@ -35,12 +36,27 @@ catch (UserError e)
 }
 catch (Exception e)
 {
-    Log.Fatal(e, "ActorMesh failed");
-    Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
-    Console.Error.WriteLine("This is a bug in ActorMesh, not in your input; run with --verbose for the stack trace.");
+    // A bug or the machine, never the user's input: one line, then where the stack trace went (or the trace, with --verbose).
+    Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+    Console.Error.WriteLine(Logging.Verbose ? e.ToString() : $"This is a bug in ActorMesh, not in your input; {StackTraceSaved(e)}.");
     return ExitCodes.InternalError;
 }
 finally
 {
     await Log.CloseAndFlushAsync();
+}
+
+// Writes the stack trace to a file in the temp directory and says where; or, when it cannot, says to use --verbose.
+static string StackTraceSaved(Exception e)
+{
+    var path = Path.Combine(Path.GetTempPath(), $"actormesh-error-{Environment.ProcessId}.log");
+    try
+    {
+        File.WriteAllText(path, e.ToString());
+        return $"the stack trace is in {path}";
+    }
+    catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+    {
+        return "run with --verbose for the stack trace";
+    }
 }

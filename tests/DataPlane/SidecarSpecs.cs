@@ -110,7 +110,7 @@ public class SidecarSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         var pod = report.Services["payments"].PerInstance["payments-1"];
         Assert.Equal(1, pod.ProxyRestarts);
         Assert.Equal(0, pod.AppRestarts);
-        Assert.True(pod.Requests > 0, "the restarted sidecar took traffic again with its last-known config");
+        Assert.True(pod.Requests > 0, "the restarted sidecar fetched its config from the control plane and took traffic again");
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
     }
 }

@@ -33,6 +33,10 @@ public class AuthSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         // The bad tokens are of every kind, picked by the run's seeded random stream.
         Assert.Equal(["badSignature", "expired", "missing", "wrongAudience", "wrongIssuer"], report.Gateway.AuthRejectedByReason.Keys);
         Assert.All(report.Gateway.AuthRejectedByReason.Values, n => Assert.InRange(n, 50, 110));
+        // The 401s carry no response flag; Envoy's jwt_authn filter names them in its response code details.
+        Assert.Equal(report.Gateway.AuthRejectedByReason["missing"], report.Gateway.AuthRejectedByDetails["jwt_authn_access_denied{Jwt_is_missing}"]);
+        Assert.Equal(report.Gateway.AuthRejected, report.Gateway.AuthRejectedByDetails.Values.Sum());
+        Assert.All(report.Gateway.AuthRejectedByDetails.Keys, k => Assert.StartsWith("jwt_authn_access_denied{", k));
     }
 
     [Fact]
@@ -79,7 +83,8 @@ public class AuthSpecs(ITestOutputHelper output) : VirtualTimeSpec(output)
         Clock.Advance(TimeSpan.FromMilliseconds(10));
         var refused = client.ExpectMsg<ClientResponse>();
         Assert.Equal(StatusCodes.Unauthorized, refused.Status);
-        Assert.Equal(ResponseFlags.Unauthorized, refused.Flags);
+        // Envoy's jwt_authn filter answers 401 with no response flag (UAEX is ext_authz's).
+        Assert.Equal(ResponseFlags.None, refused.Flags);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class ClusterCommandLineTests
     public async Task A_cluster_nobody_runs_is_a_clear_error_not_a_crash()
     {
         // Port 1 on loopback: nothing listens there, so the join is refused until it gives up.
-        var (code, _, stderr) = await CommandLineTests.Run("run", "chain", "--cluster", "127.0.0.1:1", "--duration", "1");
+        var (code, _, stderr) = await CommandLineTests.Run("run", "chain", "--cluster", "127.0.0.1:1", "--duration", "1s");
         Assert.Equal(2, code);
         Assert.Contains("could not join the cluster through akka.tcp://actormesh@127.0.0.1:1", stderr);
         Assert.DoesNotContain("   at ", stderr);

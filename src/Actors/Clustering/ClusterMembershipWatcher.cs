@@ -62,6 +62,12 @@ public sealed class NodeFailureCounter
         get { lock (_failed) return _failed.Count; }
     }
 
+    /// <summary>True when the node at <paramref name="address"/> is among those failed.</summary>
+    public bool Includes(Address address)
+    {
+        lock (_failed) return _failed.Contains(address);
+    }
+
     /// <summary>Starts counting for <paramref name="system"/> (a member of the cluster).</summary>
     public static NodeFailureCounter Start(ActorSystem system)
     {

@@ -37,8 +37,10 @@ public sealed class MeshCluster : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="nodes"/> pod nodes and the edge, and waits until all are up in one cluster.
     /// <paramref name="akkaConfig"/> is applied over the cluster configuration of every ActorSystem.
+    /// <paramref name="progress"/> hears of each node started and of the members up; cancelling gives up.
     /// </summary>
-    public static async Task<MeshCluster> StartAsync(int nodes, MeshClock clock, long seed = 1, Config? akkaConfig = null, TimeSpan? timeout = null)
+    public static async Task<MeshCluster> StartAsync(int nodes, MeshClock clock, long seed = 1, Config? akkaConfig = null, TimeSpan? timeout = null,
+        Action<Hosting.StartupProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         var list = new List<MeshClusterNode>(nodes);
@@ -46,10 +48,16 @@ public sealed class MeshCluster : IAsyncDisposable
         try
         {
             list.Add(MeshClusterNode.Start("node-1", "127.0.0.1", 0, [], clock, seed, extra: akkaConfig));
+            progress?.Invoke(new Hosting.StartupProgress("cluster nodes started", 1, nodes));
             var seeds = new[] { list[0].Address.ToString() };
-            for (var i = 2; i <= nodes; i++) list.Add(MeshClusterNode.Start($"node-{i}", "127.0.0.1", 0, seeds, clock, seed, extra: akkaConfig));
+            for (var i = 2; i <= nodes; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                list.Add(MeshClusterNode.Start($"node-{i}", "127.0.0.1", 0, seeds, clock, seed, extra: akkaConfig));
+                progress?.Invoke(new Hosting.StartupProgress("cluster nodes started", i, nodes));
+            }
             edge = StartEdge("127.0.0.1", 0, seeds, akkaConfig);
-            await WaitForMembersAsync(edge, nodes + 1, timeout ?? TimeSpan.FromSeconds(30));
+            await WaitForMembersAsync(edge, nodes + 1, timeout ?? TimeSpan.FromSeconds(30), progress, cancellation);
             return new MeshCluster(list, edge);
         }
         catch
@@ -70,20 +78,30 @@ public sealed class MeshCluster : IAsyncDisposable
         return edge;
     }
 
-    /// <summary>Waits until <paramref name="system"/> is up and sees at least <paramref name="members"/> members up.</summary>
-    public static async Task WaitForMembersAsync(ActorSystem system, int members, TimeSpan timeout)
+    /// <summary>
+    /// Waits until <paramref name="system"/> is up and sees at least <paramref name="members"/> members up;
+    /// <paramref name="progress"/> hears each time more are up. Cancelling gives up (<see cref="OperationCanceledException"/>).
+    /// </summary>
+    public static async Task WaitForMembersAsync(ActorSystem system, int members, TimeSpan timeout,
+        Action<Hosting.StartupProgress>? progress = null, CancellationToken cancellation = default)
     {
         var cluster = Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        using var cancel = new CancellationTokenSource(timeout);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        cancel.CancelAfter(timeout);
         try
         {
             await up.Task.WaitAsync(cancel.Token);
-            while (cluster.State.Members.Count(m => m.Status == MemberStatus.Up) < members)
+            var seen = 0;
+            int count;
+            while ((count = cluster.State.Members.Count(m => m.Status == MemberStatus.Up)) < members)
+            {
+                if (count > seen) progress?.Invoke(new Hosting.StartupProgress("cluster members up", seen = count, members));
                 await Task.Delay(20, cancel.Token);
+            }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             var seen = string.Join(", ", cluster.State.Members.Select(m => $"{m.Address} {m.Status}"));
             throw new ClusterJoinException($"the cluster did not form within {timeout.TotalSeconds:0.#} s: {members} members expected up, saw [{seen}]");

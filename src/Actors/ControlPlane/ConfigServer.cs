@@ -70,8 +70,8 @@ internal sealed class ConfigServer(ControlPlaneStats stats)
     }
 
     /// <summary>
-    /// <paramref name="workload"/> answered <paramref name="version"/>: an ACK, or a NACK with its
-    /// <paramref name="nack"/> reason. Returns true when the answer is for the current version.
+    /// <paramref name="workload"/> answered the push of <paramref name="version"/> (a NACK's nonce): an ACK, or a
+    /// NACK with its <paramref name="nack"/> reason. Returns true when the answer is for the current version.
     /// </summary>
     public bool Answer(long version, string workload, string? nack)
     {

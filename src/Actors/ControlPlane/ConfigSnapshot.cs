@@ -36,5 +36,10 @@ public sealed record ConfigPush(ConfigSnapshot Snapshot) : IConfigProtocol;
 /// <summary>The snapshot of <paramref name="Version"/> was accepted.</summary>
 public sealed record ConfigAck(long Version, string Workload) : IConfigProtocol;
 
-/// <summary>The snapshot of <paramref name="Version"/> was rejected; the receiver keeps its last good one.</summary>
-public sealed record ConfigNack(long Version, string Workload, string Reason) : IConfigProtocol;
+/// <summary>
+/// The snapshot pushed as <paramref name="Nonce"/> was rejected; the receiver keeps its last good one, whose
+/// version it reports in <paramref name="Version"/> (0: none yet), as an xDS NACK does: its
+/// <c>version_info</c> is the previous accepted version, its <c>response_nonce</c> the rejected push's, its
+/// <c>error_detail</c> the <paramref name="Reason"/>. A push's nonce here is the version it carries.
+/// </summary>
+public sealed record ConfigNack(long Version, string Workload, string Reason, long Nonce) : IConfigProtocol;

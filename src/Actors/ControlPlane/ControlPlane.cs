@@ -197,9 +197,10 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
                 CheckReady();
                 break;
             case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
+            case FetchConfig fetch: if (_reconciler.Pod(fetch.Workload) is not null) Subscribe(fetch.Workload, fetch.Target); break;
             case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
             case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
-            case ConfigNack nack: OnAnswer(nack.Version, nack.Workload, nack.Reason); break;
+            case ConfigNack nack: OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
             case PushDue: Push(); break;
             case ProgressCheck check: OnProgressCheck(check); break;
             case GraceOver over: if (_reconciler.Pod(over.PodId) is { } leaving) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self); break;

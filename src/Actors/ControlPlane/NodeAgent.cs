@@ -69,6 +69,9 @@ public sealed class NodeAgent : UntypedActor
             case RegisterWorkload workload:
                 Report("workload/" + workload.Workload, workload);
                 break;
+            case FetchConfig fetch:
+                _controlPlane.Tell(fetch, Self);
+                break;
             case StopPod stop:
                 if (_pods.TryGetValue(stop.PodId, out var victim)) Context.Stop(victim);
                 break;

@@ -25,6 +25,13 @@ public sealed record PodTerminated(string PodId, string Service, string Node) : 
 /// <summary>A gateway (or any other data-plane workload, such as a config-sync sidecar) asks for config pushes; the control plane forgets it when its target stops.</summary>
 public sealed record RegisterWorkload(string Workload, IActorRef Target) : IMeshMessage;
 
+/// <summary>
+/// A workload that restarted with no config asks for the current snapshot (xDS's first request of a new
+/// stream: Envoy keeps no config across a restart). Not remembered: when no control plane answers, the
+/// next one pushes to every pod it learns of.
+/// </summary>
+public sealed record FetchConfig(string Workload, IActorRef Target) : IMeshMessage;
+
 
 /// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
 public sealed class AwaitReady : IMeshMessage

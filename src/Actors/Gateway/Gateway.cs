@@ -114,7 +114,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             {
                 stats.AuthRejected++;
                 stats.AuthRejectedBy[(int)problem]++;
-                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.Unauthorized, 0);
+                Reply(client, request.RequestId, StatusCodes.Unauthorized, ResponseFlags.None, 0);
                 return;
             }
         }

@@ -1,4 +1,5 @@
 using ActorMesh.Clustering;
+using ActorMesh.ControlPlane;
 using ActorMesh.Load;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
@@ -16,12 +17,18 @@ namespace ActorMesh.Hosting;
 /// </summary>
 public static class MeshRunner
 {
-    /// <summary>ActorMesh's Akka defaults: quiet dead letters at shutdown (requests still in flight when a run ends are expected).</summary>
+    /// <summary>
+    /// ActorMesh's Akka defaults: quiet dead letters at shutdown (requests still in flight when a run
+    /// ends are expected), and no coordinated shutdown on SIGINT, SIGTERM or process exit: the console
+    /// handles those signals itself (a run stops its load and still reports), and Akka's own handler
+    /// would terminate the actor systems under the run.
+    /// </summary>
     public static readonly Config DefaultAkkaConfig = ConfigurationFactory.ParseString("""
         akka {
           log-dead-letters = 0
           log-dead-letters-during-shutdown = off
           actor.default-dispatcher.throughput = 64
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
         }
         """);
 
@@ -29,6 +36,7 @@ public static class MeshRunner
     public static async Task<RunReport> RunAsync(MeshTopology topology, RunOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new RunOptions();
+        var skipped = options.SkippedEvents(topology);
         topology = options.Apply(topology);
         TopologyValidator.ThrowIfInvalid(topology);
         var virtualTime = topology.Load.Clock == ClockMode.Virtual;
@@ -40,7 +48,47 @@ public static class MeshRunner
             : options.Cluster is not null || topology.Nodes > 1 ? await RunOnClusterAsync(topology, options, config, meter, cancellation)
             : await RunInRealTimeAsync(topology, options, config, meter, cancellation);
         var clock = virtualTime ? "virtual" : "real";
-        return report with { Emulator = meter.Report(clock, report.LatencyMs.P50), Run = meter.RunInfo(topology.Seed, clock, options.CommandLine) };
+        return report with
+        {
+            Emulator = meter.Report(clock, report.LatencyMs.P50),
+            Run = meter.RunInfo(topology.Seed, clock, options.CommandLine),
+            Events = [.. report.Events, .. skipped.Select(e => new AppliedEvent(Math.Round(e.At.TotalSeconds, 3), e.Event.Describe(), SkippedOutcome))],
+        };
+    }
+
+    /// <summary>The outcome in the report's <c>events</c> of a timeline event that fell after a load shortened by <see cref="RunOptions.Duration"/> or <see cref="RunOptions.Warmup"/>.</summary>
+    public const string SkippedOutcome = "skipped: after the load ended";
+
+    /// <summary>How long a mesh of <paramref name="topology"/>'s size may take to start in real time: 60 s, and 2 ms more per pod (start-up grows faster than linearly with the pods).</summary>
+    internal static TimeSpan ReadyTimeout(MeshTopology topology) =>
+        TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(2) * topology.Services.Sum(s => s.Replicas);
+
+    /// <summary>
+    /// Waits until every pod is up and every workload has acknowledged the first config, reporting every
+    /// <see cref="RunOptions.ProgressInterval"/> the pods started (<paramref name="podsStarted"/>, read
+    /// from the runtimes in this process) or, for pods in other processes, the pods ready as the control
+    /// plane last counted them. Cancelling gives the start up: there is no load to report yet
+    /// (<see cref="OperationCanceledException"/>).
+    /// </summary>
+    private static async Task StartAsync(MeshSystem mesh, RunOptions options, Func<int>? podsStarted, CancellationToken cancellation)
+    {
+        await mesh.Started.WaitAsync(cancellation);
+        var ready = mesh.Ready.WaitAsync(cancellation);
+        if (options.Startup is not { } startup) await ready;
+        else if (podsStarted is not null)
+        {
+            var pods = mesh.Topology.Services.Sum(s => s.Replicas);
+            while (await Task.WhenAny(ready, Task.Delay(options.ProgressInterval, CancellationToken.None)) != ready)
+                startup(StartupProgress.OfPods(Math.Min(pods, podsStarted()), pods));
+            await ready;
+        }
+        else
+        {
+            var pods = mesh.Topology.Services.Sum(s => s.Replicas);
+            await ProgressPoll.PollAsync(patience => mesh.Ask<ControlPlaneStatus>(mesh.Host, GetControlPlaneStatus.Instance, patience),
+                status => startup(new StartupProgress("pods ready", status.InstancesByService.Values.Sum(), pods)), options.ProgressInterval, ready);
+            await ready;
+        }
     }
 
     private static async Task<RunReport> RunInRealTimeAsync(MeshTopology topology, RunOptions options, Config config, EmulatorMeter meter, CancellationToken cancellation)
@@ -51,10 +99,11 @@ public static class MeshRunner
         {
             var probe = system.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
             var started = runtime.Clock.Now;
-            var mesh = await MeshSystem.StartAsync(system, topology, runtime);
-            var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation);
-            var collected = await mesh.CollectAsync();
-            await MeasureLagAsync(probe, meter, runtime.Clock.Now - started);
+            var mesh = MeshSystem.Launch(system, topology, runtime, timeout: ReadyTimeout(topology));
+            await StartAsync(mesh, options, () => runtime.PodsStarted, cancellation);
+            var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation, options.StopDrain);
+            var collected = await mesh.CollectAsync(options.CollectTimeout);
+            collected = await MeasureLagAsync(probe, meter, runtime.Clock.Now - started, collected, options.CollectTimeout);
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
             return collected.Build(topology, load, TelemetryView.Of(runtime));
@@ -65,11 +114,23 @@ public static class MeshRunner
         }
     }
 
-    /// <summary>Adds the lateness the probe sampled, and the mesh time that passed, to <paramref name="meter"/>.</summary>
-    private static async Task MeasureLagAsync(IActorRef probe, EmulatorMeter meter, long simulatedTicks)
+    /// <summary>
+    /// Adds the lateness the probe sampled, and the mesh time that passed, to <paramref name="meter"/>.
+    /// A probe that does not answer in time leaves the lateness out, and <paramref name="state"/> says so.
+    /// </summary>
+    private static async Task<MeshState> MeasureLagAsync(IActorRef probe, EmulatorMeter meter, long simulatedTicks, MeshState state, TimeSpan timeout)
     {
-        var samples = await probe.Ask<LatenessSamples>(GetLateness.Instance, TimeSpan.FromSeconds(10));
-        meter.AddPhase(simulatedTicks, 0, samples.Ticks);
+        try
+        {
+            var samples = await probe.Ask<LatenessSamples>(GetLateness.Instance, timeout);
+            meter.AddPhase(simulatedTicks, 0, samples.Ticks);
+            return state;
+        }
+        catch (AskTimeoutException)
+        {
+            meter.AddPhase(simulatedTicks, 0, null);
+            return state with { Missing = [.. state.Missing, $"emulator.timerLatenessMs: the lateness probe did not answer within {timeout.TotalSeconds:0.#} s"] };
+        }
     }
 
     /// <summary>
@@ -77,6 +138,9 @@ public static class MeshRunner
     /// cluster joined as its edge (<see cref="RunOptions.Cluster"/>). The edge drives the load; the
     /// report merges every node's telemetry and counts what crossed nodes.
     /// </summary>
+    /// <summary>How long <paramref name="nodes"/> in-process nodes and the edge may take to form a cluster: 30 s, and 2 s more per node.</summary>
+    internal static TimeSpan FormTimeout(int nodes) => TimeSpan.FromSeconds(30 + 2 * nodes);
+
     private static async Task<RunReport> RunOnClusterAsync(MeshTopology topology, RunOptions options, Config config, EmulatorMeter meter, CancellationToken cancellation)
     {
         using var clock = new HighResolutionClock();
@@ -97,7 +161,8 @@ public static class MeshRunner
         }
         else
         {
-            local = await MeshCluster.StartAsync(topology.Nodes, clock, topology.Seed, config);
+            var nodes = topology.Nodes;
+            local = await MeshCluster.StartAsync(nodes, clock, topology.Seed, config, FormTimeout(nodes), options.Startup, cancellation);
             edge = local.Edge;
         }
         using var runtime = new MeshRuntime(clock, topology.Seed, "edge") { OwnsClock = false, LogStore = new CentralLogStore(options.LogSink) };
@@ -108,28 +173,25 @@ public static class MeshRunner
             // The edge's lag: its clock serves the nodes in this process too.
             var probe = edge.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
             var started = clock.Now;
-            var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime);
-            await mesh.Started;
-            await mesh.Ready;
-            var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation);
-            var status = await mesh.StatusAsync();
-            var pods = await mesh.PodStatsAsync();
-            var nodes = await mesh.NodePodsAsync();
-            var events = await mesh.AppliedEventsAsync();
-            var remote = local is null ? await mesh.RemoteTelemetryAsync(nodes) : [];
-            await MeasureLagAsync(probe, meter, clock.Now - started);
+            var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime, ReadyTimeout(topology));
+            await StartAsync(mesh, options, local is null ? null : () => local.Nodes.Sum(n => n.Runtimes.Sum(r => r.PodsStarted)), cancellation);
+            var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation, options.StopDrain);
+            if (local is not null && options.BeforeCollect is { } beforeCollect) await beforeCollect(local);
+            var state = await mesh.CollectAsync(options.CollectTimeout, nodeTelemetry: local is null);
+            state = await MeasureLagAsync(probe, meter, clock.Now - started, state, options.CollectTimeout);
             var crossed = CrossNodeTraffic.Total();
-            var podsPerNode = MeshSystem.PodsPerNode(nodes);
-            var cluster = new ClusterReport
+            var remote = state.NodeTelemetry;
+            var reported = state.Cluster.PodsPerNode.Count + state.Cluster.Unreported.Count(n => !state.Cluster.PodsPerNode.ContainsKey(n));
+            var cluster = state.Cluster with
             {
-                Nodes = local?.Nodes.Count ?? podsPerNode.Count + failures.Count,
-                PodsPerNode = podsPerNode,
+                // Separate processes: the nodes that answered or were asked, and those that failed (a failed node the report also asked is counted once).
+                Nodes = local?.Nodes.Count ?? reported + failures.Count - state.UnreportedAddresses.Count(failures.Includes),
                 // In one process the counters see every node; separate processes report their own.
                 CrossNodeMessages = crossed.Messages - traffic.Messages + remote.Sum(r => r.CrossNodeMessages),
                 CrossNodeBytes = crossed.Bytes - traffic.Bytes + remote.Sum(r => r.CrossNodeBytes),
                 // As the edge saw it: a control plane that moved with its node did not see its own node go.
                 NodeFailures = failures.Count,
-                PodsReplaced = status.PodsReplaced,
+                PodsReplaced = state.Status.PodsReplaced,
             };
             // Leave cleanly, then read the telemetry: nothing writes while it is merged.
             if (local is not null) await local.LeaveAsync();
@@ -137,7 +199,7 @@ public static class MeshRunner
             var telemetry = local is null
                 ? TelemetryView.Of([runtime], remote)
                 : TelemetryView.Of([runtime, .. local.Nodes.SelectMany(n => n.Runtimes)]);
-            return ReportBuilder.Build(topology, topology.Seed, load, telemetry, status, pods, events, cluster);
+            return (state with { Cluster = cluster }).Build(topology, load, telemetry);
         }
         finally
         {

@@ -155,20 +155,21 @@ public sealed class MeshSystem
 
     /// <summary>
     /// Runs the load profile (the topology's, unless given) to the end of its drain and returns what
-    /// the client measured. <paramref name="onProgress"/> gets a live snapshot every <paramref name="progressInterval"/>;
-    /// cancelling ends the load early (every request is still accounted for).
+    /// the client measured. <paramref name="onProgress"/> gets a live snapshot every <paramref name="progressInterval"/>
+    /// (a snapshot that is late is skipped). Cancelling ends the load early: the requests in flight get
+    /// <paramref name="stopDrain"/> of mesh time (default <see cref="RunOptions.DefaultStopDrain"/>) to
+    /// be answered, and every request is still accounted for.
     /// </summary>
-    public async Task<LoadResult> RunLoadAsync(LoadProfile? profile = null, Action<LiveStats>? onProgress = null, TimeSpan? progressInterval = null, CancellationToken cancellation = default)
+    public async Task<LoadResult> RunLoadAsync(LoadProfile? profile = null, Action<LiveStats>? onProgress = null, TimeSpan? progressInterval = null,
+        CancellationToken cancellation = default, TimeSpan? stopDrain = null)
     {
         var run = StartLoad(profile);
         var generator = await run.Generator;
-        await using var stop = cancellation.Register(() => generator.Tell(StopLoad.Instance));
+        var stopLoad = new StopLoad(stopDrain ?? RunOptions.DefaultStopDrain);
+        await using var stop = cancellation.Register(() => generator.Tell(stopLoad));
         var interval = progressInterval ?? TimeSpan.FromSeconds(1);
-        while (onProgress is not null && !run.Finished.IsCompleted)
-        {
-            if (await Task.WhenAny(run.Finished, Task.Delay(interval)) == run.Finished) break;
-            onProgress(await generator.Ask<LiveStats>(GetLiveStats.Instance, AskTimeout));
-        }
+        if (onProgress is not null)
+            await ProgressPoll.PollAsync(patience => generator.Ask<LiveStats>(GetLiveStats.Instance, patience), onProgress, interval, run.Finished);
         return (await run.Finished).Result;
     }
 
@@ -212,10 +213,6 @@ public sealed class MeshSystem
         return perNode;
     }
 
-    /// <summary>The telemetry of every node in <paramref name="nodes"/> that runs pods (a cluster of separate processes: each sends its own).</summary>
-    public async Task<IReadOnlyList<NodeTelemetry>> RemoteTelemetryAsync(IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)> nodes) =>
-        await Task.WhenAll(nodes.Where(n => (n.Node.Roles & NodeRoles.Pods) != 0).Select(n => Ask<NodeTelemetry>(n.Agent, GetNodeTelemetry.Instance)));
-
     /// <summary>Sends <paramref name="message"/> to pod <paramref name="podId"/> (e.g. a <see cref="DataPlane.CrashContainer"/>), on whichever node runs it.</summary>
     public void TellPod(string podId, object message) => _host.Tell(new ToPod(podId, new ForwardToPod(podId, message)));
 
@@ -223,25 +220,13 @@ public sealed class MeshSystem
     public async Task<RunReport> ReportAsync(LoadResult load, long? seed = null) =>
         (await CollectAsync()).Build(Topology, load, TelemetryView.Of(Runtime), seed);
 
-    /// <summary>What the report needs from the running mesh besides its telemetry: the control plane's counters, every pod's, the events applied, the pods per node.</summary>
-    public async Task<MeshState> CollectAsync()
-    {
-        var status = await StatusAsync();
-        var pods = await PodStatsAsync();
-        var events = await AppliedEventsAsync();
-        var cluster = new ClusterReport { Nodes = 1, PodsPerNode = await PodsPerNodeAsync() };
-        return new MeshState(status, pods, events, cluster);
-    }
-}
-
-/// <summary>What a running mesh answered for its report (see <see cref="MeshSystem.CollectAsync"/>).</summary>
-/// <param name="Status">The control plane's counters.</param>
-/// <param name="Pods">Every pod's counters.</param>
-/// <param name="Events">Timeline events applied, and how.</param>
-/// <param name="Cluster">The nodes and pods per node.</param>
-public sealed record MeshState(ControlPlaneStatus Status, IReadOnlyList<PodStatsReport> Pods, IReadOnlyList<AppliedEvent> Events, ClusterReport Cluster)
-{
-    /// <summary>The report of a run of <paramref name="topology"/>: what the client measured, this state and the merged telemetry.</summary>
-    public RunReport Build(MeshTopology topology, LoadResult load, TelemetryView telemetry, long? seed = null) =>
-        ReportBuilder.Build(topology, seed ?? topology.Seed, load, telemetry, Status, Pods, Events, Cluster);
+    /// <summary>
+    /// What the report needs from the running mesh besides its telemetry: the control plane's counters,
+    /// every pod's, the events applied, the pods per node, and (<paramref name="nodeTelemetry"/>) the
+    /// telemetry of pod nodes in other processes. Each answer is awaited at most <paramref name="timeout"/>
+    /// (default <see cref="AskTimeout"/>); what does not come in time is left out and named in
+    /// <see cref="MeshState.Missing"/>.
+    /// </summary>
+    public Task<MeshState> CollectAsync(TimeSpan? timeout = null, bool nodeTelemetry = false) =>
+        ReportCollection.CollectAsync(this, timeout ?? AskTimeout, nodeTelemetry);
 }

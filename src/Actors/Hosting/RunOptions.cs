@@ -52,6 +52,29 @@ public sealed record RunOptions
     /// </summary>
     public EmulatorMeter? Meter { get; init; }
 
+    /// <summary>
+    /// How long a load stopped early (cancelled: Ctrl+C, SIGTERM) waits for the requests still in
+    /// flight before it counts them as in flight and reports. Mesh time: real seconds on the real
+    /// clock, virtual seconds (little wall time) in virtual time. Default 2 s (<see cref="DefaultStopDrain"/>).
+    /// </summary>
+    public TimeSpan StopDrain { get; init; } = DefaultStopDrain;
+
+    /// <summary>The default <see cref="StopDrain"/>: 2 s.</summary>
+    public static readonly TimeSpan DefaultStopDrain = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long collecting the report waits for each answer from the mesh (the control plane, a node,
+    /// a pod), in real time. What does not answer in time is left out and named in the report's
+    /// <c>missing</c> (and <c>cluster.unreported</c>); the run is never lost for it. Default 5 s.
+    /// </summary>
+    public TimeSpan CollectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Progress while the mesh starts (cluster members up, pods ready), every <see cref="ProgressInterval"/>.</summary>
+    public Action<StartupProgress>? Startup { get; init; }
+
+    /// <summary>On an in-process cluster: runs after the load, before the report is collected (tests crash a node there).</summary>
+    internal Func<Clustering.MeshCluster, Task>? BeforeCollect { get; init; }
+
     /// <summary>The real-time clock to run on (tests inject one that delivers late). Null: a new <see cref="HighResolutionClock"/>.</summary>
     internal Func<MeshClock>? RealClock { get; init; }
 
@@ -64,6 +87,22 @@ public sealed record RunOptions
         if (Rps is { } rps) load = load with { Mode = LoadMode.Open, Rps = rps };
         if (Users is { } users) load = load with { Mode = LoadMode.Closed, Users = users };
         if (Clock is { } clock) load = load with { Clock = clock };
-        return topology with { Seed = Seed ?? topology.Seed, Load = load, Nodes = Nodes ?? topology.Nodes };
+        var skipped = SkippedEvents(topology);
+        var timeline = skipped.Count == 0 ? topology.Timeline : [.. topology.Timeline.Where(e => !skipped.Contains(e))];
+        return topology with { Seed = Seed ?? topology.Seed, Load = load, Nodes = Nodes ?? topology.Nodes, Timeline = timeline };
+    }
+
+    /// <summary>
+    /// The timeline events of <paramref name="topology"/> that fall after the load ends once
+    /// <see cref="Duration"/> or <see cref="Warmup"/> shortened it: <see cref="Apply"/> leaves them
+    /// out, and the report lists them as skipped. (An event after the end of the file's own load is
+    /// still a problem of the file.)
+    /// </summary>
+    public IReadOnlyList<TimelineEntry> SkippedEvents(MeshTopology topology)
+    {
+        if (Duration is null && Warmup is null) return [];
+        var fileEnd = topology.Load.Warmup + topology.Load.Duration;
+        var end = (Warmup ?? topology.Load.Warmup) + (Duration ?? topology.Load.Duration);
+        return [.. topology.Timeline.Where(e => e.At > end && e.At <= fileEnd)];
     }
 }

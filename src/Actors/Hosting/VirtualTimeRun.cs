@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorMesh.Load;
 using ActorMesh.Telemetry;
 using ActorMesh.Time;
@@ -33,9 +34,9 @@ internal static class VirtualTimeRun
             var mesh = MeshSystem.Launch(system, topology, runtime);
             // The host is a top-level actor: Akka starts it on its own threads, before any time passes.
             driver.Await(mesh.Started);
-            driver.Advance(mesh.Ready, ReadyLimit);
+            Start(mesh, driver, options, cancellation);
             var load = RunLoad(mesh, driver, topology.Load, options, cancellation);
-            var state = driver.Await(mesh.CollectAsync());
+            var state = driver.Await(mesh.CollectAsync(options.CollectTimeout));
             meter.AddPhase(clock.Now, MessageCounting.Total - messages, null);
             // Stop every actor before reading the telemetry, so nothing writes while it is merged.
             driver.Shutdown(system.Terminate());
@@ -45,6 +46,33 @@ internal static class VirtualTimeRun
         {
             driver.Shutdown(system.Terminate());
         }
+    }
+
+    /// <summary>
+    /// Advances virtual time until the mesh is ready (for at most <see cref="ReadyLimit"/>), reporting the
+    /// pods started every <see cref="RunOptions.ProgressInterval"/> of wall time: starting a large mesh takes
+    /// the machine time even when no mesh time passes. Cancelling gives the start up.
+    /// </summary>
+    private static void Start(MeshSystem mesh, VirtualTimeDriver driver, RunOptions options, CancellationToken cancellation)
+    {
+        var clock = driver.Clock;
+        var end = clock.Now + ReadyLimit.Ticks;
+        var step = TimeSpan.FromMilliseconds(1).Ticks;
+        var pods = mesh.Topology.Services.Sum(s => s.Replicas);
+        var lastProgress = Stopwatch.GetTimestamp();
+        clock.RunUntilIdle();
+        while (!mesh.Ready.IsCompleted)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (clock.Now >= end) throw new TimeoutException($"the mesh was not ready after {ReadyLimit} of virtual time");
+            clock.AdvanceTo(clock.Now + step);
+            if (options.Startup is { } startup && Stopwatch.GetElapsedTime(lastProgress) >= options.ProgressInterval && !mesh.Ready.IsCompleted)
+            {
+                lastProgress = Stopwatch.GetTimestamp();
+                startup(StartupProgress.OfPods(Math.Min(pods, mesh.Runtime.PodsStarted), pods));
+            }
+        }
+        driver.Await(mesh.Ready);
     }
 
     /// <summary>
@@ -68,7 +96,7 @@ internal static class VirtualTimeRun
             if (clock.Now >= end) throw new TimeoutException($"the load had not drained after {profile.Warmup + profile.Duration + profile.Drain} of virtual time");
             if (!stopped && cancellation.IsCancellationRequested)
             {
-                generator.Tell(StopLoad.Instance);
+                generator.Tell(new StopLoad(options.StopDrain));
                 stopped = true;
             }
             clock.AdvanceTo(clock.Now + step);

@@ -121,7 +121,7 @@ public sealed class LoadGenerator : UntypedActor
             case UserNext next: if (!_finished) Send(_clock.Now, next.User); break;
             case Sweep: OnSweep(); break;
             case StartLoad: Begin(); break;
-            case StopLoad: Stop(); break;
+            case StopLoad stop: Stop(stop.Drain); break;
             case GetLiveStats: Sender.Tell(Live()); break;
             default: Unhandled(message); break;
         }
@@ -377,20 +377,22 @@ public sealed class LoadGenerator : UntypedActor
         _requester.Tell(new LoadFinished(_result), Self);
     }
 
-    private void Stop()
+    private void Stop(TimeSpan drain)
     {
         if (_finished || _requester.IsNobody()) return;
         var now = _clock.Now;
         if (now < _measureEnd)
         {
             // Truncate the measured window to what has been sent; drop the seconds that never came.
-            _measureEnd = Math.Max(now, _measureStart);
+            // Stopped during the warm-up: the measured window is empty and nothing more is sent.
+            _measureStart = Math.Min(_measureStart, now);
+            _measureEnd = now;
             _result.MeasuredSeconds = Math.Max(0, MeshClock.ToMilliseconds(_measureEnd - _measureStart) / 1000);
             var keep = (int)Math.Ceiling(_result.MeasuredSeconds);
             if (_result.Timeline.Count > keep) _result.Timeline.RemoveRange(keep, _result.Timeline.Count - keep);
         }
         _nextIntended = Math.Max(_nextIntended, _measureEnd);
-        _drainEnd = now;
+        _drainEnd = Math.Min(_drainEnd, now + Math.Max(0, drain.Ticks));
         CheckFinished(now);
     }
 

@@ -11,12 +11,15 @@ public sealed class StartLoad
     private StartLoad() { }
 }
 
-/// <summary>Ends the load early (Ctrl+C): no more sends; whatever is outstanding counts as in flight.</summary>
-public sealed class StopLoad
+/// <summary>
+/// Ends the load early (an interrupt): no more sends. Requests still outstanding get at most
+/// <paramref name="Drain"/> of mesh time to be answered (never more than the profile's own drain);
+/// whatever is still open then counts as in flight.
+/// </summary>
+public sealed record StopLoad(TimeSpan Drain)
 {
-    /// <summary>The one instance.</summary>
-    public static readonly StopLoad Instance = new();
-    private StopLoad() { }
+    /// <summary>Stop with no drain: whatever is outstanding counts as in flight at once.</summary>
+    public static readonly StopLoad Now = new(TimeSpan.Zero);
 }
 
 /// <summary>Ask for a <see cref="LiveStats"/> snapshot (what happened since the previous ask).</summary>

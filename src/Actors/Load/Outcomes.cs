@@ -51,8 +51,9 @@ public static class OutcomeClassifier
         if ((flags & ResponseFlags.UpstreamOverflow) != 0) return Rejected(RejectReason.Overflow, out reason);
         if ((flags & ResponseFlags.Overloaded) != 0) return Rejected(RejectReason.Overloaded, out reason);
         if ((flags & ResponseFlags.RateLimited) != 0 || status == StatusCodes.TooManyRequests) return Rejected(RejectReason.RateLimited, out reason);
-        if ((flags & ResponseFlags.Unauthorized) != 0 || status == StatusCodes.Unauthorized) return Rejected(RejectReason.Unauthorized, out reason);
-        if ((flags & ResponseFlags.Forbidden) != 0 || status == StatusCodes.Forbidden) return Rejected(RejectReason.Forbidden, out reason);
+        // Envoy's jwt_authn and RBAC filters answer 401 and 403 with no response flag.
+        if (status == StatusCodes.Unauthorized) return Rejected(RejectReason.Unauthorized, out reason);
+        if (status == StatusCodes.Forbidden) return Rejected(RejectReason.Forbidden, out reason);
         if ((flags & ResponseFlags.NoHealthyUpstream) != 0) return Rejected(RejectReason.NoHealthyUpstream, out reason);
         if ((flags & ResponseFlags.NoRoute) != 0) return Rejected(RejectReason.NoRoute, out reason);
         return RequestOutcome.Failed;

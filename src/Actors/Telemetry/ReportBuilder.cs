@@ -141,14 +141,19 @@ public static class ReportBuilder
     private static GatewayReport Gateway(GatewayStats s)
     {
         var byReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var byDetails = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var problem in Enum.GetValues<TokenProblem>())
-            if (s.AuthRejectedBy[(int)problem] > 0) byReason[TokenProblemName(problem)] = s.AuthRejectedBy[(int)problem];
+        {
+            if (s.AuthRejectedBy[(int)problem] == 0) continue;
+            byReason[TokenProblemName(problem)] = s.AuthRejectedBy[(int)problem];
+            byDetails[ResponseCodeDetails.JwtAuthnAccessDenied(problem)] = s.AuthRejectedBy[(int)problem];
+        }
         return new GatewayReport
         {
             Routed = s.Routed, Aggregated = s.Aggregated, Degraded = s.Degraded, AuthRejected = s.AuthRejected,
             RateLimited = s.RateLimited, CacheHits = s.CacheHits, CacheMisses = s.CacheMisses,
             Requests = s.Requests, NoRoute = s.NoRoute, AggregateFailed = s.AggregateFailed, BackendTimeouts = s.BackendTimeouts,
-            AuthRejectedByReason = byReason, RateLimitOverflowed = s.RateLimitOverflowed, CacheEvictions = s.CacheEvictions,
+            AuthRejectedByReason = byReason, AuthRejectedByDetails = byDetails, RateLimitOverflowed = s.RateLimitOverflowed, CacheEvictions = s.CacheEvictions,
             Overflows = s.Overflows,
         };
     }

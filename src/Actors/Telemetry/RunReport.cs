@@ -71,6 +71,13 @@ public sealed record RunReport
     public RunInfo Run { get; init; } = new();
     /// <summary>What the emulator itself cost and whether it kept up (wall-clock facts).</summary>
     public EmulatorReport Emulator { get; init; } = new();
+    /// <summary>
+    /// What this report lacks because part of the mesh did not answer in time at the end of the run
+    /// (a node gone or too slow, a control plane that did not answer): one line each, naming the
+    /// sections concerned. Empty when the report is complete. The client's counts (<c>requests</c>,
+    /// <c>outcomes</c>, <c>timeline</c>) never depend on it.
+    /// </summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
 
     /// <summary>How reports (and the sections other files reuse, such as a comparison) are written.</summary>
     internal static readonly JsonSerializerOptions Json = new()
@@ -227,6 +234,11 @@ public sealed record GatewayReport
     public long BackendTimeouts { get; init; }
     /// <summary>Authentication rejections by problem: missing, badSignature, wrongIssuer, wrongAudience, expired.</summary>
     public SortedDictionary<string, long> AuthRejectedByReason { get; init; } = new();
+    /// <summary>
+    /// The same rejections by the response code details Envoy's jwt_authn filter writes for them (its 401s carry no
+    /// response flag), e.g. <c>jwt_authn_access_denied{Jwt_is_missing}</c>.
+    /// </summary>
+    public SortedDictionary<string, long> AuthRejectedByDetails { get; init; } = new();
     /// <summary>Requests of new clients that shared an overflow bucket because a per-client rate-limit table was full.</summary>
     public long RateLimitOverflowed { get; init; }
     /// <summary>Live cache entries evicted to make room.</summary>
@@ -358,4 +370,6 @@ public sealed record ClusterReport
     public int NodeFailures { get; init; }
     /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>
     public long PodsReplaced { get; init; }
+    /// <summary>Nodes that did not answer for the report at the end of the run (gone or too slow); what they hold is missing (see <see cref="RunReport.Missing"/>).</summary>
+    public IReadOnlyList<string> Unreported { get; init; } = [];
 }

@@ -40,6 +40,7 @@ public enum ServiceCounter
     [Counter(Inbound, Service, "Of the ok, answered degraded (flag DG): a call the script could do without failed, or a fallback answered for it, here or downstream.")] Degraded,
     [Counter(Outbound, Upstream | Mesh, "Failed calls to the service that the caller's script went on without (optional calls).")] OptionalSkipped,
     [Counter(Outbound, Upstream | Mesh, "Failed calls to the service for which the caller's fallback answered: a default answer, or its cached last good one.")] FallbacksUsed,
+    [Counter(Outbound, Mesh, "Connections a sidecar without config refused (UF): its app's calls, and requests sent to its pod (counted against the service called). A restarted sidecar has none until the control plane answers.")] NoConfig,
 }
 #pragma warning restore CS1591
 

@@ -17,7 +17,13 @@ public sealed record MeshSpec
     /// </summary>
     public Distribution ProxyLatency { get; init; } = Distribution.Zero;
 
-    /// <summary>The policy for every destination without one of its own.</summary>
+    /// <summary>
+    /// Whose defaults fill what a policy does not say: <see cref="MeshProfile.Istio"/> (the default) or raw
+    /// <see cref="MeshProfile.Envoy"/>'s (<see cref="MeshProfiles"/>). <see cref="Defaults"/> starts as the profile's policy.
+    /// </summary>
+    public MeshProfile Profile { get; init; }
+
+    /// <summary>The policy for every destination without one of its own. Default the profile's (<see cref="MeshProfiles.Policy"/>).</summary>
     public TrafficPolicy Defaults { get; init; } = new();
 
     /// <summary>Policies per destination service.</summary>

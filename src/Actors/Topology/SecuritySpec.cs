@@ -75,7 +75,7 @@ public sealed record SecuritySpec
                     var fat = rat.At("from", f);
                     if (string.IsNullOrWhiteSpace(source)) fat.Error("must name a service, a gateway or an identity");
                     else if (source.Contains('/') || source.Contains('*')) CheckPattern(fat, source, "an identity");
-                    else if (!workloads.Contains(source)) fat.Error($"no service or gateway named '{source}'{TopologyValidator.Suggest(source, workloads)}");
+                    else if (!workloads.Contains(source)) fat.Error($"no service or gateway named '{source}'{fat.Suggest(source, workloads)}");
                 }
                 for (var p = 0; p < rule.Paths.Length; p++)
                 {
@@ -90,7 +90,7 @@ public sealed record SecuritySpec
 
     private static void CheckDestination(ValidationContext at, string service, MeshTopology topology, HashSet<string> services, string what)
     {
-        if (!services.Contains(service)) at.Error($"no service named '{service}'{TopologyValidator.Suggest(service, services)}");
+        if (!services.Contains(service)) at.Error($"no service named '{service}'{at.Suggest(service, services)}");
         else if (topology.Service(service) is { } spec && !topology.Mesh.HasSidecar(spec))
             at.Error($"'{service}' runs without a sidecar, so nothing would enforce {what} on it");
     }

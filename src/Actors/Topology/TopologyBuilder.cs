@@ -91,6 +91,16 @@ public sealed class TopologyBuilder
     /// <summary>Adds an authorization policy, e.g. <c>AuthorizationPolicy.Allow("payments", AuthorizationRule.FromSources("orders"))</c>.</summary>
     public TopologyBuilder Authorize(AuthorizationPolicy policy) => Security(s => s with { Policies = s.Policies.Add(policy) });
 
+    /// <summary>
+    /// Takes <paramref name="profile"/>'s defaults (<c>mesh.profile</c>): the mesh-wide default policy becomes the
+    /// profile's (<see cref="MeshProfiles.Policy"/>), so call it before <see cref="DefaultPolicy"/> and <see cref="Policy"/>.
+    /// </summary>
+    public TopologyBuilder Profile(MeshProfile profile)
+    {
+        _topology = _topology with { Mesh = _topology.Mesh with { Profile = profile, Defaults = MeshProfiles.Policy(profile) } };
+        return this;
+    }
+
     /// <summary>Changes the mesh-wide default policy.</summary>
     public TopologyBuilder DefaultPolicy(Func<TrafficPolicy, TrafficPolicy> change)
     {

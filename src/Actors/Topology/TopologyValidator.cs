@@ -29,6 +29,7 @@ public static partial class TopologyValidator
             var s = topology.Services[i];
             var at = root.At("services", i);
             if (string.IsNullOrWhiteSpace(s.Name)) at.Error("name", "must not be empty");
+            else if (s.Name.Length > TopologyLimits.MaxNameLength) at.Error("name", TooLong(s.Name));
             else if (!NamePattern().IsMatch(s.Name)) at.Error("name", $"'{s.Name}' may hold only letters, digits, '.', '_' and '-'");
             else if (!names.TryAdd(s.Name, i)) at.Error("name", $"'{s.Name}' is already the name of services[{names[s.Name]}]");
         }
@@ -40,6 +41,7 @@ public static partial class TopologyValidator
             for (var d = 0; d < owner.Stores.Length; d++)
             {
                 if (string.IsNullOrWhiteSpace(owner.Stores[d])) root.At("services", i).Error($"stores[{d}]", "must not be empty");
+                else if (owner.Stores[d].Length > TopologyLimits.MaxNameLength) root.At("services", i).Error($"stores[{d}]", TooLong(owner.Stores[d]));
                 else if (!stores.TryAdd(owner.Stores[d], owner.Name))
                     root.At("services", i).Error($"stores[{d}]", $"store '{owner.Stores[d]}' is already owned by '{stores[owner.Stores[d]]}'; a store has one owner");
             }
@@ -93,6 +95,7 @@ public static partial class TopologyValidator
             var module = s.Modules[m];
             var mat = at.At("modules", m);
             if (string.IsNullOrWhiteSpace(module.Name)) mat.Error("name", "must not be empty");
+            else if (module.Name.Length > TopologyLimits.MaxNameLength) mat.Error("name", TooLong(module.Name));
             else if (!modules.TryAdd(module.Name, m)) mat.Error("name", $"'{module.Name}' is already the name of modules[{modules[module.Name]}]");
             mat.Check("serviceTime", module.ServiceTime);
             CheckErrors(mat.At("errors"), module.Errors);
@@ -122,12 +125,12 @@ public static partial class TopologyValidator
                     if (s.Module(module.Module) is null)
                         sat.Error("module", s.Modules.IsEmpty
                             ? $"'{s.Name}' has no modules; list them under 'modules'"
-                            : $"no module named '{module.Module}' in '{s.Name}'{Suggest(module.Module, s.Modules.Select(m => m.Name))}");
+                            : $"no module named '{module.Module}' in '{s.Name}'{sat.Suggest(module.Module, s.Modules.Select(m => m.Name))}");
                     break;
                 case StoreStep store:
                     var field = store.Write ? "write" : "read";
                     if (!stores.ContainsKey(store.Store))
-                        sat.Error(field, $"no service owns a store named '{store.Store}'{Suggest(store.Store, stores.Keys)}; list it under a service's 'stores'");
+                        sat.Error(field, $"no service owns a store named '{store.Store}'{sat.Suggest(store.Store, stores.Keys)}; list it under a service's 'stores'");
                     sat.Check($"{field}.latency", store.Latency);
                     break;
             }
@@ -136,28 +139,16 @@ public static partial class TopologyValidator
 
     private static void CheckModuleCycles(ServiceSpec s, ValidationContext at)
     {
-        var state = new Dictionary<string, int>(StringComparer.Ordinal);
-        var path = new List<string>();
-        bool Visit(ModuleSpec m)
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var m = 0; m < s.Modules.Length; m++) index.TryAdd(s.Modules[m].Name, m);
+        IEnumerable<int> Called(int m)
         {
-            state[m.Name] = 1;
-            path.Add(m.Name);
-            foreach (var step in m.Script)
-            {
-                if (step is not ModuleStep call || s.Module(call.Module) is not { } callee) continue;
-                if (state.GetValueOrDefault(callee.Name) == 1)
-                {
-                    at.Error("modules", $"modules call each other in a cycle: {string.Join(" → ", path.Skip(path.IndexOf(callee.Name)))} → {callee.Name}");
-                    return true;
-                }
-                if (state.GetValueOrDefault(callee.Name) == 0 && Visit(callee)) return true;
-            }
-            path.RemoveAt(path.Count - 1);
-            state[m.Name] = 2;
-            return false;
+            if (index[s.Modules[m].Name] != m) yield break; // a second module of the same name is never called
+            foreach (var step in s.Modules[m].Script)
+                if (step is ModuleStep call && index.TryGetValue(call.Module, out var callee)) yield return callee;
         }
-        foreach (var m in s.Modules)
-            if (state.GetValueOrDefault(m.Name) == 0 && Visit(m)) return;
+        if (Cycles.First(s.Modules.Length, Called) is not { Path: var cycle }) return;
+        at.Error("modules", $"modules call each other in a cycle: {Cycles.Describe(cycle.ConvertAll(m => s.Modules[m].Name))}");
     }
 
     private static void CheckErrors(ValidationContext at, ErrorInjection e)
@@ -169,7 +160,7 @@ public static partial class TopologyValidator
     private static void CheckCall(ServiceCall call, ValidationContext at, Dictionary<string, int> names, string caller)
     {
         if (string.IsNullOrWhiteSpace(call.Service)) at.Error("must name a service");
-        else if (!names.ContainsKey(call.Service)) at.Error($"no service named '{call.Service}'{Suggest(call.Service, names.Keys)}");
+        else if (!names.ContainsKey(call.Service)) at.Error($"no service named '{call.Service}'{at.Suggest(call.Service, names.Keys)}");
         else if (call.Service == caller) at.Error($"'{caller}' calls itself");
         at.Require(call.Probability is >= 0 and <= 1, "probability", "must be between 0 and 1 (or a percentage like '60%')");
         at.Require(call.RequestBytes >= 0, "size", "must not be negative");
@@ -183,33 +174,14 @@ public static partial class TopologyValidator
     {
         var index = new Dictionary<string, int>();
         for (var i = 0; i < topology.Services.Length; i++) index.TryAdd(topology.Services[i].Name, i);
-        var state = new int[topology.Services.Length]; // 0 new, 1 on stack, 2 done
-        var stack = new List<string>();
-        var reported = false;
-
-        void Visit(int i)
+        IEnumerable<int> Called(int i)
         {
-            if (reported) return;
-            state[i] = 1;
-            stack.Add(topology.Services[i].Name);
             foreach (var callee in Callees(topology.Services[i]))
-            {
-                if (!index.TryGetValue(callee, out var j) || j == i) continue;
-                if (state[j] == 1)
-                {
-                    var from = stack.IndexOf(callee);
-                    root.At("services", i).Error("script", $"calls form a cycle: {string.Join(" → ", stack.Skip(from))} → {callee}; every request would recurse until workers run out");
-                    reported = true;
-                    return;
-                }
-                if (state[j] == 0) Visit(j);
-                if (reported) return;
-            }
-            stack.RemoveAt(stack.Count - 1);
-            state[i] = 2;
+                if (index.TryGetValue(callee, out var j) && j != i) yield return j;
         }
-
-        for (var i = 0; i < state.Length && !reported; i++) if (state[i] == 0) Visit(i);
+        if (Cycles.First(topology.Services.Length, Called) is not { From: var from, Path: var cycle }) return;
+        var names = cycle.ConvertAll(i => topology.Services[i].Name);
+        root.At("services", from).Error("script", $"calls form a cycle: {Cycles.Describe(names)}; every request would recurse until workers run out");
     }
 
     /// <summary>Services called by <paramref name="s"/>'s script.</summary>
@@ -245,7 +217,7 @@ public static partial class TopologyValidator
         foreach (var (service, policy) in mesh.Destinations.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             var dat = at.At("destinations").At(service);
-            if (!names.ContainsKey(service)) dat.Error($"no service named '{service}'{Suggest(service, names.Keys)}");
+            if (!names.ContainsKey(service)) dat.Error($"no service named '{service}'{dat.Suggest(service, names.Keys)}");
             policy.Validate(dat);
         }
     }
@@ -258,6 +230,7 @@ public static partial class TopologyValidator
             var g = t.Gateways[i];
             var at = root.At("gateways", i);
             if (string.IsNullOrWhiteSpace(g.Name)) at.Error("name", "must not be empty");
+            else if (g.Name.Length > TopologyLimits.MaxNameLength) at.Error("name", TooLong(g.Name));
             else if (names.ContainsKey(g.Name)) at.Error("name", $"'{g.Name}' is also a service name");
             else if (!gatewayNames.Add(g.Name)) at.Error("name", $"'{g.Name}' is already a gateway");
             at.Check("clientLatency", g.ClientLatency);
@@ -282,13 +255,13 @@ public static partial class TopologyValidator
             {
                 var backend = route.Aggregate[b];
                 var bat = rat.At("aggregate", b);
-                if (!names.ContainsKey(backend.Service)) bat.Error("service", $"no service named '{backend.Service}'{Suggest(backend.Service, names.Keys)}");
+                if (!names.ContainsKey(backend.Service)) bat.Error("service", $"no service named '{backend.Service}'{bat.Suggest(backend.Service, names.Keys)}");
                 bat.Require(backend.Path.StartsWith('/'), "path", "must start with '/'");
                 bat.NonNegative("timeout", backend.Timeout);
             }
         }
         else if (string.IsNullOrEmpty(route.Service)) rat.Error("service", "a route needs a 'service' or an 'aggregate'");
-        else if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{Suggest(route.Service, names.Keys)}");
+        else if (!names.ContainsKey(route.Service)) rat.Error("service", $"no service named '{route.Service}'{rat.Suggest(route.Service, names.Keys)}");
         route.RateLimit?.Validate(rat.At("rateLimit"));
         route.Cache?.Validate(rat.At("cache"));
     }
@@ -307,10 +280,11 @@ public static partial class TopologyValidator
         at.Positive("clientTimeout", l.ClientTimeout);
         at.Require(l.MaxOutstanding >= 1, "maxOutstanding", "must be at least 1");
         at.Require(l.TraceSampling is >= 0 and <= 1, "traceSampling", "must be between 0 and 1 (or a percentage like '1%')");
-        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'{Suggest(g, t.Gateways.Select(x => x.Name))}");
+        if (l.Gateway is { } g && t.Gateways.All(x => x.Name != g)) at.Error("gateway", $"no gateway named '{g}'{at.Suggest(g, t.Gateways.Select(x => x.Name))}");
         at.Require(l.BadTokenShare is >= 0 and <= 1, "badTokenShare", "must be between 0 and 1 (or a percentage like '5%')");
         at.Require(l.Clients is >= 1 and <= 1_000_000, "clients", "must be between 1 and 1000000");
         var kindNames = new Dictionary<string, int>(StringComparer.Ordinal);
+        var totalWeight = 0.0;
         for (var i = 0; i < l.Requests.Length; i++)
         {
             var r = l.Requests[i];
@@ -324,14 +298,17 @@ public static partial class TopologyValidator
             }
             else if (!r.Path.StartsWith('/')) rat.Error("path", "must start with '/'");
             rat.Require(r.Weight > 0, "weight", "must be greater than 0");
+            totalWeight += Math.Max(0, r.Weight);
             if (r.Method is { } method && !MethodPattern().IsMatch(method)) rat.Error("method", $"'{method}' is not an HTTP method like GET or POST");
-            if (r.Gateway is { } rg && t.Gateways.All(x => x.Name != rg)) rat.Error("gateway", $"no gateway named '{rg}'{Suggest(rg, t.Gateways.Select(x => x.Name))}");
+            if (r.Gateway is { } rg && t.Gateways.All(x => x.Name != rg)) rat.Error("gateway", $"no gateway named '{rg}'{rat.Suggest(rg, t.Gateways.Select(x => x.Name))}");
             if (r.Name is { } name)
             {
                 if (string.IsNullOrWhiteSpace(name)) rat.Error("name", "must not be empty");
                 else if (!kindNames.TryAdd(name, i)) rat.Error("name", $"'{name}' is already the name of requests[{kindNames[name]}]");
             }
         }
+        if (!double.IsFinite(totalWeight))
+            at.Error("requests", "the weights add up to infinity, so no share of the mix can be drawn; only their ratios matter: use smaller ones (e.g. 1 and 3)");
     }
 
     /// <summary>Containers a pod may run, for crash events.</summary>
@@ -349,7 +326,7 @@ public static partial class TopologyValidator
             if (entry.At > end) at.Error("at", $"{entry.At.TotalSeconds:0.###}s is after the load ends (warm-up + duration = {end.TotalSeconds:0.###}s)");
             void Service(string kind, string service)
             {
-                if (!names.ContainsKey(service)) at.Error($"{kind}.service", $"no service named '{service}'{Suggest(service, names.Keys)}");
+                if (!names.ContainsKey(service)) at.Error($"{kind}.service", $"no service named '{service}'{at.Suggest(service, names.Keys)}");
             }
             void Pod(string field, string podId)
             {
@@ -361,7 +338,7 @@ public static partial class TopologyValidator
             {
                 case SetPolicyEvent { Destination: { } d }:
                     // The policy itself is pushed as given: a bad one is NACKed by the proxies, as Envoy would.
-                    if (!names.ContainsKey(d)) at.Error("setPolicy.destination", $"no service named '{d}'{Suggest(d, names.Keys)}");
+                    if (!names.ContainsKey(d)) at.Error("setPolicy.destination", $"no service named '{d}'{at.Suggest(d, names.Keys)}");
                     break;
                 case ScaleEvent scale:
                     Service("scale", scale.Service);
@@ -390,7 +367,7 @@ public static partial class TopologyValidator
                     if (deploy.Errors is { } e) CheckErrors(at.At("deploy.errors"), e);
                     break;
                 case RollbackEvent rollback:
-                    if (!names.ContainsKey(rollback.Service)) at.Error("rollback", $"no service named '{rollback.Service}'{Suggest(rollback.Service, names.Keys)}");
+                    if (!names.ContainsKey(rollback.Service)) at.Error("rollback", $"no service named '{rollback.Service}'{at.Suggest(rollback.Service, names.Keys)}");
                     else if (!t.Timeline.Take(i).Any(e => e.Event is DeployEvent d && d.Service == rollback.Service))
                         at.Error("rollback", $"'{rollback.Service}' is not deployed earlier in the timeline, so there is nothing to roll back to");
                     break;
@@ -410,21 +387,8 @@ public static partial class TopologyValidator
         }
     }
 
-    /// <summary>" (did you mean 'x'?)" for the candidate closest to <paramref name="name"/> (ignoring case), or "" when none is close.</summary>
-    internal static string Suggest(string name, IEnumerable<string> candidates)
-    {
-        var best = candidates.Select(c => (c, d: Distance(name, c))).Where(x => x.d <= Math.Max(2, name.Length / 3)).OrderBy(x => x.d).FirstOrDefault();
-        return best.c is null ? "" : $" (did you mean '{best.c}'?)";
-    }
+    private static string TooLong(string name) => $"is {name.Length:N0} characters long; a name has at most {TopologyLimits.MaxNameLength} (the limit)";
 
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        for (var j = 1; j <= b.Length; j++)
-            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
+    /// <summary>" (did you mean 'x'?)" for the candidate closest to <paramref name="name"/> (ignoring case), or "" when none is close; bounded (see <see cref="Suggestions"/>).</summary>
+    internal static string Suggest(string name, IEnumerable<string> candidates) => new Suggestions().For(name, candidates);
 }

@@ -14,14 +14,16 @@ public sealed class ValidationContext
 {
     private readonly List<ValidationError> _errors;
     private readonly string _prefix;
+    private readonly Suggestions _suggestions;
 
     /// <summary>A new, empty context.</summary>
-    public ValidationContext() : this([], "") { }
+    public ValidationContext() : this([], "", new Suggestions()) { }
 
-    private ValidationContext(List<ValidationError> errors, string prefix)
+    private ValidationContext(List<ValidationError> errors, string prefix, Suggestions suggestions)
     {
         _errors = errors;
         _prefix = prefix;
+        _suggestions = suggestions;
     }
 
     /// <summary>Every problem reported so far.</summary>
@@ -32,7 +34,7 @@ public sealed class ValidationContext
 
     /// <summary>A context whose paths are prefixed with <paramref name="field"/>.</summary>
     public ValidationContext At(string field) =>
-        new(_errors, _prefix.Length == 0 ? field : field.StartsWith('[') ? _prefix + field : $"{_prefix}.{field}");
+        new(_errors, _prefix.Length == 0 ? field : field.StartsWith('[') ? _prefix + field : $"{_prefix}.{field}", _suggestions);
 
     /// <summary>A context for element <paramref name="index"/> of list <paramref name="field"/>.</summary>
     public ValidationContext At(string field, int index) => At($"{field}[{index}]");
@@ -42,6 +44,9 @@ public sealed class ValidationContext
 
     /// <summary>Reports a problem at this context's own path.</summary>
     public void Error(string message) => _errors.Add(new ValidationError(_prefix, message));
+
+    /// <summary>" (did you mean 'x'?)" for a name not found, or ""; the contexts of one validation share one bounded budget (<see cref="Suggestions"/>).</summary>
+    internal string Suggest(string name, IEnumerable<string> candidates) => _suggestions.For(name, candidates);
 
     /// <summary>Reports a problem unless <paramref name="condition"/> holds.</summary>
     public void Require(bool condition, string field, string message)

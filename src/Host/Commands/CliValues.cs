@@ -9,19 +9,24 @@ namespace ActorMesh.Host.Commands;
 /// <summary>Option factories whose values are checked while parsing, so a bad value exits with code 2 and a clear message.</summary>
 internal static class CliValues
 {
-    /// <summary>A duration option: "10s", "500ms", "2m", or a bare number of seconds.</summary>
-    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    /// <summary>
+    /// A duration option: "10s", "500ms", "2m", read as in topology files, so a bare number is refused
+    /// the same way (<see cref="YamlValues.BareDuration"/>). Positive; or 0 too, where <paramref name="allowZero"/>.
+    /// </summary>
+    public static Option<TimeSpan?> Duration(string name, string description, bool allowZero = false) => new(name)
     {
         Description = description,
         HelpName = "duration",
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds < 1e7)
-                return TimeSpan.FromSeconds(seconds);
             var parsed = YamlValues.Duration(text);
-            if (parsed.Error is null && parsed.Value > TimeSpan.Zero) return parsed.Value;
-            result.AddError($"{name}: '{text}' is not a positive duration (e.g. 10s, 500ms, 2m, or a number of seconds)");
+            if (parsed.Error is null && (parsed.Value > TimeSpan.Zero || allowZero && parsed.Value == TimeSpan.Zero)) return parsed.Value;
+            // Text that starts like a number was meant as a duration: its own problem (no unit, too long, ...) says more.
+            var meant = text.TrimStart('-', '+');
+            result.AddError(parsed.Error is { } error && meant.Length > 0 && (char.IsAsciiDigit(meant[0]) || meant[0] == '.')
+                ? $"{name}: {error}"
+                : $"{name}: '{text}' is not a {(allowZero ? "duration of 0 or more" : "positive duration")} (e.g. 10s, 500ms, 2m)");
             return null;
         },
     };

@@ -19,10 +19,11 @@ internal static class MeshOverheadRun
         var plain = MeshLesson.WithoutMesh(topology);
         Console.Out.WriteLine();
         Console.Out.WriteLine("Again without the mesh, to compare: no sidecars, plain clients (one try, no timeout, round robin)");
-        ProgressView.Header(options.Apply(plain));
-        // A run of its own: its own meter, and no log file (the first run closed it).
-        var without = await ProgressView.RunAsync(progress =>
-            MeshRunner.RunAsync(plain, options with { Progress = progress, Meter = new EmulatorMeter(), LogSink = null }, cancellation));
+        var effective = options.Apply(plain);
+        ProgressView.Header(effective, MeshCapacity.Estimate(effective, podsElsewhere: options.Cluster is not null));
+        // A run of its own: its own meter, and no log file (the first run's logs are the mesh's).
+        var without = await ProgressView.RunAsync((progress, startup) =>
+            MeshRunner.RunAsync(plain, options with { Progress = progress, Startup = startup, Meter = new EmulatorMeter(), LogSink = null }, cancellation));
         var comparison = ReportComparison.Of(ReportMetrics.Json(without), ReportMetrics.Json(withMesh), "without mesh (no sidecars, plain clients)", "with mesh (the topology as written)");
         return withMesh with { Comparison = comparison };
     }

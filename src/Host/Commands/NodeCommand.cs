@@ -20,7 +20,7 @@ internal static class NodeCommand
         var hostname = new Option<string>("--hostname") { Description = "The address to listen on (default 127.0.0.1: only this machine; give an address other machines reach to span machines)", DefaultValueFactory = _ => "127.0.0.1" };
         var name = new Option<string?>("--name") { Description = "The node's name, as a crashNode event names it (default node-<port>)", HelpName = "name" };
         var command = new Command("node", "Start a cluster node that runs pods; drive runs on the cluster with 'run ... --cluster host:port'") { port, seed, hostname, name };
-        command.SetAction(async (parse, cancellation) =>
+        command.SetAction(async parse =>
         {
             var p = parse.GetValue(port)!.Value;
             var host = parse.GetValue(hostname)!;
@@ -30,7 +30,8 @@ internal static class NodeCommand
             await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig));
             Console.Out.WriteLine($"{nodeName} listening at {node.Address}{(seeds.Length > 0 ? $", joining through {seeds[0]}" : ", a new cluster")}");
             Console.Out.WriteLine($"Drive a run on it: run <scenario> --cluster {node.Address.Host}:{node.Address.Port}. Ctrl+C (or SIGTERM) leaves the cluster cleanly.");
-            await using var leave = cancellation.Register(() => _ = node.LeaveAsync());
+            using var interrupts = Interrupts.Listen($"{nodeName} is leaving the cluster", "leaving (the others find it gone, as after a crash)");
+            await using var leave = interrupts.Token.Register(() => _ = node.LeaveAsync());
             await node.System.WhenTerminated;
             var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
             Console.Out.WriteLine(reason switch

@@ -16,7 +16,7 @@ internal static class RunCommand
     {
         var target = new Argument<string>("scenario") { Description = "A built-in scenario (see 'scenarios') or a topology file (.yaml)" };
         var duration = CliValues.Duration("--duration", "Measured duration, e.g. 10s (default: the scenario's)");
-        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)");
+        var warmup = CliValues.Duration("--warmup", "Warm-up before measuring, excluded from the figures (default: the scenario's, usually 1s)", allowZero: true);
         var rps = CliValues.PositiveNumber("--rps", "Open loop at this many requests per second (latency from the intended send time)", "rate");
         var users = CliValues.PositiveInteger("--users", "Closed loop with this many users (each waits for its answer)", "users");
         var seed = CliValues.Integer("--seed", "Seed of the run's random source. With --clock virtual a seed repeats the whole report; in real time it repeats the sampled values (latencies, faults, arrivals), but thread timing can still change outcomes", "seed");
@@ -40,13 +40,14 @@ internal static class RunCommand
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
                 r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
         });
-        command.SetAction(async (parse, cancellation) =>
+        command.SetAction(async parse =>
         {
             var reportPath = parse.GetValue(report);
             CheckOutputPath("--report", reportPath, "report.json");
             var logsPath = parse.GetValue(logs);
             CheckOutputPath("--logs", logsPath, "logs.jsonl");
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
+            using var interrupts = Interrupts.Listen($"stopping the load; the requests in flight get up to {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s (mesh time), then the summary and the report", "a report");
             using var logFile = logsPath is null ? null : new LogFile(logsPath);
             var options = new RunOptions
             {
@@ -65,27 +66,41 @@ internal static class RunCommand
                 LogSink = logFile,
             };
             var effective = options.Apply(topology);
-            var problems = TopologyValidator.Validate(effective);
-            if (problems.Count > 0) throw new UserError([.. problems.Select(p => $"with the flags given, {p}")]);
-            var thresholds = Thresholds(effective, parse.GetValue(assert)!);
+            var asserted = parse.GetValue(assert)!;
+            // Every problem at once: the topology's with the flags applied, and the names --assert gives that the topology lacks.
+            List<string> problems = [.. TopologyValidator.Validate(effective).Select(p => $"with the flags given, {p}"), .. AssertProblems(effective, asserted)];
+            if (problems.Count > 0) throw new UserError(problems);
+            IReadOnlyList<SloThreshold> thresholds = [.. topology.Slo, .. asserted];
+            var estimate = MeshCapacity.Estimate(effective, podsElsewhere: options.Cluster is not null);
+            if (estimate.Problems.Count > 0) throw new UserError([.. estimate.Problems, $"estimate: {estimate}"]);
 
-            ProgressView.Header(effective);
+            ProgressView.Header(effective, estimate);
+            foreach (var skipped in options.SkippedEvents(topology))
+                Console.Error.WriteLine($"warning: timeline event at {skipped.At.TotalSeconds:0.###}s ({skipped.Event.Describe()}) falls after the load ends with the flags given " +
+                    $"({(effective.Load.Warmup + effective.Load.Duration).TotalSeconds:0.###}s): skipped, and listed as skipped in the report's events");
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
             RunReport result;
             try
             {
-                result = await ProgressView.RunAsync(progress => scenario.RunAsync(topology, options with { Progress = progress }, cancellation));
+                result = await ProgressView.RunAsync((progress, startup) => scenario.RunAsync(topology, options with { Progress = progress, Startup = startup }, interrupts.Token));
             }
             catch (ActorMesh.Clustering.ClusterJoinException e)
             {
-                throw new UserError($"--cluster: {e.Message}");
+                throw new UserError(options.Cluster is not null ? $"--cluster: {e.Message}"
+                    : $"{effective.Nodes} nodes in this process: {e.Message}; try fewer nodes (this machine runs at most {estimate.MaxNodes} in one process)");
             }
-            if (parse.GetValue(withoutMesh) && !cancellation.IsCancellationRequested)
-                result = await MeshOverheadRun.CompareAsync(topology, options, result, cancellation);
+            catch (OperationCanceledException) when (interrupts.Interrupted)
+            {
+                Console.Error.WriteLine("Interrupted while the mesh was starting: no load ran, so there is no report.");
+                return interrupts.ExitCode;
+            }
+            if (parse.GetValue(withoutMesh) && !interrupts.Interrupted)
+                result = await MeshOverheadRun.CompareAsync(topology, options, result, interrupts.Token);
             result = SloCheck.Apply(result, thresholds);
             SummaryView.Write(result);
             if (result.Comparison is { } comparison) CompareView.Write(comparison);
-            if (cancellation.IsCancellationRequested) Console.Out.WriteLine("Interrupted: the load stopped early; requests still open then are counted as in flight.");
+            if (interrupts.Interrupted)
+                Console.Out.WriteLine($"Interrupted ({interrupts.Signal}): the load stopped early; requests still open after the {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s drain are counted as in flight.");
             if (reportPath is not null)
             {
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
@@ -96,18 +111,16 @@ internal static class RunCommand
                 logFile.Dispose();
                 Console.Out.WriteLine($"Logs written to {logsPath}: {logFile.Written} events (those still buffered at the end were shipped as the pods stopped)");
             }
+            // An interrupted run keeps its signal's code: its thresholds were checked on part of the load.
+            if (interrupts.Interrupted) return interrupts.ExitCode;
             return result.SloPassed == false ? ExitCodes.CheckFailed : ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>The file's thresholds and the flags', after checking that the services and request kinds the flags name are the topology's.</summary>
-    private static IReadOnlyList<SloThreshold> Thresholds(MeshTopology topology, SloThreshold[] asserted)
-    {
-        var problems = asserted.SelectMany(t => MetricNames.Problems(t.Metric, topology).Select(p => $"--assert '{t.Expression}': {p}")).ToList();
-        if (problems.Count > 0) throw new UserError(problems);
-        return [.. topology.Slo, .. asserted];
-    }
+    /// <summary>The services and request kinds <c>--assert</c> names that <paramref name="topology"/> does not have.</summary>
+    private static IEnumerable<string> AssertProblems(MeshTopology topology, SloThreshold[] asserted) =>
+        asserted.SelectMany(t => MetricNames.Problems(t.Metric, topology).Select(p => $"--assert '{t.Expression}': {p}"));
 
     /// <summary>The command line as the user typed it (the program named actormesh), for the report.</summary>
     private static string CommandLine() =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Yaml;
 
 namespace ActorMesh.Host.Commands;
@@ -22,7 +23,15 @@ internal static class ValidateCommand
                 return ExitCodes.UserError;
             }
             var t = result.Topology!;
+            var estimate = MeshCapacity.Estimate(t);
+            if (estimate.Problems.Count > 0)
+            {
+                foreach (var problem in estimate.Problems) Console.Error.WriteLine($"{path}: {problem}");
+                Console.Error.WriteLine($"{path}: valid, but too large for this machine — estimate: {estimate}");
+                return ExitCodes.UserError;
+            }
             Console.Out.WriteLine($"{path}: valid — '{t.Name}': {t.Services.Length} service(s), {t.Services.Sum(s => s.Replicas)} pod(s), {t.Gateways.Length} gateway(s)");
+            Console.Out.WriteLine($"estimate: {estimate}");
             return ExitCodes.Ok;
         });
         return command;

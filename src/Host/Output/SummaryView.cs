@@ -49,7 +49,7 @@ internal static class SummaryView
                     $"{k.LatencyMs.P50:0.###}", $"{k.LatencyMs.P99:0.###}");
             console.Write(kinds);
         }
-        console.MarkupLine($"mesh: retries {m[ServiceCounter.Retries]} (not allowed by budget {m[ServiceCounter.RetriesOverflowed]}, attempts used up {m[ServiceCounter.RetriesExhausted]}), timeouts {m[ServiceCounter.Timeouts]}, per-try timeouts {m[ServiceCounter.PerTryTimeouts]}, circuit opened {m[ServiceCounter.CircuitOpened]}, rejected by circuit {m[ServiceCounter.RejectedByCircuit]}, ejections {m[ServiceCounter.Ejections]}, overflows {m[ServiceCounter.Overflows]}, config v{m.ConfigVersion}");
+        console.MarkupLine($"mesh: retries {m[ServiceCounter.Retries]} (refused by max retries or budget {m[ServiceCounter.RetriesOverflowed]}, attempts used up {m[ServiceCounter.RetriesExhausted]}), timeouts {m[ServiceCounter.Timeouts]}, per-try timeouts {m[ServiceCounter.PerTryTimeouts]}, circuit opened {m[ServiceCounter.CircuitOpened]}, rejected by circuit {m[ServiceCounter.RejectedByCircuit]}, ejections {m[ServiceCounter.Ejections]}, overflows {m[ServiceCounter.Overflows]}{(m[ServiceCounter.NoConfig] > 0 ? $", refused by sidecars without config {m[ServiceCounter.NoConfig]}" : "")}, config v{m.ConfigVersion}");
         var cp = r.ControlPlane;
         console.MarkupLine(Markup.Escape($"control plane: config v{cp.Version}, {cp.Pushes} push(es), {cp.Acks} ACK(s), {cp.Nacks} NACK(s), convergence {cp.ConvergenceMs:0.###} ms mean / {cp.ConvergenceMsMax:0.###} ms max, {cp.Reconciliations} reconciliation(s), down {cp.DownSeconds:0.###} s"));
         if (cp.LastNackReason is { } nack) console.MarkupLine(Markup.Escape($"last NACK: {nack}"));
@@ -70,6 +70,7 @@ internal static class SummaryView
         if (security[ServiceCounter.Denied] > 0 || security[ServiceCounter.PlaintextAccepted] > 0)
             console.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");
         WriteEmulator(r, console);
+        foreach (var gap in r.Missing) console.MarkupLine($"[yellow]missing from this report: {Markup.Escape(gap)}[/]");
         if (r.Figures.Count > 0)
         {
             var figures = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure").AddColumn("value");

@@ -38,7 +38,7 @@ internal static class IsotopeKeys
     {
         var s = text.Trim();
         if (!int.TryParse(s.EndsWith('%') ? s[..^1] : s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var percent))
-            return Parsed<double>.Fail($"expected a whole percentage from 0 to 100 such as 60 (isotope's probability is in percent), got '{s}'");
+            return Parsed<double>.Fail(YamlValues.NumberProblem(s) ?? $"expected a whole percentage from 0 to 100 such as 60 (isotope's probability is in percent), got {YamlValues.Quote(s)}");
         if (percent is < 0 or > 100) return Parsed<double>.Fail($"must be between 0 and 100 (a percentage), got {percent}");
         return percent / 100.0;
     });

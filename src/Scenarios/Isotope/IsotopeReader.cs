@@ -188,8 +188,9 @@ internal sealed partial class IsotopeReader(string file)
         }
         if (mapping.Children.Count > 1)
         {
-            var keys = mapping.Children.Keys.Select(k => $"'{(k as YamlScalarNode)?.Value}'");
-            _reader.Problem(node, path, $"a step has exactly one key, not {string.Join(" and ", keys)}; give each its own step");
+            var keys = mapping.Children.Keys.Take(3).Select(k => YamlValues.Quote((k as YamlScalarNode)?.Value ?? ""));
+            var more = mapping.Children.Count > 3 ? $" and {mapping.Children.Count - 3} more" : "";
+            _reader.Problem(node, path, $"a step has exactly one key, not {string.Join(" and ", keys)}{more}; give each its own step");
             return null;
         }
         var (keyNode, value) = mapping.Children.First();

@@ -8,8 +8,10 @@ namespace ActorMesh.Scenarios.Lessons;
 
 /// <summary>
 /// The <c>control-plane</c> lesson: control plane vs data plane. One run with the topology's
-/// timeline (a push, a stop, a change during the outage, a start); its figures compare the ok rate
-/// before and during the outage and check that the change made during the outage took effect.
+/// timeline (a push, a stop, a change and a sidecar crash during the outage, a start); its figures
+/// compare the ok rate before and during the outage, check that the change made during the outage
+/// took effect, and count the connections a sidecar that restarted during the outage refused: like
+/// Envoy, it keeps no config across a restart, and no control plane was there to give it one.
 /// </summary>
 public sealed class ControlPlaneLesson : IScenarioLesson
 {
@@ -39,6 +41,7 @@ public sealed class ControlPlaneLesson : IScenarioLesson
             ["acks"] = report.ControlPlane.Acks,
             ["nacks"] = report.ControlPlane.Nacks,
             ["reconciliations"] = report.ControlPlane.Reconciliations,
+            ["refusedWithoutConfig"] = report.Mesh[ServiceCounter.NoConfig],
         };
         return figures;
     }

@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
-using ActorMesh.DataPlane.LoadBalancing;
-using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Telemetry;
@@ -30,15 +27,6 @@ public sealed class MeshLesson(Func<MeshTopology, RunOptions, CancellationToken,
 {
     private readonly Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>> _runPhase =
         runPhase ?? ((topology, options, cancellation) => MeshRunner.RunAsync(topology, options, cancellation));
-
-    /// <summary>What a call is without a mesh: one try, no timeout, no limits, round robin (the apps' plain client).</summary>
-    private static readonly TrafficPolicy PlainPolicy = new()
-    {
-        Timeout = TimeSpan.Zero,
-        Retries = RetryOptions.Disabled,
-        Limits = new ConnectionLimits { MaxRequests = int.MaxValue / 2, MaxPendingRequests = 0 },
-        LoadBalancer = LoadBalancerKind.RoundRobin,
-    };
 
     /// <inheritdoc />
     public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
@@ -83,7 +71,7 @@ public sealed class MeshLesson(Func<MeshTopology, RunOptions, CancellationToken,
     {
         Mesh = topology.Mesh with
         {
-            Defaults = PlainPolicy,
+            Defaults = TrafficPolicy.PlainClient,
             Destinations = ImmutableDictionary<string, TrafficPolicy>.Empty,
             Security = new SecuritySpec(),
         },

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace ActorMesh.Scenarios.Yaml;
 
 /// <summary>
-/// A distribution of milliseconds: a duration (or a bare number of ms) is a constant; a mapping names
+/// A distribution of milliseconds: a duration is a constant; a mapping names
 /// its <c>type</c> and that type's parameters.
 /// </summary>
 internal static class Distributions

@@ -29,31 +29,40 @@ internal static class MeshKeys
     /// <summary>The back-off keys, written under <c>retries.backoff</c> but kept in <see cref="RetryOptions"/> itself.</summary>
     private static readonly Schema<RetryOptions> Backoff = new(new RetryOptions())
     {
-        { "base", Syntax.Duration, (o, v) => o with { BackoffBase = v }, "Full-jitter back-off: retry N waits up to (2^N − 1) × base." },
-        { "max", Syntax.Duration, (o, v) => o with { BackoffMax = v }, "Cap on one back-off; at least base." },
+        { "base", Syntax.Duration, (o, v) => o with { BackoffBase = v }, "Jittered back-off: retry k waits uniform in [0, min(base × 2^(k−1), max)), as Envoy's code." },
+        { "max", Syntax.Duration, (o, v) => o with { BackoffMax = v }, "Cap on the back-off interval; at least base." },
     };
 
     private static readonly Schema<RetryBudgetOptions> Budget = new(new RetryBudgetOptions())
     {
-        { "percent", Syntax.Percent, (o, v) => o with { Percent = v }, "Concurrent retries allowed, as a share of active requests." },
+        { "percent", Syntax.Percent, (o, v) => o with { Percent = v }, "Concurrent retries allowed, as a share of active and pending requests." },
         { "minRetryConcurrency", Syntax.Integer, (o, v) => o with { MinRetryConcurrency = v }, "Concurrent retries always allowed." },
     };
 
     private static readonly Schema<RetryOptions> Retries = new(new RetryOptions())
     {
         { "attempts", Syntax.Integer, (o, v) => o with { Attempts = v }, "Retries after the first try; 0 disables retries." },
-        { "retryOn", Syntax.Of("conditions", RetryConditions), (o, v) => o with { RetryOn = v }, "What is retried: Envoy's condition names, comma separated or a list." },
-        { "retriableStatusCodes", Syntax.List(Syntax.Integer), (o, v) => o with { RetriableStatusCodes = v }, "Statuses retried under retriable-status-codes." },
+        {
+            "retryOn", Syntax.Of("conditions", RetryConditions),
+            (o, v) => o with { RetryOn = v.On, RetriableStatusCodes = Union(o.RetriableStatusCodes, v.StatusCodes) },
+            "What is retried: Envoy's condition names and bare statuses, as Istio takes them, comma separated or a list."
+        },
+        {
+            "retriableStatusCodes", Syntax.List(Syntax.Integer), (o, v) => o with { RetriableStatusCodes = Union(o.RetriableStatusCodes, v) },
+            "Statuses retried under retriable-status-codes, besides those retryOn names."
+        },
         { "perTryTimeout", Syntax.Duration, (o, v) => o with { PerTryTimeout = v }, "Timeout of each try; none: the route timeout bounds each try." },
         { "backoff", "{ base, max }", (r, node, path, o) => Backoff.Read(r, node, path, o), "The back-off between tries." },
-        { "budget", Syntax.Switchable(Budget), (o, v) => o with { Budget = v }, "Envoy's retry budget; off: connectionPool.maxRetries limits retries." },
+        { "budget", Syntax.Switchable(Budget), (o, v) => o with { Budget = v }, "Envoy's retry budget; off (the default): connectionPool.maxRetries limits retries." },
+        { "previousHosts", Syntax.Boolean, (o, v) => o with { AvoidPreviousHosts = v }, "Avoid hosts already tried (Envoy's previous_hosts predicate, 5 re-picks)." },
     };
 
     private static readonly Schema<ConnectionLimits> ConnectionPool = new(new ConnectionLimits())
     {
-        { "maxRequests", Syntax.Integer, (o, v) => o with { MaxRequests = v }, "Requests in flight to the destination at once." },
-        { "maxPendingRequests", Syntax.Integer, (o, v) => o with { MaxPendingRequests = v }, "Requests waiting for a slot." },
-        { "maxRetries", Syntax.Integer, (o, v) => o with { MaxRetries = v }, "Concurrent retries, when retries.budget is off." },
+        { "maxConnections", Syntax.Long, (o, v) => o with { MaxConnections = v }, "Connections at once, one request each; past them requests wait as pending." },
+        { "maxPendingRequests", Syntax.Long, (o, v) => o with { MaxPendingRequests = v }, "Requests waiting for a connection." },
+        { "maxRequests", Syntax.Long, (o, v) => o with { MaxRequests = v }, "Requests in flight at once; past it a request is rejected at once." },
+        { "maxRetries", Syntax.Long, (o, v) => o with { MaxRetries = v }, "Concurrent retries, when retries.budget is off." },
     };
 
     private static readonly Schema<CircuitBreakerOptions> CircuitBreaker = new(new CircuitBreakerOptions())
@@ -73,23 +82,42 @@ internal static class MeshKeys
         { "interval", Syntax.Duration, (o, v) => o with { Interval = v }, "How often ejections are reviewed." },
         { "baseEjectionTime", Syntax.Duration, (o, v) => o with { BaseEjectionTime = v }, "The first ejection's length; later ones are multiples." },
         { "maxEjectionTime", Syntax.Duration, (o, v) => o with { MaxEjectionTime = v }, "Cap on one ejection." },
-        { "maxEjectionPercent", Syntax.Percent, (o, v) => o with { MaxEjectionPercent = v }, "Most of the destination's hosts ejected at once." },
-        { "panicThresholdPercent", Syntax.Percent, (o, v) => o with { PanicThresholdPercent = v }, "Below this share of healthy hosts, every host is used again." },
+        { "maxEjectionPercent", Syntax.Percent, (o, v) => o with { MaxEjectionPercent = v }, "Most of the destination's hosts ejected at once, the next one counted." },
+        { "panicThresholdPercent", Syntax.Percent, (o, v) => o with { PanicThresholdPercent = v }, "Istio's minHealthPercent: below this share of healthy hosts, every host is used again." },
     };
 
     /// <summary>
-    /// A policy. Each section given is built from its record's defaults and replaces that section of the
+    /// A policy. Each section given is built from the profile's defaults for it and replaces that section of the
     /// basis it is read over (<see cref="Schema{T}.Read(YamlReader, YamlNode?, string, T)"/>); the others keep the basis's.
     /// </summary>
-    public static readonly Schema<TrafficPolicy> Policy = new(new TrafficPolicy())
+    public static readonly Schema<TrafficPolicy> Policy = PolicyKeys(MeshProfile.Istio);
+
+    // The same keys over the envoy profile's defaults: declared once, in PolicyKeys; held apart so that
+    // the reference's checks find one schema per kind of mapping.
+    private static readonly Schema<TrafficPolicy>[] PoliciesByProfile = [Policy, PolicyKeys(MeshProfile.Envoy)];
+
+    /// <summary>The policy keys whose sections are built from <paramref name="profile"/>'s defaults.</summary>
+    public static Schema<TrafficPolicy> PolicyOf(MeshProfile profile) => PoliciesByProfile[(int)profile];
+
+    private static Schema<TrafficPolicy> PolicyKeys(MeshProfile profile)
     {
-        { "timeout", Syntax.Duration, (p, v) => p with { Timeout = v }, "Route timeout over all attempts and back-offs; 0s disables it." },
-        { "retries", Syntax.Mapping(Retries), (p, v) => p with { Retries = v }, "Retry policy." },
-        { "connectionPool", Syntax.Mapping(ConnectionPool), (p, v) => p with { Limits = v }, "Envoy's circuit-breaking thresholds: resource limits." },
-        { "circuitBreaker", Syntax.Switchable(CircuitBreaker), (p, v) => p with { CircuitBreaker = v }, "An outcome circuit breaker; off by default." },
-        { "outlierDetection", Syntax.Switchable(OutlierDetection), (p, v) => p with { OutlierDetection = v }, "Passive health checking per host, with ejection; off by default." },
-        { "loadBalancer", Syntax.Choice<LoadBalancerKind>(), (p, v) => p with { LoadBalancer = v }, "least-request, round-robin or random." },
-    };
+        var defaults = MeshProfiles.Policy(profile);
+        return new(defaults)
+        {
+            { "timeout", Syntax.Duration, (p, v) => p with { Timeout = v }, "Route timeout over all attempts and back-offs; 0s disables it." },
+            { "retries", Syntax.Mapping(Retries, defaults.Retries), (p, v) => p with { Retries = v }, "Retry policy." },
+            { "connectionPool", Syntax.Mapping(ConnectionPool, defaults.Limits), (p, v) => p with { Limits = v }, "Envoy's circuit-breaking thresholds: resource limits." },
+            { "circuitBreaker", Syntax.Switchable(CircuitBreaker), (p, v) => p with { CircuitBreaker = v }, "An outcome circuit breaker; off by default." },
+            {
+                "outlierDetection", Syntax.Switchable(OutlierDetection, basis: MeshProfiles.OutlierDetection(profile)), (p, v) => p with { OutlierDetection = v },
+                "Passive health checking per host, with ejection; off by default."
+            },
+            { "loadBalancer", Syntax.Choice<LoadBalancerKind>(), (p, v) => p with { LoadBalancer = v }, "least-request, round-robin or random." },
+        };
+    }
+
+    private static ImmutableArray<int> Union(ImmutableArray<int> codes, ImmutableArray<int> more) =>
+        codes.IsDefaultOrEmpty ? more : more.IsDefaultOrEmpty ? codes : [.. codes.Union(more)];
 
     // ---- security: mesh.security, and the timeline's setSecurity event
 
@@ -118,9 +146,10 @@ internal static class MeshKeys
 
     public static readonly Schema<MeshSpec> Mesh = new(new MeshSpec())
     {
+        { "profile", Syntax.Choice<MeshProfile>(), (m, v) => m with { Profile = v, Defaults = MeshProfiles.Policy(v) }, "Whose defaults policies start from: istio or envoy." },
         { "sidecars", Syntax.Boolean, (m, v) => m with { Sidecars = v }, "Whether pods run a sidecar proxy." },
         { "proxyLatency", Distributions.Value, (m, v) => m with { ProxyLatency = v }, "Time a sidecar adds to each request it forwards." },
-        { "defaults", Syntax.Mapping(Policy), (m, v) => m with { Defaults = v }, "The policy of every destination without one of its own." },
+        { "defaults", "mapping", (r, node, path, m) => m with { Defaults = PolicyOf(m.Profile).Read(r, node, path, m.Defaults) }, "The policy of every destination without one of its own." },
         { "destinations", "mapping of service name to policy", Destinations, "Policies of calls to particular services, over defaults." },
         { "security", Syntax.Mapping(Security), (m, v) => m with { Security = v }, "Emulated mTLS and authorization." },
     };
@@ -139,12 +168,12 @@ internal static class MeshKeys
             s["policies"] is null ? null : s.Get("policies", ImmutableArray<AuthorizationPolicy>.Empty));
     }
 
-    /// <summary>Destinations are keyed by service name; each policy is read over <c>mesh.defaults</c>, read before.</summary>
+    /// <summary>Destinations are keyed by service name; each policy is read over <c>mesh.defaults</c>, read before, with the profile's sections.</summary>
     private static MeshSpec Destinations(YamlReader r, YamlNode node, string path, MeshSpec mesh)
     {
         var destinations = ImmutableDictionary.CreateBuilder<string, TrafficPolicy>();
         foreach (var (service, _, value, destinationPath) in r.Entries(node, path) ?? [])
-            destinations[service] = Policy.Read(r, value, destinationPath, mesh.Defaults);
+            destinations[service] = PolicyOf(mesh.Profile).Read(r, value, destinationPath, mesh.Defaults);
         return mesh with { Destinations = destinations.ToImmutable() };
     }
 
@@ -161,11 +190,11 @@ internal static class MeshKeys
     }
 
     /// <summary>Retry conditions as a comma-separated string or as a list.</summary>
-    private static RetryOn RetryConditions(YamlReader r, YamlNode node, string path)
+    private static RetryConditions RetryConditions(YamlReader r, YamlNode node, string path)
     {
         var text = node is YamlSequenceNode list
             ? string.Join(",", list.Children.Select((item, i) => r.Scalar(item, $"{path}[{i}]", "", t => t)))
             : r.Scalar(node, path, "", t => t);
-        return r.Check(YamlValues.RetryConditions(text), node, path, RetryConstants.DefaultRetryOn);
+        return r.Check(YamlValues.RetryConditions(text), node, path, new RetryConditions(RetryConstants.DefaultRetryOn, []));
     }
 }

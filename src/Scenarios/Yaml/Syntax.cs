@@ -20,7 +20,7 @@ internal abstract class Syntax(string name)
     public static readonly Syntax<double> Ratio = Scalar("ratio", YamlValues.Ratio);
     public static readonly Syntax<double> Percent = Scalar("percentage", YamlValues.Percent);
     public static readonly Syntax<TimeSpan> Duration = Scalar("duration", YamlValues.Duration);
-    public static readonly Syntax<double> Milliseconds = Scalar("duration", YamlValues.Milliseconds);
+    public static readonly Syntax<double> Milliseconds = Scalar("duration", YamlValues.DurationMilliseconds);
     public static readonly Syntax<int> Size = Scalar("size", YamlValues.Size);
     public static readonly Syntax<bool> Boolean = Scalar("boolean", YamlValues.Boolean);
 
@@ -38,6 +38,9 @@ internal abstract class Syntax(string name)
     /// <summary>A mapping of <paramref name="schema"/>'s keys, built from its defaults.</summary>
     public static Syntax<T> Mapping<T>(Schema<T> schema, string name = "mapping") => Of(name, (r, node, path) => schema.Read(r, node, path));
 
+    /// <summary>A mapping of <paramref name="schema"/>'s keys, built from <paramref name="basis"/> (a profile's defaults).</summary>
+    public static Syntax<T> Mapping<T>(Schema<T> schema, T basis) => Of("mapping", (r, node, path) => schema.Read(r, node, path, basis));
+
     /// <summary>A list of values; a bad item keeps its place as a stand-in, so later items keep their indices.</summary>
     public static Syntax<ImmutableArray<T>> List<T>(Syntax<T> item, string name = "list") =>
         Of(name, (r, node, path) => r.List(node, path, (n, p) => item.TryRead(r, n, p) is (true, var value) ? value : item.StandIn));
@@ -54,16 +57,16 @@ internal abstract class Syntax(string name)
     /// <summary>
     /// A feature that can be switched off: a mapping of <paramref name="schema"/>'s options; <c>off</c>,
     /// <c>false</c>, <c>none</c> or null for none; and, for a feature whose every option has a default
-    /// (<paramref name="hasDefaults"/>), <c>on</c> or <c>true</c> for its defaults.
+    /// (<paramref name="hasDefaults"/>), <c>on</c> or <c>true</c> for its defaults: <paramref name="basis"/>'s when given, else the schema's.
     /// </summary>
-    public static Syntax<T?> Switchable<T>(Schema<T> schema, bool hasDefaults = true) where T : class =>
+    public static Syntax<T?> Switchable<T>(Schema<T> schema, bool hasDefaults = true, T? basis = null) where T : class =>
         new(hasDefaults ? "mapping, on or off" : "mapping or off", (r, node, path) =>
         {
             if (YamlReader.IsNull(node)) return (true, null);
-            if (node is YamlMappingNode) return (true, schema.Read(r, node, path));
+            if (node is YamlMappingNode) return (true, schema.Read(r, node, path, basis ?? schema.Defaults));
             var value = (node as YamlScalarNode)?.Value?.Trim();
             if (value is not null && (Is(value, "off") || Is(value, "false") || Is(value, "none"))) return (true, null);
-            if (hasDefaults && value is not null && (Is(value, "on") || Is(value, "true"))) return (true, schema.Read(r, new YamlMappingNode(), path));
+            if (hasDefaults && value is not null && (Is(value, "on") || Is(value, "true"))) return (true, schema.Read(r, new YamlMappingNode(), path, basis ?? schema.Defaults));
             r.Problem(node, path, hasDefaults
                 ? $"expected a mapping of options, 'on' for the defaults or 'off' for none, got {YamlReader.Describe(node)}"
                 : $"expected a mapping of options (some have no default), or 'off' for none, got {YamlReader.Describe(node)}");

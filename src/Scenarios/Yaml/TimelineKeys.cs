@@ -70,7 +70,7 @@ internal static class TimelineKeys
         { "setPolicy", "{ destination, policy }", (r, n, p, d) => d with { Event = ReadSetPolicy(r, n, p, d.Mesh) }, "Pushes a policy." },
         { "scale", Event(Syntax.Mapping(Scale, "{ service, replicas }")), Is, "A new desired number of pods." },
         { "kill", Event(Syntax.Of("a pod name, or { pod }", ReadKill)), Is, "The pod dies; the control plane replaces it." },
-        { "stopControlPlane", Event(Switch(new StopControlPlaneEvent())), Is, "Stops the control plane; sidecars keep their last config." },
+        { "stopControlPlane", Event(Switch(new StopControlPlaneEvent())), Is, "Stops the control plane; running sidecars keep their last config, a restarted one has none." },
         { "startControlPlane", Event(Switch(new StartControlPlaneEvent())), Is, "Starts it again." },
         { "setServiceTime", Event(Syntax.Mapping(SetServiceTime, "{ service, serviceTime, instance }")), Is, "A fault: a new service time." },
         { "setErrors", Event(Syntax.Mapping(SetErrors, "{ service, errors, instance }")), Is, "A fault: new injected errors." },
@@ -114,7 +114,7 @@ internal static class TimelineKeys
         var s = r.Open(node, path, SetPolicyKeys);
         var destination = s.Text("destination") is { } d && d != "*" ? d : null;
         var basis = destination is null ? mesh.Defaults : mesh.PolicyFor(destination);
-        return new SetPolicyEvent(destination, MeshKeys.Policy.Read(r, s["policy"], s.PathOf("policy"), basis));
+        return new SetPolicyEvent(destination, MeshKeys.PolicyOf(mesh.Profile).Read(r, s["policy"], s.PathOf("policy"), basis));
     }
 
     /// <summary>A pod id: a scalar, or <c>{ pod: id }</c>.</summary>

@@ -33,21 +33,12 @@ public static class TopologyFile
         return yaml is null ? Failed(problem!) : Parse(yaml, path);
     }
 
-    /// <summary>Reads and validates a topology from <paramref name="yaml"/>; <paramref name="fileName"/> names it in problems.</summary>
+    /// <summary>
+    /// Reads and validates a topology from <paramref name="yaml"/>; <paramref name="fileName"/> names it in
+    /// problems. Any input ends in a topology or in problems, within <see cref="TopologyLimits"/>; an
+    /// exception is a bug in the reader, and is left to propagate so that it is never mistaken for the user's.
+    /// </summary>
     public static TopologyLoadResult Parse(string yaml, string fileName)
-    {
-        try
-        {
-            return Read(yaml, fileName);
-        }
-        catch (Exception e)
-        {
-            // A bug in the reader must still come out as a problem, never as a stack trace.
-            return Failed(new TopologyProblem(fileName, "", 0, 0, $"internal error while reading the topology: {e.GetType().Name}: {e.Message}"));
-        }
-    }
-
-    private static TopologyLoadResult Read(string yaml, string fileName)
     {
         var (stream, problem) = YamlInput.Parse(yaml, fileName);
         if (stream is null) return Failed(problem!);

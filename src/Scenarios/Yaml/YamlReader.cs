@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ActorMesh.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -28,6 +29,7 @@ internal sealed class YamlReader(string file, KeyRules rules)
 {
     private readonly Dictionary<string, Mark> _marks = new(StringComparer.Ordinal);
     private readonly List<TopologyProblem> _problems = [];
+    private readonly HashSet<string> _problemPaths = new(StringComparer.Ordinal);
 
     /// <summary>Problems found while reading, in the order found.</summary>
     public IReadOnlyList<TopologyProblem> Problems => _problems;
@@ -139,7 +141,12 @@ internal sealed class YamlReader(string file, KeyRules rules)
             Problem(node, path, node is YamlScalarNode ? "needs a value" : $"expected a single value, got {Describe(node)}");
             return (false, default!);
         }
-        var parsed = parse(scalar.Value ?? "");
+        if (scalar.Value!.Length > TopologyLimits.MaxValueLength)
+        {
+            Problem(node, path, $"the value is {scalar.Value.Length:N0} characters long; a value has at most {TopologyLimits.MaxValueLength:N0} (the limit)");
+            return (false, default!);
+        }
+        var parsed = parse(scalar.Value);
         if (parsed.Error is null) return (true, parsed.Value);
         Problem(node, path, parsed.Error);
         return (false, default!);
@@ -157,8 +164,11 @@ internal sealed class YamlReader(string file, KeyRules rules)
         return fallback;
     }
 
-    public void Problem(YamlNode? node, string path, string message) =>
+    public void Problem(YamlNode? node, string path, string message)
+    {
         _problems.Add(new TopologyProblem(file, path, (int)(node?.Start.Line ?? 0), (int)(node?.Start.Column ?? 0), message));
+        _problemPaths.Add(path);
+    }
 
     /// <summary>Remembers that <paramref name="path"/> is at <paramref name="at"/>.</summary>
     public void Mark(string path, Mark at) => _marks[path] = at;
@@ -181,9 +191,9 @@ internal sealed class YamlReader(string file, KeyRules rules)
     /// <summary>True when a problem was reported at <paramref name="path"/> or above it, so the value there is a stand-in.</summary>
     public bool Reported(string path)
     {
-        foreach (var p in _problems)
-            if (path == p.Path || path.StartsWith(p.Path + ".", StringComparison.Ordinal) || path.StartsWith(p.Path + "[", StringComparison.Ordinal))
-                return true;
+        if (_problemPaths.Contains(path)) return true;
+        for (var i = path.IndexOfAny(['.', '[']); i >= 0; i = path.IndexOfAny(['.', '['], i + 1))
+            if (_problemPaths.Contains(path[..i])) return true;
         return false;
     }
 
@@ -196,13 +206,18 @@ internal sealed class YamlReader(string file, KeyRules rules)
         YamlMappingNode => "a mapping",
         YamlSequenceNode => "a list",
         _ when IsNull(node) => "nothing",
-        YamlScalarNode scalar => $"'{scalar.Value}'",
+        YamlScalarNode scalar => YamlValues.Quote(scalar.Value!),
         _ => "something else",
     };
 
     /// <summary>A mapping key as text; keys are plain names. Under lenient rules anything else is ignored.</summary>
     private string? Name(YamlNode key, string path)
     {
+        if (key is YamlScalarNode { Value.Length: > TopologyLimits.MaxNameLength } tooLong)
+        {
+            Problem(key, path, $"a key is {tooLong.Value!.Length:N0} characters long; a key has at most {TopologyLimits.MaxNameLength} (the limit)");
+            return null;
+        }
         if (key is YamlScalarNode { Value: { Length: > 0 } name }) return name;
         if (rules.ReportUnknown) Problem(key, path, $"a key must be a plain name, got {Describe(key)}");
         return null;

@@ -59,13 +59,25 @@ public class ConfigClientTests
 
         Assert.Equal(ConfigVerdict.Rejected, client.Receive(Invalid(2), ActorRefs.Nobody));
 
+        // As an xDS NACK: version_info is the version still in force, the nonce the rejected push's.
         var nack = Assert.IsType<ConfigNack>(_answers[^1]);
-        Assert.Equal((2L, "a-0"), (nack.Version, nack.Workload));
+        Assert.Equal((1L, 2L, "a-0"), (nack.Version, nack.Nonce, nack.Workload));
         Assert.Contains("retries.attempts", nack.Reason);
         Assert.Equal([1L], _applied);
         Assert.Equal(1, client.Current!.Version);
         // The rejected version was never in force: it is checked again when pushed again.
         Assert.Equal(ConfigVerdict.Rejected, client.Receive(Invalid(2), ActorRefs.Nobody));
+    }
+
+    [Fact]
+    public void A_nack_before_any_config_was_accepted_carries_no_version()
+    {
+        var client = Client();
+
+        client.Receive(Invalid(1), ActorRefs.Nobody);
+
+        Assert.Equal((0L, 1L), (Assert.IsType<ConfigNack>(_answers[^1]).Version, ((ConfigNack)_answers[^1]).Nonce));
+        Assert.Null(client.Current);
     }
 
     [Fact]

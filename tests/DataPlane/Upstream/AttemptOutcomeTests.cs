@@ -11,12 +11,15 @@ public class AttemptOutcomeTests
         AttemptOutcome.Of(new MeshResponse(1, status, flags, ResponseBytes: 100, Visited: 0b101));
 
     [Fact]
-    public void An_answer_is_a_response_a_refusal_or_a_reset_by_its_flags()
+    public void An_answer_is_a_response_a_reset_or_a_refused_connection_by_its_flags()
     {
         Assert.Equal(AttemptEnd.Response, Answer(200).Kind);
         Assert.Equal(AttemptEnd.Response, Answer(503).Kind);
-        Assert.Equal(AttemptEnd.RefusedStream, Answer(503, ResponseFlags.Overloaded).Kind);
+        // An app's full queue answers a 503 response: not an HTTP/2 REFUSED_STREAM reset.
+        Assert.Equal(AttemptEnd.Response, Answer(503, ResponseFlags.Overloaded).Kind);
         Assert.Equal(AttemptEnd.Reset, Answer(503, ResponseFlags.UpstreamReset).Kind);
+        // A sidecar with no config yet has no listener: the connection to it fails.
+        Assert.Equal(AttemptEnd.ConnectFailure, Answer(503, ResponseFlags.UpstreamConnectionFailure).Kind);
     }
 
     [Fact]
@@ -59,7 +62,9 @@ public class AttemptOutcomeTests
     public void The_retry_policy_is_asked_about_failed_attempts_but_not_about_route_timeouts_or_the_owners_decisions()
     {
         Assert.False(Answer(200).MayRetry);
-        Assert.False(Answer(409).MayRetry);
+        // Any answer but a 2xx: retriable-4xx retries a 409, retriable-status-codes any status listed.
+        Assert.True(Answer(409).MayRetry);
+        Assert.True(Answer(429).MayRetry);
         Assert.True(Answer(503).MayRetry);
         Assert.True(Answer(503, ResponseFlags.Overloaded).MayRetry);
         Assert.True(Answer(503, ResponseFlags.UpstreamReset).MayRetry);
@@ -74,7 +79,9 @@ public class AttemptOutcomeTests
     public void Each_failure_is_named_as_the_retry_policy_knows_it()
     {
         Assert.Equal(AttemptFailure.Response, Answer(503).RetryAs);
-        Assert.Equal(AttemptFailure.RefusedStream, Answer(503, ResponseFlags.Overloaded).RetryAs);
+        Assert.Equal(AttemptFailure.Response, Answer(503, ResponseFlags.Overloaded).RetryAs);
+        Assert.Equal(AttemptFailure.RateLimited, Answer(429, ResponseFlags.RateLimited).RetryAs);
+        Assert.Equal(AttemptFailure.ConnectFailure, Answer(503, ResponseFlags.UpstreamConnectionFailure).RetryAs);
         Assert.Equal(AttemptFailure.Reset, Answer(503, ResponseFlags.UpstreamReset).RetryAs);
         Assert.Equal(AttemptFailure.ConnectFailure, AttemptOutcome.Of(AttemptEnd.ConnectFailure).RetryAs);
         Assert.Equal(AttemptFailure.PerTryTimeout, AttemptOutcome.Of(AttemptEnd.PerTryTimeout).RetryAs);

@@ -1,3 +1,4 @@
+using ActorMesh.DataPlane.LoadBalancing;
 using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
@@ -52,7 +53,7 @@ public class UpstreamClusterSharingTests
     public void Active_requests_follow_their_pod_when_endpoints_change()
     {
         var cluster = Cluster(new TrafficPolicy(), Endpoints(0, 1, 2));
-        cluster.PickHost(avoid: -1); // the first call makes the per-host counts
+        cluster.PickHost(new TriedHosts()); // the first call makes the per-host counts
         cluster.Active[0] = 5;
         cluster.Active[2] = 7;
 
@@ -68,7 +69,7 @@ public class UpstreamClusterSharingTests
         cluster.Configure(cluster.Policy, Distribution.Zero, Endpoints(2, 3, 0, 4));
         Assert.Empty(cluster.Active);
 
-        var host = cluster.PickHost(avoid: -1);
+        var host = cluster.PickHost(new TriedHosts());
         Assert.InRange(host, 0, 3);
         Assert.Equal(4, cluster.Active.Length);
     }

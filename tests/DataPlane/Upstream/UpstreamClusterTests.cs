@@ -32,6 +32,8 @@ public class UpstreamClusterTests
         return cluster;
     }
 
+    private static readonly TriedHosts NoneTried = new();
+
     private static int[] HealthySet(UpstreamCluster cluster) => cluster.Healthy[..cluster.HealthyCount];
 
     private static void Eject(UpstreamCluster cluster, params int[] hosts)
@@ -71,7 +73,7 @@ public class UpstreamClusterTests
 
         Assert.Equal([0, 2, 3], HealthySet(cluster));
         Assert.False(cluster.Panic);
-        for (var i = 0; i < 30; i++) Assert.NotEqual(1, cluster.PickHost(-1));
+        for (var i = 0; i < 30; i++) Assert.NotEqual(1, cluster.PickHost(NoneTried));
     }
 
     [Fact]
@@ -131,20 +133,30 @@ public class UpstreamClusterTests
 
         Assert.False(cluster.Panic);
         Assert.Equal(0, cluster.HealthyCount);
-        Assert.Equal(-1, cluster.PickHost(-1));
+        Assert.Equal(-1, cluster.PickHost(NoneTried));
     }
 
     [Fact]
-    public void The_only_host_of_a_destination_is_ejected_but_panic_keeps_it_in_use()
+    public void With_istios_defaults_the_only_host_of_a_destination_is_never_ejected()
     {
-        // Istio's defaults: 10 % may be ejected, but at least one host; then 0 % healthy < 50 %.
+        // max_ejection_percent 10 is always respected (Envoy 1.28+): ejecting 1 of 1 would be 100 %.
         var cluster = Cluster(new TrafficPolicy { OutlierDetection = new OutlierDetectionOptions { Consecutive5xx = 1 } }, 0);
+
+        Assert.False(cluster.Outlier!.OnResult(0, isFailure: true, 0));
+        Assert.Equal(0, cluster.PickHost(NoneTried));
+    }
+
+    [Fact]
+    public void Under_envoys_panic_threshold_a_destination_with_every_host_ejected_uses_them_all()
+    {
+        var outliers = MeshProfiles.OutlierDetection(MeshProfile.Envoy) with { Consecutive5xx = 1, MaxEjectionPercent = 100 };
+        var cluster = Cluster(new TrafficPolicy { OutlierDetection = outliers }, 0);
 
         Eject(cluster, 0);
 
         Assert.True(cluster.Outlier!.IsEjected(0));
         Assert.True(cluster.Panic);
-        Assert.Equal(0, cluster.PickHost(-1));
+        Assert.Equal(0, cluster.PickHost(NoneTried));
     }
 
     [Fact]

@@ -45,7 +45,8 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
     {
         Fault.ConnectFailure => RetryOn.ConnectFailure,
         Fault.Reset or Fault.PerTryTimeout => RetryOn.Reset,
-        Fault.Refused => RetryOn.RefusedStream,
+        // An app's full queue answers a 503 response: gateway-error covers it, refused-stream does not.
+        Fault.Refused => RetryOn.GatewayError,
         _ => RetryOn.FiveXx,
     };
 
@@ -89,7 +90,8 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
                 Assert.Equal((2, 1, 1, 0), (counters[ServiceCounter.Attempts], counters[ServiceCounter.Retries], counters[ServiceCounter.RetriesExhausted], counters[ServiceCounter.RetriesOverflowed]));
                 break;
             case RetryCase.Overflow:
-                Assert.Equal((status, flags), (outcome.Status, outcome.Flags));
+                // Envoy's router flags a retry that max_retries refused UO.
+                Assert.Equal((status, flags | ResponseFlags.UpstreamOverflow), (outcome.Status, outcome.Flags));
                 Assert.Equal((1, 0, 0, 1), (counters[ServiceCounter.Attempts], counters[ServiceCounter.Retries], counters[ServiceCounter.RetriesExhausted], counters[ServiceCounter.RetriesOverflowed]));
                 break;
         }
@@ -176,15 +178,52 @@ public class UpstreamRouterRetrySpecs(ITestOutputHelper output) : RouterSpec(out
     }
 
     [Fact]
-    public void A_4xx_answer_is_no_failure_and_is_not_retried()
+    public void A_409_is_retried_under_retriable_4xx()
     {
-        var first = Endpoint(new Reply(409));
-        Configure(Policy(Retrying(RetryOn.Retriable4xx | RetryOn.FiveXx)), first.Ref, Endpoint().Ref);
+        Configure(Policy(Retrying(RetryOn.Retriable4xx)), Endpoint(new Reply(409)).Ref, Endpoint().Ref);
 
         Call();
         Run(20);
 
-        Assert.Equal(409, OutcomeOf().Status);
+        Assert.Equal(200, OutcomeOf().Status);
+        Assert.Equal((2, 1), (Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Retries]));
+        AssertNothingHeld();
+    }
+
+    [Fact]
+    public void A_listed_4xx_is_retried_under_retriable_status_codes()
+    {
+        var options = Retrying(RetryOn.RetriableStatusCodes) with { RetriableStatusCodes = [429] };
+        Configure(Policy(options), Endpoint(new Reply(429)).Ref, Endpoint().Ref);
+
+        Call();
+        Run(20);
+
+        Assert.Equal(200, OutcomeOf().Status);
+        Assert.Equal(1, Counters[ServiceCounter.Retries]);
+    }
+
+    [Fact]
+    public void A_4xx_no_condition_covers_is_no_failure_and_is_not_retried()
+    {
+        Configure(Policy(Retrying(RetryOn.Retriable4xx | RetryOn.FiveXx)), Endpoint(new Reply(404)).Ref, Endpoint().Ref);
+
+        Call();
+        Run(20);
+
+        Assert.Equal(404, OutcomeOf().Status);
         Assert.Equal((1, 0), (Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Retries]));
+    }
+
+    [Fact]
+    public void An_apps_full_queue_503_is_a_response_not_a_refused_stream()
+    {
+        Configure(Policy(Retrying(RetryOn.RefusedStream | RetryOn.ConnectFailure)), Endpoint(Reply.Refused).Ref, Endpoint().Ref);
+
+        Call();
+        Run(20);
+
+        Assert.Equal((503, ResponseFlags.Overloaded), (OutcomeOf().Status, OutcomeOf().Flags));
+        Assert.Equal(0, Counters[ServiceCounter.Retries]);
     }
 }

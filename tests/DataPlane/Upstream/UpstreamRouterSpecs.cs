@@ -11,7 +11,7 @@ namespace ActorMesh.Tests.DataPlane.Upstream;
 /// <summary>The router alone, on the virtual clock: answers, limits, timeouts, cancellation, shutdown, outlier detection and ids.</summary>
 public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
 {
-    private static readonly ConnectionLimits OneAtATime = new() { MaxRequests = 1, MaxPendingRequests = 1 };
+    private static readonly ConnectionLimits OneAtATime = new() { MaxConnections = 1, MaxPendingRequests = 1 };
 
     // ---- answers ------------------------------------------------------------------------------
 
@@ -56,7 +56,7 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
     // ---- connection-pool limits ----------------------------------------------------------------
 
     [Fact]
-    public void Past_max_requests_a_call_waits_and_past_max_pending_it_overflows()
+    public void Past_max_connections_a_call_waits_and_past_max_pending_it_overflows()
     {
         var endpoint = Endpoint(Reply.Ok(afterMs: 10));
         Configure(Policy(limits: OneAtATime), endpoint.Ref);
@@ -76,6 +76,25 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
         Assert.Equal(Hop + 10, OutcomeOf(1).AtMs, precision: 3);
         Assert.Equal(2 * (Hop + 10), OutcomeOf(2).AtMs, precision: 3);
         Assert.Equal((3, 2, 1), (Counters[ServiceCounter.Calls], Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Overflows]));
+        AssertNothingHeld();
+    }
+
+    [Fact]
+    public void Past_max_requests_a_call_overflows_at_once_and_never_waits()
+    {
+        // Envoy's conn_pool_base.cc (attachStreamToClient): max_requests is checked as a request gets its connection.
+        var endpoint = Endpoint(Reply.Ok(afterMs: 10));
+        Configure(Policy(limits: new ConnectionLimits { MaxRequests = 1 }), endpoint.Ref);
+
+        Call(1);
+        Call(2);
+
+        Assert.Equal((503, ResponseFlags.UpstreamOverflow), (OutcomeOf(2).Status, OutcomeOf(2).Flags));
+        Assert.Equal((1, 0), (Cluster.Pool.ActiveRequests, Cluster.Pool.PendingRequests));
+        Run(30);
+        Assert.Equal(200, OutcomeOf(1).Status);
+        Assert.Single(endpoint.Received);
+        Assert.Equal((2, 1, 1), (Counters[ServiceCounter.Calls], Counters[ServiceCounter.Attempts], Counters[ServiceCounter.Overflows]));
         AssertNothingHeld();
     }
 
@@ -100,14 +119,14 @@ public class UpstreamRouterSpecs(ITestOutputHelper output) : RouterSpec(output)
     }
 
     [Fact]
-    public void A_config_that_raises_max_requests_lets_waiting_calls_go()
+    public void A_config_that_raises_max_connections_lets_waiting_calls_go()
     {
         var endpoint = Endpoint(Reply.Ok(afterMs: 100));
         Configure(Policy(limits: OneAtATime), endpoint.Ref);
         Call(1);
         Call(2);
 
-        Configure(Policy(limits: OneAtATime with { MaxRequests = 2 }), endpoint.Ref);
+        Configure(Policy(limits: OneAtATime with { MaxConnections = 2 }), endpoint.Ref);
         Run(5);
 
         Assert.Equal(2, endpoint.Received.Count);

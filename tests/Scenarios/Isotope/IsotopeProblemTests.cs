@@ -113,7 +113,7 @@ public class IsotopeProblemTests
                 "graph.yaml:6:9: services[0].type: expected 'http' or 'grpc', got 'soap'",
                 "graph.yaml:7:17: services[0].isEntrypoint: expected true or false, got 'sure'",
                 "graph.yaml:8:16: services[0].numReplicas: must not be negative",
-                "graph.yaml:10:12: services[0].script[0].sleep: '10' needs a unit, e.g. '10s'",
+                "graph.yaml:10:12: services[0].script[0].sleep: '10' needs a unit, e.g. '10ms' or '10s': a duration always carries its unit (ns, us, ms, s, m, h); only 0 may stand alone",
                 "graph.yaml:11:5: services[0].script[1]: unknown step 'get'; expected one of: sleep, call",
                 "graph.yaml:12:38: services[0].script[2].call.probability: expected a whole percentage from 0 to 100 such as 60 (isotope's probability is in percent), got '0.5'",
                 "graph.yaml:13:35: services[0].script[3].call.hostname: 'c.global:8080' names service 'c', not 'b'",

@@ -1,5 +1,6 @@
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Lessons;
+using ActorMesh.Telemetry;
 using ActorMesh.Tests.Support;
 using Xunit.Abstractions;
 
@@ -26,5 +27,12 @@ public class ControlPlaneLessonSpecs(ITestOutputHelper output) : VirtualTimeSpec
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
         Assert.Equal(4, report.Services["catalog"].Instances);
         Assert.All(report.Events, e => Assert.Equal(e.Event.StartsWith("scale") ? "stored; takes effect when the control plane is back" : "applied", e.Outcome));
+        // The sidecar of catalog-1 restarted at 7 s with no config (Envoy keeps none across a restart) and no control
+        // plane to give it one: it refused every connection until the control plane was back at 9 s, and retries took
+        // those calls to catalog-0 (connect-failure is retried), so no request failed.
+        var refused = (long)figures["refusedWithoutConfig"]!;
+        Assert.InRange(refused, 500, 2000); // ~2 s of catalog calls that went to catalog-1 first; none after 9 s
+        Assert.Equal(refused, report.Mesh[ServiceCounter.ConnectFailures]);
+        Assert.Equal(1, report.Services["catalog"].PerInstance["catalog-1"].ProxyRestarts);
     }
 }

@@ -59,7 +59,7 @@ public class TopologyFileProblemTests
                 "chain.yaml:9:5: services[1].serviceTime: needs 0 ≤ min ≤ max",
                 "chain.yaml:10:21: services[1].errors.rate: must be between 0 and 1 (or a percentage like '30%')",
                 "chain.yaml:11:5: services[2].name: required key 'name' is missing",
-                "chain.yaml:14:24: mesh.destinations.orders.timeout: '1' needs a unit, e.g. '1s'",
+                "chain.yaml:14:24: mesh.destinations.orders.timeout: '1' needs a unit, e.g. '1ms' or '1s': a duration always carries its unit (ns, us, ms, s, m, h); only 0 may stand alone",
                 "chain.yaml:14:41: mesh.destinations.orders.loadBalancer: unknown value 'fastest'; expected one of: round-robin, random, least-request",
                 "chain.yaml:16:8: load.rps: must be greater than 0 and at most 10000000",
                 "chain.yaml:19:25: gateways[0].routes[0].prefix: must start with '/'",

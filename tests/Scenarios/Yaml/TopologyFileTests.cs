@@ -150,6 +150,57 @@ public class TopologyFileTests
     }
 
     [Fact]
+    public void The_envoy_profile_starts_every_policy_and_each_section_given_from_raw_envoys_defaults()
+    {
+        var t = Read("""
+            name: raw
+            mesh:
+              profile: envoy
+              defaults:
+                retries: { retryOn: 5xx }
+              destinations:
+                b:
+                  connectionPool: { maxRequests: 10 }
+                  outlierDetection: on
+            services:
+              - name: a
+                script: [ { call: b } ]
+              - name: b
+            """);
+
+        var envoy = MeshProfiles.Policy(MeshProfile.Envoy);
+        Assert.Equal(MeshProfile.Envoy, t.Mesh.Profile);
+        // Envoy's num_retries default of 1 once conditions are named; its 15 s route timeout; round robin.
+        Assert.Equal(envoy with { Retries = envoy.Retries with { RetryOn = RetryOn.FiveXx } }, t.Mesh.Defaults);
+        Assert.Equal((1, TimeSpan.FromSeconds(15), LoadBalancerKind.RoundRobin), (t.Mesh.Defaults.Retries.Attempts, t.Mesh.Defaults.Timeout, t.Mesh.Defaults.LoadBalancer));
+        var b = t.Mesh.PolicyFor("b");
+        Assert.Equal(ConnectionLimits.Envoy with { MaxRequests = 10 }, b.Limits);
+        Assert.Equal(50, b.OutlierDetection!.PanicThresholdPercent);
+    }
+
+    [Fact]
+    public void Without_a_profile_policies_start_from_istios_defaults()
+    {
+        var t = Read("""
+            name: istio
+            mesh:
+              defaults:
+                outlierDetection: on
+                retries: { retryOn: "503,connect-failure", retriableStatusCodes: [429], previousHosts: false }
+            services:
+              - name: a
+            """);
+
+        Assert.Equal(MeshProfile.Istio, t.Mesh.Profile);
+        var d = t.Mesh.Defaults;
+        Assert.Equal((TimeSpan.Zero, new ConnectionLimits(), 0.0), (d.Timeout, d.Limits, d.OutlierDetection!.PanicThresholdPercent));
+        // A bare status in retryOn is retried under retriable-status-codes, as Istio takes it.
+        Assert.Equal(RetryOn.RetriableStatusCodes | RetryOn.ConnectFailure, d.Retries.RetryOn);
+        Assert.Equal([503, 429], d.Retries.RetriableStatusCodes.ToArray());
+        Assert.False(d.Retries.AvoidPreviousHosts);
+    }
+
+    [Fact]
     public void The_default_policy_changes_only_the_sections_given()
     {
         var defaults = Read(Chain).Mesh.Defaults;
@@ -287,9 +338,9 @@ public class TopologyFileTests
         var t = Read("""
             name: shapes
             services:
-              - { name: a, serviceTime: 3 }
+              - { name: a, serviceTime: 3ms }
               - { name: b, serviceTime: { type: constant, value: 2ms } }
-              - { name: c, serviceTime: { type: normal, mean: 1s, stddev: 100 } }
+              - { name: c, serviceTime: { type: normal, mean: 1s, stddev: 100ms } }
               - { name: d, serviceTime: { type: exponential, mean: 500us } }
             """);
         Assert.Equal<Distribution>(

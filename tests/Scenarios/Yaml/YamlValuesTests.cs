@@ -30,8 +30,12 @@ public class YamlValuesTests
     }
 
     [Theory]
-    [InlineData("10", "'10' needs a unit, e.g. '10s'")]
-    [InlineData("1.5", "'1.5' needs a unit, e.g. '1.5s'")]
+    [InlineData("10", "'10' needs a unit, e.g. '10ms' or '10s': a duration always carries its unit (ns, us, ms, s, m, h); only 0 may stand alone")]
+    [InlineData("1.5", "'1.5' needs a unit, e.g. '1.5ms' or '1.5s': a duration always carries its unit (ns, us, ms, s, m, h); only 0 may stand alone")]
+    [InlineData("200000000h", "'200000000h' is longer than 8760h (a year, the limit)")]
+    [InlineData("-200000000h", "'-200000000h' is longer than 8760h (a year, the limit)")]
+    [InlineData("50ns", "'50ns' is shorter than the clock's resolution (100ns) and would round to 0, which turns a timeout or delay off; write 0 for that, or at least 100ns")]
+    [InlineData("١٢ms", "'١٢ms' has digits other than 0-9; write numbers with the digits 0-9")]
     [InlineData("10sec", "'10sec' has an unknown unit 'sec' (use ns, us, ms, s, m or h)")]
     [InlineData("10 ms", "'10 ms' has an unknown unit ' ms' (use ns, us, ms, s, m or h)")]
     [InlineData("fast", "expected a duration like '500ms', '1.5s' or '1m30s', got 'fast'")]
@@ -45,21 +49,26 @@ public class YamlValuesTests
     {
         Assert.Equal(TimeSpan.FromTicks(1), YamlValues.Duration("100ns").Value);
         Assert.Equal(TimeSpan.FromSeconds(90), YamlValues.Duration("1m30s").Value);
-        Assert.Equal("'1000000000h' is too long", YamlValues.Duration("1000000000h").Error);
+        Assert.Equal(TimeSpan.FromDays(365), YamlValues.Duration("8760h").Value);
+        Assert.Equal("'1000000000h' is longer than 8760h (a year, the limit)", YamlValues.Duration("1000000000h").Error);
     }
 
     [Theory]
     [InlineData("1ms", 1)]
-    [InlineData("2.5", 2.5)]
+    [InlineData("2.5ms", 2.5)]
     [InlineData("0", 0)]
     [InlineData("1s", 1_000)]
-    public void A_scalar_distribution_is_a_constant_duration_or_number_of_milliseconds(string text, double ms) =>
+    public void A_scalar_distribution_is_a_constant_duration(string text, double ms) =>
         Assert.Equal(Distribution.Constant(ms), YamlValues.ConstantDistribution(text).Value);
 
     [Fact]
     public void A_bad_scalar_distribution_mentions_the_mapping_form() =>
-        Assert.Equal("expected a duration like '2ms', a number of milliseconds, or a mapping with a 'type', got 'slow'",
+        Assert.Equal("expected a duration like '2ms', or a mapping with a 'type', got 'slow'",
             YamlValues.ConstantDistribution("slow").Error);
+
+    [Fact]
+    public void A_bare_number_is_no_duration_in_a_distribution_either() =>
+        Assert.Equal(YamlValues.BareDuration("2.5"), YamlValues.ConstantDistribution("2.5").Error);
 
     [Theory]
     [InlineData("512", 512)]
@@ -79,6 +88,7 @@ public class YamlValuesTests
     [InlineData("-1", "expected a size like '512', '16KB' or '1 MiB', got '-1'")]
     [InlineData("1 XB", "expected a size like '512', '16KB' or '1 MiB', got '1 XB'")]
     [InlineData("2GB", "'2GB' is too large; the limit is 2147483647 bytes")]
+    [InlineData("١٢", "'١٢' has digits other than 0-9; write numbers with the digits 0-9")]
     public void Bad_sizes_say_what_is_wrong(string text, string error) => Assert.Equal(error, YamlValues.Size(text).Error);
 
     [Theory]
@@ -113,7 +123,12 @@ public class YamlValuesTests
         Assert.Equal(2000.5, YamlValues.Number("2000.5").Value);
         Assert.Equal(2000, YamlValues.Number("2e3").Value);
         Assert.Equal("expected a number, got '1,5'", YamlValues.Number("1,5").Error);
-        Assert.Equal("expected a number, got 'Infinity'", YamlValues.Number("Infinity").Error);
+        Assert.Equal("'Infinity' is not a finite number", YamlValues.Number("Infinity").Error);
+        Assert.Equal("'NaN' is not a finite number", YamlValues.Number("NaN").Error);
+        Assert.Equal("'-.inf' is not a finite number", YamlValues.Number("-.inf").Error);
+        Assert.Equal("'1e400' is not a finite number", YamlValues.Number("1e400").Error);
+        Assert.Equal("'١٢' has digits other than 0-9; write numbers with the digits 0-9", YamlValues.Number("١٢").Error);
+        Assert.Equal("'.nan%' is not a finite number", YamlValues.Ratio(".nan%").Error);
     }
 
     [Fact]
@@ -122,7 +137,8 @@ public class YamlValuesTests
         Assert.Equal(64, YamlValues.Integer<int>("64").Value);
         Assert.Equal(-3L, YamlValues.Integer<long>("-3").Value);
         Assert.Equal("expected a whole number, got '1.5'", YamlValues.Integer<int>("1.5").Error);
-        Assert.Equal("expected a whole number, got '3000000000'", YamlValues.Integer<int>("3000000000").Error);
+        Assert.Equal("'3000000000' is out of range; a whole number here is from -2147483648 to 2147483647", YamlValues.Integer<int>("3000000000").Error);
+        Assert.Equal("'٣' has digits other than 0-9; write numbers with the digits 0-9", YamlValues.Integer<int>("٣").Error);
     }
 
     [Fact]
@@ -154,9 +170,14 @@ public class YamlValuesTests
     [Fact]
     public void Retry_conditions_are_comma_separated_names()
     {
-        Assert.Equal(RetryOn.FiveXx | RetryOn.GatewayError, YamlValues.RetryConditions("5xx, gateway-error").Value);
-        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("none").Value);
-        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("").Value);
+        Assert.Equal(RetryOn.FiveXx | RetryOn.GatewayError, YamlValues.RetryConditions("5xx, gateway-error").Value.On);
+        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("none").Value.On);
+        Assert.Equal(RetryOn.None, YamlValues.RetryConditions("").Value.On);
+        // What Istio's retryOn accepts besides: a bare status (retried under retriable-status-codes), Envoy's other conditions.
+        var istio = YamlValues.RetryConditions("503,reset-before-request,envoy-ratelimited,deadline-exceeded").Value;
+        Assert.Equal(RetryOn.RetriableStatusCodes | RetryOn.ResetBeforeRequest | RetryOn.EnvoyRateLimited | RetryOn.DeadlineExceeded, istio.On);
+        Assert.Equal([503], istio.StatusCodes.ToArray());
+        Assert.StartsWith("unknown retry condition '999'", YamlValues.RetryConditions("999").Error);
         Assert.Equal("unknown retry condition 'gateway-eror' (did you mean 'gateway-error'?)", YamlValues.RetryConditions("5xx,gateway-eror").Error);
     }
 }

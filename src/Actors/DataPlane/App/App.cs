@@ -436,15 +436,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
 
     private static MeshSpec PlainClient(MeshSpec mesh) => mesh with
     {
-        Defaults = PlainPolicy,
+        Defaults = TrafficPolicy.PlainClient,
         Destinations = System.Collections.Immutable.ImmutableDictionary<string, TrafficPolicy>.Empty,
-    };
-
-    private static readonly TrafficPolicy PlainPolicy = new()
-    {
-        Timeout = TimeSpan.Zero,
-        Retries = Resilience.Retry.RetryOptions.Disabled,
-        Limits = new Resilience.CircuitBreaking.ConnectionLimits { MaxRequests = int.MaxValue / 2, MaxPendingRequests = 0 },
-        LoadBalancer = LoadBalancing.LoadBalancerKind.RoundRobin,
     };
 }

@@ -1,3 +1,4 @@
+using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Randomness;
 
 namespace ActorMesh.DataPlane.LoadBalancing;
@@ -5,58 +6,92 @@ namespace ActorMesh.DataPlane.LoadBalancing;
 /// <summary>How a proxy picks an endpoint among the healthy hosts of a destination.</summary>
 public enum LoadBalancerKind
 {
-    /// <summary>Each healthy host in turn (Envoy's ROUND_ROBIN).</summary>
+    /// <summary>Each healthy host in turn, from a random first host per proxy (Envoy's ROUND_ROBIN).</summary>
     RoundRobin,
     /// <summary>A uniformly random healthy host (Envoy's RANDOM).</summary>
     Random,
-    /// <summary>Power of two choices: two random healthy hosts, the one with fewer active requests wins (Envoy's LEAST_REQUEST; Istio's default).</summary>
+    /// <summary>Power of two choices, drawn with replacement: the one with fewer active requests wins (Envoy's LEAST_REQUEST; Istio's default).</summary>
     LeastRequest,
 }
 
 /// <summary>
-/// Picks a host index from a destination's healthy set. Plain and single-threaded: the owning
-/// proxy passes in the healthy list and each host's active request count.
+/// Picks a host index from a destination's healthy set, as Envoy's load balancers do
+/// (source/extensions/load_balancing_policies: round_robin, random, least_request). Plain and
+/// single-threaded: the owning proxy passes in the healthy list and each host's active request count.
 /// </summary>
 public sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
 {
-    private int _next;
+    // Round robin's next index; -1 until the first pick draws a random start, as Envoy seeds each
+    // balancer's index with a random value so that proxies do not all start on the same host.
+    private long _next = -1;
 
     /// <summary>The algorithm.</summary>
     public LoadBalancerKind Kind { get; } = kind;
 
     /// <summary>
     /// Picks one of the first <paramref name="count"/> entries of <paramref name="candidates"/> (host indices),
-    /// avoiding <paramref name="avoid"/> (the host tried last) when another is available. Returns -1 when there is none.
+    /// or -1 when there is none. With <paramref name="tried"/> (the hosts this request was sent to already), a pick
+    /// of one of them is redrawn up to <see cref="RetryConstants.HostSelectionRetryMaxAttempts"/> times, then kept:
+    /// Envoy's <c>previous_hosts</c> retry host predicate with Istio's <c>host_selection_retry_max_attempts</c> 5
+    /// (Envoy's ZoneAwareLoadBalancerBase::chooseHost).
     /// </summary>
-    public int Pick(int[] candidates, int count, int[] activeRequests, int avoid = -1)
+    public int Pick(int[] candidates, int count, int[] activeRequests, TriedHosts? tried = null)
     {
         if (count <= 0) return -1;
         if (count == 1) return candidates[0];
-        var host = PickOnce(candidates, count, activeRequests, avoid);
-        // Istio's previous_hosts predicate: re-select a few times rather than hit the same host again.
-        for (var i = 0; host == avoid && i < 5; i++) host = PickOnce(candidates, count, activeRequests, avoid);
+        var host = PickOnce(candidates, count, activeRequests);
+        if (tried is null || tried.Count == 0) return host;
+        for (var i = 0; tried.Contains(host) && i < RetryConstants.HostSelectionRetryMaxAttempts; i++)
+            host = PickOnce(candidates, count, activeRequests);
         return host;
     }
 
-    private int PickOnce(int[] candidates, int count, int[] activeRequests, int avoid)
+    private int PickOnce(int[] candidates, int count, int[] activeRequests)
     {
         switch (Kind)
         {
             case LoadBalancerKind.RoundRobin:
-                var i = _next++ % count;
-                if (_next == int.MaxValue) _next = 0;
-                return candidates[i];
+                if (_next < 0) _next = random.NextInt(int.MaxValue);
+                return candidates[(int)(_next++ % count)];
             case LoadBalancerKind.Random:
                 return candidates[random.NextInt(count)];
             default:
+                // Two choices drawn independently (they may be the same host); a tie keeps the first.
                 var a = candidates[random.NextInt(count)];
                 var b = candidates[random.NextInt(count)];
-                if (a == b && count > 1) b = candidates[(Array.IndexOf(candidates, a, 0, count) + 1) % count];
-                // The two choices are distinct, so re-selecting would keep the avoided host whenever it is
-                // the less loaded one (a failing host answers fast): take the other choice instead.
-                if (a == avoid) return b;
-                if (b == avoid) return a;
                 return activeRequests[b] < activeRequests[a] ? b : a;
         }
     }
+}
+
+/// <summary>
+/// The hosts one request has been sent to, which the next pick avoids (<see cref="LoadBalancer.Pick"/>).
+/// Kept with its pooled call and cleared for the next: it allocates only when a request tries more than
+/// four hosts.
+/// </summary>
+public sealed class TriedHosts
+{
+    private int[] _hosts = new int[4];
+
+    /// <summary>Hosts recorded.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Records <paramref name="host"/> (a negative index, a host gone from the list, is ignored).</summary>
+    public void Add(int host)
+    {
+        if (host < 0 || Contains(host)) return;
+        if (Count == _hosts.Length) Array.Resize(ref _hosts, Count * 2);
+        _hosts[Count++] = host;
+    }
+
+    /// <summary>True when <paramref name="host"/> was tried.</summary>
+    public bool Contains(int host)
+    {
+        for (var i = 0; i < Count; i++)
+            if (_hosts[i] == host) return true;
+        return false;
+    }
+
+    /// <summary>Forgets every host.</summary>
+    public void Clear() => Count = 0;
 }

@@ -44,6 +44,7 @@ internal sealed class Pod : UntypedActor
         var app = Context.ActorOf(App.App.Props(_context), ContainerKinds.App);
         _context.Started(new PodAddresses(app, proxy, logCollector));
         if (_context.Spec.Service.ConfigSync is not null) _configSync = Context.ActorOf(Settings.ConfigSync.Props(_context), ContainerKinds.ConfigSync);
+        _context.Runtime.PodStarted();
         // Ready once started (a broken release never gets ready): only then does the pod take traffic.
         var service = _context.Spec.Service;
         if (service.FailsHealthCheck) return;

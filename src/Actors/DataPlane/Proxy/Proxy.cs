@@ -18,6 +18,9 @@ namespace ActorMesh.DataPlane.Proxy;
 /// Inbound: requests from other proxies pass peer authentication and authorization (a denied one is
 /// answered 403 here and never reaches the app), are admitted, handed to the app, timed and counted,
 /// and the answer goes back over the network. Config arrives as versioned snapshots (ACK or NACK).
+/// Like Envoy, it keeps no config across a restart: a restarted sidecar asks the control plane for the
+/// current snapshot and, until one arrives, listens on nothing: the app's calls and the requests sent to
+/// the pod fail to connect (503, UF). While the control plane is down that lasts until it is back.
 /// </summary>
 /// <remarks>
 /// Answers come back on two legs: from upstream endpoints to the router's calls, and from the app to
@@ -36,14 +39,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     // Outbound spans of sampled calls only, by the app's call id.
     private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
     private readonly int _incarnation;
-    // The config in force survives a restart (the sidecar's cached bootstrap); nothing else does.
-    private readonly ContainerMemory<ConfigSnapshot?> _memory;
+    private readonly ContainerMemory _memory;
     private readonly ConfigClient _config;
     private UpstreamRouter _router = null!;
     private Distribution _proxyLatency = Distribution.Zero;
     private InboundAuthorizer _authorizer = InboundAuthorizer.Open;
 
-    public Proxy(PodContext pod, ContainerMemory<ConfigSnapshot?> memory)
+    public Proxy(PodContext pod, ContainerMemory memory)
     {
         _pod = pod;
         _runtime = pod.Runtime;
@@ -57,15 +59,16 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     public static Props Props(PodContext pod)
     {
-        var memory = new ContainerMemory<ConfigSnapshot?>(null);
+        var memory = new ContainerMemory();
         return pod.Runtime.Place(Akka.Actor.Props.Create(() => new Proxy(pod, memory)));
     }
 
     protected override void PreStart()
     {
         _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name));
-        // A restarted sidecar resumes from its cached last-known config (it is not asked for again).
-        if (_memory.State is { } last) _config.Resume(last);
+        // Envoy keeps no xDS state across a restart: a restarted sidecar asks for config again (through its node's
+        // agent, which knows the control plane of the moment; none answers during an outage).
+        if (_incarnation > 1) _pod.ControlPlane.Tell(new FetchConfig(_pod.PodId, Self), Self);
     }
 
     protected override void PostRestart(Exception reason)
@@ -118,6 +121,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     /// <summary>The app's call, through the policy chain. A sampled call opens this sidecar's outbound span.</summary>
     private void OnEgress(EgressCall call)
     {
+        if (_config.Current is null)
+        {
+            // No config, no listener: the app's connection to its sidecar is refused.
+            _runtime.Telemetry.For(_runtime.Services.Of(call.Service))[ServiceCounter.NoConfig]++;
+            Sender.Tell(new EgressResult(call.CallId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0), Self);
+            return;
+        }
         var trace = call.Trace;
         if (trace.Sampled)
         {
@@ -130,6 +140,14 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     private void OnInbound(MeshRequest request)
     {
+        if (_config.Current is null)
+        {
+            // No inbound listener yet: the caller's connection fails (UF), and nothing reaches the app.
+            _runtime.Telemetry.For(_pod.ServiceIndex)[ServiceCounter.NoConfig]++;
+            _runtime.Network.Send(NetworkSpec.DefaultLatency, _random, Sender,
+                new MeshResponse(request.CorrelationId, StatusCodes.ServiceUnavailable, ResponseFlags.UpstreamConnectionFailure, 0), Self);
+            return;
+        }
         var now = _runtime.Clock.Now;
         var verdict = _authorizer.Check(request.SourceIdentity, request.Path);
         if (verdict is InboundVerdict.DeniedPlaintext or InboundVerdict.DeniedByPolicy)
@@ -168,7 +186,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _pod.Stats.Requests++;
         _pod.Stats.Errors++;
         _runtime.Network.Send(ReturnLatency(request.Source), _random, Sender,
-            new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.Forbidden, 0), Self);
+            new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0), Self);
     }
 
     private void OnAppAnswered(MeshResponse response)
@@ -215,7 +233,6 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
         _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);
-        _memory.State = snapshot;
     }
 }
 

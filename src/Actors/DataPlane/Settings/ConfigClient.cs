@@ -24,7 +24,8 @@ internal delegate void ConfigAnswer(IActorRef controlPlane, ConfigSnapshot snaps
 /// The data plane's side of the config protocol (an xDS client), one per workload: the sidecar proxy,
 /// a gateway, a config-sync sidecar, and an app that runs without a sidecar. A pushed version not
 /// newer than the one in force is ACKed again and not applied; an invalid one is NACKed with its
-/// problems (and logged) while the last good config stays; any other is applied, then ACKed.
+/// problems (and logged) while the last good config stays, the NACK carrying that config's version as
+/// xDS's does; any other is applied, then ACKed.
 /// Each owner gives what differs: how a snapshot is checked, how it is applied, how answers travel.
 /// </summary>
 /// <param name="workload">The name the control plane knows the workload by, e.g. "orders-0".</param>
@@ -59,7 +60,7 @@ internal sealed class ConfigClient(string workload, string who, Func<ConfigSnaps
         if (problems(snapshot) is { } wrong)
         {
             log.Warning("{0} rejected config v{1}: {2}", who, snapshot.Version, wrong);
-            answer(controlPlane, snapshot, new ConfigNack(snapshot.Version, workload, wrong));
+            answer(controlPlane, snapshot, new ConfigNack(Current?.Version ?? 0, workload, wrong, Nonce: snapshot.Version));
             return ConfigVerdict.Rejected;
         }
         apply(snapshot);

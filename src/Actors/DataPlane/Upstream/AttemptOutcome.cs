@@ -10,15 +10,13 @@ internal enum AttemptEnd : byte
     Response,
     /// <summary>The endpoint answered that the request was reset mid-way (flag UR).</summary>
     Reset,
-    /// <summary>The endpoint refused the request unprocessed, its queue full (flag OL).</summary>
-    RefusedStream,
-    /// <summary>The endpoint could not be reached (503, UF).</summary>
+    /// <summary>The endpoint could not be reached (503, UF): it is gone, or its sidecar has no config to listen with.</summary>
     ConnectFailure,
     /// <summary>The attempt's per-try timeout passed (504, UT).</summary>
     PerTryTimeout,
     /// <summary>The call's route timeout passed (504, UT): it ends whatever it was doing.</summary>
     RouteTimeout,
-    /// <summary>No request slot and no room to wait (503, UO): no attempt was sent.</summary>
+    /// <summary>No connection and no room to wait, or <c>max_requests</c> in flight (503, UO): no attempt was sent.</summary>
     Overflow,
     /// <summary>The circuit breaker is open (503, CO): no attempt was sent.</summary>
     CircuitOpen,
@@ -36,10 +34,13 @@ internal enum AttemptEnd : byte
 /// </summary>
 internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, ResponseFlags Flags, int Bytes = 0, ulong Visited = 0)
 {
-    /// <summary>The outcome of an endpoint's answer: a refusal (OL) or a reset (UR) is told apart from a plain response.</summary>
+    /// <summary>
+    /// The outcome of an endpoint's answer: a reset (UR) and a refused connection (UF) are told apart from a
+    /// response. An app's full-queue 503 (OL) is a response like any other: not a refused stream.
+    /// </summary>
     public static AttemptOutcome Of(MeshResponse response) => new(
-        (response.Flags & ResponseFlags.Overloaded) != 0 ? AttemptEnd.RefusedStream
-        : (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptEnd.Reset
+        (response.Flags & ResponseFlags.UpstreamReset) != 0 ? AttemptEnd.Reset
+        : (response.Flags & ResponseFlags.UpstreamConnectionFailure) != 0 ? AttemptEnd.ConnectFailure
         : AttemptEnd.Response,
         response.Status, response.Flags, response.ResponseBytes, response.Visited);
 
@@ -82,11 +83,14 @@ internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, Resp
     /// <summary>True when the outcome tells about the host the attempt was on (not when the owner walked away).</summary>
     public bool JudgesHost => Kind is not (AttemptEnd.Cancelled or AttemptEnd.Aborted);
 
-    /// <summary>True when the retry policy is asked: a failed attempt that the route timeout has not already ended.</summary>
+    /// <summary>
+    /// True when the retry policy is asked: an attempt that did not succeed and that the route timeout has not
+    /// already ended. Any answer but a 2xx is asked about: retriable-4xx retries a 409, retriable-status-codes any status.
+    /// </summary>
     public bool MayRetry => Kind switch
     {
-        AttemptEnd.Response => Failed,
-        AttemptEnd.Reset or AttemptEnd.RefusedStream or AttemptEnd.ConnectFailure or AttemptEnd.PerTryTimeout => true,
+        AttemptEnd.Response => !StatusCodes.IsSuccess(Status),
+        AttemptEnd.Reset or AttemptEnd.ConnectFailure or AttemptEnd.PerTryTimeout => true,
         _ => false,
     };
 
@@ -94,9 +98,9 @@ internal readonly record struct AttemptOutcome(AttemptEnd Kind, int Status, Resp
     public AttemptFailure RetryAs => Kind switch
     {
         AttemptEnd.Reset => AttemptFailure.Reset,
-        AttemptEnd.RefusedStream => AttemptFailure.RefusedStream,
         AttemptEnd.ConnectFailure => AttemptFailure.ConnectFailure,
         AttemptEnd.PerTryTimeout => AttemptFailure.PerTryTimeout,
+        _ when (Flags & ResponseFlags.RateLimited) != 0 => AttemptFailure.RateLimited,
         _ => AttemptFailure.Response,
     };
 }

@@ -1,4 +1,5 @@
 using ActorMesh.ControlPlane;
+using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.Timeouts;
 using Akka.Actor;
 
@@ -9,9 +10,9 @@ internal enum CallState : byte
 {
     /// <summary>Holds nothing in its cluster: just started, just out of the queue, or between attempts.</summary>
     Idle,
-    /// <summary>Waiting for a request slot (it holds a place in the pending queue).</summary>
+    /// <summary>Waiting for a connection (it holds a place in the pending queue).</summary>
     Queued,
-    /// <summary>An attempt is in flight (it holds a request slot and its host's in-flight count).</summary>
+    /// <summary>An attempt is in flight (it holds a connection, a request slot and its host's in-flight count).</summary>
     InFlight,
     /// <summary>Waiting out a retry's back-off.</summary>
     Backoff,
@@ -43,8 +44,8 @@ internal sealed class UpstreamCall
     public bool IsProbe;
     /// <summary>The call holds a retry token (a retry scheduled, waiting or in flight).</summary>
     public bool IsRetry;
-    /// <summary>The host of the previous attempt, which the next one avoids (-1: none).</summary>
-    public int LastHost;
+    /// <summary>The hosts of the attempts so far (by their index then), which the next one avoids (Envoy's previous_hosts).</summary>
+    public readonly TriedHosts Tried = new();
     /// <summary>What every attempt reached and committed stays with the call: a retried call may have written twice.</summary>
     public ulong Visited;
     public bool Committed;
@@ -61,7 +62,8 @@ internal sealed class UpstreamCall
         Trace = trace;
         Start = now;
         Deadlines.StartCall(now, cluster.Policy.Timeout);
-        (Attempt, Retries, LastHost, IsProbe, IsRetry, Visited, Committed) = (0, 0, -1, false, false, 0, false);
+        (Attempt, Retries, IsProbe, IsRetry, Visited, Committed) = (0, 0, false, false, 0, false);
+        Tried.Clear();
     }
 
     /// <summary>Sends an attempt to <paramref name="host"/>: the caller has taken its request slot; its per-try deadline starts now.</summary>

@@ -48,7 +48,7 @@ internal sealed class UpstreamCluster
     /// <summary>Requests in flight, pending and retrying, against the policy's limits.</summary>
     public ConnectionPool Pool { get; }
 
-    /// <summary>Ids of the calls waiting for a request slot, oldest first (the live ones are counted by <see cref="Pool"/>; the queue may also hold stale ids).</summary>
+    /// <summary>Ids of the calls waiting for a connection, oldest first (the live ones are counted by <see cref="Pool"/>; the queue may also hold stale ids).</summary>
     public readonly Queue<SlotHandle> Pending = new();
 
     /// <summary>Applies a (possibly) new policy, latency and endpoint list, keeping per-host state of endpoints that remain.</summary>
@@ -138,13 +138,13 @@ internal sealed class UpstreamCluster
         HealthyCount = count;
     }
 
-    /// <summary>Picks a host, or -1 when there is none.</summary>
-    public int PickHost(int avoid)
+    /// <summary>Picks a host, avoiding those <paramref name="tried"/> when the retry policy says so; -1 when there is none.</summary>
+    public int PickHost(TriedHosts tried)
     {
         // Per-host in-flight counts are made on the first call: a mesh of 10,000 pods has thousands of
         // proxies with destinations of 1,000 hosts, most of which never call some of them.
         if (Active.Length != Endpoints.Length) Active = new int[Endpoints.Length];
-        return Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? avoid : -1);
+        return Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? tried : null);
     }
 
     /// <summary>

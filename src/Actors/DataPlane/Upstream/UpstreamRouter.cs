@@ -1,5 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Network;
+using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.DataPlane.Resilience.Timeouts;
 using ActorMesh.Pooling;
@@ -72,7 +73,7 @@ internal sealed class UpstreamRouter
 
     /// <summary>
     /// Applies a snapshot to the clusters (see <see cref="UpstreamClusters.Apply"/>); calls waiting for a
-    /// request slot go on where the new limits leave room.
+    /// connection go on where the new limits leave room.
     /// </summary>
     public void Apply(ConfigSnapshot snapshot, Distribution proxyLatency)
     {
@@ -149,10 +150,10 @@ internal sealed class UpstreamRouter
     }
 
     /// <summary>
-    /// One attempt down the chain, in Envoy's order: the destination still exists → a request slot
-    /// (else a place in the pending queue, else overflow) → the circuit breaker → a host from the load
-    /// balancer → sent, under its per-try and route deadlines. A call turned away ends through
-    /// <see cref="End"/> like any other.
+    /// One attempt down the chain, in Envoy's order: the destination still exists → a connection and a
+    /// request slot (no connection free: a place in the pending queue, else overflow; <c>max_requests</c>
+    /// in flight: overflow at once) → the circuit breaker → a host from the load balancer → sent, under
+    /// its per-try and route deadlines. A call turned away ends through <see cref="End"/> like any other.
     /// </summary>
     private void Dispatch(int slot, UpstreamCall call, long now)
     {
@@ -163,9 +164,10 @@ internal sealed class UpstreamRouter
             return;
         }
         var pool = cluster.Pool;
-        if (!pool.TryAdmit())
+        var admission = pool.TryAdmit();
+        if (admission != Admission.Admitted)
         {
-            if (!pool.TryEnqueue())
+            if (admission == Admission.Overflow || !pool.TryEnqueue())
             {
                 End(slot, call, AttemptOutcome.Of(AttemptEnd.Overflow), now);
                 return;
@@ -181,7 +183,7 @@ internal sealed class UpstreamRouter
             End(slot, call, AttemptOutcome.Of(AttemptEnd.CircuitOpen), now);
             return;
         }
-        var host = cluster.PickHost(call.LastHost);
+        var host = cluster.PickHost(call.Tried);
         if (host < 0)
         {
             pool.Release();
@@ -209,9 +211,9 @@ internal sealed class UpstreamRouter
 
     /// <summary>
     /// The one exit of an attempt, and of a call that ends with none in flight: gives back what the call
-    /// holds (request slot, queue place, retry token); tells outlier detection and the breaker how the
+    /// holds (connection and request slot, queue place, retry token); tells outlier detection and the breaker how the
     /// attempt's host did; asks the retry policy; then retries, or ends the call and reports it to the
-    /// owner (unless the owner cancelled it). A freed request slot then lets a queued call go.
+    /// owner (unless the owner cancelled it). A freed connection then lets a queued call go.
     /// </summary>
     private void End(int slot, UpstreamCall call, in AttemptOutcome outcome, long now)
     {
@@ -228,7 +230,7 @@ internal sealed class UpstreamRouter
             if (!outcome.JudgesHost) cluster.Breaker?.Release(call.IsProbe);
             else if (cluster.Judge(host, outcome.Failed, call.IsProbe, now, t)) _clusters.WatchOutliers(cluster);
             call.IsProbe = false;
-            call.LastHost = host;
+            call.Tried.Add(host);
             if (outcome.MayRetry) decision = cluster.DecideRetry(outcome, call.Retries);
         }
         if (decision == RetryDecision.Yes) Retry(slot, call, now, t);
@@ -259,7 +261,12 @@ internal sealed class UpstreamRouter
     private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t)
     {
         var flags = outcome.Flags;
-        if (decision == RetryDecision.NoOverflow) t[ServiceCounter.RetriesOverflowed]++;
+        if (decision == RetryDecision.NoOverflow)
+        {
+            // Envoy's router flags a retry refused by max_retries or the budget UO (upstream overflow).
+            t[ServiceCounter.RetriesOverflowed]++;
+            flags |= ResponseFlags.UpstreamOverflow;
+        }
         else if (decision == RetryDecision.NoRetryLimitExceeded)
         {
             t[ServiceCounter.RetriesExhausted]++;
@@ -311,7 +318,7 @@ internal sealed class UpstreamRouter
     private void DrainPending(UpstreamCluster cluster)
     {
         var now = 0L;
-        while (cluster.Pending.Count > 0 && cluster.Pool.HasRoom)
+        while (cluster.Pending.Count > 0 && cluster.Pool.HasConnection)
         {
             var id = cluster.Pending.Dequeue();
             if (!_calls.TryResolve(id, out var slot) || _calls[slot].State != CallState.Queued) continue;

@@ -7,27 +7,41 @@ namespace ActorMesh.Tests.DataPlane.Resilience.Retry;
 public class RetryPolicyTests
 {
     private static readonly RetryOptions Defaults = new();
+    private static readonly RetryOptions WithBudget = new() { Budget = new RetryBudgetOptions() };
 
     private static RetryOptions On(RetryOn on) => new() { RetryOn = on };
 
     // ---- defaults --------------------------------------------------------------------------
 
     [Fact]
-    public void Defaults_are_Istio_retries_with_Envoy_backoff_and_budget()
+    public void Defaults_are_Istio_retries_with_Envoy_backoff_and_no_budget()
     {
         var o = new RetryOptions();
 
+        // istiod pilot/pkg/networking/core/route/retry/retry.go, DefaultPolicy: 2 retries; since Istio 1.24 no status listed
+        // (a 503 response is not retried: EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY); previous_hosts with 5 re-picks.
         Assert.Equal(2, o.Attempts);
-        Assert.Equal(RetryOn.ConnectFailure | RetryOn.RefusedStream | RetryOn.Unavailable | RetryOn.Cancelled, o.RetryOn);
-        Assert.Equal("connect-failure,refused-stream,unavailable,cancelled", RetryOnNames.Format(o.RetryOn));
+        Assert.Equal("connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes", RetryOnNames.Format(o.RetryOn));
         Assert.Empty(o.RetriableStatusCodes);
+        Assert.True(o.AvoidPreviousHosts);
+        Assert.Equal(5, RetryConstants.HostSelectionRetryMaxAttempts);
         Assert.Null(o.PerTryTimeout);
+        // Envoy's retry_back_off: base 25 ms, max 10 × base.
         Assert.Equal(TimeSpan.FromMilliseconds(25), o.BackoffBase);
         Assert.Equal(TimeSpan.FromMilliseconds(250), o.BackoffMax);
-        Assert.NotNull(o.Budget);
-        Assert.Equal(20, o.Budget.Percent);
-        Assert.Equal(3, o.Budget.MinRetryConcurrency);
-        Assert.True(o.AvoidPreviousHosts);
+        // Off unless configured: Envoy's retry_budget, Istio 1.27+ retryBudget; when on, 20 % and at least 3.
+        Assert.Null(o.Budget);
+        Assert.Equal((20.0, 3), (new RetryBudgetOptions().Percent, new RetryBudgetOptions().MinRetryConcurrency));
+    }
+
+    [Fact]
+    public void Raw_envoys_retry_defaults_are_the_envoy_profiles()
+    {
+        var o = MeshProfiles.Policy(MeshProfile.Envoy).Retries;
+
+        // A route without a retry policy retries nothing; one that names conditions retries once (num_retries), with no host predicate.
+        Assert.Equal((RetryOn.None, 1, false, null), (o.RetryOn, o.Attempts, o.AvoidPreviousHosts, o.Budget));
+        Assert.Equal((o.BackoffBase, o.BackoffMax), (Defaults.BackoffBase, Defaults.BackoffMax));
     }
 
     [Fact]
@@ -83,7 +97,7 @@ public class RetryPolicyTests
     // ---- IsRetriable -----------------------------------------------------------------------
 
     [Theory]
-    // Istio's defaults: connect failures and refused streams only.
+    // Istio's defaults: connect failures and refused streams only; a 503 response is not retried (Istio 1.24+).
     [InlineData(AttemptFailure.ConnectFailure, 503, true)]
     [InlineData(AttemptFailure.RefusedStream, 503, true)]
     [InlineData(AttemptFailure.Reset, 503, false)]
@@ -114,6 +128,8 @@ public class RetryPolicyTests
     [InlineData(RetryOn.GatewayError, AttemptFailure.ConnectFailure, 503, true)]
     [InlineData(RetryOn.GatewayError, AttemptFailure.RefusedStream, 503, true)]
     [InlineData(RetryOn.GatewayError, AttemptFailure.Reset, 503, true)] // Envoy counts a reset as the 503 it ends in
+    [InlineData(RetryOn.FiveXx, AttemptFailure.RateLimited, 429, false)] // an Envoy-rate-limited answer: only envoy-ratelimited
+    [InlineData(RetryOn.FiveXx, AttemptFailure.RateLimited, 503, false)]
     // reset: no response at all.
     [InlineData(RetryOn.Reset, AttemptFailure.Reset, 503, true)]
     [InlineData(RetryOn.Reset, AttemptFailure.PerTryTimeout, 504, true)]
@@ -124,15 +140,25 @@ public class RetryPolicyTests
     [InlineData(RetryOn.ConnectFailure, AttemptFailure.Reset, 503, false)]
     [InlineData(RetryOn.ConnectFailure, AttemptFailure.PerTryTimeout, 504, false)]
     [InlineData(RetryOn.ConnectFailure, AttemptFailure.Response, 503, false)]
-    // refused-stream: only that.
+    // reset-before-request: no response to a request never sent: a connect failure.
+    [InlineData(RetryOn.ResetBeforeRequest, AttemptFailure.ConnectFailure, 503, true)]
+    [InlineData(RetryOn.ResetBeforeRequest, AttemptFailure.Reset, 503, false)]
+    [InlineData(RetryOn.ResetBeforeRequest, AttemptFailure.PerTryTimeout, 504, false)]
+    [InlineData(RetryOn.ResetBeforeRequest, AttemptFailure.Response, 503, false)]
+    // refused-stream: an HTTP/2 REFUSED_STREAM reset, never a 503 response (an app's full queue answers one).
     [InlineData(RetryOn.RefusedStream, AttemptFailure.RefusedStream, 503, true)]
     [InlineData(RetryOn.RefusedStream, AttemptFailure.Response, 503, false)]
     [InlineData(RetryOn.RefusedStream, AttemptFailure.ConnectFailure, 503, false)]
+    // envoy-ratelimited: an answer an upstream Envoy rate-limited, and nothing else.
+    [InlineData(RetryOn.EnvoyRateLimited, AttemptFailure.RateLimited, 429, true)]
+    [InlineData(RetryOn.EnvoyRateLimited, AttemptFailure.Response, 429, false)]
     // retriable-4xx: 409 only.
     [InlineData(RetryOn.Retriable4xx, AttemptFailure.Response, 409, true)]
     [InlineData(RetryOn.Retriable4xx, AttemptFailure.Response, 429, false)]
     [InlineData(RetryOn.Retriable4xx, AttemptFailure.Response, 503, false)]
-    // gRPC conditions match nothing for HTTP services.
+    // gRPC conditions match nothing for HTTP services; nor do headers or HTTP/3, not modelled.
+    [InlineData(RetryOn.DeadlineExceeded | RetryOn.Internal | RetryOn.ResourceExhausted, AttemptFailure.Response, 504, false)]
+    [InlineData(RetryOn.RetriableHeaders | RetryOn.Http3PostConnectFailure, AttemptFailure.Reset, 503, false)]
     [InlineData(RetryOn.Unavailable | RetryOn.Cancelled, AttemptFailure.Response, 503, false)]
     [InlineData(RetryOn.Unavailable | RetryOn.Cancelled, AttemptFailure.Reset, 503, false)]
     [InlineData(RetryOn.Unavailable | RetryOn.Cancelled, AttemptFailure.PerTryTimeout, 504, false)]
@@ -179,7 +205,7 @@ public class RetryPolicyTests
     [Fact]
     public void Decide_RetriableButBudgetExhausted_IsNoOverflow() =>
         // 20 % of 10 active is 2, below the floor of 3: three retries in flight use the budget up.
-        Assert.Equal(RetryDecision.NoOverflow, RetryPolicy.Decide(Defaults, retriable: true, retriesDone: 0, activeRequests: 10, activeRetries: 3, maxRetries: 100));
+        Assert.Equal(RetryDecision.NoOverflow, RetryPolicy.Decide(WithBudget, retriable: true, retriesDone: 0, activeRequests: 10, activeRetries: 3, maxRetries: 100));
 
     [Fact]
     public void Decide_AttemptsUsedUpAndBudgetExhausted_IsNoRetryLimitExceeded_as_in_Envoy() =>
@@ -200,7 +226,7 @@ public class RetryPolicyTests
     [InlineData(1000, 199, RetryDecision.Yes)]
     [InlineData(1000, 200, RetryDecision.NoOverflow)]
     public void Decide_budget_allows_max_of_percent_of_active_and_the_floor(int activeRequests, int activeRetries, RetryDecision expected) =>
-        Assert.Equal(expected, RetryPolicy.Decide(Defaults, true, 0, activeRequests, activeRetries, maxRetries: 0));
+        Assert.Equal(expected, RetryPolicy.Decide(WithBudget, true, 0, activeRequests, activeRetries, maxRetries: 0));
 
     [Theory]
     [InlineData(0, RetryDecision.Yes)]
@@ -225,20 +251,32 @@ public class RetryPolicyTests
 
     // ---- back-off --------------------------------------------------------------------------
 
+    // Envoy's JitteredExponentialBackOffStrategy (source/common/common/backoff_strategy.cc): the interval starts at base and
+    // doubles after each retry, capped at max; retry k waits random() % interval, uniform in [0, min(base · 2^(k−1), max)).
     [Theory]
     [InlineData(1, 25)]
-    [InlineData(2, 75)]
-    [InlineData(3, 175)]
-    [InlineData(4, 250)] // 375, capped
+    [InlineData(2, 50)]
+    [InlineData(3, 100)]
+    [InlineData(4, 200)]
+    [InlineData(5, 250)] // 400, capped
     [InlineData(10, 250)]
-    public void Backoff_ceiling_is_2_to_the_N_minus_1_times_base_capped_at_max(int retry, int ceilingMs) =>
+    [InlineData(200, 250)]
+    public void Backoff_ceiling_is_base_times_2_to_the_k_minus_1_capped_at_max(int retry, int ceilingMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(ceilingMs).Ticks, RetryPolicy.BackoffCeilingTicks(Defaults, retry));
+
+    [Fact]
+    public void Backoff_ceiling_follows_a_base_and_max_of_ones_own()
+    {
+        var options = new RetryOptions { BackoffBase = TimeSpan.FromMilliseconds(10), BackoffMax = TimeSpan.FromMilliseconds(30) };
+
+        Assert.Equal([10.0, 20, 30, 30], new[] { 1, 2, 3, 4 }.Select(k => TimeSpan.FromTicks(RetryPolicy.BackoffCeilingTicks(options, k)).TotalMilliseconds));
+    }
 
     [Theory]
     [InlineData(1, 25)]
-    [InlineData(2, 75)]
-    [InlineData(3, 175)]
-    [InlineData(4, 250)]
+    [InlineData(2, 50)]
+    [InlineData(3, 100)]
+    [InlineData(5, 250)]
     public void Backoff_is_full_jitter_uniform_below_the_ceiling(int retry, int ceilingMs)
     {
         var ceiling = TimeSpan.FromMilliseconds(ceilingMs).Ticks;

@@ -2,46 +2,63 @@ using ActorMesh.DataPlane.Resilience.Retry;
 
 namespace ActorMesh.DataPlane.Resilience.CircuitBreaking;
 
+/// <summary>What a request that holds no connection yet gets from the <see cref="ConnectionPool"/>.</summary>
+internal enum Admission : byte
+{
+    /// <summary>A connection, and a request slot: it goes on.</summary>
+    Admitted,
+    /// <summary>Every connection is busy: it waits as pending (<see cref="ConnectionPool.TryEnqueue"/>).</summary>
+    NoConnection,
+    /// <summary><c>max_requests</c> are in flight already: rejected at once (503, UO).</summary>
+    Overflow,
+}
+
 /// <summary>
 /// Envoy's circuit breaking for one destination in one proxy: the resources its requests hold,
-/// counted against <see cref="ConnectionLimits"/>. A request in flight holds a request slot
-/// (<c>max_requests</c>); one that finds none free waits as pending (<c>max_pending_requests</c>),
-/// and beyond that is rejected at once (503, UO); a retry under way holds a retry token
-/// (<c>max_retries</c>, or the retry budget when one is configured). Single-threaded (owned by one
-/// router); the limits may change with a config push while the counts carry on.
+/// counted against <see cref="ConnectionLimits"/>. A request in flight holds a connection (HTTP/1.1: one
+/// request each) and a request slot (<c>max_requests</c>). One that finds every connection busy
+/// (<c>max_connections</c>) waits as pending (<c>max_pending_requests</c>), and beyond that is rejected at
+/// once (503, UO); one that gets a connection while <c>max_requests</c> are in flight is rejected at once
+/// too, never queued (Envoy's conn_pool_base.cc, <c>attachStreamToClient</c>). A retry under way holds a
+/// retry token (<c>max_retries</c>, or the retry budget when one is configured). Single-threaded (owned
+/// by one router); the limits may change with a config push while the counts carry on.
 /// </summary>
 internal sealed class ConnectionPool(ConnectionLimits limits)
 {
     /// <summary>The limits counted against.</summary>
     public ConnectionLimits Limits { get; set; } = limits;
 
-    /// <summary>Requests in flight (each holds a request slot).</summary>
+    /// <summary>Requests in flight (each holds a connection and a request slot).</summary>
     public int ActiveRequests { get; private set; }
 
-    /// <summary>Requests waiting for a request slot.</summary>
+    /// <summary>Requests waiting for a connection.</summary>
     public int PendingRequests { get; private set; }
 
     /// <summary>Retries scheduled or in flight.</summary>
     public int ActiveRetries { get; private set; }
 
-    /// <summary>True when a request slot is free.</summary>
-    public bool HasRoom => ActiveRequests < Limits.MaxRequests;
+    /// <summary>True when a connection is free, or one more may be opened: a request need not wait.</summary>
+    public bool HasConnection => ActiveRequests < Limits.MaxConnections;
 
-    /// <summary>Takes a request slot when one is free; give it back with <see cref="Release"/>.</summary>
-    public bool TryAdmit()
+    /// <summary>
+    /// A request that holds no connection asks for one: it is admitted (give it back with <see cref="Release"/>),
+    /// must wait for a connection, or overflows <c>max_requests</c>.
+    /// </summary>
+    public Admission TryAdmit()
     {
-        if (!HasRoom) return false;
+        if (!HasConnection) return Admission.NoConnection;
+        if (ActiveRequests >= Limits.MaxRequests) return Admission.Overflow;
         ActiveRequests++;
-        return true;
+        return Admission.Admitted;
     }
 
-    /// <summary>A request in flight ended (or was turned away after <see cref="TryAdmit"/>): its slot is free.</summary>
+    /// <summary>A request in flight ended (or was turned away after <see cref="TryAdmit"/>): its connection and slot are free.</summary>
     public void Release()
     {
         if (ActiveRequests > 0) ActiveRequests--;
     }
 
-    /// <summary>No request slot free: the request waits as pending, unless as many as allowed already wait (overflow: false).</summary>
+    /// <summary>No connection free: the request waits as pending, unless as many as allowed already wait (overflow: false).</summary>
     public bool TryEnqueue()
     {
         if (PendingRequests >= Limits.MaxPendingRequests) return false;

@@ -47,8 +47,9 @@ public sealed class OutlierDetector
             return false;
         }
         if (++_consecutive[host] < _options.Consecutive5xx || _ejected[host]) return false;
-        var maxEjected = Math.Max(1, (int)(Hosts * _options.MaxEjectionPercent / 100.0));
-        if (EjectedCount >= maxEjected) return false;
+        // Envoy checks the share ejected after this ejection, and since 1.28 with no exception for the first
+        // one (envoyproxy/envoy#27624, #27909): at 10 %, fewer than 10 hosts means none is ejected.
+        if (100.0 * (EjectedCount + 1) / Hosts > _options.MaxEjectionPercent) return false;
         _ejected[host] = true;
         _consecutive[host] = 0;
         _ejections[host]++;

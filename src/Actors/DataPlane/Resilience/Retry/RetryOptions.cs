@@ -4,15 +4,19 @@ using ActorMesh.Topology;
 namespace ActorMesh.DataPlane.Resilience.Retry;
 
 /// <summary>
-/// How a proxy retries failed attempts to a destination. Defaults mirror Istio's default retry
-/// policy and Envoy's back-off; see <see cref="RetryConstants"/>.
+/// How a proxy retries failed attempts to a destination. Defaults are Istio's default retry policy
+/// (istiod pilot/pkg/networking/core/route/retry/retry.go, <c>DefaultPolicy</c>) and Envoy's back-off;
+/// see <see cref="RetryConstants"/>. Raw Envoy's are in the <c>envoy</c> profile (<see cref="Topology.MeshProfiles"/>).
 /// </summary>
 public sealed record RetryOptions
 {
     /// <summary>Retries after the first try (Istio's <c>attempts</c>, Envoy's <c>num_retries</c>): 2 means up to 3 tries. Default 2; 0 disables retries.</summary>
     public int Attempts { get; init; } = RetryConstants.DefaultAttempts;
 
-    /// <summary>What is retried. Default Istio's <c>connect-failure,refused-stream,unavailable,cancelled</c>.</summary>
+    /// <summary>
+    /// What is retried. Default Istio's <c>connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes</c>
+    /// with no status listed: since Istio 1.24 a 503 response is not retried by default (EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY).
+    /// </summary>
     public RetryOn RetryOn { get; init; } = RetryConstants.DefaultRetryOn;
 
     /// <summary>Statuses retried under <see cref="RetryOn.RetriableStatusCodes"/>. Default none.</summary>
@@ -21,20 +25,27 @@ public sealed record RetryOptions
     /// <summary>Timeout of each try; null means the route timeout bounds each try. Default null.</summary>
     public TimeSpan? PerTryTimeout { get; init; }
 
-    /// <summary>Base interval of the full-jitter back-off: retry N waits uniform in [0, (2^N − 1) × base). Default 25 ms.</summary>
+    /// <summary>
+    /// Base interval of the jittered back-off: retry k waits uniform in [0, min(base · 2^(k−1), <see cref="BackoffMax"/>)),
+    /// as Envoy's JitteredExponentialBackOffStrategy runs it (source/common/common/backoff_strategy.cc). Default 25 ms.
+    /// </summary>
     public TimeSpan BackoffBase { get; init; } = RetryConstants.DefaultBackoffBase;
 
-    /// <summary>Cap on one back-off wait. Default 250 ms (10 × base, as Envoy).</summary>
+    /// <summary>Cap on the back-off interval. Default 250 ms (10 × base, as Envoy's <c>retry_back_off.max_interval</c>).</summary>
     public TimeSpan BackoffMax { get; init; } = RetryConstants.DefaultBackoffMax;
 
     /// <summary>
-    /// Retry budget: concurrent retries allowed = max(<see cref="RetryBudgetOptions.Percent"/> of active requests,
-    /// <see cref="RetryBudgetOptions.MinRetryConcurrency"/>). When null, the cluster's <c>maxRetries</c> limit applies instead.
-    /// Default 20 % with a floor of 3.
+    /// Retry budget: concurrent retries allowed = max(<see cref="RetryBudgetOptions.Percent"/> of active and pending
+    /// requests, <see cref="RetryBudgetOptions.MinRetryConcurrency"/>). When null, the cluster's <c>maxRetries</c> limit
+    /// applies instead. Default null: off unless configured, as Envoy's <c>retry_budget</c> and Istio's (1.27+) <c>retryBudget</c>.
     /// </summary>
-    public RetryBudgetOptions? Budget { get; init; } = new();
+    public RetryBudgetOptions? Budget { get; init; }
 
-    /// <summary>Prefer hosts not tried yet for this request (Istio's <c>previous_hosts</c> predicate). Default true.</summary>
+    /// <summary>
+    /// Avoid every host already tried for this request: Envoy's <c>previous_hosts</c> retry host predicate, which
+    /// Istio sets with <c>host_selection_retry_max_attempts</c> 5 (a pick of a tried host is redrawn up to
+    /// <see cref="RetryConstants.HostSelectionRetryMaxAttempts"/> times). Default true (Istio); raw Envoy has none.
+    /// </summary>
     public bool AvoidPreviousHosts { get; init; } = true;
 
     /// <summary>No retries at all.</summary>
@@ -75,14 +86,18 @@ public static class RetryConstants
 {
     /// <summary>Istio: 2 retries.</summary>
     public const int DefaultAttempts = 2;
-    /// <summary>Istio's default retry conditions.</summary>
-    public const RetryOn DefaultRetryOn = RetryOn.ConnectFailure | RetryOn.RefusedStream | RetryOn.Unavailable | RetryOn.Cancelled;
+    /// <summary>Istio's default retry conditions (retriable-status-codes with an empty list since Istio 1.24).</summary>
+    public const RetryOn DefaultRetryOn = RetryOn.ConnectFailure | RetryOn.RefusedStream | RetryOn.Unavailable | RetryOn.Cancelled | RetryOn.RetriableStatusCodes;
+    /// <summary>Istio's <c>host_selection_retry_max_attempts</c>: a pick of a host already tried is redrawn up to 5 times.</summary>
+    public const int HostSelectionRetryMaxAttempts = 5;
+    /// <summary>Raw Envoy's <c>num_retries</c> when a route's retry policy does not say: 1.</summary>
+    public const int EnvoyDefaultAttempts = 1;
     /// <summary>Envoy: 25 ms.</summary>
     public static readonly TimeSpan DefaultBackoffBase = TimeSpan.FromMilliseconds(25);
     /// <summary>Envoy: 10 × base.</summary>
     public static readonly TimeSpan DefaultBackoffMax = TimeSpan.FromMilliseconds(250);
-    /// <summary>Envoy retry budget: 20 %.</summary>
+    /// <summary>Envoy's retry budget, when one is configured: 20 % (<c>budget_percent</c>).</summary>
     public const double DefaultBudgetPercent = 20;
-    /// <summary>Envoy retry budget: 3.</summary>
+    /// <summary>Envoy's retry budget, when one is configured: 3 (<c>min_retry_concurrency</c>).</summary>
     public const int DefaultMinRetryConcurrency = 3;
 }
