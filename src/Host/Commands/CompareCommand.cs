@@ -12,8 +12,8 @@ internal static class CompareCommand
 {
     public static Command Create()
     {
-        var a = new Argument<string>("a.json") { Description = "The baseline: a JSON report written by 'run --report'" };
-        var b = new Argument<string>("b.json") { Description = "The report to compare with it" };
+        var a = Report("a.json", "The baseline: a JSON report written by 'run --report'");
+        var b = Report("b.json", "The report to compare with it");
         var failOn = CliValues.Regressions("--fail-on", "A regression that fails the comparison with exit code 3: metric:change, e.g. 'p99:+10%' (B more than 10 % above A), 'okRate:-1%', 'p99:+5ms' (repeatable)");
         var json = new Option<string?>("--json") { Description = "Write the comparison here as JSON", HelpName = "out.json" };
         var command = new Command("compare", "Compare two JSON reports: headline figures, services and figures side by side, with B − A and the change in %") { a, b, failOn, json };
@@ -21,11 +21,9 @@ internal static class CompareCommand
         {
             var jsonPath = parse.GetValue(json);
             RunCommand.CheckOutputPath("--json", jsonPath, "comparison.json");
-            var paths = new[] { parse.GetValue(a)!, parse.GetValue(b)! };
-            var problems = new List<string>();
-            var reports = paths.Select(p => Load(p, problems)).ToList();
-            if (problems.Count > 0) throw new UserError(problems);
-            var comparison = ReportComparison.Of(reports[0]!, reports[1]!, Label(paths[0], reports[0]!), Label(paths[1], reports[1]!), parse.GetValue(failOn));
+            var (pathA, reportA) = parse.GetValue(a)!.Value;
+            var (pathB, reportB) = parse.GetValue(b)!.Value;
+            var comparison = ReportComparison.Of(reportA, reportB, Label(pathA, reportA), Label(pathB, reportB), parse.GetValue(failOn));
             CompareView.Write(comparison);
             if (jsonPath is not null)
             {
@@ -37,24 +35,36 @@ internal static class CompareCommand
         return command;
     }
 
-    /// <summary>The report at <paramref name="path"/> as JSON, or null after adding why it is not one to <paramref name="problems"/>.</summary>
-    private static JsonNode? Load(string path, List<string> problems)
+    /// <summary>
+    /// A report file as an argument: read while the command line is parsed, so that a missing file, a file that is
+    /// not a report and a bad <c>--fail-on</c> are listed together.
+    /// </summary>
+    private static Argument<(string Path, JsonNode Report)?> Report(string name, string description) => new(name)
     {
-        if (!File.Exists(path))
+        Description = description,
+        CustomParser = result =>
         {
-            problems.Add($"report '{path}' not found");
+            var path = result.Tokens[0].Value;
+            var (report, error) = Load(path);
+            if (report is not null) return (path, report);
+            result.AddError(error!);
             return null;
-        }
+        },
+    };
+
+    /// <summary>The report at <paramref name="path"/> as JSON, or why it is not one.</summary>
+    private static (JsonNode? Report, string? Error) Load(string path)
+    {
+        if (!File.Exists(path)) return (null, $"report '{path}' not found");
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject { } report && report["requests"] is JsonObject) return report;
-            problems.Add($"'{path}' is not an ActorMesh report (it has no 'requests' section); write one with 'run --report'");
+            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject { } report && report["requests"] is JsonObject) return (report, null);
+            return (null, $"'{path}' is not an ActorMesh report (it has no 'requests' section); write one with 'run --report'");
         }
         catch (JsonException e)
         {
-            problems.Add($"'{path}' is not JSON: {e.Message}");
+            return (null, $"'{path}' is not JSON: {e.Message}");
         }
-        return null;
     }
 
     /// <summary>The file and what ran: "a.json (chain, seed 1, 10 s measured, virtual clock, sidecars on)".</summary>

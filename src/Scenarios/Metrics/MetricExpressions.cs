@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Telemetry.Metrics;
 using ActorMesh.Topology;
@@ -18,8 +19,9 @@ public sealed record ExpressionResult<T>(T? Value, IReadOnlyList<string> Problem
 /// <c>services.payments.errorRate &lt; 5%</c>, with <c>&lt; &lt;= &gt; &gt;= == !=</c>;</description></item>
 /// <item><description>a regression rule of <c>compare --fail-on</c>, <c>metric:change</c>: <c>p99:+10%</c>, <c>okRate:-1%</c>, <c>p99:+5ms</c>.</description></item>
 /// </list>
-/// A value is a number; a percentage (<c>99%</c> = 0.99) for a ratio; a duration (<c>50ms</c>, <c>1.5s</c>) for a
-/// metric in milliseconds (latencies) or seconds (<c>...Seconds</c>), converted to that unit.
+/// A value is a number; for a ratio, a number from 0 to 1 or a percentage (<c>99%</c> = 0.99); for a time (latencies
+/// in milliseconds, <c>...Seconds</c> metrics), a duration with its unit (<c>50ms</c>, <c>1.5s</c>; a bare <c>50</c> is
+/// refused, as everywhere), converted to the metric's unit.
 /// </summary>
 public static class MetricExpressions
 {
@@ -125,19 +127,20 @@ public static class MetricExpressions
             if (YamlValues.Number(text[..^1]) is not { Error: null, Value: var percent }) return (0, $"'{text}' is not a percentage");
             return percent is < 0 or > 100 ? (0, $"'{text}': a ratio is from 0% to 100%") : (percent / 100, null);
         }
+        if (unit is MetricUnit.Milliseconds or MetricUnit.Seconds)
+        {
+            // A time carries its unit, as every duration does: '50' alone is refused (the bare-number rule).
+            var ms = YamlValues.DurationMilliseconds(text);
+            if (ms.Error is { } error) return (0, $"'{metric}' is {Describe(unit)}, so its value is a duration (50ms, 1.5s): {error}");
+            return (unit == MetricUnit.Milliseconds ? ms.Value : ms.Value / 1000, null);
+        }
         if (YamlValues.Number(text) is { Error: null, Value: var number })
             return unit == MetricUnit.Ratio && number is < 0 or > 1
-                ? (0, $"'{metric}' is a ratio from 0 to 1: write {number / 100:0.####} or {number:0.####}%")
+                ? (0, string.Create(CultureInfo.InvariantCulture, $"'{metric}' is a ratio from 0 to 1: write {number / 100:0.####} or {number:0.####}%"))
                 : (number, null);
-        var ms = YamlValues.DurationMilliseconds(text);
-        if (ms.Error is not null)
-            return (0, $"'{text}' is not a value: {(unit is MetricUnit.Milliseconds or MetricUnit.Seconds ? "a number or a duration (50ms, 1.5s)" : unit == MetricUnit.Ratio ? "a number from 0 to 1 or a percentage (99%)" : "a number")}");
-        return unit switch
-        {
-            MetricUnit.Milliseconds => (ms.Value, null),
-            MetricUnit.Seconds => (ms.Value / 1000, null),
-            _ => (0, $"'{text}' is a duration, but '{metric}' is {Describe(unit)}: a duration is for latencies (p99, services.<name>.p99, ...) and times in seconds"),
-        };
+        if (YamlValues.DurationMilliseconds(text).Error is null)
+            return (0, $"'{text}' is a duration, but '{metric}' is {Describe(unit)}: a duration is for latencies (p99, services.<name>.p99, ...) and times in seconds");
+        return (0, $"'{text}' is not a value: {(unit == MetricUnit.Ratio ? "a number from 0 to 1 or a percentage (99%)" : "a number")}");
     }
 
     private static string Describe(MetricUnit unit) => unit switch
