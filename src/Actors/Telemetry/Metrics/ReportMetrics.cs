@@ -140,12 +140,15 @@ public static class ReportMetrics
     internal static bool Fits(string path, string key) =>
         path.StartsWith(key, StringComparison.Ordinal) && (path.Length == key.Length || path[key.Length] == '.');
 
-    /// <summary>A path's unit from its names: a last name ending in Rate, Ratio or Share is a ratio; a name ending in Ms, milliseconds; Seconds, seconds; Rps, per second.</summary>
+    /// <summary>A path's unit from its names: a last name ending in Rate, Ratio or Share (or a rate During, Before, After or With something) is a ratio; a name ending in Ms, milliseconds; Seconds, seconds; Rps, per second.</summary>
     internal static MetricUnit UnitOfPath(string path)
     {
         var names = path.Split('.');
         var leaf = names[^1];
-        if (EndsWith(leaf, "Rate") || EndsWith(leaf, "Ratio") || EndsWith(leaf, "Share") || leaf is "share" or "ratio") return MetricUnit.Ratio;
+        // okRateDuringOutage: a rate, then when it was measured.
+        if (EndsWith(leaf, "Rate") || leaf.Contains("RateDuring", StringComparison.Ordinal) || leaf.Contains("RateBefore", StringComparison.Ordinal)
+            || leaf.Contains("RateAfter", StringComparison.Ordinal) || leaf.Contains("RateWith", StringComparison.Ordinal)
+            || EndsWith(leaf, "Ratio") || EndsWith(leaf, "Share") || leaf is "share" or "ratio") return MetricUnit.Ratio;
         if (EndsWith(leaf, "Seconds") || leaf == "seconds") return MetricUnit.Seconds;
         if (EndsWith(leaf, "Rps")) return MetricUnit.PerSecond;
         foreach (var name in names) if (EndsWith(name, "Ms") || name.Contains("MsM", StringComparison.Ordinal)) return MetricUnit.Milliseconds; // convergenceMsMax

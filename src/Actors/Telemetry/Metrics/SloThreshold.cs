@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ActorMesh.Topology;
@@ -33,6 +34,23 @@ public enum SloOperator
 /// <param name="Value">The limit in the metric's unit: a ratio from 0 to 1, milliseconds for a latency, seconds for a <c>...Seconds</c> metric.</param>
 public sealed record SloThreshold(string Expression, string Metric, SloOperator Operator, double Value)
 {
+    /// <summary>
+    /// A threshold made in code: <paramref name="metric"/> (a name <see cref="MetricNames.Problems(string)"/> accepts) compared by
+    /// <paramref name="op"/> with <paramref name="value"/> in the metric's unit (a ratio from 0 to 1, milliseconds for a latency).
+    /// </summary>
+    public static SloThreshold Of(string metric, SloOperator op, double value)
+    {
+        var problems = MetricNames.Problems(metric);
+        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(metric));
+        var unit = ReportMetrics.UnitOf(metric) switch
+        {
+            MetricUnit.Milliseconds => "ms",
+            MetricUnit.Seconds => "s",
+            _ => "",
+        };
+        return new SloThreshold(string.Create(CultureInfo.InvariantCulture, $"{metric} {Symbol(op)} {value}{unit}"), metric, op, value);
+    }
+
     /// <summary>The operators as written, longest first (the order a reader must try them in).</summary>
     public static IReadOnlyList<(string Symbol, SloOperator Operator)> Symbols { get; } =
     [
