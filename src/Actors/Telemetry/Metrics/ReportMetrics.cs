@@ -145,15 +145,25 @@ public static class ReportMetrics
     {
         var names = path.Split('.');
         var leaf = names[^1];
-        // okRateDuringOutage: a rate, then when it was measured.
-        if (EndsWith(leaf, "Rate") || leaf.Contains("RateDuring", StringComparison.Ordinal) || leaf.Contains("RateBefore", StringComparison.Ordinal)
-            || leaf.Contains("RateAfter", StringComparison.Ordinal) || leaf.Contains("RateWith", StringComparison.Ordinal)
-            || EndsWith(leaf, "Ratio") || EndsWith(leaf, "Share") || leaf is "share" or "ratio") return MetricUnit.Ratio;
+        if (IsRate(leaf) || EndsWith(leaf, "Ratio") || EndsWith(leaf, "Share") || leaf is "share" or "ratio") return MetricUnit.Ratio;
         if (EndsWith(leaf, "Seconds") || leaf == "seconds") return MetricUnit.Seconds;
         if (EndsWith(leaf, "Rps")) return MetricUnit.PerSecond;
         foreach (var name in names) if (EndsWith(name, "Ms") || name.Contains("MsM", StringComparison.Ordinal)) return MetricUnit.Milliseconds; // convergenceMsMax
         return MetricUnit.Number;
     }
+
+    /// <summary>A name ending in Rate, or a rate and when it was measured: okRateDuringOutage, okRateWithMesh.</summary>
+    private static bool IsRate(string name)
+    {
+        if (EndsWith(name, "Rate")) return true;
+        var at = name.IndexOf("Rate", StringComparison.Ordinal);
+        if (at <= 0) return false;
+        var rest = name[(at + 4)..];
+        foreach (var when in RateQualifiers) if (rest.StartsWith(when, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    private static readonly string[] RateQualifiers = ["During", "Before", "After", "With"];
 
     private static bool EndsWith(string name, string suffix) => name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal);
 
