@@ -14,6 +14,7 @@ try
         ScenariosCommand.Create(),
         RunCommand.Create(),
         ValidateCommand.Create(),
+        CompareCommand.Create(),
         BenchCommand.Create(),
         NodeCommand.Create(),
     };

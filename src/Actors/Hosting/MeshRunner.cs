@@ -32,7 +32,10 @@ public static class MeshRunner
         }
         """);
 
-    /// <summary>Runs <paramref name="topology"/> with <paramref name="options"/> and returns the report.</summary>
+    /// <summary>
+    /// Runs <paramref name="topology"/> with <paramref name="options"/> and returns the report, with the verdicts of
+    /// the topology's <see cref="MeshTopology.Slo"/> thresholds in its <c>slo</c> section.
+    /// </summary>
     public static async Task<RunReport> RunAsync(MeshTopology topology, RunOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new RunOptions();
@@ -48,12 +51,13 @@ public static class MeshRunner
             : options.Cluster is not null || topology.Nodes > 1 ? await RunOnClusterAsync(topology, options, config, meter, cancellation)
             : await RunInRealTimeAsync(topology, options, config, meter, cancellation);
         var clock = virtualTime ? "virtual" : "real";
-        return report with
+        // The topology's SLO thresholds are checked on the finished report (a lesson checks them again on its own, figures and all).
+        return Telemetry.Metrics.SloCheck.Apply(report with
         {
             Emulator = meter.Report(clock, report.LatencyMs.P50),
             Run = meter.RunInfo(topology.Seed, clock, options.CommandLine),
             Events = [.. report.Events, .. skipped.Select(e => new AppliedEvent(Math.Round(e.At.TotalSeconds, 3), e.Event.Describe(), SkippedOutcome))],
-        };
+        }, topology.Slo);
     }
 
     /// <summary>The outcome in the report's <c>events</c> of a timeline event that fell after a load shortened by <see cref="RunOptions.Duration"/> or <see cref="RunOptions.Warmup"/>.</summary>

@@ -65,6 +65,13 @@ public sealed record RunReport
     public IReadOnlyList<ActorMesh.Hosting.AppliedEvent> Events { get; init; } = [];
     /// <summary>A scenario's own measured takeaways.</summary>
     public JsonObject Figures { get; init; } = new();
+    /// <summary>Each SLO threshold's verdict (<c>--assert</c>, the topology's <c>slo</c>), in order; empty when none was set.</summary>
+    public IReadOnlyList<Metrics.SloResult> Slo { get; init; } = [];
+    /// <summary>True when every threshold passed, false when one failed (the console exits with code 3); null when none was set.</summary>
+    public bool? SloPassed { get; init; }
+    /// <summary>The run compared with another (<c>run --compare-without-mesh</c>: that run without the mesh as A, this one as B); absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Metrics.ReportComparison? Comparison { get; init; }
     /// <summary>What ran, where and when: tool version, command line, seed, clock, start, wall time, machine (wall-clock facts).</summary>
     [JsonPropertyOrder(-1)]
     public RunInfo Run { get; init; } = new();
@@ -78,7 +85,8 @@ public sealed record RunReport
     /// </summary>
     public IReadOnlyList<string> Missing { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>How reports (and the sections other files reuse, such as a comparison) are written.</summary>
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,

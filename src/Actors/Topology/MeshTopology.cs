@@ -42,6 +42,12 @@ public sealed record MeshTopology
     /// <summary>Changes applied during the run, by time since the load started.</summary>
     public ImmutableArray<TimelineEntry> Timeline { get; init; } = [];
 
+    /// <summary>
+    /// Thresholds the run must meet (<c>okRate &gt;= 99%</c>, <c>p99 &lt;= 50ms</c>); a run that misses one exits
+    /// with code 3. Default none.
+    /// </summary>
+    public ImmutableArray<ActorMesh.Telemetry.Metrics.SloThreshold> Slo { get; init; } = [];
+
     /// <summary>Starts a fluent builder.</summary>
     public static TopologyBuilder Create(string name) => new(name);
 

@@ -125,6 +125,13 @@ public sealed class TopologyBuilder
         return this;
     }
 
+    /// <summary>Adds SLO thresholds the run must meet (<see cref="MeshTopology.Slo"/>), e.g. <c>SloThreshold.Of("p99", SloOperator.LessOrEqual, 50)</c>.</summary>
+    public TopologyBuilder Slo(params Telemetry.Metrics.SloThreshold[] thresholds)
+    {
+        _topology = _topology with { Slo = [.. _topology.Slo, .. thresholds] };
+        return this;
+    }
+
     /// <summary>Changes the load profile.</summary>
     public TopologyBuilder Load(Func<LoadProfile, LoadProfile> change) { _topology = _topology with { Load = change(_topology.Load) }; return this; }
 

@@ -54,6 +54,7 @@ public static partial class TopologyValidator
         ValidateGateways(topology, root, names);
         ValidateLoad(topology, root.At("load"));
         ValidateTimeline(topology, root, names);
+        ActorMesh.Telemetry.Metrics.SloCheck.Validate(topology, root);
         return root.Errors;
     }
 

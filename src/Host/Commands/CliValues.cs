@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using ActorMesh.Scenarios.Metrics;
 using ActorMesh.Scenarios.Yaml;
+using ActorMesh.Telemetry.Metrics;
 
 namespace ActorMesh.Host.Commands;
 
@@ -128,6 +130,30 @@ internal static class CliValues
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and < 65536) return port;
             result.AddError($"{name}: '{text}' is not a port number (0 to 65535)");
             return null;
+        },
+    };
+
+    /// <summary>A repeatable option of SLO thresholds (<c>--assert 'p99&lt;=50ms'</c>); every problem of every one is reported.</summary>
+    public static Option<SloThreshold[]> Thresholds(string name, string description) => Expressions(name, description, "expression", text => MetricExpressions.Threshold(text));
+
+    /// <summary>A repeatable option of regression rules (<c>--fail-on 'p99:+10%'</c>); every problem of every one is reported.</summary>
+    public static Option<RegressionRule[]> Regressions(string name, string description) => Expressions(name, description, "metric:change", text => MetricExpressions.Regression(text));
+
+    private static Option<T[]> Expressions<T>(string name, string description, string helpName, Func<string, ExpressionResult<T>> read) where T : class => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        DefaultValueFactory = _ => [],
+        CustomParser = result =>
+        {
+            var values = new List<T>();
+            foreach (var token in result.Tokens)
+            {
+                var expression = read(token.Value);
+                if (expression.Value is { } value) values.Add(value);
+                foreach (var problem in expression.Problems) result.AddError($"{name} '{token.Value}': {problem}");
+            }
+            return [.. values];
         },
     };
 }

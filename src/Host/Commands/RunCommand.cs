@@ -5,6 +5,7 @@ using ActorMesh.Host.Output.Html;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Telemetry;
+using ActorMesh.Telemetry.Metrics;
 using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Commands;
@@ -27,7 +28,9 @@ internal static class RunCommand
         var nodes = CliValues.IntegerBetween("--nodes", "Run on this many cluster nodes in this process (one ActorSystem each, on 127.0.0.1); default: the scenario's, usually 1", "N", 1, 64);
         var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, html, logs };
+        var assert = CliValues.Thresholds("--assert", "An SLO threshold the run must meet, e.g. 'p99<=50ms' or 'okRate>=99%' (repeatable; beside the file's slo); one missed exits with code 3");
+        var withoutMesh = new Option<bool>("--compare-without-mesh") { Description = "Run the topology again without the mesh (no sidecars, plain clients) and print both side by side: what the mesh costs; the report is the run with the mesh, with the table in its 'comparison'" };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, html, logs, assert, withoutMesh };
         command.Validators.Add(r =>
         {
             if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
@@ -67,8 +70,11 @@ internal static class RunCommand
                 LogSink = logFile,
             };
             var effective = options.Apply(topology);
-            var problems = TopologyValidator.Validate(effective);
-            if (problems.Count > 0) throw new UserError([.. problems.Select(p => $"with the flags given, {p}")]);
+            var asserted = parse.GetValue(assert)!;
+            // Every problem at once: the topology's with the flags applied, and the names --assert gives that the topology lacks.
+            List<string> problems = [.. TopologyValidator.Validate(effective).Select(p => $"with the flags given, {p}"), .. AssertProblems(effective, asserted)];
+            if (problems.Count > 0) throw new UserError(problems);
+            IReadOnlyList<SloThreshold> thresholds = [.. topology.Slo, .. asserted];
             var estimate = MeshCapacity.Estimate(effective, podsElsewhere: options.Cluster is not null);
             if (estimate.Problems.Count > 0) throw new UserError([.. estimate.Problems, $"estimate: {estimate}"]);
 
@@ -81,8 +87,10 @@ internal static class RunCommand
             LessonPhase? phase;
             try
             {
+                // The thresholds are checked once, below, on the scenario's final report (a lesson's figures included), not on each of its phases.
+                var withoutSlo = topology with { Slo = [] };
                 (result, phase) = await ProgressView.RunAsync(effective, (progress, startup, phaseStarted) =>
-                    scenario.RunAsync(topology, options with { Progress = progress, Startup = startup, PhaseStarted = phaseStarted }, interrupts.Token));
+                    scenario.RunAsync(withoutSlo, options with { Progress = progress, Startup = startup, PhaseStarted = phaseStarted }, interrupts.Token));
             }
             catch (ActorMesh.Clustering.ClusterJoinException e)
             {
@@ -95,7 +103,11 @@ internal static class RunCommand
                 return interrupts.ExitCode;
             }
             if (phase is not null) Console.Out.WriteLine($"Summary of {phase} (the figures compare the phases)");
+            if (parse.GetValue(withoutMesh) && !interrupts.Interrupted)
+                result = await MeshOverheadRun.CompareAsync(topology, options, result, interrupts.Token);
+            result = SloCheck.Apply(result, thresholds);
             SummaryView.Write(result);
+            if (result.Comparison is { } comparison) CompareView.Write(comparison);
             if (interrupts.Interrupted)
                 Console.Out.WriteLine($"Interrupted ({interrupts.Signal}): the load stopped early; requests still open after the {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s drain are counted as in flight.");
             if (reportPath is not null)
@@ -113,10 +125,16 @@ internal static class RunCommand
                 logFile.Dispose();
                 Console.Out.WriteLine($"Logs written to {logsPath}: {logFile.Written} events (those still buffered at the end were shipped as the pods stopped)");
             }
-            return interrupts.Interrupted ? interrupts.ExitCode : ExitCodes.Ok;
+            // An interrupted run keeps its signal's code: its thresholds were checked on part of the load.
+            if (interrupts.Interrupted) return interrupts.ExitCode;
+            return result.SloPassed == false ? ExitCodes.CheckFailed : ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>The services and request kinds <c>--assert</c> names that <paramref name="topology"/> does not have.</summary>
+    private static IEnumerable<string> AssertProblems(MeshTopology topology, SloThreshold[] asserted) =>
+        asserted.SelectMany(t => MetricNames.Problems(t.Metric, topology).Select(p => $"--assert '{t.Expression}': {p}"));
 
     /// <summary>The command line as the user typed it (the program named actormesh), for the report.</summary>
     private static string CommandLine() =>

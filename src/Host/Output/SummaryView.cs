@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ActorMesh.Telemetry;
+using ActorMesh.Telemetry.Metrics;
 using Spectre.Console;
 
 namespace ActorMesh.Host.Output;
@@ -74,6 +75,21 @@ internal static class SummaryView
         WriteEmulator(r, console);
         foreach (var gap in r.Missing) console.MarkupLine($"[yellow]missing from this report: {Markup.Escape(gap)}[/]");
         FigureTables.Write(r.Figures, console);
+        WriteSlo(r, console);
+    }
+
+    /// <summary>Each SLO threshold with its measured value and verdict, then the overall verdict (exit code 3 when one failed).</summary>
+    private static void WriteSlo(RunReport r, IAnsiConsole console)
+    {
+        if (r.Slo.Count == 0) return;
+        var table = new Table().Border(TableBorder.Rounded).Title("SLO thresholds").AddColumn("threshold").AddColumn("measured").AddColumn("result");
+        foreach (var t in r.Slo)
+            table.AddRow(Markup.Escape(t.Expression), Markup.Escape(t.NotMeasured ?? MetricText.Value(t.Measured, ReportMetrics.UnitOf(t.Metric))), t.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+        console.Write(table);
+        var failed = r.Slo.Count(t => !t.Passed);
+        console.MarkupLine(failed == 0
+            ? $"[green]SLO: all {r.Slo.Count} threshold(s) passed[/]"
+            : $"[red]SLO: {failed} of {r.Slo.Count} threshold(s) failed (exit code 3)[/]");
     }
 
     /// <summary>What the emulator cost, and a warning when its own lag may change what the run reports.</summary>

@@ -1,3 +1,5 @@
+using ActorMesh.Scenarios.Metrics;
+using ActorMesh.Telemetry.Metrics;
 using ActorMesh.Topology;
 using YamlDotNet.RepresentationModel;
 
@@ -31,6 +33,8 @@ internal sealed class TopologyReader(string file)
         { "load", Syntax.Mapping(LoadKeys.Load), (t, v) => t with { Load = v }, "What the load generator sends." },
         // After mesh: a policy push starts from the file's policy for its destination.
         { "timeline", "list of events", (r, node, path, t) => t with { Timeline = r.List(node, path, (n, p) => TimelineKeys.Read(r, n, p, t.Mesh)) }, "Changes during the run." },
+        { "slo", Syntax.List(Syntax.Scalar<SloThreshold>("threshold", MetricExpressions.ThresholdValue), "list of thresholds"), (t, v) => t with { Slo = v },
+            "Thresholds the run must meet, e.g. 'p99 <= 50ms'; a run that misses one exits with code 3." },
     };
 
     private readonly YamlReader _reader = new(file, KeyRules.Strict);
