@@ -62,6 +62,8 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public LongHistogram LatencyAll { get; } = new(ServiceTelemetry.HighestMicroseconds, 3);
     /// <summary>Per-second outcomes over the measured window.</summary>
     public List<SecondBucket> Timeline { get; } = [];
+    /// <summary>When the load started (mesh clock ticks; the warm-up starts then).</summary>
+    public long StartedAt { get; set; }
     /// <summary>Measured window length in seconds.</summary>
     public double MeasuredSeconds { get; set; }
     /// <summary>Answers that arrived after the request had already ended (client timeout).</summary>

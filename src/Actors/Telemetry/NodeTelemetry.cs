@@ -54,6 +54,9 @@ public sealed record ServiceSnapshot(
     IReadOnlyList<StoreAccess> ForeignStores,
     IReadOnlyDictionary<string, long> CallsFrom)
 {
+    /// <summary>Zoned and cross-zone attempts per second (<see cref="ServiceTelemetry.ZoneSeconds"/>); empty without zones.</summary>
+    public long[] ZoneSeconds { get; init; } = [];
+
     /// <summary>The snapshot of <paramref name="t"/>; <paramref name="names"/> resolves calling workloads' indices.</summary>
     public static ServiceSnapshot Of(string name, ServiceTelemetry t, IReadOnlyList<string> names)
     {
@@ -66,7 +69,7 @@ public sealed record ServiceSnapshot(
         if (t.CallsFrom is { } calls)
             for (var s = 0; s < Math.Min(calls.Length, names.Count); s++)
                 if (calls[s] > 0) from[names[s]] = calls[s];
-        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from);
+        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from) { ZoneSeconds = t.ZoneSeconds is { } z ? (long[])z.Clone() : [] };
     }
 
     /// <summary>The telemetry again; <paramref name="indexOf"/> gives a calling workload's index in the merged view.</summary>
@@ -88,6 +91,7 @@ public sealed record ServiceSnapshot(
             t.ForeignStores[s.Store] = (s.Reads, s.Writes);
         }
         foreach (var (source, n) in CallsFrom) t.RecordCallsFrom(indexOf(source), n);
+        if (ZoneSeconds.Length > 0) t.AddZoneSeconds(ZoneSeconds);
         return t;
     }
 }

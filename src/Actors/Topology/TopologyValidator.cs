@@ -54,6 +54,7 @@ public static partial class TopologyValidator
         ValidateGateways(topology, root, names);
         ValidateLoad(topology, root.At("load"));
         ValidateTimeline(topology, root, names);
+        ValidateZones(topology, root, names);
         return root.Errors;
     }
 
