@@ -51,6 +51,17 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(response, RoundTrip(response with { Due = 7_000 }, typeof(DataPlaneSerializer)));
         Assert.Equal(client, RoundTrip(client with { Due = 7_000 }, typeof(DataPlaneSerializer)));
         Assert.Equal(answer, RoundTrip(answer with { Due = 7_000 }, typeof(DataPlaneSerializer)));
+        var zoned = request with { SourceZone = "zone-b", SourcePod = "frontend-1" };
+        Assert.Equal(zoned, RoundTrip(zoned, typeof(DataPlaneSerializer)));
+    }
+
+    [Fact]
+    public void A_network_fault_crosses_to_every_node_as_json()
+    {
+        var fault = new ActorMesh.DataPlane.Network.SetNetworkFault(
+            new NetworkFault { Kind = NetworkFaultKind.Latency, From = "web", ToZone = "b", Latency = Distribution.Constant(3), Until = TimeSpan.FromSeconds(4) }, Active: true);
+
+        Assert.Equal(fault, RoundTrip(fault, typeof(ControlMessageSerializer)));
     }
 
     [Fact]

@@ -82,3 +82,48 @@ public class PlacementTests
         Assert.Equal("node-1", placement.SlotOf(ActorRefs.Nobody)!.Name);
     }
 }
+
+public class ZonePlacementTests
+{
+    private static Placement Nodes(int n)
+    {
+        var placement = new Placement();
+        for (var i = 1; i <= n; i++) placement.Add(new RegisterNode($"node-{i}", ActorRefs.Nobody, NodeRoles.Pods));
+        return placement;
+    }
+
+    [Fact]
+    public void Each_zone_is_mapped_to_a_node_of_its_own_while_there_are_enough_and_its_pods_follow()
+    {
+        var placement = Nodes(3);
+
+        Assert.Equal("node-1", placement.PodNode("a")!.Name);
+        Assert.Equal("node-2", placement.PodNode("b")!.Name);
+        Assert.Equal("node-3", placement.PodNode("c")!.Name);
+        Assert.Equal("node-1", placement.PodNode("a")!.Name);
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "node-1", ["b"] = "node-2", ["c"] = "node-3" }, placement.ZoneNodes());
+    }
+
+    [Fact]
+    public void A_node_hosts_several_zones_when_there_are_more_zones_than_nodes()
+    {
+        var placement = Nodes(2);
+
+        foreach (var zone in new[] { "a", "b", "c", "d" }) placement.PodNode(zone);
+
+        Assert.Equal(2, placement.ZoneNodes().Values.Count(n => n == "node-1"));
+        Assert.Equal(2, placement.ZoneNodes().Values.Count(n => n == "node-2"));
+    }
+
+    [Fact]
+    public void The_zones_of_a_lost_node_are_mapped_again_to_the_nodes_that_remain()
+    {
+        var placement = Nodes(3);
+        foreach (var zone in new[] { "a", "b", "c" }) placement.PodNode(zone);
+
+        placement.Remove(placement.Find("node-2")!);
+
+        Assert.NotEqual("node-2", placement.PodNode("b")!.Name);
+        Assert.DoesNotContain("node-2", placement.ZoneNodes().Values);
+    }
+}

@@ -31,7 +31,7 @@ internal static class DataPlaneCodec
         {
             case MeshRequest r:
                 w.Long(r.CorrelationId); w.Text(r.Service); w.Text(r.Path); w.Text(r.Source); w.Int(r.Attempt); w.Int(r.RequestBytes);
-                w.Trace(r.Trace); w.Text(r.SourceIdentity); w.Long(r.SentAt);
+                w.Trace(r.Trace); w.Text(r.SourceIdentity); w.Long(r.SentAt); w.Text(r.SourceZone); w.Text(r.SourcePod);
                 break;
             case MeshResponse r:
                 w.Long(r.CorrelationId); w.Int(r.Status); w.Int((int)r.Flags); w.Int(r.ResponseBytes); w.Long((long)r.Visited); w.Long(r.SentAt); w.Int(r.Retries);
@@ -52,7 +52,7 @@ internal static class DataPlaneCodec
     /// <summary>Reads one message of <paramref name="kind"/>; null for an unknown kind.</summary>
     public static object? Read(ref ByteReader r, byte kind) => kind switch
     {
-        Request => new MeshRequest(r.Long(), r.Text()!, r.Text()!, r.Text()!, r.Int(), r.Int(), r.Trace(), r.Text(), r.Long()),
+        Request => new MeshRequest(r.Long(), r.Text()!, r.Text()!, r.Text()!, r.Int(), r.Int(), r.Trace(), r.Text(), r.Long(), 0, r.Text(), r.Text()),
         Response => new MeshResponse(r.Long(), r.Int(), (ResponseFlags)r.Int(), r.Int(), (ulong)r.Long(), r.Long(), r.Int()),
         Client => ReadClient(ref r),
         ClientAnswer => new ClientResponse(r.Long(), r.Int(), (ResponseFlags)r.Int(), r.Int(), (ulong)r.Long(), r.Int()),

@@ -11,7 +11,8 @@ namespace ActorMesh.ControlPlane;
 /// <param name="Address">Where requests go: the pod's sidecar, or its app when the mesh has no sidecars.</param>
 /// <param name="Node">Node (ActorSystem) the pod runs on.</param>
 /// <param name="Version">Deployed version label.</param>
-public sealed record Endpoint(string PodId, string Service, int Index, IActorRef Address, string Node, string Version);
+/// <param name="Zone">Zone the pod runs in; null when the topology has no zones.</param>
+public sealed record Endpoint(string PodId, string Service, int Index, IActorRef Address, string Node, string Version, string? Zone = null);
 
 /// <summary>
 /// A versioned, immutable configuration the control plane pushes to every sidecar and gateway (as

@@ -427,6 +427,6 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private ControlPlaneStatus Status()
     {
         _stats.Instances = _reconciler.ReadyInstances();
-        return ControlPlaneStatus.From(_stats, up: true, _downSeconds);
+        return ControlPlaneStatus.From(_stats, up: true, _downSeconds) with { ZoneNodes = _placement.ZoneNodes() };
     }
 }

@@ -89,6 +89,10 @@ public sealed class NodeAgent : UntypedActor
                 foreach (var (id, p) in _pods)
                     if (id == PodIdOf(change) || (change.Instance is null && IsOfService(id, change.Service))) p.Tell(change);
                 break;
+            case DataPlane.Network.SetNetworkFault fault:
+                if (fault.Active) _runtime.Network.Start(fault.Fault);
+                else _runtime.Network.End(fault.Fault);
+                break;
             case PodFinished finished:
                 _finished.Add(finished.Stats);
                 break;

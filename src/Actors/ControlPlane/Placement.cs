@@ -14,13 +14,17 @@ internal sealed class NodeSlot(RegisterNode node)
 }
 
 /// <summary>
-/// Where things run: the nodes that are up, which gateway is placed on which node, and which gateways
-/// have reported ready. A new pod goes to the pod node running the fewest pods; gateways go to the
-/// edge (the first node with the gateways role), or to a pod node when no node has that role.
+/// Where things run: the nodes that are up, which gateway is placed on which node, which zone on which
+/// node, and which gateways have reported ready. A new pod without a zone goes to the pod node running the
+/// fewest pods; a pod with a zone goes to its zone's node, and a zone is mapped, when its first pod is
+/// placed, to the pod node hosting the fewest zones (then the fewest pods), so that each node hosts one
+/// or more whole zones and locality keeps calls on their node. Gateways go to the edge (the first node
+/// with the gateways role), or to a pod node when no node has that role.
 /// </summary>
 internal sealed class Placement
 {
     private readonly List<NodeSlot> _nodes = [];
+    private readonly SortedDictionary<string, NodeSlot> _zoneNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeSlot> _gatewayNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _readyGateways = new(StringComparer.Ordinal);
 
@@ -29,6 +33,14 @@ internal sealed class Placement
 
     /// <summary>The gateways that reported ready, by name.</summary>
     public IReadOnlyDictionary<string, IActorRef> ReadyGateways => _readyGateways;
+
+    /// <summary>The node each zone's pods are placed on, by zone name (zones whose pods were placed).</summary>
+    public SortedDictionary<string, string> ZoneNodes()
+    {
+        var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (zone, node) in _zoneNodes) map[zone] = node.Name;
+        return map;
+    }
 
     /// <summary>The node named <paramref name="name"/>, if it is up.</summary>
     public NodeSlot? Find(string name) => _nodes.Find(n => n.Name == name);
@@ -45,6 +57,8 @@ internal sealed class Placement
     public List<string> Remove(NodeSlot slot)
     {
         _nodes.Remove(slot);
+        // Its zones are mapped again when their next pod is placed.
+        foreach (var zone in _zoneNodes.Where(z => z.Value == slot).Select(z => z.Key).ToList()) _zoneNodes.Remove(zone);
         var gone = new List<string>();
         foreach (var (name, node) in _gatewayNodes)
             if (node == slot) gone.Add(name);
@@ -56,8 +70,29 @@ internal sealed class Placement
         return gone;
     }
 
-    /// <summary>The node for a new pod: the one with the fewest pods among those that run pods (the first such on a tie); null when none can.</summary>
-    public NodeSlot? PodNode()
+    /// <summary>
+    /// The node for a new pod in <paramref name="zone"/>: its zone's node, mapping the zone first when it has
+    /// none (see the class); without a zone, the one with the fewest pods among those that run pods (the first
+    /// such on a tie). Null when no node can run pods.
+    /// </summary>
+    public NodeSlot? PodNode(string? zone = null)
+    {
+        if (zone is null) return LeastPods();
+        if (_zoneNodes.TryGetValue(zone, out var mapped)) return mapped;
+        NodeSlot? best = null;
+        var bestZones = 0;
+        foreach (var n in _nodes)
+        {
+            if ((n.Roles & NodeRoles.Pods) == 0) continue;
+            var zones = 0;
+            foreach (var z in _zoneNodes.Values) if (z == n) zones++;
+            if (best is null || zones < bestZones || (zones == bestZones && n.Pods < best.Pods)) (best, bestZones) = (n, zones);
+        }
+        if (best is not null) _zoneNodes[zone] = best;
+        return best;
+    }
+
+    private NodeSlot? LeastPods()
     {
         NodeSlot? best = null;
         foreach (var n in _nodes)
@@ -69,7 +104,7 @@ internal sealed class Placement
     public List<(NodeSlot Node, GatewaySpec Gateway)> PlaceGateways(IEnumerable<GatewaySpec> gateways)
     {
         var placed = new List<(NodeSlot, GatewaySpec)>();
-        var node = _nodes.Find(n => (n.Roles & NodeRoles.Gateways) != 0) ?? PodNode();
+        var node = _nodes.Find(n => (n.Roles & NodeRoles.Gateways) != 0) ?? LeastPods();
         if (node is null) return placed;
         foreach (var g in gateways)
             if (_gatewayNodes.TryAdd(g.Name, node)) placed.Add((node, g));

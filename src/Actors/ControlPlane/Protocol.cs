@@ -8,7 +8,8 @@ namespace ActorMesh.ControlPlane;
 /// <param name="Service">The service's desired settings.</param>
 /// <param name="Index">Instance index within the service.</param>
 /// <param name="Sidecar">True when the pod runs a sidecar proxy.</param>
-public sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar);
+/// <param name="Zone">The zone it runs in (<see cref="ZonesSpec.ZoneOf"/>); null when the topology has no zones.</param>
+public sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar, string? Zone = null);
 
 /// <summary>Control plane → node agent: start a pod and report to <paramref name="ControlPlane"/>.</summary>
 public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane) : IMeshMessage;
@@ -83,6 +84,9 @@ public sealed record ControlPlaneStatus(
 
     /// <summary>Pods placed again on another node because theirs was lost.</summary>
     public long PodsReplaced { get; init; }
+
+    /// <summary>The node each zone's pods were placed on, by zone (placement's mapping; empty without zones).</summary>
+    public SortedDictionary<string, string> ZoneNodes { get; init; } = new(StringComparer.Ordinal);
 
     internal static ControlPlaneStatus From(ControlPlaneStats s, bool up, double downSeconds) =>
         new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds)

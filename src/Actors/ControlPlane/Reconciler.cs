@@ -51,8 +51,9 @@ internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, M
             {
                 var id = PodId(service.Name, i);
                 if (_pods.ContainsKey(id)) continue;
-                if (placement.PodNode() is not { } node) continue; // no node can run pods (yet)
-                var spec = new PodSpec(id, service, i, Desired.Mesh.HasSidecar(service));
+                var zone = Desired.ZoneOf(service, i);
+                if (placement.PodNode(zone) is not { } node) continue; // no node can run pods (yet)
+                var spec = new PodSpec(id, service, i, Desired.Mesh.HasSidecar(service), zone);
                 _pods[id] = new PodRecord(spec, node) { CreatedAt = now };
                 node.Pods++;
                 owner.StartPod(node, spec);
@@ -176,7 +177,7 @@ internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, M
             var service = Desired?.Service(endpoint.Service);
             if (service is null || from is null) return PodReadiness.Refused;
             // It runs the version it was started with, which may not be the desired one (a rollout the restart interrupted).
-            record = new PodRecord(new PodSpec(id, service with { Version = endpoint.Version }, endpoint.Index, Desired!.Mesh.HasSidecar(service)), from);
+            record = new PodRecord(new PodSpec(id, service with { Version = endpoint.Version }, endpoint.Index, Desired!.Mesh.HasSidecar(service), endpoint.Zone), from);
             from.Pods++;
             _pods[id] = record;
         }

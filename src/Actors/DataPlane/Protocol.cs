@@ -33,7 +33,10 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// </param>
 /// <param name="SentAt">When it left the sender (mesh clock), so the receiver can time the network leg of a sampled trace.</param>
 /// <param name="Due">When it is due at the receiver (mesh clock), which takes it as the time it arrived (see <see cref="Time.MeshClock.TimeOf"/>); 0: unknown.</param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0, long Due = 0)
+/// <param name="SourceZone">The sender's zone (null: none), for the latency and faults of the way back.</param>
+/// <param name="SourcePod">The sender's pod (null: a gateway), for network faults on one pod.</param>
+public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0,
+    long Due = 0, string? SourceZone = null, string? SourcePod = null)
     : IDataPlaneMessage;
 
 /// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>

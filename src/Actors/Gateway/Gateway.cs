@@ -78,7 +78,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     protected override void PreStart()
     {
         _self = Self;
-        _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0, WorkloadIdentity.OfGateway(_spec.Name));
+        _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0, WorkloadIdentity.OfGateway(_spec.Name), _spec.Zone);
         _controlPlane.Tell(new GatewayReady(_spec.Name, Self), Self);
     }
 

@@ -152,6 +152,14 @@ internal sealed class MeshHost : UntypedActor
             case SetErrorsEvent errors:
                 _controlPlane.Tell(new ToAllNodes(new ChangeBehaviour(errors.Service, errors.Instance, null, errors.Errors)), Self);
                 return "applied";
+            case NetworkFaultEvent fault:
+                _controlPlane.Tell(new ToAllNodes(new DataPlane.Network.SetNetworkFault(fault.Fault, Active: true)), Self);
+                if (fault.Fault.Until is { } until)
+                    _runtime.Clock.Schedule(Math.Max(0, until.Ticks - (_runtime.Clock.Now - _loadStartedAt)), Self, new ApplyEvent(new EndNetworkFaultEvent(fault.Fault)), Self);
+                return "applied";
+            case EndNetworkFaultEvent end:
+                _controlPlane.Tell(new ToAllNodes(new DataPlane.Network.SetNetworkFault(end.Fault, Active: false)), Self);
+                return "applied";
             case CrashNodeEvent crashNode:
                 if (!_clustered) return "not applied: the mesh runs on one node (run it with nodes > 1 or --cluster)";
                 _controlPlane.Tell(new CrashNode(crashNode.Node), Self);

@@ -134,7 +134,7 @@ public sealed class LoadGenerator : UntypedActor
     private void Begin()
     {
         _requester = Sender;
-        _start = _clock.Now;
+        _start = _result.StartedAt = _clock.Now;
         _measureStart = _start + _profile.Warmup.Ticks;
         _measureEnd = _measureStart + _profile.Duration.Ticks;
         _drainEnd = _measureEnd + _profile.Drain.Ticks;

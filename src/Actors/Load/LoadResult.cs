@@ -69,6 +69,8 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public RetryCounts Retries { get; } = new();
     /// <summary>Per-second outcomes over the measured window.</summary>
     public List<SecondBucket> Timeline { get; } = [];
+    /// <summary>When the load started (mesh clock ticks; the warm-up starts then).</summary>
+    public long StartedAt { get; set; }
     /// <summary>Measured window length in seconds.</summary>
     public double MeasuredSeconds { get; set; }
     /// <summary>Answers that arrived after the request had already ended (client timeout).</summary>

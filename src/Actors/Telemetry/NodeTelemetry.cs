@@ -62,6 +62,9 @@ public sealed record ServiceSnapshot(
     IReadOnlyDictionary<string, long> CallsFrom,
     IReadOnlyDictionary<string, long[]>? CallDurationFrom = null)
 {
+    /// <summary>Zoned and cross-zone attempts per second (<see cref="ServiceTelemetry.ZoneSeconds"/>); empty without zones.</summary>
+    public long[] ZoneSeconds { get; init; } = [];
+
     /// <summary>The snapshot of <paramref name="t"/>; <paramref name="names"/> resolves calling workloads' indices.</summary>
     public static ServiceSnapshot Of(string name, ServiceTelemetry t, IReadOnlyList<string> names)
     {
@@ -78,7 +81,7 @@ public sealed record ServiceSnapshot(
         if (t.CallDurationFrom is { } byIndex)
             for (var s = 0; s < Math.Min(byIndex.Length, names.Count); s++)
                 if (byIndex[s] is { } d) (durations ??= new Dictionary<string, long[]>(StringComparer.Ordinal))[names[s]] = [.. d.Buckets, d.Count, d.SumTicks];
-        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from, durations);
+        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from, durations) { ZoneSeconds = t.ZoneSeconds is { } z ? (long[])z.Clone() : [] };
     }
 
     /// <summary>The telemetry again; <paramref name="indexOf"/> gives a calling workload's index in the merged view.</summary>
@@ -102,6 +105,7 @@ public sealed record ServiceSnapshot(
         foreach (var (source, n) in CallsFrom) t.RecordCallsFrom(indexOf(source), n);
         foreach (var (source, d) in CallDurationFrom ?? new Dictionary<string, long[]>())
             if (d.Length >= 2) t.DurationFrom(indexOf(source)).Add(d[..^2], d[^2], d[^1]);
+        if (ZoneSeconds.Length > 0) t.AddZoneSeconds(ZoneSeconds);
         return t;
     }
 }

@@ -66,6 +66,8 @@ public static class ReportBuilder
             Services = services,
             Mesh = CounterSection.Of<MeshSection>(totals) with { ConfigVersion = status.Version, Sidecars = topology.Mesh.Sidecars },
             Security = CounterSection.Of<SecurityReport>(totals),
+            Zones = ZonesReport.Of(topology, names, merged, status.ZoneNodes, load.StartedAt),
+            Network = CounterSection.Of<NetworkReport>(totals) with { Faults = [.. topology.Network.Faults.Select(f => f.Describe())] },
             Outcomes = new OutcomesSection
             {
                 FailedByStatus = failedBy,

@@ -53,6 +53,10 @@ public sealed record RunReport
     public Dictionary<string, RequestKindReport> RequestKinds { get; init; } = new();
     /// <summary>Control-plane counters.</summary>
     public ControlPlaneReport ControlPlane { get; init; } = new();
+    /// <summary>Zones: their nodes, and the cross-zone share of calls per service and per second.</summary>
+    public ZonesReport Zones { get; init; } = new();
+    /// <summary>Network faults applied, by kind.</summary>
+    public NetworkReport Network { get; init; } = new();
     /// <summary>Security (emulated mTLS and authorization) counters.</summary>
     public SecurityReport Security { get; init; } = new();
     /// <summary>Sidecar containers: restarts and the log pipeline.</summary>

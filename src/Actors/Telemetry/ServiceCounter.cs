@@ -42,6 +42,13 @@ public enum ServiceCounter
     [Counter(Outbound, Upstream | Mesh, "Failed calls to the service for which the caller's fallback answered: a default answer, or its cached last good one.")] FallbacksUsed,
     [Counter(Outbound, Mesh, "Connections a sidecar without config refused (UF): its app's calls, and requests sent to its pod (counted against the service called). A restarted sidecar has none until the control plane answers.")] NoConfig,
     [Counter(Inbound, Service, "Time the service's in-process module calls took, in ns: the sum of their sampled costs (callGraph.modules counts the calls).")] ModuleCallNanoseconds,
+    [Counter(Outbound, Upstream | Mesh, "Attempts between a caller and an endpoint that both have a zone.")] ZonedAttempts,
+    [Counter(Outbound, Upstream | Mesh, "Of those, attempts sent to an endpoint in another zone than the caller's.")] CrossZoneAttempts,
+    [Counter(Outbound, Network, "Messages a network partition dropped (a request: a connect failure, UF, after the connect timeout; a response: a reset, UR).")] NetworkPartitioned,
+    [Counter(Outbound, Network, "Messages lost by a packet-loss fault (a request: a connect failure, UF, or a reset, UR, once delivered; a response: a reset).")] NetworkLost,
+    [Counter(Outbound, Network, "Requests whose connection a reset-peer fault reset (UR).")] NetworkResets,
+    [Counter(Outbound, Network, "Messages a latency fault delayed.")] NetworkDelayed,
+    [Counter(Outbound, Network, "Messages that crossed a bandwidth-limited link (queued behind the bytes before them).")] NetworkThrottled,
 }
 #pragma warning restore CS1591
 
@@ -68,6 +75,8 @@ public enum ReportSections
     Mesh = 4,
     /// <summary>Totals over every service, <c>security</c> (see <see cref="SecurityReport"/>).</summary>
     Security = 8,
+    /// <summary>Network faults applied, totals over every service, <c>network</c> (see <see cref="NetworkReport"/>).</summary>
+    Network = 16,
 }
 
 /// <summary>Describes one <see cref="ServiceCounter"/>: who reports it, where the report shows it, and what it counts.</summary>

@@ -46,6 +46,36 @@ public sealed class ServiceTelemetry
         ForeignStores[store] = write ? (reads, writes + 1) : (reads + 1, writes);
     }
 
+    /// <summary>Seconds of the mesh clock the zone series keeps; later attempts count in the last one.</summary>
+    public const int MaxZoneSeconds = 3600;
+
+    /// <summary>Zoned attempts to this service per second of the mesh clock: [2s] all of them, [2s + 1] the cross-zone ones.</summary>
+    public long[]? ZoneSeconds;
+
+    /// <summary>Counts an attempt between a caller and an endpoint that both have a zone, at <paramref name="now"/>; <paramref name="crossZone"/> when the zones differ.</summary>
+    public void RecordZonedAttempt(long now, bool crossZone)
+    {
+        _counters[(int)ServiceCounter.ZonedAttempts]++;
+        if (crossZone) _counters[(int)ServiceCounter.CrossZoneAttempts]++;
+        AddZoneSecond((int)Math.Min(now / TimeSpan.TicksPerSecond, MaxZoneSeconds - 1), 1, crossZone ? 1 : 0);
+    }
+
+    private void AddZoneSecond(int second, long zoned, long crossZone)
+    {
+        // Grows by doubling up to its bound: a handful of allocations over a run, none per attempt.
+        if (ZoneSeconds is null || 2 * second + 1 >= ZoneSeconds.Length)
+            Array.Resize(ref ZoneSeconds, Math.Min(2 * MaxZoneSeconds, Math.Max(2 * second + 2, Math.Max(64, (ZoneSeconds?.Length ?? 0) * 2))));
+        ZoneSeconds[2 * second] += zoned;
+        ZoneSeconds[2 * second + 1] += crossZone;
+    }
+
+    /// <summary>Adds a zone series (<see cref="ZoneSeconds"/>'s layout) into this one (merging).</summary>
+    public void AddZoneSeconds(long[] series)
+    {
+        for (var i = 0; i + 1 < series.Length; i += 2)
+            if (series[i] > 0) AddZoneSecond(i / 2, series[i], series[i + 1]);
+    }
+
     /// <summary>Counts a call to this service from workload <paramref name="source"/>.</summary>
     public void RecordCallFrom(int source)
     {
@@ -121,6 +151,7 @@ public sealed class ServiceTelemetry
         if (other.CallDurationFrom is { } durations)
             for (var source = 0; source < durations.Length; source++)
                 if (durations[source] is { } d) DurationFrom(source).Add(d);
+        if (other.ZoneSeconds is { } zoneSeconds) AddZoneSeconds(zoneSeconds);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

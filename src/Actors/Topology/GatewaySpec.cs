@@ -20,6 +20,9 @@ public sealed record GatewaySpec
     /// <summary>One-way latency of the client's link to this gateway (a mobile link: ~40 ms each way). Default zero.</summary>
     public Distribution ClientLatency { get; init; } = Distribution.Zero;
 
+    /// <summary>The zone the gateway runs in: its calls prefer that zone's endpoints (locality). Null (the default): no zone, it balances over every endpoint.</summary>
+    public string? Zone { get; init; }
+
     /// <summary>Bearer-token (JWT) authentication at the edge; null (the default) checks nothing.</summary>
     public AuthSpec? Auth { get; init; }
 

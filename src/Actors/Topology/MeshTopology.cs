@@ -27,6 +27,9 @@ public sealed record MeshTopology
     /// <summary>The services.</summary>
     public ImmutableArray<ServiceSpec> Services { get; init; } = [];
 
+    /// <summary>The zones pods run in, and the latency within and between them. Default none.</summary>
+    public ZonesSpec Zones { get; init; } = new();
+
     /// <summary>The network between workloads.</summary>
     public NetworkSpec Network { get; init; } = new();
 
@@ -57,6 +60,13 @@ public sealed record MeshTopology
         foreach (var s in Services) if (s.Name == name) return s;
         return null;
     }
+
+    /// <summary>The zone of instance <paramref name="index"/> of <paramref name="service"/>, or null when the topology has no zones.</summary>
+    public string? ZoneOf(ServiceSpec service, int index) => Zones.ZoneOf(service, index);
+
+    /// <summary>The one-way latency of a hop from <paramref name="from"/> (in <paramref name="fromZone"/>) to <paramref name="to"/> (in <paramref name="toZone"/>): an edge's when one matches, else the zones', else the network's.</summary>
+    public Distribution LatencyBetween(string from, string? fromZone, string to, string? toZone) =>
+        Network.EdgeBetween(from, to) ?? Zones.LatencyBetween(fromZone, toZone, Network.Latency);
 
     /// <summary>The gateway the load generator sends to.</summary>
     public GatewaySpec EntryGateway =>

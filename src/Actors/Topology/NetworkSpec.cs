@@ -17,8 +17,14 @@ public sealed record NetworkSpec
     /// <summary>Latency of particular edges; <c>*</c> matches any workload.</summary>
     public ImmutableArray<EdgeLatency> Edges { get; init; } = [];
 
+    /// <summary>Network faults in force for the whole run (timeline events add more for a while). Default none.</summary>
+    public ImmutableArray<NetworkFault> Faults { get; init; } = [];
+
     /// <summary>The latency between two workloads (services or gateways), in either direction.</summary>
-    public Distribution LatencyBetween(string from, string to)
+    public Distribution LatencyBetween(string from, string to) => EdgeBetween(from, to) ?? Latency;
+
+    /// <summary>The latency of the edge between two workloads (either direction; an exact edge before a wildcard), or null when none matches.</summary>
+    public Distribution? EdgeBetween(string from, string to)
     {
         Distribution? wildcard = null;
         foreach (var e in Edges)
@@ -26,7 +32,7 @@ public sealed record NetworkSpec
             if ((e.From == from && e.To == to) || (e.From == to && e.To == from)) return e.Latency;
             if (wildcard is null && (Matches(e.From, from) && Matches(e.To, to) || Matches(e.From, to) && Matches(e.To, from))) wildcard = e.Latency;
         }
-        return wildcard ?? Latency;
+        return wildcard;
     }
 
     private static bool Matches(string pattern, string name) => pattern == "*" || pattern == name;

@@ -13,6 +13,9 @@ public sealed record ServiceSpec
     /// <summary>Number of instances (pods). Default 1.</summary>
     public int Replicas { get; init; } = 1;
 
+    /// <summary>The zones its pods run in, in turn (pod i in zone i mod n); empty (the default) spreads them over every zone of <see cref="MeshTopology.Zones"/>.</summary>
+    public ImmutableArray<string> Zones { get; init; } = [];
+
     /// <summary>Requests one instance handles at once (its worker threads). A worker is held until the whole script is done. Default 64.</summary>
     public int Workers { get; init; } = 64;
 

@@ -69,6 +69,30 @@ public sealed class TopologyBuilder
         return this;
     }
 
+    /// <summary>
+    /// Sets the zones (services spread their pods over them in turn) and the one-way latency within a zone and
+    /// between zones (null keeps the network's default hop).
+    /// </summary>
+    public TopologyBuilder Zones(string[] names, Distribution? within = null, Distribution? between = null)
+    {
+        _topology = _topology with { Zones = _topology.Zones with { Names = [.. names], Within = within, Between = between } };
+        return this;
+    }
+
+    /// <summary>Sets the latency between two particular zones (either direction; the same zone twice: within it).</summary>
+    public TopologyBuilder ZonePair(string from, string to, Distribution latency)
+    {
+        _topology = _topology with { Zones = _topology.Zones with { Pairs = _topology.Zones.Pairs.Add(new ZoneLatency(from, to, latency)) } };
+        return this;
+    }
+
+    /// <summary>Adds a network fault for the whole run (for a while: <see cref="At"/> with a <see cref="NetworkFaultEvent"/>).</summary>
+    public TopologyBuilder NetworkFault(NetworkFault fault)
+    {
+        _topology = _topology with { Network = _topology.Network with { Faults = _topology.Network.Faults.Add(fault) } };
+        return this;
+    }
+
     /// <summary>Turns sidecars on (default) or off.</summary>
     public TopologyBuilder Sidecars(bool enabled) { _topology = _topology with { Mesh = _topology.Mesh with { Sidecars = enabled } }; return this; }
 
@@ -187,6 +211,8 @@ public sealed class ServiceBuilder
     public ServiceBuilder StartupTime(Distribution startup) { _spec = _spec with { StartupTime = startup }; return this; }
     /// <summary>Version label.</summary>
     public ServiceBuilder Version(string version) { _spec = _spec with { Version = version }; return this; }
+    /// <summary>Runs its pods in <paramref name="zones"/>, in turn (default: every zone of the topology).</summary>
+    public ServiceBuilder InZones(params string[] zones) { _spec = _spec with { Zones = [.. zones] }; return this; }
     /// <summary>Marks the service as an entrypoint.</summary>
     public ServiceBuilder Entrypoint() { _spec = _spec with { IsEntrypoint = true }; return this; }
     /// <summary>Runs the service's pods with a sidecar or without one, whatever the mesh-wide setting.</summary>
@@ -309,6 +335,9 @@ public sealed class GatewayBuilder
     private readonly List<RouteSpec> _routes = [];
 
     internal GatewayBuilder(string name) => _spec = new GatewaySpec { Name = name };
+
+    /// <summary>Runs the gateway in <paramref name="zone"/>: its calls prefer that zone's endpoints.</summary>
+    public GatewayBuilder Zone(string zone) { _spec = _spec with { Zone = zone }; return this; }
 
     /// <summary>Routes requests whose path starts with <paramref name="prefix"/> to <paramref name="service"/>.</summary>
     public GatewayBuilder Route(string prefix, string service) { _routes.Add(new RouteSpec { Prefix = prefix, Service = service }); return this; }

@@ -55,6 +55,7 @@ public static partial class TopologyValidator
         ValidateLoad(topology, root.At("load"));
         ValidateTimeline(topology, root, names);
         ActorMesh.Telemetry.Metrics.SloCheck.Validate(topology, root);
+        ValidateZones(topology, root, names);
         return root.Errors;
     }
 

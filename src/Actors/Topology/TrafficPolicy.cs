@@ -38,6 +38,9 @@ public sealed record TrafficPolicy
     /// <summary>Load balancing. Default <see cref="LoadBalancerKind.LeastRequest"/> (Istio's default; raw Envoy's is round robin).</summary>
     public LoadBalancerKind LoadBalancer { get; init; } = LoadBalancerKind.LeastRequest;
 
+    /// <summary>Locality-aware load balancing over zones (Istio's <c>localityLbSetting</c>). Default on, as in Istio: in effect with zones and outlier detection.</summary>
+    public LocalityOptions Locality { get; init; } = new();
+
     /// <summary>
     /// What a call is without a mesh (an app's plain client, and the <c>mesh</c> lesson's runs without the mesh):
     /// one try, no timeout, no limits, round robin.
@@ -56,5 +59,12 @@ public sealed record TrafficPolicy
         Limits.Validate(at.At("connectionPool"));
         CircuitBreaker?.Validate(at.At("circuitBreaker"));
         OutlierDetection?.Validate(at.At("outlierDetection"));
+    }
+
+    /// <summary>Reports every problem under <paramref name="at"/>, the zone names checked against <paramref name="zones"/>.</summary>
+    public void Validate(ValidationContext at, System.Collections.Immutable.ImmutableArray<string> zones)
+    {
+        Validate(at);
+        Locality.Validate(at.At("locality"), zones);
     }
 }

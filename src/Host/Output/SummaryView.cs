@@ -69,6 +69,7 @@ internal static class SummaryView
         if (cluster.Nodes > 1)
             console.MarkupLine(Markup.Escape($"cluster: {cluster.Nodes} nodes; pods at the end {string.Join(", ", cluster.PodsPerNode.Select(kv => $"{kv.Key} {kv.Value}"))}; " +
                 $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes, {cluster.Batches:N0} batches of {cluster.MessagesPerBatch:0.#}; node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
+        WriteZones(r, console);
         var security = r.Security;
         if (security[ServiceCounter.Denied] > 0 || security[ServiceCounter.PlaintextAccepted] > 0)
             console.MarkupLine($"security: denied {security[ServiceCounter.Denied]} with 403 (plaintext to strict mTLS {security[ServiceCounter.DeniedPlaintext]}, by policy {security[ServiceCounter.DeniedByPolicy]}), accepted in plaintext {security[ServiceCounter.PlaintextAccepted]}");
@@ -92,7 +93,20 @@ internal static class SummaryView
             : $"[red]SLO: {failed} of {r.Slo.Count} threshold(s) failed (exit code 3)[/]");
     }
 
-    /// <summary>What the emulator cost, and a warning when its own lag may change what the run reports.</summary>
+    /// <summary>Zones (their nodes, the cross-zone share per service) and the network faults applied, when the run had any.</summary>
+    private static void WriteZones(RunReport r, IAnsiConsole console)
+    {
+        var z = r.Zones;
+        if (z.Names.Count > 0)
+            console.MarkupLine(Markup.Escape($"zones: {string.Join(", ", z.Names.Select(n => z.Nodes.TryGetValue(n, out var node) ? $"{n} on {node}" : n))}; " +
+                $"cross-zone share {z.CrossZoneShare:P1}{string.Concat(z.Services.Select(kv => $", {kv.Key} {kv.Value.CrossZoneShare:P1}"))}"));
+        var n = r.Network;
+        if (n[ServiceCounter.NetworkPartitioned] + n[ServiceCounter.NetworkLost] + n[ServiceCounter.NetworkResets] + n[ServiceCounter.NetworkDelayed] + n[ServiceCounter.NetworkThrottled] > 0)
+            console.MarkupLine($"network faults: partitioned {n[ServiceCounter.NetworkPartitioned]}, lost {n[ServiceCounter.NetworkLost]}, reset {n[ServiceCounter.NetworkResets]}, " +
+                $"delayed {n[ServiceCounter.NetworkDelayed]}, throttled {n[ServiceCounter.NetworkThrottled]} message(s)");
+    }
+
+    /// <summary>What the emulator cost, and a warning when its own lag distorts the latencies.</summary>
     private static void WriteEmulator(RunReport r, IAnsiConsole console)
     {
         var e = r.Emulator;

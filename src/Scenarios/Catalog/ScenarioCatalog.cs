@@ -65,6 +65,7 @@ public static class ScenarioCatalog
         new("full-flow", "client → gateway → sidecars → services → downstream; an unhealthy instance is retried around, a dead dependency's circuit opens and closes again; one request's trace",
             new FullFlowLesson()),
         new("node-failure", "chain on 3 cluster nodes; node-2 crashes mid-run: retries move its traffic, the control plane places its pods on the survivors", new NodeFailureLesson()),
+        new("zone-failure", "three zones with locality load balancing; zone-a's backend is partitioned off mid-run: calls fail over to zones b and c, then come back", new ZoneFailureLesson()),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -22,6 +22,7 @@ internal static class MeshKeys
     {
         { "latency", Distributions.Value, (n, v) => n with { Latency = v }, "One-way latency of every hop without an edge of its own." },
         { "edges", Syntax.List(Syntax.Mapping(Edge)), (n, v) => n with { Edges = v }, "The latency of particular hops." },
+        { "faults", Syntax.List(Syntax.Mapping(ZoneKeys.Fault)), (n, v) => n with { Faults = v }, "Network faults for the whole run." },
     };
 
     // ---- a policy: mesh.defaults, mesh.destinations.<service>, a timeline setPolicy
@@ -63,6 +64,7 @@ internal static class MeshKeys
         { "maxPendingRequests", Syntax.Long, (o, v) => o with { MaxPendingRequests = v }, "Requests waiting for a connection." },
         { "maxRequests", Syntax.Long, (o, v) => o with { MaxRequests = v }, "Requests in flight at once; past it a request is rejected at once." },
         { "maxRetries", Syntax.Long, (o, v) => o with { MaxRetries = v }, "Concurrent retries, when retries.budget is off." },
+        { "connectTimeout", Syntax.Duration, (o, v) => o with { ConnectTimeout = v }, "How long a connection attempt may take; a partitioned peer fails (UF) after it." },
     };
 
     private static readonly Schema<CircuitBreakerOptions> CircuitBreaker = new(new CircuitBreakerOptions())
@@ -113,6 +115,7 @@ internal static class MeshKeys
                 "Passive health checking per host, with ejection; off by default."
             },
             { "loadBalancer", Syntax.Choice<LoadBalancerKind>(), (p, v) => p with { LoadBalancer = v }, "least-request, round-robin or random." },
+            { "locality", Syntax.Mapping(ZoneKeys.Locality), (p, v) => p with { Locality = v }, "Locality-aware load balancing over zones (Istio's localityLbSetting)." },
         };
     }
 

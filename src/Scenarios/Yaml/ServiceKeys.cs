@@ -110,6 +110,7 @@ internal static class ServiceKeys
     {
         { "name", Syntax.Text, (s, v) => s with { Name = v }, "Unique among services and gateways; pods are <name>-<index>.", Need.Required },
         { "replicas", Syntax.Integer, (s, v) => s with { Replicas = v }, "Pods." },
+        { "zones", Syntax.OneOrList(Syntax.Text, "list of zone names"), (s, v) => s with { Zones = v }, "The zones its pods run in, in turn; absent: every zone." },
         { "workers", Syntax.Integer, (s, v) => s with { Workers = v }, "Requests one pod handles at once." },
         { "queue", Syntax.Integer, (s, v) => s with { QueueCapacity = v }, "Requests waiting for a worker, per pod." },
         { "serviceTime", Distributions.Value, (s, v) => s with { ServiceTime = v }, "Computing time per request, before the script." },

@@ -75,6 +75,9 @@ public abstract class RouterSpec : VirtualTimeSpec
 
     internal UpstreamCluster Cluster => Router.Cluster(Destination)!;
 
+    /// <summary>The network the router sends through (to start and end faults).</summary>
+    internal ActorMesh.DataPlane.Network.MeshNetwork Network => _runtime.Network;
+
     protected double NowMs => (Clock.Now - _t0) / (double)TimeSpan.TicksPerMillisecond;
 
     // ---- policies -----------------------------------------------------------------------------

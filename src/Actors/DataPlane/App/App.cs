@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Logs;
+using ActorMesh.DataPlane.Network;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Settings;
@@ -47,7 +48,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     private UpstreamRouter? _client;
     private ConfigClient? _config;
     private readonly ContainerMemory<AppMemory> _memory;
-    private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
+    private readonly ReturnPath _return;
     private readonly LogSpool? _logs;
     private readonly double _logSampleRate;
     private readonly int _logBatch;
@@ -67,6 +68,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
         _hasSidecar = pod.Spec.Sidecar;
         _spec = pod.Spec.Service;
+        _return = new ReturnPath(_runtime.Network, new LinkEnd(_spec.Name, pod.Spec.Zone, pod.PodId));
         _serviceTime = memory.State.ServiceTime;
         _errors = memory.State.Errors;
         _script = _spec.Script;
@@ -95,7 +97,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     {
         if (!_hasSidecar)
         {
-            _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _memory.Incarnation);
+            _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _memory.Incarnation, zone: _pod.Spec.Zone, pod: _pod.PodId);
             // It takes its config itself; it applies no mesh policy, so it checks nothing in it but the version.
             _config = new ConfigClient(_pod.PodId, "App of " + _pod.PodId, ConfigClient.NoProblems, ApplyConfig, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
             if (_memory.State.Config is { } last) _config.Resume(last);
@@ -398,8 +400,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - arrived);
-        var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
-        _runtime.Network.Deliver(due, replyTo, new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, now, retries, due), Self);
+        var due = _return.Due(ReturnPath.CallerOf(request), _random, now, bytes, t, out var fate);
+        _return.Deliver(fate, due, replyTo, new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, now, retries, due), Self);
     }
 
     /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
@@ -410,17 +412,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }
 
-    private Distribution ReturnLatency(string source)
-    {
-        if (_returnLatency.TryGetValue(source, out var d)) return d;
-        d = _config?.Current?.Topology.Network.LatencyBetween(source, _spec.Name) ?? NetworkSpec.DefaultLatency;
-        _returnLatency[source] = d;
-        return d;
-    }
-
     private void ApplyConfig(ConfigSnapshot snapshot)
     {
-        _returnLatency.Clear();
+        _return.Apply(snapshot.Topology);
         // No sidecar, no mesh policies: a plain client with one try, no timeout, round robin.
         var plain = snapshot with { Topology = snapshot.Topology with { Mesh = PlainClient(snapshot.Topology.Mesh) } };
         _client!.Apply(plain, Distribution.Zero);

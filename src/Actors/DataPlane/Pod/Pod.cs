@@ -57,7 +57,7 @@ internal sealed class Pod : UntypedActor
     {
         var address = _context.Spec.Sidecar ? _context.Proxy : _context.App;
         var spec = _context.Spec;
-        var endpoint = new Endpoint(spec.PodId, spec.Service.Name, spec.Index, address, _context.Runtime.Node, spec.Service.Version);
+        var endpoint = new Endpoint(spec.PodId, spec.Service.Name, spec.Index, address, _context.Runtime.Node, spec.Service.Version, spec.Zone);
         _context.ControlPlane.Tell(new PodReady(endpoint, address), Self);
     }
 

@@ -2,6 +2,7 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Settings;
+using ActorMesh.DataPlane.Network;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
 using ActorMesh.Randomness;
@@ -35,7 +36,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, Distribution> _returnLatency = new(StringComparer.Ordinal);
+    private readonly ReturnPath _return;
     // Requests handed to the app and not yet answered.
     private readonly SlotTable<InboundEntry> _inbound;
     // Outbound spans of sampled calls only, by the app's call id.
@@ -56,6 +57,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _random = _runtime.Random.Stream($"{pod.PodId}/proxy/{_incarnation}");
         _config = new ConfigClient(pod.PodId, "Sidecar of " + pod.PodId, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
         var service = pod.Spec.Service;
+        _return = new ReturnPath(_runtime.Network, new LinkEnd(service.Name, pod.Spec.Zone, pod.PodId));
         _inbound = new SlotTable<InboundEntry>((int)Math.Min(service.Workers + (long)service.QueueCapacity + 64, SlotHandle.MaxSlots), SlotKind.Inbound, _incarnation);
     }
 
@@ -67,7 +69,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     protected override void PreStart()
     {
-        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name));
+        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name),
+            _pod.Spec.Zone, _pod.PodId);
         // Envoy keeps no xDS state across a restart: a restarted sidecar asks for config again (through its node's
         // agent, which knows the control plane of the moment; none answers during an outage).
         if (_incarnation > 1) _pod.ControlPlane.Tell(new FetchConfig(_pod.PodId, Self), Self);
@@ -166,7 +169,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             _runtime.Traces.Record(trace.TraceId, TraceCollector.NewSpanId(_random), trace.SpanId, HopKind.Network, _pod.Spec.Service.Name, request.SentAt, now, 0);
             span = TraceCollector.NewSpanId(_random);
         }
-        var entry = new InboundEntry(Sender, request.CorrelationId, request.Source, now, trace, span);
+        var entry = new InboundEntry(Sender, request.CorrelationId, ReturnPath.CallerOf(request), now, trace, span);
         if (!_inbound.TryAdd(entry, out var handle))
         {
             Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0, 0, now);
@@ -193,8 +196,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _pod.Stats.Requests++;
         _pod.Stats.Errors++;
         var now = _runtime.Clock.TimeOf(request.Due);
-        var due = _runtime.Network.DueAfter(now, ReturnLatency(request.Source), _random);
-        _runtime.Network.Deliver(due, Sender, new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0, 0, now, 0, due), Self);
+        var due = _return.Due(ReturnPath.CallerOf(request), _random, now, 0, t, out var fate);
+        _return.Deliver(fate, due, Sender, new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0, 0, now, 0, due), Self);
     }
 
     private void OnAppAnswered(MeshResponse response)
@@ -225,21 +228,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
-        var due = _runtime.Network.DueAfter(now, ReturnLatency(entry.Source), _random);
-        _runtime.Network.Deliver(due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
-    }
-
-    private Distribution ReturnLatency(string source)
-    {
-        if (_returnLatency.TryGetValue(source, out var d)) return d;
-        d = _config.Current?.Topology.Network.LatencyBetween(source, _pod.Spec.Service.Name) ?? NetworkSpec.DefaultLatency;
-        _returnLatency[source] = d;
-        return d;
+        var due = _return.Due(entry.Source, _random, now, bytes, t, out var fate);
+        _return.Deliver(fate, due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
     }
 
     private void Apply(ConfigSnapshot snapshot)
     {
-        _returnLatency.Clear();
+        _return.Apply(snapshot.Topology);
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
         _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);

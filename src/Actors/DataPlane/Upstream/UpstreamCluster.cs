@@ -35,6 +35,12 @@ internal sealed class UpstreamCluster
     public int ServiceIndex { get; }
     public TrafficPolicy Policy { get; private set; }
     public Distribution Latency { get; private set; } = Distribution.Zero;
+    /// <summary>The caller's view of the zones: its own, and the latency to each (null without zones).</summary>
+    public ZoneView? Zones { get; private set; }
+    /// <summary>Each host's zone index into <see cref="ZoneView.Names"/> (-1: none); empty without zones.</summary>
+    public int[] HostZones { get; private set; } = [];
+    /// <summary>Locality-aware choice among the hosts, when locality plays a part (see <see cref="LocalityPicker.For"/>).</summary>
+    public LocalityPicker? Locality { get; private set; }
     public Endpoint[] Endpoints { get; private set; } = [];
     public int[] Active { get; private set; } = [];
     public int[] Healthy { get; private set; } = [];
@@ -51,10 +57,11 @@ internal sealed class UpstreamCluster
     /// <summary>Ids of the calls waiting for a connection, oldest first (the live ones are counted by <see cref="Pool"/>; the queue may also hold stale ids).</summary>
     public readonly Queue<SlotHandle> Pending = new();
 
-    /// <summary>Applies a (possibly) new policy, latency and endpoint list, keeping per-host state of endpoints that remain.</summary>
-    public void Configure(TrafficPolicy policy, Distribution latency, ImmutableArray<Endpoint> endpoints)
+    /// <summary>Applies a (possibly) new policy, latency and endpoint list, keeping per-host state of endpoints that remain; <paramref name="zones"/> is the caller's view of the zones, if any.</summary>
+    public void Configure(TrafficPolicy policy, Distribution latency, ImmutableArray<Endpoint> endpoints, ZoneView? zones = null)
     {
         Latency = latency;
+        Zones = zones;
         Pool.Limits = policy.Limits;
         if (!ReferenceEquals(policy, Policy) && policy != Policy)
         {
@@ -86,6 +93,7 @@ internal sealed class UpstreamCluster
             if (same)
             {
                 Endpoints = next;
+                MapZones();
                 RebuildHealthy();
                 return;
             }
@@ -106,7 +114,36 @@ internal sealed class UpstreamCluster
         Outlier?.Remap(oldIndexOf);
         Endpoints = next;
         Active = active;
+        MapZones();
         RebuildHealthy();
+    }
+
+    /// <summary>Each host's zone, and the locality picker over them (on a config change, never per request).</summary>
+    private void MapZones()
+    {
+        if (Zones is not { } view)
+        {
+            HostZones = [];
+            Locality = null;
+            return;
+        }
+        var zones = new int[Endpoints.Length];
+        for (var i = 0; i < zones.Length; i++) zones[i] = view.IndexOf(Endpoints[i].Zone);
+        HostZones = zones;
+        Locality = LocalityPicker.For(Policy.Locality, view.Names, view.Caller, zones, Policy.OutlierDetection is not null, _random);
+    }
+
+    /// <summary>The one-way latency to <paramref name="host"/>: its zone's from the caller's, else the destination's.</summary>
+    public Distribution LatencyTo(int host) =>
+        Zones is { } view && (uint)host < (uint)HostZones.Length && HostZones[host] >= 0 ? view.Latency[HostZones[host]] : Latency;
+
+    /// <summary>True when the caller and <paramref name="host"/> both have a zone; <paramref name="crossZone"/> when they differ.</summary>
+    public bool IsZoned(int host, out bool crossZone)
+    {
+        crossZone = false;
+        if (Zones is not { CallerIndex: >= 0 } view || (uint)host >= (uint)HostZones.Length || HostZones[host] < 0) return false;
+        crossZone = HostZones[host] != view.CallerIndex;
+        return true;
     }
 
     /// <summary>Recomputes the healthy set after an ejection or return; below the panic threshold every host is used.</summary>
@@ -119,6 +156,7 @@ internal sealed class UpstreamCluster
             Healthy = HostIndices.Upto(Endpoints.Length);
             HealthyCount = Endpoints.Length;
             _sharedHealthy = true;
+            Locality?.Rebuild(Healthy, HealthyCount);
             return;
         }
         if (_sharedHealthy || Healthy.Length != Endpoints.Length)
@@ -136,6 +174,7 @@ internal sealed class UpstreamCluster
             Panic = true;
         }
         HealthyCount = count;
+        Locality?.Rebuild(Healthy, HealthyCount);
     }
 
     /// <summary>Picks a host, avoiding those <paramref name="tried"/> when the retry policy says so; -1 when there is none.</summary>
@@ -144,7 +183,8 @@ internal sealed class UpstreamCluster
         // Per-host in-flight counts are made on the first call: a mesh of 10,000 pods has thousands of
         // proxies with destinations of 1,000 hosts, most of which never call some of them.
         if (Active.Length != Endpoints.Length) Active = new int[Endpoints.Length];
-        return Balancer.Pick(Healthy, HealthyCount, Active, Policy.Retries.AvoidPreviousHosts ? tried : null);
+        var avoid = Policy.Retries.AvoidPreviousHosts ? tried : null;
+        return Locality is { } locality ? locality.Pick(Balancer, Active, avoid) : Balancer.Pick(Healthy, HealthyCount, Active, avoid);
     }
 
     /// <summary>
@@ -189,6 +229,27 @@ internal sealed class UpstreamCluster
         if ((uint)hint < (uint)Endpoints.Length && ReferenceEquals(Endpoints[hint], endpoint)) return hint;
         for (var i = 0; i < Endpoints.Length; i++)
             if (Endpoints[i].PodId == endpoint.PodId) return i;
+        return -1;
+    }
+}
+
+/// <summary>
+/// The zones as one caller sees them: their names, the caller's own, and the one-way latency from the
+/// caller's zone to each. Built once per config snapshot and caller, shared by its clusters.
+/// </summary>
+internal sealed class ZoneView(IReadOnlyList<string> names, string? caller, Distribution[] latency)
+{
+    public IReadOnlyList<string> Names { get; } = names;
+    public string? Caller { get; } = caller;
+    public int CallerIndex { get; } = caller is null ? -1 : IndexIn(names, caller);
+    public Distribution[] Latency { get; } = latency;
+
+    /// <summary>The index of <paramref name="zone"/>, or -1 (none, or not a zone).</summary>
+    public int IndexOf(string? zone) => zone is null ? -1 : IndexIn(Names, zone);
+
+    private static int IndexIn(IReadOnlyList<string> names, string zone)
+    {
+        for (var i = 0; i < names.Count; i++) if (names[i] == zone) return i;
         return -1;
     }
 }

@@ -10,7 +10,7 @@ namespace ActorMesh.DataPlane.Upstream;
 /// built from the current config snapshot and reconfigured by every later one, and outlier
 /// detection's interval timer runs while any of them detects outliers.
 /// </summary>
-internal sealed class UpstreamClusters(string source, MeshRuntime runtime, MeshRandom random, IActorRef self)
+internal sealed class UpstreamClusters(string source, string? zone, MeshRuntime runtime, MeshRandom random, IActorRef self)
 {
     private readonly Dictionary<string, UpstreamCluster> _clusters = new(StringComparer.Ordinal);
     private ConfigSnapshot? _snapshot;
@@ -59,7 +59,18 @@ internal sealed class UpstreamClusters(string source, MeshRuntime runtime, MeshR
     private void Configure(UpstreamCluster cluster, ConfigSnapshot snapshot)
     {
         var topology = snapshot.Topology;
-        cluster.Configure(topology.Mesh.PolicyFor(cluster.Service), topology.Network.LatencyBetween(source, cluster.Service), snapshot.EndpointsOf(cluster.Service));
+        cluster.Configure(topology.Mesh.PolicyFor(cluster.Service), topology.Network.LatencyBetween(source, cluster.Service), snapshot.EndpointsOf(cluster.Service),
+            ZonesTo(topology, cluster.Service));
+    }
+
+    /// <summary>The zones as this caller sees them for calls to <paramref name="service"/> (an edge's latency, when one matches, holds for every zone); null without zones.</summary>
+    private ZoneView? ZonesTo(MeshTopology topology, string service)
+    {
+        if (!topology.Zones.Any) return null;
+        var names = topology.Zones.Names;
+        var latency = new Distribution[names.Length];
+        for (var i = 0; i < names.Length; i++) latency[i] = topology.LatencyBetween(source, zone, service, names[i]);
+        return new ZoneView(names, zone, latency);
     }
 
     /// <summary>Makes sure outlier detection's interval timer runs when <paramref name="cluster"/> detects outliers.</summary>

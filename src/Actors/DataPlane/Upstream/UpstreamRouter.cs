@@ -45,13 +45,17 @@ internal sealed class UpstreamRouter
     private readonly UpstreamClusters _clusters;
     private readonly SlotTable<UpstreamCall> _calls;
     private readonly SweepTimer _sweep;
+    private readonly LinkEnd _origin;
     private Distribution _proxyLatency = Distribution.Zero;
 
     // incarnation: the owner's, so that a restarted owner's router never takes the ids of its predecessor's calls.
     // identity: the mTLS identity requests carry; null sends plaintext (an app's plain client, without a sidecar).
-    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int incarnation, string? identity = null)
+    // zone, pod: where the source runs (null: no zone; a gateway is no pod); locality and network faults go by them.
+    public UpstreamRouter(string source, MeshRuntime runtime, MeshRandom random, IActorRef self, IUpstreamOwner owner, int incarnation, string? identity = null,
+        string? zone = null, string? pod = null)
     {
         _source = source;
+        _origin = new LinkEnd(source, zone, pod);
         _identity = identity;
         _runtime = runtime;
         _clock = runtime.Clock;
@@ -61,7 +65,7 @@ internal sealed class UpstreamRouter
         _random = random;
         _self = self;
         _owner = owner;
-        _clusters = new UpstreamClusters(source, runtime, random, self);
+        _clusters = new UpstreamClusters(source, zone, runtime, random, self);
         _calls = new SlotTable<UpstreamCall>(SlotHandle.MaxSlots, SlotKind.Call, incarnation);
         _sourceIndex = runtime.Services.Of(source);
     }
@@ -79,6 +83,7 @@ internal sealed class UpstreamRouter
     public void Apply(ConfigSnapshot snapshot, Distribution proxyLatency)
     {
         _proxyLatency = proxyLatency;
+        _network.UseSteady(snapshot.Topology.Network.Faults);
         _clusters.Apply(snapshot);
         foreach (var cluster in _clusters.All)
         {
@@ -195,22 +200,25 @@ internal sealed class UpstreamRouter
             return;
         }
         call.StartAttempt(host, isProbe, now);
-        _telemetry.For(cluster.ServiceIndex)[ServiceCounter.Attempts]++;
+        var t = _telemetry.For(cluster.ServiceIndex);
+        t[ServiceCounter.Attempts]++;
+        if (cluster.IsZoned(host, out var crossZone)) t.RecordZonedAttempt(now, crossZone);
         WatchDeadline(call.Deadlines.Try, now);
         // A new id per attempt: an answer to an earlier one no longer resolves.
         var id = _calls.Rekey(slot);
         var endpoint = call.HostEndpoint!;
+        var latency = cluster.LatencyTo(host);
         if (MeshNetwork.IsUnreachable(endpoint.Address))
         {
             // The connection is refused: the failure comes back after one hop.
-            var refused = _network.DueAfter(now, cluster.Latency, _random);
+            var refused = _network.DueAfter(now, latency, _random);
             _network.Deliver(refused, _self, new ConnectFailed(id, refused), _self);
             return;
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
-        var due = _network.DueAfter(now, cluster.Latency, _random, extra);
-        _network.Deliver(due, endpoint.Address,
-            new MeshRequest(id.Id, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra, due), _self);
+        var due = _network.RequestDue(now, latency, _random, extra, _origin, new LinkEnd(cluster.Service, endpoint.Zone, endpoint.PodId), call.RequestBytes, t, out var fate);
+        var request = new MeshRequest(id.Id, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra, due, _origin.Zone, _origin.Pod);
+        _network.DeliverRequest(fate, now, due, endpoint.Address, request, _self, cluster.Pool.Limits.ConnectTimeout);
     }
 
     /// <summary>

@@ -1,0 +1,6 @@
+using ActorMesh.Topology;
+
+namespace ActorMesh.DataPlane.Network;
+
+/// <summary>To every node agent: start (<paramref name="Active"/>) or end <paramref name="Fault"/> in the node's network (a timeline event).</summary>
+public sealed record SetNetworkFault(NetworkFault Fault, bool Active) : IMeshMessage;
