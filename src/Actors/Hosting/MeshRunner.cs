@@ -199,7 +199,9 @@ public static class MeshRunner
             var telemetry = local is null
                 ? TelemetryView.Of([runtime], remote)
                 : TelemetryView.Of([runtime, .. local.Nodes.SelectMany(n => n.Runtimes)]);
-            return (state with { Cluster = cluster }).Build(topology, load, telemetry);
+            var report = (state with { Cluster = cluster }).Build(topology, load, telemetry);
+            // The load generator samples its own node's counters each second; on a cluster the pods are elsewhere.
+            return report with { Timeline = [.. report.Timeline.Select(s => s with { Retries = null, CircuitOpened = null, CircuitClosed = null })] };
         }
         finally
         {

@@ -26,6 +26,20 @@ public sealed class MeshTelemetry : IDisposable
         return merged;
     }
 
+    /// <summary>
+    /// Adds the totals of <paramref name="counters"/> over every shard and service into <paramref name="into"/>
+    /// (same order). Reads plain arrays only, so it may run while the mesh runs (a live sample, off the hot
+    /// path: once a second): a 64-bit counter is never torn, and one that another thread is incrementing is
+    /// read before or after that increment.
+    /// </summary>
+    public void Sum(ReadOnlySpan<ServiceCounter> counters, Span<long> into)
+    {
+        foreach (var shard in _shards.Values)
+            foreach (var t in shard.Items)
+                if (t is not null)
+                    for (var k = 0; k < counters.Length; k++) into[k] += t[counters[k]];
+    }
+
     /// <inheritdoc />
     public void Dispose() => _shards.Dispose();
 

@@ -26,6 +26,8 @@ internal static class RunCommand
         var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
         var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, logs };
+        var exports = new ExportFlags();
+        foreach (var option in exports.Options) command.Add(option);
         command.Validators.Add(r =>
         {
             if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
@@ -43,6 +45,7 @@ internal static class RunCommand
             CheckOutputPath("--report", reportPath, "report.json");
             var logsPath = parse.GetValue(logs);
             CheckOutputPath("--logs", logsPath, "logs.jsonl");
+            exports.Check(parse);
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
             using var interrupts = Interrupts.Listen($"stopping the load; the requests in flight get up to {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s (mesh time), then the summary and the report", "a report");
             using var logFile = logsPath is null ? null : new LogFile(logsPath);
@@ -96,6 +99,7 @@ internal static class RunCommand
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
                 Console.Out.WriteLine($"Report written to {reportPath}");
             }
+            await exports.WriteAsync(parse, result);
             if (logFile is not null)
             {
                 logFile.Dispose();
