@@ -89,7 +89,10 @@ public class TimelineCsvTests
     public void The_csv_has_a_header_and_one_row_per_second_in_the_invariant_culture()
     {
         var previous = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+        // A culture that writes 1,5 (the machine runs in invariant-globalization mode: no named cultures).
+        var comma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        comma.NumberFormat.NumberDecimalSeparator = ",";
+        CultureInfo.CurrentCulture = comma;
         try
         {
             var csv = TimelineCsv.Write([
