@@ -64,6 +64,7 @@ internal static class RunCommand
                 Hostname = parse.GetValue(hostname)!,
                 AkkaConfig = Logging.AkkaConfig,
                 LogSink = logFile,
+                Tap = exports.Tap,
             };
             var effective = options.Apply(topology);
             var problems = TopologyValidator.Validate(effective);

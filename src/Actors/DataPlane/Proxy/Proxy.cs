@@ -114,7 +114,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, int status, ResponseFlags flags, int responseBytes, ulong visited, long startTicks)
     {
         if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
-            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, _runtime.Clock.Now, status);
+            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, _runtime.Clock.Now, status, flags);
         caller.Tell(new EgressResult(callerId, status, flags, visited), Self);
     }
 
@@ -210,7 +210,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     {
         var now = _runtime.Clock.Now;
         if (entry.Trace.Sampled)
-            _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
+            _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status, flags);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
         t.CountAnswer(status, flags);
         _pod.Stats.Requests++;

@@ -294,7 +294,7 @@ internal sealed class UpstreamRouter
         var now = _clock.Now;
         if (call.Trace.Sampled && response.SentAt > 0)
             _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
-                call.Cluster!.Service, response.SentAt, now, response.Status);
+                call.Cluster!.Service, response.SentAt, now, response.Status, response.Flags, call.Attempt, call.HostEndpoint?.PodId);
         End(slot, call, AttemptOutcome.Of(response), now);
     }
 
