@@ -38,6 +38,7 @@ internal static class RunCommand
                 r.AddError($"--clock virtual cannot be used with {(r.GetResult(nodes) is not null ? "--nodes" : "--cluster")}: virtual time runs on one node, and a cluster runs in real time");
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
                 r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
+            exports.Validate(r);
         });
         command.SetAction(async parse =>
         {
@@ -78,6 +79,7 @@ internal static class RunCommand
                     $"({(effective.Load.Warmup + effective.Load.Duration).TotalSeconds:0.###}s): skipped, and listed as skipped in the report's events");
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
             RunReport result;
+            using var metricsServer = exports.Serve(parse);
             try
             {
                 result = await ProgressView.RunAsync((progress, startup) => scenario.RunAsync(topology, options with { Progress = progress, Startup = startup }, interrupts.Token));

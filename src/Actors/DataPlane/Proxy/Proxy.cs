@@ -30,6 +30,7 @@ namespace ActorMesh.DataPlane.Proxy;
 internal sealed class Proxy : UntypedActor, IUpstreamOwner
 {
     private readonly PodContext _pod;
+    private WorkloadIndexCache? _sources;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -162,7 +163,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             _runtime.Traces.Record(trace.TraceId, TraceCollector.NewSpanId(_random), trace.SpanId, HopKind.Network, _pod.Spec.Service.Name, request.SentAt, now, 0);
             span = TraceCollector.NewSpanId(_random);
         }
-        var entry = new InboundEntry(Sender, request.CorrelationId, request.Source, now, trace, span);
+        var entry = new InboundEntry(Sender, request.CorrelationId, request.Source, now, trace, span, request.RequestBytes, request.SourceIdentity is not null);
         if (!_inbound.TryAdd(entry, out var handle))
         {
             Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0);
@@ -216,6 +217,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
+        t.RecordEdge(EdgeReporter.Destination, (_sources ??= new WorkloadIndexCache(_runtime.Services)).IndexOf(entry.Source), status, flags, entry.Mtls, now - entry.Start, entry.RequestBytes, bytes);
         _runtime.Network.Send(ReturnLatency(entry.Source), _random, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now), Self);
     }
 

@@ -234,7 +234,7 @@ internal sealed class UpstreamRouter
             if (outcome.MayRetry) decision = cluster.DecideRetry(outcome, call.Retries);
         }
         if (decision == RetryDecision.Yes) Retry(slot, call, now, t);
-        else Finish(slot, call, outcome, decision, t);
+        else Finish(slot, call, outcome, decision, t, now);
         if (hadAttempt && outcome.Kind != AttemptEnd.Aborted) DrainPending(cluster);
     }
 
@@ -258,7 +258,7 @@ internal sealed class UpstreamRouter
     }
 
     /// <summary>Ends the call: frees its slot and reports its one outcome to the owner (not when the owner cancelled it).</summary>
-    private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t)
+    private void Finish(int slot, UpstreamCall call, in AttemptOutcome outcome, RetryDecision decision, ServiceTelemetry t, long now)
     {
         var flags = outcome.Flags;
         if (decision == RetryDecision.NoOverflow)
@@ -273,6 +273,8 @@ internal sealed class UpstreamRouter
             flags |= ResponseFlags.UpstreamRetryLimitExceeded;
         }
         if (call.Committed) flags |= ResponseFlags.Committed;
+        if (outcome.Kind != AttemptEnd.Cancelled)
+            t.RecordEdge(EdgeReporter.Source, _sourceIndex, outcome.Status, flags, _identity is not null, now - call.Start, call.RequestBytes, outcome.Succeeded ? outcome.Bytes : 0);
         var (caller, callerId, start, visited) = (call.Caller!, call.CallerId, call.Start, call.Visited);
         call.Clear();
         _calls.Free(slot);
