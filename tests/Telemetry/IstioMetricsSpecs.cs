@@ -29,6 +29,7 @@ public partial class IstioMetricsSpecs
         return (await MeshRunner.RunAsync(topology, new RunOptions { Tap = tap }), tap);
     }
 
+    /// <summary>One sample line: metric name, labels, value.</summary>
     internal sealed record Sample(string Name, Dictionary<string, string> Labels, double Value);
 
     [GeneratedRegex("""^(?<name>[a-z_]+)\{(?<labels>.*)\} (?<value>\S+)$""")]
