@@ -282,7 +282,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         var (visited, retries) = (ex.Visited, ex.Retries);
         if (ex.Committed) flags |= ResponseFlags.Committed;
         if (ex.Trace.Sampled)
-            _runtime.Traces.Record(ex.Trace.TraceId, ex.Span, ex.Trace.SpanId, HopKind.Gateway, _spec.Name, ex.Start, now, status);
+            _runtime.Traces.Record(ex.Trace.TraceId, ex.Span, ex.Trace.SpanId, HopKind.Gateway, _spec.Name, ex.Start, now, status, flags);
         // Only whole answers are stored: never an error, never a degraded merge.
         if (ex.Store && StatusCodes.IsSuccess(status) && (flags & ResponseFlags.Degraded) == 0)
         {

@@ -60,6 +60,9 @@ public static class MeshRunner
         }, topology.Slo);
     }
 
+    /// <summary>Gives the run's merged telemetry to the exports' tap, if any.</summary>
+    internal static TelemetryView Complete(RunOptions options, TelemetryView view) => options.Tap?.Complete(view) ?? view;
+
     /// <summary>The outcome in the report's <c>events</c> of a timeline event that fell after a load shortened by <see cref="RunOptions.Duration"/> or <see cref="RunOptions.Warmup"/>.</summary>
     public const string SkippedOutcome = "skipped: after the load ended";
 
@@ -102,6 +105,7 @@ public static class MeshRunner
         try
         {
             var probe = system.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
+            options.Tap?.Attach([runtime]);
             var started = runtime.Clock.Now;
             var mesh = MeshSystem.Launch(system, topology, runtime, timeout: ReadyTimeout(topology));
             await StartAsync(mesh, options, () => runtime.PodsStarted, cancellation);
@@ -110,7 +114,7 @@ public static class MeshRunner
             collected = await MeasureLagAsync(probe, meter, runtime.Clock.Now - started, collected, options.CollectTimeout);
             // Stop every actor before reading the per-thread telemetry, so nothing writes while it is merged.
             await system.Terminate();
-            return collected.Build(topology, load, TelemetryView.Of(runtime));
+            return collected.Build(topology, load, Complete(options, TelemetryView.Of(runtime)));
         }
         finally
         {
@@ -177,6 +181,7 @@ public static class MeshRunner
             // The edge's lag: its clock serves the nodes in this process too.
             var probe = edge.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
             var started = clock.Now;
+            options.Tap?.Attach(local is null ? [runtime] : [runtime, .. local.Nodes.SelectMany(n => n.Runtimes)]);
             var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime, ReadyTimeout(topology));
             await StartAsync(mesh, options, local is null ? null : () => local.Nodes.Sum(n => n.Runtimes.Sum(r => r.PodsStarted)), cancellation);
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation, options.StopDrain);
@@ -207,7 +212,9 @@ public static class MeshRunner
             var telemetry = local is null
                 ? TelemetryView.Of([runtime], remote)
                 : TelemetryView.Of([runtime, .. local.Nodes.SelectMany(n => n.Runtimes)]);
-            return (state with { Cluster = cluster }).Build(topology, load, telemetry);
+            var report = (state with { Cluster = cluster }).Build(topology, load, Complete(options, telemetry));
+            // The load generator samples its own node's counters each second; on a cluster the pods are elsewhere.
+            return report with { Timeline = [.. report.Timeline.Select(s => s with { Retries = null, CircuitOpened = null, CircuitClosed = null })] };
         }
         finally
         {

@@ -71,6 +71,9 @@ public sealed record RunOptions
     /// </summary>
     public TimeSpan CollectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Where exports read the run's telemetry, live and at the end (see <see cref="TelemetryTap"/>). Default none.</summary>
+    public TelemetryTap? Tap { get; init; }
+
     /// <summary>Progress while the mesh starts (cluster members up, pods ready), every <see cref="ProgressInterval"/>.</summary>
     public Action<StartupProgress>? Startup { get; init; }
 

@@ -32,6 +32,7 @@ internal static class VirtualTimeRun
         try
         {
             var mesh = MeshSystem.Launch(system, topology, runtime);
+            options.Tap?.Attach([runtime]);
             // The host is a top-level actor: Akka starts it on its own threads, before any time passes.
             driver.Await(mesh.Started);
             Start(mesh, driver, options, cancellation);
@@ -40,7 +41,7 @@ internal static class VirtualTimeRun
             meter.AddPhase(clock.Now, MessageCounting.Total - messages, null);
             // Stop every actor before reading the telemetry, so nothing writes while it is merged.
             driver.Shutdown(system.Terminate());
-            return state.Build(topology, load, TelemetryView.Of(runtime));
+            return state.Build(topology, load, MeshRunner.Complete(options, TelemetryView.Of(runtime)));
         }
         finally
         {

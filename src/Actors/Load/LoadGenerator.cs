@@ -25,7 +25,7 @@ namespace ActorMesh.Load;
 /// Mesh time here is due time (DESIGN §6): a request leaves at its intended time and its answer counts
 /// when it was due, however late the generator ran; a timed-out request ends at its client timeout.
 /// </remarks>
-public sealed class LoadGenerator : UntypedActor
+public sealed partial class LoadGenerator : UntypedActor
 {
     private static readonly long PaceInterval = MeshClock.TicksPerMillisecond;
     private static readonly long SweepInterval = 50 * MeshClock.TicksPerMillisecond;
@@ -43,6 +43,7 @@ public sealed class LoadGenerator : UntypedActor
     private readonly Kind[] _kinds;
     private readonly double[] _cumulativeWeights;
     private readonly LoadResult _result = new();
+    private readonly MeshSeconds _meshSeconds;
     private readonly int _traceEvery;
     private readonly int _clients;
     private readonly string?[] _subjects;
@@ -84,6 +85,7 @@ public sealed class LoadGenerator : UntypedActor
         _clock = runtime.Clock;
         _targets = [.. targets];
         _random = runtime.Random.Stream("load-generator");
+        _meshSeconds = new MeshSeconds(runtime.Telemetry);
         _requests = new SlotTable<Outstanding>(Math.Clamp(profile.MaxOutstanding, 1, SlotHandle.MaxSlots), SlotKind.Request);
         _traceEvery = profile.TraceSampling <= 0 ? 0 : Math.Max(1, (int)Math.Round(1 / profile.TraceSampling));
         _clients = Math.Max(1, profile.Clients);
@@ -124,6 +126,7 @@ public sealed class LoadGenerator : UntypedActor
             case Pace: OnPace(); break;
             case UserNext next: if (!_finished) Send(_clock.TimeOf(next.Due), next.User); break;
             case Sweep: OnSweep(); break;
+            case SecondDue: OnSecond(); break;
             case StartLoad: Begin(); break;
             case StopLoad stop: Stop(stop.Drain); break;
             case GetLiveStats: Sender.Tell(Live()); break;
@@ -144,6 +147,7 @@ public sealed class LoadGenerator : UntypedActor
         _result.MeasuredSeconds = _profile.Duration.TotalSeconds;
         var seconds = (int)Math.Ceiling(_profile.Duration.TotalSeconds);
         for (var i = 0; i < seconds; i++) _result.Timeline.Add(new SecondBucket());
+        _clock.Schedule(Math.Max(0, _measureStart - _start), Self, SecondDue.Instance, Self);
         _nextIntended = _start;
         _paceDue = _start;
         if (_profile.Mode == LoadMode.Open) OnPace();
@@ -328,7 +332,7 @@ public sealed class LoadGenerator : UntypedActor
             {
                 switch (outcome)
                 {
-                    case RequestOutcome.Ok: b.Ok++; if (degraded) b.Degraded++; break;
+                    case RequestOutcome.Ok: b.Ok++; b.RecordOk(latencyUs); if (degraded) b.Degraded++; break;
                     case RequestOutcome.Failed: b.Failed++; break;
                     case RequestOutcome.TimedOut: b.TimedOut++; break;
                     default: b.Rejected++; break;
@@ -387,6 +391,7 @@ public sealed class LoadGenerator : UntypedActor
             }
             else _result.Warmup.InFlight++;
         }
+        _meshSeconds.CloseAll(_result.Timeline);
         if (!_result.Measured.AddsUp || !_result.Warmup.AddsUp)
             _log.Error("Accounting does not add up: measured {0}, warm-up {1}", Describe(_result.Measured), Describe(_result.Warmup));
         _requester.Tell(new LoadFinished(_result), Self);
@@ -405,6 +410,8 @@ public sealed class LoadGenerator : UntypedActor
             _result.MeasuredSeconds = Math.Max(0, MeshClock.ToMilliseconds(_measureEnd - _measureStart) / 1000);
             var keep = (int)Math.Ceiling(_result.MeasuredSeconds);
             if (_result.Timeline.Count > keep) _result.Timeline.RemoveRange(keep, _result.Timeline.Count - keep);
+            // The second cut short ends now.
+            if (_meshSeconds.Closed == keep - 1) _meshSeconds.CloseNext(_result.Timeline);
         }
         _nextIntended = Math.Max(_nextIntended, _measureEnd);
         _drainEnd = Math.Min(_drainEnd, now + Math.Max(0, drain.Ticks));

@@ -22,6 +22,19 @@ public sealed class SecondBucket
     public long Rejected;
     /// <summary>Of those, still in flight at the end.</summary>
     public long InFlight;
+    /// <summary>End-to-end latency of this second's ok requests, in µs; made at the second's first ok answer (once per second, never per request).</summary>
+    public IntHistogram? Latency;
+    /// <summary>Retries the mesh sent during this second (by when they were sent, not by the request's intended time).</summary>
+    public long Retries;
+    /// <summary>Circuit breakers that opened during this second.</summary>
+    public long CircuitOpened;
+    /// <summary>Circuit breakers that closed again during this second.</summary>
+    public long CircuitClosed;
+    /// <summary>True once the mesh's counters were sampled at this second's end (<see cref="Retries"/> and the circuit counts are meaningful).</summary>
+    public bool MeshSampled;
+
+    /// <summary>Records an ok request's latency in µs.</summary>
+    public void RecordOk(long microseconds) => (Latency ??= new IntHistogram(ServiceTelemetry.HighestMicroseconds, 2)).RecordValue(microseconds);
 }
 
 /// <summary>What the load generator measured for one kind of request of the mix (a path, or a journey).</summary>

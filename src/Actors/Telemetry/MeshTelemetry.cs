@@ -26,6 +26,38 @@ public sealed class MeshTelemetry : IDisposable
         return merged;
     }
 
+    /// <summary>
+    /// Adds the totals of <paramref name="counters"/> over every shard and service into <paramref name="into"/>
+    /// (same order). Reads plain arrays only, so it may run while the mesh runs (a live sample, off the hot
+    /// path: once a second): a 64-bit counter is never torn, and one that another thread is incrementing is
+    /// read before or after that increment.
+    /// </summary>
+    public void Sum(ReadOnlySpan<ServiceCounter> counters, Span<long> into)
+    {
+        foreach (var shard in _shards.Values)
+            foreach (var t in shard.Items)
+                if (t is not null)
+                    for (var k = 0; k < counters.Length; k++) into[k] += t[counters[k]];
+    }
+
+    /// <summary>
+    /// Adds every shard's edge traffic into <paramref name="into"/> (by service index), while the mesh runs:
+    /// a scrape, off the hot path. Like <see cref="Sum"/>, it reads what the owning threads have written so far.
+    /// </summary>
+    public void ReadEdges(List<EdgeTraffic> into)
+    {
+        foreach (var shard in _shards.Values)
+        {
+            var items = shard.Items;
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (items[i]?.Edges is not { } edges) continue;
+                while (into.Count <= i) into.Add(new EdgeTraffic());
+                into[i].Add(edges);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _shards.Dispose();
 
@@ -55,6 +87,12 @@ public sealed class ServiceIndex
 
     /// <summary>Names, by index.</summary>
     public IReadOnlyList<string> Names => _names;
+
+    /// <summary>A copy of the names, safe to read while others are added (a live read from another thread).</summary>
+    public string[] Snapshot()
+    {
+        lock (_byName) return [.. _names];
+    }
 
     /// <summary>The index of <paramref name="name"/>, adding it if new.</summary>
     public int Of(string name)

@@ -10,6 +10,14 @@ namespace ActorMesh.Telemetry;
 /// <summary>Builds a <see cref="RunReport"/> from the client's measurements and the mesh's telemetry.</summary>
 public static class ReportBuilder
 {
+    /// <summary>One second of the timeline: the client's counts and latency, and the mesh's counters when they were sampled.</summary>
+    private static TimelineSecond Second(SecondBucket b, int i)
+    {
+        var latency = b.Latency is { TotalCount: > 0 } h ? LatencySummary.From(h) : null;
+        return new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight, b.Degraded, latency?.P50, latency?.P99,
+            b.MeshSampled ? b.Retries : null, b.MeshSampled ? b.CircuitOpened : null, b.MeshSampled ? b.CircuitClosed : null);
+    }
+
     /// <summary>The report of one run.</summary>
     public static RunReport Build(MeshTopology topology, long seed, LoadResult load, TelemetryView telemetry, ControlPlaneStatus status,
         IReadOnlyList<PodStatsReport> pods, IReadOnlyList<AppliedEvent> events, ClusterReport? cluster = null)
@@ -77,7 +85,7 @@ public static class ReportBuilder
                 AddsUp = load.Measured.AddsUp && load.Warmup.AddsUp,
                 LateAnswers = load.LateAnswers,
             },
-            Timeline = [.. load.Timeline.Select((b, i) => new TimelineSecond(i, b.Sent, b.Ok, b.Failed, b.TimedOut, b.Rejected, b.InFlight, b.Degraded))],
+            Timeline = [.. load.Timeline.Select(Second)],
             ControlPlane = new ControlPlaneReport
             {
                 Version = status.Version, Pushes = status.Pushes, Acks = status.Acks, Nacks = status.Nacks,

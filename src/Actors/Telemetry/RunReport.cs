@@ -214,8 +214,25 @@ public sealed record OutcomesSection
     public long LateAnswers { get; init; }
 }
 
-/// <summary>Outcomes of the requests intended in one second of the measured window; <paramref name="Degraded"/> counts those of the ok answered degraded (flag DG).</summary>
-public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight, long Degraded = 0);
+/// <summary>
+/// One second of the measured window. The outcomes and latencies are of the requests <em>intended</em> in
+/// that second; the mesh's counters (retries, circuit changes) are of what happened during it.
+/// </summary>
+/// <param name="Second">Seconds since the start of the measured window.</param>
+/// <param name="Sent">Requests intended in this second; sent = ok + failed + timedOut + rejected + inFlight.</param>
+/// <param name="Ok">Of those, ok.</param>
+/// <param name="Failed">Of those, failed.</param>
+/// <param name="TimedOut">Of those, timed out at the client.</param>
+/// <param name="Rejected">Of those, rejected.</param>
+/// <param name="InFlight">Of those, still in flight at the end.</param>
+/// <param name="Degraded">Of the ok, those answered degraded (flag DG).</param>
+/// <param name="P50Ms">p50 end-to-end latency of this second's ok requests, ms; null when none was ok.</param>
+/// <param name="P99Ms">p99 of the same; null when none was ok.</param>
+/// <param name="Retries">Retries the mesh sent during this second; null when not sampled (a cluster: only one node's counters are at hand while it runs).</param>
+/// <param name="CircuitOpened">Circuit breakers that opened during this second (null as for retries).</param>
+/// <param name="CircuitClosed">Circuit breakers that closed again during this second (null as for retries).</param>
+public sealed record TimelineSecond(int Second, long Sent, long Ok, long Failed, long TimedOut, long Rejected, long InFlight, long Degraded = 0,
+    double? P50Ms = null, double? P99Ms = null, long? Retries = null, long? CircuitOpened = null, long? CircuitClosed = null);
 
 /// <summary>Outcomes and latency of one kind of request of the load mix, over the measured window.</summary>
 public sealed record RequestKindReport

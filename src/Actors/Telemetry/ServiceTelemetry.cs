@@ -31,6 +31,13 @@ public sealed class ServiceTelemetry
     /// <summary>Calls to this service, by calling workload's index (source-reported).</summary>
     public long[]? CallsFrom;
 
+    /// <summary>Requests to this service per reporter, source and outcome, for Istio's metrics (see <see cref="EdgeTraffic"/>); null until one.</summary>
+    public EdgeTraffic? Edges;
+
+    /// <summary>Counts one request to this service from workload <paramref name="source"/> for Istio's metrics, as <paramref name="reporter"/> saw it.</summary>
+    public void RecordEdge(EdgeReporter reporter, int source, int status, ResponseFlags flags, bool mtls, long durationTicks, long requestBytes, long responseBytes) =>
+        (Edges ??= new EdgeTraffic()).Record(reporter, source, status, flags, mtls, durationTicks, requestBytes, responseBytes);
+
     /// <summary>Counts an in-process call from module <paramref name="caller"/> to module <paramref name="callee"/>.</summary>
     public void RecordModuleCall(int caller, int callee)
     {
@@ -152,6 +159,7 @@ public sealed class ServiceTelemetry
             for (var source = 0; source < durations.Length; source++)
                 if (durations[source] is { } d) DurationFrom(source).Add(d);
         if (other.ZoneSeconds is { } zoneSeconds) AddZoneSeconds(zoneSeconds);
+        if (other.Edges is { } edges) (Edges ??= new EdgeTraffic()).Add(edges);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

@@ -25,6 +25,8 @@ public sealed class TelemetryView
     public List<Span> Spans { get; }
     /// <summary>Spans not kept past a thread's bound.</summary>
     public long SpansDropped { get; }
+    /// <summary>Traffic per edge for Istio's metrics, from the nodes in this process (not carried from separate processes).</summary>
+    public EdgeTotals Edges { get; } = new();
 
     /// <summary>Merges the telemetry of <paramref name="runtimes"/> (the nodes of a run in this process).</summary>
     public static TelemetryView Of(params IReadOnlyList<MeshRuntime> runtimes) => Of(runtimes, []);
@@ -62,6 +64,8 @@ public sealed class TelemetryView
         var gateways = new GatewayTelemetry();
         foreach (var runtime in runtimes)
             foreach (var (name, stats) in runtime.Gateways.All()) gateways.For(name).Add(stats);
-        return new TelemetryView(names, [.. merged], gateways, spans, dropped);
+        var view = new TelemetryView(names, [.. merged], gateways, spans, dropped);
+        foreach (var runtime in runtimes) view.Edges.Add(runtime);
+        return view;
     }
 }

@@ -21,7 +21,19 @@ public enum HopKind
 }
 
 /// <summary>One span of a sampled trace. Times are mesh-clock ticks.</summary>
-public readonly record struct Span(long TraceId, long SpanId, long ParentId, HopKind Kind, string Service, long Start, long Duration, int Status);
+/// <param name="TraceId">The request's trace.</param>
+/// <param name="SpanId">This span (never 0).</param>
+/// <param name="ParentId">The caller's span; 0 for the client's root span.</param>
+/// <param name="Kind">The hop it covers.</param>
+/// <param name="Service">The workload the hop belongs to.</param>
+/// <param name="Start">Start, in mesh-clock ticks.</param>
+/// <param name="Duration">Duration, in ticks.</param>
+/// <param name="Status">Status the hop answered (0: a request leg of the network, which has none).</param>
+/// <param name="Flags">Response flags the hop answered with, where it knows them.</param>
+/// <param name="Attempt">Which attempt of its call a network leg carried (1 = the first try; 0 = not an attempt's leg).</param>
+/// <param name="Upstream">The instance (pod) an attempt went to, where the hop knows it.</param>
+public readonly record struct Span(long TraceId, long SpanId, long ParentId, HopKind Kind, string Service, long Start, long Duration, int Status,
+    ActorMesh.DataPlane.ResponseFlags Flags = ActorMesh.DataPlane.ResponseFlags.None, int Attempt = 0, string? Upstream = null);
 
 /// <summary>
 /// Spans of sampled requests (W3C trace context in spirit: every hop opens a span whose parent is
@@ -39,10 +51,11 @@ public sealed class TraceCollector : IDisposable
     public static long NewSpanId(MeshRandom random) => (long)(random.NextUInt64() >> 1) | 1;
 
     /// <summary>Records a finished span.</summary>
-    public void Record(long traceId, long spanId, long parentId, HopKind kind, string service, long start, long end, int status)
+    public void Record(long traceId, long spanId, long parentId, HopKind kind, string service, long start, long end, int status,
+        ActorMesh.DataPlane.ResponseFlags flags = ActorMesh.DataPlane.ResponseFlags.None, int attempt = 0, string? upstream = null)
     {
         var shard = _shards.Value!;
-        if (shard.Spans.Count < MaxSpansPerThread) shard.Spans.Add(new Span(traceId, spanId, parentId, kind, service, start, Math.Max(0, end - start), status));
+        if (shard.Spans.Count < MaxSpansPerThread) shard.Spans.Add(new Span(traceId, spanId, parentId, kind, service, start, Math.Max(0, end - start), status, flags, attempt, upstream));
         else shard.Dropped++;
     }
 

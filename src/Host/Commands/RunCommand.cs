@@ -31,6 +31,8 @@ internal static class RunCommand
         var assert = CliValues.Thresholds("--assert", "An SLO threshold the run must meet, e.g. 'p99<=50ms' or 'okRate>=99%' (repeatable; beside the file's slo); one missed exits with code 3");
         var withoutMesh = new Option<bool>("--compare-without-mesh") { Description = "Run the topology again without the mesh (no sidecars, plain clients) and print both side by side: what the mesh costs; the report is the run with the mesh, with the table in its 'comparison'" };
         var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, html, logs, assert, withoutMesh };
+        var exports = new ExportFlags();
+        foreach (var option in exports.Options) command.Add(option);
         command.Validators.Add(r =>
         {
             if (r.GetResult(nodes) is not null && r.GetResult(cluster) is not null)
@@ -41,6 +43,7 @@ internal static class RunCommand
                 r.AddError($"--clock virtual cannot be used with {(r.GetResult(nodes) is not null ? "--nodes" : "--cluster")}: virtual time runs on one node, and a cluster runs in real time");
             if (r.GetResult(rps) is not null && r.GetResult(users) is not null)
                 r.AddError("--rps and --users cannot be used together: --rps drives an open loop, --users a closed loop");
+            exports.Validate(r);
         });
         command.SetAction(async parse =>
         {
@@ -50,6 +53,7 @@ internal static class RunCommand
             CheckOutputPath("--html", htmlPath, "report.html");
             var logsPath = parse.GetValue(logs);
             CheckOutputPath("--logs", logsPath, "logs.jsonl");
+            exports.Check(parse);
             var (topology, builtIn) = ScenarioResolver.Resolve(parse.GetValue(target)!);
             using var interrupts = Interrupts.Listen($"stopping the load; the requests in flight get up to {RunOptions.DefaultStopDrain.TotalSeconds:0.#} s (mesh time), then the summary and the report", "a report");
             using var logFile = logsPath is null ? null : new LogFile(logsPath);
@@ -68,6 +72,7 @@ internal static class RunCommand
                 Hostname = parse.GetValue(hostname)!,
                 AkkaConfig = Logging.AkkaConfig,
                 LogSink = logFile,
+                Tap = exports.Tap,
             };
             var effective = options.Apply(topology);
             var asserted = parse.GetValue(assert)!;
@@ -85,6 +90,7 @@ internal static class RunCommand
             var scenario = builtIn ?? new BuiltInScenario(topology.Name, topology.Description ?? "");
             RunReport result;
             LessonPhase? phase;
+            using var metricsServer = exports.Serve(parse);
             try
             {
                 // The thresholds are checked once, below, on the scenario's final report (a lesson's figures included), not on each of its phases.
@@ -120,6 +126,7 @@ internal static class RunCommand
                 await File.WriteAllTextAsync(htmlPath, HtmlReport.Render(result, effective), CancellationToken.None);
                 Console.Out.WriteLine($"HTML report written to {htmlPath}");
             }
+            await exports.WriteAsync(parse, result);
             if (logFile is not null)
             {
                 logFile.Dispose();

@@ -33,6 +33,7 @@ namespace ActorMesh.DataPlane.Proxy;
 internal sealed class Proxy : UntypedActor, IUpstreamOwner
 {
     private readonly PodContext _pod;
+    private WorkloadIndexCache? _sources;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -119,7 +120,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result)
     {
         if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
-            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, result.End, result.Status);
+            _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, result.End, result.Status, result.Flags);
         caller.Tell(new EgressResult(callerId, result.Status, result.Flags, result.Visited, result.Retries, result.End), Self);
     }
 
@@ -169,7 +170,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
             _runtime.Traces.Record(trace.TraceId, TraceCollector.NewSpanId(_random), trace.SpanId, HopKind.Network, _pod.Spec.Service.Name, request.SentAt, now, 0);
             span = TraceCollector.NewSpanId(_random);
         }
-        var entry = new InboundEntry(Sender, request.CorrelationId, ReturnPath.CallerOf(request), now, trace, span);
+        var entry = new InboundEntry(Sender, request.CorrelationId, ReturnPath.CallerOf(request), now, trace, span, request.RequestBytes, request.SourceIdentity is not null);
         if (!_inbound.TryAdd(entry, out var handle))
         {
             Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0, 0, now);
@@ -222,12 +223,13 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     private void Answer(in InboundEntry entry, int status, ResponseFlags flags, int bytes, ulong visited, long now, int retries = 0)
     {
         if (entry.Trace.Sampled)
-            _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status);
+            _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status, flags);
         var t = _runtime.Telemetry.For(_pod.ServiceIndex);
         t.CountAnswer(status, flags);
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
+        t.RecordEdge(EdgeReporter.Destination, (_sources ??= new WorkloadIndexCache(_runtime.Services)).IndexOf(entry.Source.Workload), status, flags, entry.Mtls, now - entry.Start, entry.RequestBytes, bytes);
         var due = _return.Due(entry.Source, _random, now, bytes, t, out var fate);
         _return.Deliver(fate, due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
     }

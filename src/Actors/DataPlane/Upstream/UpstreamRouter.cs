@@ -286,6 +286,8 @@ internal sealed class UpstreamRouter
             flags |= ResponseFlags.UpstreamRetryLimitExceeded;
         }
         if (call.Committed) flags |= ResponseFlags.Committed;
+        if (outcome.Kind != AttemptEnd.Cancelled)
+            t.RecordEdge(EdgeReporter.Source, _sourceIndex, outcome.Status, flags, _identity is not null, now - call.Start, call.RequestBytes, outcome.Succeeded ? outcome.Bytes : 0);
         var (caller, callerId, start, visited, retries) = (call.Caller!, call.CallerId, call.Start, call.Visited, call.Retries + call.RetriesBelow);
         call.Clear();
         _calls.Free(slot);
@@ -308,7 +310,7 @@ internal sealed class UpstreamRouter
         var now = _clock.TimeOf(response.Due);
         if (call.Trace.Sampled && response.SentAt > 0)
             _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
-                call.Cluster!.Service, response.SentAt, now, response.Status);
+                call.Cluster!.Service, response.SentAt, now, response.Status, response.Flags, call.Attempt, call.HostEndpoint?.PodId);
         End(slot, call, AttemptOutcome.Of(response), now);
     }
 
