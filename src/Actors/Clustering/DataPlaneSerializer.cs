@@ -11,7 +11,7 @@ namespace ActorMesh.Clustering;
 /// fixed fields little-endian, strings as UTF-8 with a length, no reflection and no JSON on the hot path.
 /// Every message and byte it writes is counted, for the report's <c>cluster</c> section.
 /// </summary>
-public sealed class DataPlaneSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class DataPlaneSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string Request = "R", Response = "S", Client = "C", ClientAnswer = "A";
 
@@ -135,7 +135,7 @@ public sealed class DataPlaneSerializer(ExtendedActorSystem system) : Serializer
 }
 
 /// <summary>Messages and bytes that crossed nodes from this process, counted per thread by the serializers.</summary>
-public static class CrossNodeTraffic
+internal static class CrossNodeTraffic
 {
     private static readonly ThreadLocal<Slot> Slots = new(() => new Slot(), trackAllValues: true);
 

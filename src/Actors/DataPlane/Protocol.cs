@@ -4,13 +4,13 @@ using Akka.Event;
 namespace ActorMesh.DataPlane;
 
 /// <summary>Marker for messages that carry requests and responses through the data plane.</summary>
-public interface IDataPlaneMessage;
+internal interface IDataPlaneMessage;
 
 /// <summary>
 /// Trace context carried by every request (W3C trace-context in spirit): the trace, the span of the
 /// hop that sent it, and whether the trace is sampled (only sampled traces record spans).
 /// </summary>
-public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampled)
+internal readonly record struct TraceContext(long TraceId, long SpanId, bool Sampled)
 {
     /// <summary>No trace.</summary>
     public static readonly TraceContext None = default;
@@ -32,7 +32,7 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// sent it; null for plaintext, from a workload without a sidecar.
 /// </param>
 /// <param name="SentAt">When it left the sender (mesh clock), so the receiver can time the network leg of a sampled trace.</param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0)
+internal sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0)
     : IDataPlaneMessage;
 
 /// <summary>The one outcome of a <see cref="MeshRequest"/>.</summary>
@@ -42,7 +42,7 @@ public sealed record MeshRequest(long CorrelationId, string Service, string Path
 /// <param name="ResponseBytes">Response size.</param>
 /// <param name="Visited">The services the request reached, one bit per service index below 64 (the call graph a request saw).</param>
 /// <param name="SentAt">When it left the sender (mesh clock), to time the network leg of a sampled trace.</param>
-public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0) : IDataPlaneMessage;
+internal sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0) : IDataPlaneMessage;
 
 /// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
 /// <param name="CallId">Chosen by the app, echoed in the <see cref="EgressResult"/>.</param>
@@ -50,10 +50,10 @@ public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags 
 /// <param name="Path">Request path.</param>
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
-public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
+internal sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace) : IDataPlaneMessage;
 
 /// <summary>The sidecar's answer to an <see cref="EgressCall"/>, after all retries.</summary>
-public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0) : IDataPlaneMessage;
+internal sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>A client's request to a gateway.</summary>
 /// <param name="RequestId">Chosen by the client, echoed in the <see cref="ClientResponse"/>.</param>
@@ -62,7 +62,7 @@ public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, 
 /// <param name="Trace">Trace context.</param>
 /// <param name="Method">HTTP method, matched against the routes' methods (any case).</param>
 /// <param name="Token">The <c>Authorization: Bearer</c> token, or null when the request has none.</param>
-public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null)
+internal sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null)
     : IDataPlaneMessage;
 
 /// <summary>
@@ -75,7 +75,7 @@ public sealed record ClientRequest(long RequestId, string Path, int RequestBytes
 /// <param name="Audience">Whom it is for (<c>aud</c>).</param>
 /// <param name="ExpiresAt">Expiry (<c>exp</c>) in mesh clock ticks: the token is no good from then on.</param>
 /// <param name="SignatureValid">True when the signature verifies.</param>
-public sealed record BearerToken(string Subject, string Issuer, string Audience, long ExpiresAt, bool SignatureValid);
+internal sealed record BearerToken(string Subject, string Issuer, string Audience, long ExpiresAt, bool SignatureValid);
 
 /// <summary>What is wrong with a request's bearer token, as the gateway finds it (checked in this order).</summary>
 public enum TokenProblem
@@ -95,7 +95,7 @@ public enum TokenProblem
 }
 
 /// <summary>A gateway's answer to a <see cref="ClientRequest"/>.</summary>
-public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
+internal sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0) : IDataPlaneMessage;
 
 /// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
 internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
@@ -113,4 +113,4 @@ internal sealed class AppRestarted : INoSerializationVerificationNeeded, IDeadLe
 
 /// <summary>Makes a pod's container throw, to exercise supervision (tests and fault timelines).</summary>
 /// <param name="Container">"app", "proxy" or another sidecar's kind.</param>
-public sealed record CrashContainer(string Container) : IMeshMessage;
+internal sealed record CrashContainer(string Container) : IMeshMessage;

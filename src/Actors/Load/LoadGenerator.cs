@@ -23,7 +23,7 @@ namespace ActorMesh.Load;
 /// token). A journey (a kind with several steps) is one request for accounting: its steps are sent
 /// one after another from the same slot, and it ends at the first step that is not ok or at the last.
 /// </remarks>
-public sealed class LoadGenerator : UntypedActor
+internal sealed class LoadGenerator : UntypedActor
 {
     private static readonly long PaceInterval = MeshClock.TicksPerMillisecond;
     private static readonly long SweepInterval = 50 * MeshClock.TicksPerMillisecond;

@@ -8,7 +8,7 @@ using ActorMesh.Topology;
 namespace ActorMesh.Telemetry;
 
 /// <summary>Builds a <see cref="RunReport"/> from the client's measurements and the mesh's telemetry.</summary>
-public static class ReportBuilder
+internal static class ReportBuilder
 {
     /// <summary>The report of one run.</summary>
     public static RunReport Build(MeshTopology topology, long seed, LoadResult load, TelemetryView telemetry, ControlPlaneStatus status,

@@ -70,7 +70,7 @@ public sealed class TraceCollector : IDisposable
 }
 
 /// <summary>Turns spans into the report's tracing section: self time per hop kind, and one sample trace.</summary>
-public static class TraceAnalysis
+internal static class TraceAnalysis
 {
     /// <summary>The tracing section for <paramref name="spans"/>.</summary>
     public static TracingReport Analyse(List<Span> spans, long dropped)
