@@ -5,4 +5,4 @@ namespace ActorMesh;
 /// On a cluster they are serialized as JSON by <see cref="Clustering.ControlMessageSerializer"/>; the
 /// data plane's requests and responses use the compact binary <see cref="Clustering.DataPlaneSerializer"/>.
 /// </summary>
-public interface IMeshMessage;
+internal interface IMeshMessage;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using ActorMesh.Host;
 using ActorMesh.Host.Commands;
 using Serilog;
@@ -9,8 +10,12 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 Log.Logger = Logging.CreateLogger(args.Contains("--verbose"));
 try
 {
-    var root = new RootCommand("ActorMesh: try out a microservice architecture before you build it. Services, sidecars, gateways and the control plane run as Akka.NET actors; the mesh injects latency and faults.")
+    // A RootCommand is named after the executable (ActorMesh.Host.dll, whether run as `dotnet …` or as the
+    // `actormesh` tool): a root named after the command makes help say `actormesh`. It gets RootCommand's help and version.
+    var root = new Command("actormesh", "ActorMesh: try out a microservice architecture before you build it. Services, sidecars, gateways and the control plane run as Akka.NET actors; the mesh injects latency and faults.")
     {
+        new HelpOption(),
+        new VersionOption(),
         ScenariosCommand.Create(),
         RunCommand.Create(),
         ValidateCommand.Create(),

@@ -81,7 +81,7 @@ public partial class SnippetTests
         // Load what the snippets may use, so it is among the loaded assemblies.
         Assembly[] used = [typeof(MeshRunner).Assembly, typeof(ActorMesh.Scenarios.Catalog.ScenarioCatalog).Assembly, typeof(Akka.Actor.ActorSystem).Assembly,
             typeof(Akka.TestKit.Xunit2.TestKit).Assembly, typeof(Akka.TestKit.TestKitBase).Assembly, typeof(FactAttribute).Assembly, typeof(Assert).Assembly,
-            typeof(Xunit.Abstractions.ITestOutputHelper).Assembly, typeof(Tests.Support.VirtualTimeSpec).Assembly];
+            typeof(Xunit.Abstractions.ITestOutputHelper).Assembly, typeof(ActorMesh.TestKit.VirtualTimeSpec).Assembly];
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToHashSet(StringComparer.Ordinal);
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Concat(used))
             if (!assembly.IsDynamic && assembly.Location.Length > 0) paths.Add(assembly.Location);

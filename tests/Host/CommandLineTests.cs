@@ -34,6 +34,15 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Help_names_the_command_actormesh_as_the_tool_installs_it()
+    {
+        var (code, stdout, _) = await Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("actormesh [command] [options]", stdout);
+        Assert.Contains("actormesh run <scenario> [options]", (await Run("run", "--help")).Out);
+    }
+
+    [Fact]
     public async Task Scenarios_with_a_name_prints_its_topology_file_to_copy()
     {
         var (code, stdout, _) = await Run("scenarios", "chain");

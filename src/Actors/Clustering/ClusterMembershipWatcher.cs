@@ -52,7 +52,7 @@ internal sealed class ClusterMembershipWatcher : UntypedActor
 /// Counts, from one node's point of view (the edge's), the nodes with the pods role that failed:
 /// became unreachable or were downed. A clean leave is not a failure.
 /// </summary>
-public sealed class NodeFailureCounter
+internal sealed class NodeFailureCounter
 {
     private readonly HashSet<Address> _failed = [];
 

@@ -16,7 +16,7 @@ namespace ActorMesh.Clustering;
 /// their paths; script steps and timeline events carry their kind; payload-free messages are their
 /// one instance.
 /// </summary>
-public sealed class ControlMessageSerializer : SerializerWithStringManifest
+internal sealed class ControlMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Akka's id for this serializer.</summary>
     public const int SerializerId = 7402;

@@ -14,7 +14,7 @@ namespace ActorMesh.Clustering;
 /// means nothing on another node. The receiver takes a remote message as arriving when it handles it
 /// (<see cref="Time.MeshClock.TimeOf"/> with 0), as it always has; the retries a response reports do cross.
 /// </remarks>
-public sealed class DataPlaneSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class DataPlaneSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string Batch = "B";
 
@@ -65,7 +65,7 @@ public sealed class DataPlaneSerializer(ExtendedActorSystem system) : Serializer
 }
 
 /// <summary>Messages and bytes that crossed nodes from this process, counted per thread by the serializers.</summary>
-public static class CrossNodeTraffic
+internal static class CrossNodeTraffic
 {
     private static readonly ThreadLocal<Slot> Slots = new(() => new Slot(), trackAllValues: true);
 

@@ -5,7 +5,7 @@ using Akka.Actor;
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Watch the desired state: the answer is a <see cref="DesiredState"/> now and after every change.</summary>
-public sealed class WatchDesiredState : IMeshMessage
+internal sealed class WatchDesiredState : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly WatchDesiredState Instance = new();
@@ -17,16 +17,16 @@ public sealed class WatchDesiredState : IMeshMessage
 /// pushed, and the control plane's counters as every incarnation sent them (<see cref="LedgerDelta"/>),
 /// with the outages so far: a control plane that restarted or moved to another node goes on from them.
 /// </summary>
-public sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
+internal sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
 
 /// <summary>Change the desired state (a scale, a policy push, ...); answered with <see cref="ChangeAccepted"/> or <see cref="ChangeRejected"/>.</summary>
-public sealed record ChangeDesiredState(TimelineEvent Change) : IMeshMessage;
+internal sealed record ChangeDesiredState(TimelineEvent Change) : IMeshMessage;
 
 /// <summary>The change is stored as <paramref name="Generation"/>.</summary>
-public sealed record ChangeAccepted(long Generation) : IMeshMessage;
+internal sealed record ChangeAccepted(long Generation) : IMeshMessage;
 
 /// <summary>The change was refused (it names something that does not exist).</summary>
-public sealed record ChangeRejected(string Reason) : IMeshMessage;
+internal sealed record ChangeRejected(string Reason) : IMeshMessage;
 
 /// <summary>
 /// The cluster's API server (Kubernetes' role, with etcd behind it): the desired state, which
@@ -35,7 +35,7 @@ public sealed record ChangeRejected(string Reason) : IMeshMessage;
 /// ledger (<see cref="ControlPlaneLedger"/>): its counters and its outages outlive every incarnation,
 /// and it answers <see cref="GetControlPlaneStatus"/> from them while no control plane runs.
 /// </summary>
-public sealed class ApiServer : UntypedActor
+internal sealed class ApiServer : UntypedActor
 {
     private readonly List<IActorRef> _watchers = [];
     // What each service ran before its last deploy, for rollbacks.

@@ -29,13 +29,13 @@ public sealed record ConfigSnapshot(long Version, MeshTopology Topology, Immutab
 }
 
 /// <summary>Messages between the control plane and the data plane (xDS in spirit).</summary>
-public interface IConfigProtocol : IMeshMessage;
+internal interface IConfigProtocol : IMeshMessage;
 
 /// <summary>A pushed snapshot; the receiver answers <see cref="ConfigAck"/> or <see cref="ConfigNack"/>.</summary>
-public sealed record ConfigPush(ConfigSnapshot Snapshot) : IConfigProtocol;
+internal sealed record ConfigPush(ConfigSnapshot Snapshot) : IConfigProtocol;
 
 /// <summary>The snapshot of <paramref name="Version"/> was accepted.</summary>
-public sealed record ConfigAck(long Version, string Workload) : IConfigProtocol;
+internal sealed record ConfigAck(long Version, string Workload) : IConfigProtocol;
 
 /// <summary>
 /// The snapshot pushed as <paramref name="Nonce"/> was rejected; the receiver keeps its last good one, whose
@@ -43,4 +43,4 @@ public sealed record ConfigAck(long Version, string Workload) : IConfigProtocol;
 /// <c>version_info</c> is the previous accepted version, its <c>response_nonce</c> the rejected push's, its
 /// <c>error_detail</c> the <paramref name="Reason"/>. A push's nonce here is the version it carries.
 /// </summary>
-public sealed record ConfigNack(long Version, string Workload, string Reason, long Nonce) : IConfigProtocol;
+internal sealed record ConfigNack(long Version, string Workload, string Reason, long Nonce) : IConfigProtocol;

@@ -5,7 +5,7 @@ using Akka.Event;
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Stop the control plane (an outage): the data plane keeps running on its last config.</summary>
-public sealed class StopControlPlane : IMeshMessage
+internal sealed class StopControlPlane : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly StopControlPlane Instance = new();
@@ -13,7 +13,7 @@ public sealed class StopControlPlane : IMeshMessage
 }
 
 /// <summary>Start the control plane again after an outage.</summary>
-public sealed class StartControlPlane : IMeshMessage
+internal sealed class StartControlPlane : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly StartControlPlane Instance = new();

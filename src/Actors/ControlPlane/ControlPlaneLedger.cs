@@ -8,13 +8,13 @@ namespace ActorMesh.ControlPlane;
 /// once, so the counters outlive the control plane. A control plane that moves with the cluster
 /// singleton, or restarts, goes on from the API server's ledger, and nothing it counted is lost.
 /// </summary>
-public sealed record LedgerDelta(
+internal sealed record LedgerDelta(
     long Version, long Pushes, long Acks, long Nacks, string? LastNack,
     IReadOnlyList<double> ConvergenceMs, IReadOnlyList<double> ReconcileMs, IReadOnlyList<DeployRecord> Deployments,
     long NodesLost, long PodsReplaced, IReadOnlyDictionary<string, int>? Instances) : IMeshMessage;
 
 /// <summary>The control plane is alive: its API server dates an outage from the last of these (every <see cref="Interval"/>).</summary>
-public sealed class ControlPlaneAlive : IMeshMessage
+internal sealed class ControlPlaneAlive : IMeshMessage
 {
     /// <summary>How often a control plane says it is alive.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
@@ -25,7 +25,7 @@ public sealed class ControlPlaneAlive : IMeshMessage
 }
 
 /// <summary>The control plane is stopping (an outage starts now).</summary>
-public sealed class ControlPlaneStopping : IMeshMessage
+internal sealed class ControlPlaneStopping : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly ControlPlaneStopping Instance = new();

@@ -10,7 +10,7 @@ namespace ActorMesh.ControlPlane;
 /// control plane that (re)starts learns the node's state from it; pods and gateways talk to their
 /// node agent, never to a control-plane incarnation directly. One per node (ActorSystem).
 /// </summary>
-public sealed class NodeAgent : UntypedActor
+internal sealed class NodeAgent : UntypedActor
 {
     private readonly MeshRuntime _runtime;
     private readonly Dictionary<IActorRef, string> _podIds = new();
@@ -138,16 +138,16 @@ public sealed class NodeAgent : UntypedActor
 /// so a cluster node serving one run after another starts each with a fresh runtime whose service
 /// indices match every other node's.
 /// </summary>
-public sealed record AttachControlPlane(IActorRef ControlPlane, long RunId = 0, long Seed = 0, IReadOnlyList<string>? ServiceNames = null) : IMeshMessage;
+internal sealed record AttachControlPlane(IActorRef ControlPlane, long RunId = 0, long Seed = 0, IReadOnlyList<string>? ServiceNames = null) : IMeshMessage;
 
 /// <summary>Node agent → control plane, after an <see cref="AttachControlPlane"/>: every pod and gateway the node runs has been reported.</summary>
-public sealed record NodeSynced(string Node) : IMeshMessage;
+internal sealed record NodeSynced(string Node) : IMeshMessage;
 
 /// <summary>Delivers <paramref name="Message"/> to pod <paramref name="PodId"/> on this node.</summary>
-public sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;
+internal sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;
 
 /// <summary>Ask a node agent which pods it runs.</summary>
-public sealed class GetPods : IMeshMessage
+internal sealed class GetPods : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetPods Instance = new();

@@ -21,16 +21,16 @@ public enum NodeRoles
 /// control plane places there. Idempotent; on a cluster every node sends it again every second, so
 /// a control plane that has just moved learns every node.
 /// </summary>
-public sealed record RegisterNode(string Node, IActorRef Agent, NodeRoles Roles) : IMeshMessage;
+internal sealed record RegisterNode(string Node, IActorRef Agent, NodeRoles Roles) : IMeshMessage;
 
 /// <summary>The edge (the node that drives a run) offers the run's API server to the control plane; sent again every second.</summary>
-public sealed record RegisterEdge(IActorRef ApiServer) : IMeshMessage;
+internal sealed record RegisterEdge(IActorRef ApiServer) : IMeshMessage;
 
 /// <summary>A node is gone (unreachable, downed or removed): its endpoints are dropped and its pods placed elsewhere.</summary>
-public sealed record NodeLost(string Node, string Reason) : IMeshMessage;
+internal sealed record NodeLost(string Node, string Reason) : IMeshMessage;
 
 /// <summary>Ask the control plane's host for the nodes it knows (answer: <see cref="MeshNodes"/>).</summary>
-public sealed class GetNodes : IMeshMessage
+internal sealed class GetNodes : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetNodes Instance = new();
@@ -45,13 +45,13 @@ public sealed class GetNodes : IMeshMessage
 public sealed record NodeInfo(string Node, IActorRef Agent, NodeRoles Roles, bool Up);
 
 /// <summary>The nodes the control plane knows, lost ones included, in the order they registered.</summary>
-public sealed record MeshNodes(IReadOnlyList<NodeInfo> Nodes) : IMeshMessage;
+internal sealed record MeshNodes(IReadOnlyList<NodeInfo> Nodes) : IMeshMessage;
 
 /// <summary>Deliver <paramref name="Message"/> to pod <paramref name="PodId"/> on whichever node runs it; nodes without it ignore it.</summary>
-public sealed record ToPod(string PodId, object Message) : IMeshMessage;
+internal sealed record ToPod(string PodId, object Message) : IMeshMessage;
 
 /// <summary>Deliver <paramref name="Message"/> to every node agent that is up.</summary>
-public sealed record ToAllNodes(object Message) : IMeshMessage;
+internal sealed record ToAllNodes(object Message) : IMeshMessage;
 
 /// <summary>Crash node <paramref name="Node"/>: its ActorSystem stops at once, without leaving the cluster (as a killed process would).</summary>
-public sealed record CrashNode(string Node) : IMeshMessage;
+internal sealed record CrashNode(string Node) : IMeshMessage;

@@ -9,33 +9,33 @@ namespace ActorMesh.ControlPlane;
 /// <param name="Index">Instance index within the service.</param>
 /// <param name="Sidecar">True when the pod runs a sidecar proxy.</param>
 /// <param name="Zone">The zone it runs in (<see cref="ZonesSpec.ZoneOf"/>); null when the topology has no zones.</param>
-public sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar, string? Zone = null);
+internal sealed record PodSpec(string PodId, ServiceSpec Service, int Index, bool Sidecar, string? Zone = null);
 
 /// <summary>Control plane → node agent: start a pod and report to <paramref name="ControlPlane"/>.</summary>
-public sealed record StartPod(PodSpec Spec, IActorRef ControlPlane) : IMeshMessage;
+internal sealed record StartPod(PodSpec Spec, IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Control plane → node agent: stop a pod.</summary>
-public sealed record StopPod(string PodId) : IMeshMessage;
+internal sealed record StopPod(string PodId) : IMeshMessage;
 
 /// <summary>Pod → control plane: the pod is up; <paramref name="Endpoint"/> receives traffic and <paramref name="ConfigTarget"/> receives config pushes.</summary>
-public sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget) : IMeshMessage;
+internal sealed record PodReady(Endpoint Endpoint, IActorRef ConfigTarget) : IMeshMessage;
 
 /// <summary>Node agent → control plane: a pod has stopped (killed, crashed for good, or scaled away).</summary>
-public sealed record PodTerminated(string PodId, string Service, string Node) : IMeshMessage;
+internal sealed record PodTerminated(string PodId, string Service, string Node) : IMeshMessage;
 
 /// <summary>A gateway (or any other data-plane workload, such as a config-sync sidecar) asks for config pushes; the control plane forgets it when its target stops.</summary>
-public sealed record RegisterWorkload(string Workload, IActorRef Target) : IMeshMessage;
+internal sealed record RegisterWorkload(string Workload, IActorRef Target) : IMeshMessage;
 
 /// <summary>
 /// A workload that restarted with no config asks for the current snapshot (xDS's first request of a new
 /// stream: Envoy keeps no config across a restart). Not remembered: when no control plane answers, the
 /// next one pushes to every pod it learns of.
 /// </summary>
-public sealed record FetchConfig(string Workload, IActorRef Target) : IMeshMessage;
+internal sealed record FetchConfig(string Workload, IActorRef Target) : IMeshMessage;
 
 
 /// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
-public sealed class AwaitReady : IMeshMessage
+internal sealed class AwaitReady : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly AwaitReady Instance = new();
@@ -49,7 +49,7 @@ public sealed class AwaitReady : IMeshMessage
 public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways) : IMeshMessage;
 
 /// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
-public sealed class GetControlPlaneStatus : IMeshMessage
+internal sealed class GetControlPlaneStatus : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetControlPlaneStatus Instance = new();
@@ -108,13 +108,13 @@ public sealed record ControlPlaneStatus(
 public sealed record DeployRecord(string Service, string From, string To, string Outcome, double StartedAtMs, double DurationMs, int PodsReplaced);
 
 /// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
-public sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane) : IMeshMessage;
+internal sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane) : IMeshMessage;
 
 /// <summary>Gateway → control plane: the gateway is up and receives config at <paramref name="Gateway"/>.</summary>
-public sealed record GatewayReady(string Name, IActorRef Gateway) : IMeshMessage;
+internal sealed record GatewayReady(string Name, IActorRef Gateway) : IMeshMessage;
 
 /// <summary>Ask the control plane for the running gateways (answer: <see cref="Gateways"/>).</summary>
-public sealed class GetGateways : IMeshMessage
+internal sealed class GetGateways : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetGateways Instance = new();
@@ -122,7 +122,7 @@ public sealed class GetGateways : IMeshMessage
 }
 
 /// <summary>The running gateways by name.</summary>
-public sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName) : IMeshMessage;
+internal sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName) : IMeshMessage;
 
 /// <summary>Options of the control plane, with defaults in one place.</summary>
 public sealed record ControlPlaneOptions

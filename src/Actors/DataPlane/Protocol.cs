@@ -4,13 +4,13 @@ using Akka.Event;
 namespace ActorMesh.DataPlane;
 
 /// <summary>Marker for messages that carry requests and responses through the data plane.</summary>
-public interface IDataPlaneMessage;
+internal interface IDataPlaneMessage;
 
 /// <summary>
 /// Trace context carried by every request (W3C trace-context in spirit): the trace, the span of the
 /// hop that sent it, and whether the trace is sampled (only sampled traces record spans).
 /// </summary>
-public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampled)
+internal readonly record struct TraceContext(long TraceId, long SpanId, bool Sampled)
 {
     /// <summary>No trace.</summary>
     public static readonly TraceContext None = default;
@@ -35,7 +35,7 @@ public readonly record struct TraceContext(long TraceId, long SpanId, bool Sampl
 /// <param name="Due">When it is due at the receiver (mesh clock), which takes it as the time it arrived (see <see cref="Time.MeshClock.TimeOf"/>); 0: unknown.</param>
 /// <param name="SourceZone">The sender's zone (null: none), for the latency and faults of the way back.</param>
 /// <param name="SourcePod">The sender's pod (null: a gateway), for network faults on one pod.</param>
-public sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0,
+internal sealed record MeshRequest(long CorrelationId, string Service, string Path, string Source, int Attempt, int RequestBytes, TraceContext Trace, string? SourceIdentity = null, long SentAt = 0,
     long Due = 0, string? SourceZone = null, string? SourcePod = null)
     : IDataPlaneMessage;
 
@@ -48,7 +48,7 @@ public sealed record MeshRequest(long CorrelationId, string Service, string Path
 /// <param name="SentAt">When it left the sender (mesh clock), to time the network leg of a sampled trace.</param>
 /// <param name="Retries">Retries the request caused anywhere in its call tree below the answering hop.</param>
 /// <param name="Due">When it is due at the receiver (mesh clock), which takes it as the time it arrived; 0: unknown.</param>
-public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0, int Retries = 0, long Due = 0)
+internal sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, long SentAt = 0, int Retries = 0, long Due = 0)
     : IDataPlaneMessage;
 
 /// <summary>An app's call to another service, handed to its own sidecar (a plain call to localhost).</summary>
@@ -58,7 +58,7 @@ public sealed record MeshResponse(long CorrelationId, int Status, ResponseFlags 
 /// <param name="RequestBytes">Request size.</param>
 /// <param name="Trace">Trace context.</param>
 /// <param name="Due">When the app made the call (mesh clock): the sidecar starts it then; 0: unknown.</param>
-public sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace, long Due = 0) : IDataPlaneMessage;
+internal sealed record EgressCall(long CallId, string Service, string Path, int RequestBytes, TraceContext Trace, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>The sidecar's answer to an <see cref="EgressCall"/>, after all retries.</summary>
 /// <param name="CallId">The call's id.</param>
@@ -67,7 +67,7 @@ public sealed record EgressCall(long CallId, string Service, string Path, int Re
 /// <param name="Visited">The services the call reached, one bit per service index below 64.</param>
 /// <param name="Retries">Retries the call caused: the sidecar's own and those reported from below.</param>
 /// <param name="Due">When the call ended (mesh clock): the app goes on from then; 0: unknown.</param>
-public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
+internal sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>A client's request to a gateway.</summary>
 /// <param name="RequestId">Chosen by the client, echoed in the <see cref="ClientResponse"/>.</param>
@@ -77,7 +77,7 @@ public sealed record EgressResult(long CallId, int Status, ResponseFlags Flags, 
 /// <param name="Method">HTTP method, matched against the routes' methods (any case).</param>
 /// <param name="Token">The <c>Authorization: Bearer</c> token, or null when the request has none.</param>
 /// <param name="Due">When it is due at the gateway (mesh clock); 0: unknown.</param>
-public sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null, long Due = 0)
+internal sealed record ClientRequest(long RequestId, string Path, int RequestBytes, TraceContext Trace, string Method = "GET", BearerToken? Token = null, long Due = 0)
     : IDataPlaneMessage;
 
 /// <summary>
@@ -90,7 +90,7 @@ public sealed record ClientRequest(long RequestId, string Path, int RequestBytes
 /// <param name="Audience">Whom it is for (<c>aud</c>).</param>
 /// <param name="ExpiresAt">Expiry (<c>exp</c>) in mesh clock ticks: the token is no good from then on.</param>
 /// <param name="SignatureValid">True when the signature verifies.</param>
-public sealed record BearerToken(string Subject, string Issuer, string Audience, long ExpiresAt, bool SignatureValid);
+internal sealed record BearerToken(string Subject, string Issuer, string Audience, long ExpiresAt, bool SignatureValid);
 
 /// <summary>What is wrong with a request's bearer token, as the gateway finds it (checked in this order).</summary>
 public enum TokenProblem
@@ -117,7 +117,7 @@ public enum TokenProblem
 /// <param name="Visited">The services the request reached, one bit per service index below 64.</param>
 /// <param name="Retries">Retries the request caused anywhere in its call tree.</param>
 /// <param name="Due">When it is due at the client (mesh clock): the client's answer time; 0: unknown.</param>
-public sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
+internal sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
 internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
@@ -135,4 +135,4 @@ internal sealed class AppRestarted : INoSerializationVerificationNeeded, IDeadLe
 
 /// <summary>Makes a pod's container throw, to exercise supervision (tests and fault timelines).</summary>
 /// <param name="Container">"app", "proxy" or another sidecar's kind.</param>
-public sealed record CrashContainer(string Container) : IMeshMessage;
+internal sealed record CrashContainer(string Container) : IMeshMessage;

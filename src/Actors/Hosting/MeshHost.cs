@@ -9,7 +9,7 @@ using Akka.Event;
 namespace ActorMesh.Hosting;
 
 /// <summary>Apply one timeline event now (from the timeline, or from an experiment).</summary>
-public sealed record ApplyEvent(TimelineEvent Event) : IMeshMessage;
+internal sealed record ApplyEvent(TimelineEvent Event) : IMeshMessage;
 
 /// <summary>What became of an applied event.</summary>
 /// <param name="AtSeconds">Seconds since the load started (since the mesh started, before any load).</param>
@@ -18,10 +18,10 @@ public sealed record ApplyEvent(TimelineEvent Event) : IMeshMessage;
 public sealed record AppliedEvent(double AtSeconds, string Event, string Outcome);
 
 /// <summary>The events applied so far, in order.</summary>
-public sealed record AppliedEvents(IReadOnlyList<AppliedEvent> Events) : IMeshMessage;
+internal sealed record AppliedEvents(IReadOnlyList<AppliedEvent> Events) : IMeshMessage;
 
 /// <summary>Ask the host for the events applied so far (answer: <see cref="AppliedEvents"/>).</summary>
-public sealed class GetAppliedEvents : IMeshMessage
+internal sealed class GetAppliedEvents : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetAppliedEvents Instance = new();

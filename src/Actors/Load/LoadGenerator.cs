@@ -25,7 +25,7 @@ namespace ActorMesh.Load;
 /// Mesh time here is due time (DESIGN §6): a request leaves at its intended time and its answer counts
 /// when it was due, however late the generator ran; a timed-out request ends at its client timeout.
 /// </remarks>
-public sealed partial class LoadGenerator : UntypedActor
+internal sealed partial class LoadGenerator : UntypedActor
 {
     private static readonly long PaceInterval = MeshClock.TicksPerMillisecond;
     private static readonly long SweepInterval = 50 * MeshClock.TicksPerMillisecond;

@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace ActorMesh.Load;
 
 /// <summary>Starts the load; the sender gets <see cref="LoadFinished"/> when the run (with drain) is over.</summary>
-public sealed class StartLoad
+internal sealed class StartLoad
 {
     /// <summary>The one instance.</summary>
     public static readonly StartLoad Instance = new();
@@ -16,14 +16,14 @@ public sealed class StartLoad
 /// <paramref name="Drain"/> of mesh time to be answered (never more than the profile's own drain);
 /// whatever is still open then counts as in flight.
 /// </summary>
-public sealed record StopLoad(TimeSpan Drain)
+internal sealed record StopLoad(TimeSpan Drain)
 {
     /// <summary>Stop with no drain: whatever is outstanding counts as in flight at once.</summary>
     public static readonly StopLoad Now = new(TimeSpan.Zero);
 }
 
 /// <summary>Ask for a <see cref="LiveStats"/> snapshot (what happened since the previous ask).</summary>
-public sealed class GetLiveStats
+internal sealed class GetLiveStats
 {
     /// <summary>The one instance.</summary>
     public static readonly GetLiveStats Instance = new();
@@ -36,7 +36,7 @@ public sealed class GetLiveStats
 /// <param name="ClientLink">One-way latency of the client's link, sampled for the request and for the answer.</param>
 /// <param name="Issuer">Issuer of a valid token.</param>
 /// <param name="Audience">Audience of a valid token.</param>
-public sealed record LoadTarget(string Name, IActorRef Gateway, Distribution ClientLink, string Issuer, string Audience);
+internal sealed record LoadTarget(string Name, IActorRef Gateway, Distribution ClientLink, string Issuer, string Audience);
 
 /// <summary>The load is over.</summary>
 public sealed record LoadFinished(LoadResult Result) : INoSerializationVerificationNeeded;

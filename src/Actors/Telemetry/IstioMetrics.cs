@@ -34,8 +34,8 @@ public sealed class IstioMetrics
     public IstioMetrics(TelemetryTap tap)
     {
         _tap = tap;
-        Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _requests = factory.CreateCounter("istio_requests_total", "Requests, as Istio's standard metrics count them.", Labels);
         _duration = factory.CreateHistogram("istio_request_duration_milliseconds", "Request duration, ms.",
             new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeTraffic.DurationBucketsMs });

@@ -11,7 +11,7 @@ namespace ActorMesh.Telemetry;
 /// Each thread counts in its own slot (no contention); <see cref="Total"/> sums them. Process-wide:
 /// measure one system at a time.
 /// </summary>
-public static class MessageCounting
+internal static class MessageCounting
 {
     private static readonly ThreadLocal<Slot> Slots = new(() => new Slot(), trackAllValues: true);
 

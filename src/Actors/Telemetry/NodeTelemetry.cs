@@ -3,7 +3,7 @@ using HdrHistogram;
 namespace ActorMesh.Telemetry;
 
 /// <summary>Ask a cluster node for its telemetry of the current run (answer: <see cref="NodeTelemetry"/>).</summary>
-public sealed class GetNodeTelemetry : IMeshMessage
+internal sealed class GetNodeTelemetry : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetNodeTelemetry Instance = new();

@@ -8,7 +8,7 @@ using ActorMesh.Topology;
 namespace ActorMesh.Telemetry;
 
 /// <summary>Builds a <see cref="RunReport"/> from the client's measurements and the mesh's telemetry.</summary>
-public static class ReportBuilder
+internal static class ReportBuilder
 {
     /// <summary>One second of the timeline: the client's counts and latency, and the mesh's counters when they were sampled.</summary>
     private static TimelineSecond Second(SecondBucket b, int i)

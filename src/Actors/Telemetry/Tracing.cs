@@ -83,7 +83,7 @@ public sealed class TraceCollector : IDisposable
 }
 
 /// <summary>Turns spans into the report's tracing section: self time per hop kind, and one sample trace of an ok request and one of a failed one.</summary>
-public static class TraceAnalysis
+internal static class TraceAnalysis
 {
     /// <summary>The tracing section for <paramref name="spans"/>.</summary>
     public static TracingReport Analyse(List<Span> spans, long dropped)

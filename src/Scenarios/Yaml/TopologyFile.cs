@@ -23,6 +23,10 @@ namespace ActorMesh.Scenarios.Yaml;
 ///   - name: orders
 ///     serviceTime: 2ms
 /// </code>
+/// <para>
+/// <c>actormesh run my.yaml</c> reads a file with <see cref="Load"/> too, so a test that loads it runs
+/// the same mesh: <c>var topology = TopologyFile.Load("my.yaml").OrThrow();</c>
+/// </para>
 /// </remarks>
 public static class TopologyFile
 {

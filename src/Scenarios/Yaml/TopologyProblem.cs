@@ -28,4 +28,15 @@ public sealed record TopologyLoadResult(MeshTopology? Topology, IReadOnlyList<To
 {
     /// <summary>True when the topology was read and is valid.</summary>
     public bool Ok => Problems.Count == 0 && Topology is not null;
+
+    /// <summary>The topology; or, when there is any problem, a <see cref="TopologyFileException"/> listing every one.</summary>
+    public MeshTopology OrThrow() => Ok ? Topology! : throw new TopologyFileException(Problems);
+}
+
+/// <summary>A topology file that could not be read or is invalid: every problem, each with its file, line and column.</summary>
+public sealed class TopologyFileException(IReadOnlyList<TopologyProblem> problems)
+    : Exception($"The topology file has {problems.Count} problem(s):{Environment.NewLine}" + string.Join(Environment.NewLine, problems.Select(p => "  " + p)))
+{
+    /// <summary>Every problem found, in file order.</summary>
+    public IReadOnlyList<TopologyProblem> Problems { get; } = problems;
 }

@@ -19,7 +19,7 @@ public enum LoadBalancerKind
 /// (source/extensions/load_balancing_policies: round_robin, random, least_request). Plain and
 /// single-threaded: the owning proxy passes in the healthy list and each host's active request count.
 /// </summary>
-public sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
+internal sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
 {
     // Round robin's next index; -1 until the first pick draws a random start, as Envoy seeds each
     // balancer's index with a random value so that proxies do not all start on the same host.
@@ -69,7 +69,7 @@ public sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
 /// Kept with its pooled call and cleared for the next: it allocates only when a request tries more than
 /// four hosts.
 /// </summary>
-public sealed class TriedHosts
+internal sealed class TriedHosts
 {
     private int[] _hosts = new int[4];
 

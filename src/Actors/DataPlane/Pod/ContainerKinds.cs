@@ -1,7 +1,7 @@
 namespace ActorMesh.DataPlane.Pod;
 
 /// <summary>The containers a pod can run, by the names <see cref="CrashContainer"/> and the report use.</summary>
-public static class ContainerKinds
+internal static class ContainerKinds
 {
     /// <summary>The service instance.</summary>
     public const string App = "app";

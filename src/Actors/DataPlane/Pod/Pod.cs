@@ -156,10 +156,10 @@ internal sealed class Pod : UntypedActor
 internal sealed record SettingsInForce(long Version) : INoSerializationVerificationNeeded;
 
 /// <summary>Pod → node agent: the pod has stopped; these are its final counters.</summary>
-public sealed record PodFinished(PodStatsReport Stats) : IMeshMessage;
+internal sealed record PodFinished(PodStatsReport Stats) : IMeshMessage;
 
 /// <summary>Ask a pod for its <see cref="PodStatsReport"/>.</summary>
-public sealed class GetPodStats : IMeshMessage
+internal sealed class GetPodStats : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetPodStats Instance = new();
@@ -180,7 +180,7 @@ public sealed record PodStatsReport(string PodId, string Service, int AppRestart
 }
 
 /// <summary>Ask a pod for its <see cref="PodContainers"/>.</summary>
-public sealed class GetContainers : IMeshMessage
+internal sealed class GetContainers : IMeshMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetContainers Instance = new();
@@ -188,4 +188,4 @@ public sealed class GetContainers : IMeshMessage
 }
 
 /// <summary>The containers a pod runs, by kind (<see cref="ContainerKinds"/>).</summary>
-public sealed record PodContainers(string PodId, IReadOnlyDictionary<string, IActorRef> ByKind) : IMeshMessage;
+internal sealed record PodContainers(string PodId, IReadOnlyDictionary<string, IActorRef> ByKind) : IMeshMessage;

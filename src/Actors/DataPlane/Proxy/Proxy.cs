@@ -247,4 +247,4 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 internal readonly record struct OpenSpan(TraceContext Trace, long Id, long Start);
 
 /// <summary>Thrown by a container told to crash (<see cref="CrashContainer"/>): supervision restarts it.</summary>
-public sealed class ContainerCrashedException(string message) : Exception(message);
+internal sealed class ContainerCrashedException(string message) : Exception(message);

@@ -5,7 +5,7 @@ namespace ActorMesh.DataPlane.Security;
 /// <c>spiffe://cluster.local/ns/default/sa/&lt;service&gt;</c> for a service and
 /// <c>spiffe://cluster.local/ns/istio-system/sa/&lt;gateway&gt;</c> for a gateway.
 /// </summary>
-public static class WorkloadIdentity
+internal static class WorkloadIdentity
 {
     /// <summary>The trust domain (Istio's default).</summary>
     public const string TrustDomain = "cluster.local";

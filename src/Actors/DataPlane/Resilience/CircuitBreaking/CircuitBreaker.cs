@@ -1,7 +1,7 @@
 namespace ActorMesh.DataPlane.Resilience.CircuitBreaking;
 
 /// <summary>The state of an outcome circuit breaker.</summary>
-public enum CircuitState
+internal enum CircuitState
 {
     /// <summary>Requests flow; outcomes are counted.</summary>
     Closed,
@@ -15,7 +15,7 @@ public enum CircuitState
 /// The outcome circuit breaker's state machine, one per destination in a proxy. Single-threaded
 /// (owned by one actor); time is passed in, never read.
 /// </summary>
-public sealed class CircuitBreaker
+internal sealed class CircuitBreaker
 {
     private const int Buckets = 10;
     private readonly CircuitBreakerOptions _options;

@@ -4,7 +4,7 @@ namespace ActorMesh.DataPlane.Resilience.OutlierDetection;
 /// Outlier detection over the hosts of one destination, in one proxy. Single-threaded; time is
 /// passed in. Host indices are positions in the destination's endpoint list.
 /// </summary>
-public sealed class OutlierDetector
+internal sealed class OutlierDetector
 {
     private readonly OutlierDetectionOptions _options;
     private int[] _consecutive;

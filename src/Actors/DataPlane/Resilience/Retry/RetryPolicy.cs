@@ -36,7 +36,7 @@ public enum RetryDecision
 }
 
 /// <summary>Retry decisions and back-off: pure functions, testable without actors.</summary>
-public static class RetryPolicy
+internal static class RetryPolicy
 {
     /// <summary>
     /// True when an attempt that ended with <paramref name="failure"/> and <paramref name="status"/> may be retried under
