@@ -4,7 +4,7 @@ using Akka.Event;
 namespace ActorMesh.Load;
 
 /// <summary>The timeline's mesh counters: a tick at the start of the measured window and at each second's end.</summary>
-public sealed partial class LoadGenerator
+internal sealed partial class LoadGenerator
 {
     /// <summary>Samples the mesh's counters for the timeline (see <see cref="MeshSeconds"/>) and schedules the next boundary.</summary>
     private void OnSecond()

@@ -8,12 +8,25 @@ namespace ActorMesh.Host.Output.Html;
 /// <param name="Kind">crash, kill, control-plane, deploy, fault, scale, config or circuit.</param>
 internal sealed record TimelineMarker(double Second, string Kind, string Label)
 {
-    /// <summary>The applied events of <paramref name="r"/> (skipped ones left out), moved from load time to the measured window.</summary>
+    /// <summary>
+    /// The applied events of <paramref name="r"/> (skipped ones left out), moved from load time to the
+    /// measured window, and the seconds in which a circuit opened or closed (from the timeline's counts).
+    /// </summary>
     public static IReadOnlyList<TimelineMarker> From(RunReport r) =>
     [
         .. r.Events.Where(e => !e.Outcome.StartsWith("skipped", StringComparison.Ordinal))
-            .Select(e => new TimelineMarker(Math.Round(e.AtSeconds - r.Load.WarmupSeconds, 3), KindOf(e.Event), e.Event)).OrderBy(m => m.Second),
+            .Select(e => new TimelineMarker(Math.Round(e.AtSeconds - r.Load.WarmupSeconds, 3), KindOf(e.Event), e.Event))
+            .Concat(Circuits(r)).OrderBy(m => m.Second),
     ];
+
+    private static IEnumerable<TimelineMarker> Circuits(RunReport r)
+    {
+        foreach (var s in r.Timeline)
+        {
+            if (s.CircuitOpened is > 0) yield return new TimelineMarker(s.Second, "circuit", $"circuit opened ({s.CircuitOpened})");
+            if (s.CircuitClosed is > 0) yield return new TimelineMarker(s.Second, "circuit", $"circuit closed ({s.CircuitClosed})");
+        }
+    }
 
     /// <summary>The kind of an event, from its description (see the timeline events' <c>Describe</c>).</summary>
     public static string KindOf(string description) => description switch

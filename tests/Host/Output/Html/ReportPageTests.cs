@@ -65,12 +65,37 @@ public class ReportPageTests(FaultyRunFixture run) : IClassFixture<FaultyRunFixt
     }
 
     [Fact]
+    public void The_latency_and_retries_charts_carry_the_timelines_p50_p99_and_retries_per_second()
+    {
+        var latency = Chart("latency");
+        Assert.Null(latency.Missing);
+        Assert.Equal(_report.Timeline.Select(s => s.P50Ms), latency.Lines.Single(l => l.Label == "p50").Values);
+        Assert.Equal(_report.Timeline.Select(s => s.P99Ms), latency.Lines.Single(l => l.Label == "p99").Values);
+        Assert.All(_report.Timeline, s => Assert.True(s.P99Ms >= s.P50Ms, $"second {s.Second}: p99 {s.P99Ms} < p50 {s.P50Ms}"));
+        Assert.Equal(_report.Timeline.Select(s => (double?)s.Retries), Chart("retries").Lines.Single().Values);
+    }
+
+    [Fact]
     public void Charts_the_timeline_lacks_say_so_instead_of_drawing_nothing()
     {
-        Assert.Empty(Chart("latency").Lines);
-        Assert.Contains("p50", Chart("latency").Missing);
-        Assert.Empty(Chart("retries").Lines);
-        Assert.Null(Chart("throughput").Missing);
+        // A report without the per-second latency and retries (an older report, or a cluster's retries).
+        var older = _report with { Timeline = [.. _report.Timeline.Select(s => s with { P50Ms = null, P99Ms = null, Retries = null })] };
+        var charts = SecondCharts.From(older);
+        Assert.Empty(charts.Single(c => c.Id == "latency").Lines);
+        Assert.Contains("p50", charts.Single(c => c.Id == "latency").Missing);
+        Assert.Empty(charts.Single(c => c.Id == "retries").Lines);
+        Assert.Null(charts.Single(c => c.Id == "throughput").Missing);
+    }
+
+    [Fact]
+    public void A_second_in_which_a_circuit_opened_or_closed_is_marked_as_a_circuit_event()
+    {
+        var timeline = _report.Timeline.ToList();
+        timeline[1] = timeline[1] with { CircuitOpened = 2 };
+        timeline[3] = timeline[3] with { CircuitClosed = 1 };
+        var markers = TimelineMarker.From(_report with { Timeline = timeline }).Where(m => m.Kind == "circuit").ToList();
+        Assert.Equal([(timeline[1].Second, "circuit opened (2)"), (timeline[3].Second, "circuit closed (1)")],
+            markers.Select(m => ((int)m.Second, m.Label)));
     }
 
     [Fact]
