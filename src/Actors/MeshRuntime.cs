@@ -1,7 +1,4 @@
 using ActorMesh.DataPlane.Network;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
 
 namespace ActorMesh;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Akka.Configuration;
 using Serilog;
 using Serilog.Events;

@@ -1,9 +1,7 @@
-using System.CommandLine;
 using System.CommandLine.Help;
 using ActorMesh.Host;
 using ActorMesh.Host.Commands;
 using Serilog;
-using Spectre.Console;
 
 // Redirected output (CI logs, files) has no terminal width: give tables room instead of 80 columns.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;

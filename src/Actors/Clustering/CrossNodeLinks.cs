@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using ActorMesh.DataPlane.Network;
-using ActorMesh.Time;
-using Akka.Actor;
 
 namespace ActorMesh.Clustering;
 

@@ -1,6 +1,4 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.Time;
-using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;

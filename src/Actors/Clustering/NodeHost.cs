@@ -1,6 +1,4 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.Time;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.Clustering;

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Watch the desired state: the answer is a <see cref="DesiredState"/> now and after every change.</summary>

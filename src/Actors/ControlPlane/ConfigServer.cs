@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>One instance of a service that proxies can send to.</summary>

@@ -1,5 +1,3 @@
-using ActorMesh.Time;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.ControlPlane;

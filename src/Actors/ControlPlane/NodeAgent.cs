@@ -1,6 +1,5 @@
 using ActorMesh.DataPlane.App;
 using ActorMesh.DataPlane.Pod;
-using Akka.Actor;
 
 namespace ActorMesh.ControlPlane;
 

@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>What a node may run.</summary>

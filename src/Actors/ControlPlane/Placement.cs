@@ -1,6 +1,3 @@
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>A node the control plane places pods (or gateways) on, with how many pods it runs.</summary>

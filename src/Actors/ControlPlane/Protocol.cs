@@ -1,6 +1,3 @@
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>What a node agent needs to run one pod.</summary>

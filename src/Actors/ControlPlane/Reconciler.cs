@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-
 namespace ActorMesh.ControlPlane;
 
 /// <summary>What a pod reporting ready means to the <see cref="Reconciler"/>.</summary>

@@ -5,11 +5,6 @@ using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.Gateway;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Gateway;
 

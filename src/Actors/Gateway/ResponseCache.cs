@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.Gateway;
 
 /// <summary>What a cache entry is stored under: method and path, and the client id when the cache is per client.</summary>

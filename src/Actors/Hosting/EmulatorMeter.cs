@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using ActorMesh.Telemetry;
 using HdrHistogram;
 
 namespace ActorMesh.Hosting;

@@ -1,9 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.App;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.Hosting;

@@ -1,10 +1,6 @@
 using ActorMesh.Clustering;
 using ActorMesh.ControlPlane;
 using ActorMesh.Load;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Configuration;
 using Serilog.Core;
 

@@ -1,9 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.Load;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Akka.Actor;
 
 namespace ActorMesh.Hosting;
 

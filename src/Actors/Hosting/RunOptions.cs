@@ -1,6 +1,4 @@
 using ActorMesh.Load;
-using ActorMesh.Topology;
-using ActorMesh.Time;
 using Akka.Configuration;
 using Serilog.Core;
 

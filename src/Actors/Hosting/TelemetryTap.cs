@@ -1,5 +1,3 @@
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Hosting;
 
 /// <summary>

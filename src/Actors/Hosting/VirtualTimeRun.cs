@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using ActorMesh.Load;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Configuration;
 
 namespace ActorMesh.Hosting;

@@ -1,10 +1,5 @@
 using ActorMesh.DataPlane;
 using ActorMesh.Pooling;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 using HdrHistogram;
 
@@ -238,32 +233,6 @@ internal sealed partial class LoadGenerator : UntypedActor
         return _kinds.Length - 1;
     }
 
-    /// <summary>
-    /// The token for <paramref name="client"/> at target <paramref name="target"/>: the client's valid
-    /// one (made once), or, for the profile's share of bad tokens, one with a problem picked at random.
-    /// </summary>
-    private BearerToken? Token(int target, int client)
-    {
-        var t = _targets[target];
-        var subject = _subjects[client] ??= "client-" + client;
-        if (_profile.BadTokenShare > 0 && _random.Chance(_profile.BadTokenShare))
-        {
-            var problem = (TokenProblem)(1 + _random.NextInt(BadTokenKinds));
-            return problem switch
-            {
-                TokenProblem.Missing => null,
-                TokenProblem.BadSignature => new BearerToken(subject, t.Issuer, t.Audience, _tokenExpiry, SignatureValid: false),
-                TokenProblem.WrongIssuer => new BearerToken(subject, UnknownIssuer, t.Audience, _tokenExpiry, true),
-                TokenProblem.WrongAudience => new BearerToken(subject, t.Issuer, UnknownAudience, _tokenExpiry, true),
-                _ => new BearerToken(subject, t.Issuer, t.Audience, _clock.Now - ExpiredBy, true),
-            };
-        }
-        var tokens = _validTokens[target] ??= new BearerToken?[_clients];
-        return tokens[client] ??= new BearerToken(subject, t.Issuer, t.Audience, _tokenExpiry, true);
-    }
-
-    private static readonly int BadTokenKinds = Enum.GetValues<TokenProblem>().Length - 1;
-
     /// <summary>The user's next request, a think time after its last one ended at <paramref name="ended"/>.</summary>
     private void NextForUser(int user, long ended)
     {
@@ -419,27 +388,6 @@ internal sealed partial class LoadGenerator : UntypedActor
     }
 
     private static string Describe(OutcomeCounts c) => $"sent {c.Sent} = ok {c.Ok} + failed {c.Failed} + timedOut {c.TimedOut} + rejected {c.Rejected} + inFlight {c.InFlight}";
-
-    private LiveStats Live()
-    {
-        var now = _clock.Now;
-        var seconds = Math.Max(1e-9, MeshClock.ToMilliseconds(now - _lastLiveAt) / 1000);
-        var phase = _finished ? "done" : now < _measureStart ? "warmup" : now < _measureEnd ? "measure" : "drain";
-        var sent = _result.Warmup.Sent + _result.Measured.Sent;
-        var ok = _result.Warmup.Ok + _result.Measured.Ok;
-        var notOk = _result.Warmup.Ended + _result.Measured.Ended - ok;
-        var live = new LiveStats(
-            MeshClock.ToMilliseconds(now - _start) / 1000, phase, sent, _requests.Count,
-            _intervalAnswers / seconds,
-            _intervalAnswers == 0 ? 100 : 100.0 * _intervalOk / _intervalAnswers,
-            _intervalLatency.TotalCount == 0 ? 0 : _intervalLatency.GetValueAtPercentile(99) / 1000.0,
-            ok, notOk);
-        _intervalAnswers = 0;
-        _intervalOk = 0;
-        _intervalLatency.Reset();
-        _lastLiveAt = now;
-        return live;
-    }
 
     /// <summary>A request sent and not yet answered (a journey: its current step).</summary>
     private struct Outstanding

@@ -1,6 +1,3 @@
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.Load;
 
 /// <summary>Starts the load; the sender gets <see cref="LoadFinished"/> when the run (with drain) is over.</summary>

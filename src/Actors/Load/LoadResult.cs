@@ -1,6 +1,3 @@
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Akka.Actor;
 using HdrHistogram;
 
 namespace ActorMesh.Load;

@@ -1,5 +1,3 @@
-using ActorMesh.Time;
-
 namespace ActorMesh.Telemetry;
 
 /// <summary>

@@ -3,7 +3,6 @@ using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.Hosting;
 using ActorMesh.Load;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Telemetry;
 

@@ -1,6 +1,3 @@
-using ActorMesh.Randomness;
-using ActorMesh.Time;
-
 namespace ActorMesh.Telemetry;
 
 /// <summary>The kind of hop a span covers.</summary>

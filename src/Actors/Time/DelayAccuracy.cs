@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-using Akka.Actor;
 using HdrHistogram;
 
 namespace ActorMesh.Time;

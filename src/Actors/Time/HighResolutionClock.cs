@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Akka.Actor;
 
 namespace ActorMesh.Time;
 

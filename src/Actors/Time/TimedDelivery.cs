@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace ActorMesh.Time;
 
 /// <summary>One scheduled delivery: a struct so that scheduling allocates nothing.</summary>

@@ -1,6 +1,3 @@
-using ActorMesh.Randomness;
-using ActorMesh.Time;
-
 namespace ActorMesh.Topology;
 
 /// <summary>The shape of a <see cref="Distribution"/>.</summary>

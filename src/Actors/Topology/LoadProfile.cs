@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ActorMesh.Topology;
 
 /// <summary>Open loop (a rate) or closed loop (a number of users).</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ActorMesh.Topology;
 
 /// <summary>The service mesh: whether pods have sidecars, their cost, and the policies they apply.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Settings;
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ActorMesh.Topology;
 
 /// <summary>The checks of zones, locality settings and network faults.</summary>

@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
 using ActorMesh.Scenarios.Bench;
-using Spectre.Console;
 
 namespace ActorMesh.Host.Commands;
 

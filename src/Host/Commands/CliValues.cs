@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using ActorMesh.Scenarios.Metrics;
 using ActorMesh.Scenarios.Yaml;

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Host.Commands;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using ActorMesh.Host.Output;
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
 using ActorMesh.Telemetry.Metrics;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Commands;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using ActorMesh.Clustering;
-using ActorMesh.Hosting;
 using ActorMesh.Time;
 
 namespace ActorMesh.Host.Commands;

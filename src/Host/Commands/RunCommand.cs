@@ -1,12 +1,8 @@
-using System.CommandLine;
-using ActorMesh.Hosting;
 using ActorMesh.Host.Output;
 using ActorMesh.Host.Output.Html;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
 using ActorMesh.Telemetry.Metrics;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Commands;
 

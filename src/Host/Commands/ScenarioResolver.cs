@@ -1,6 +1,5 @@
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Commands;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using ActorMesh.Scenarios.Catalog;
-using Spectre.Console;
 
 namespace ActorMesh.Host.Commands;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Yaml;
 
 namespace ActorMesh.Host.Commands;

@@ -1,5 +1,4 @@
 using ActorMesh.Telemetry.Metrics;
-using Spectre.Console;
 
 namespace ActorMesh.Host.Output;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Spectre.Console;
 
 namespace ActorMesh.Host.Output;
 

@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace ActorMesh.Host.Output;
 
 /// <summary>

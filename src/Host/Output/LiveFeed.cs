@@ -1,8 +1,5 @@
 using System.Globalization;
-using ActorMesh.Hosting;
 using ActorMesh.Load;
-using ActorMesh.Topology;
-using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace ActorMesh.Host.Output;

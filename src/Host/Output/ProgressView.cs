@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using ActorMesh.Hosting;
 using ActorMesh.Load;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Spectre.Console;
 
 namespace ActorMesh.Host.Output;
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Telemetry;
 using ActorMesh.Telemetry.Metrics;
-using Spectre.Console;
 
 namespace ActorMesh.Host.Output;
 

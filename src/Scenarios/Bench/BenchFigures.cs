@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ActorMesh.Time;
 
 namespace ActorMesh.Scenarios.Bench;

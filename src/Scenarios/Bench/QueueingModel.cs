@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.Scenarios.Bench;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using ActorMesh.Hosting;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Configuration;
 

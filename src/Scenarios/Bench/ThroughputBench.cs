@@ -2,12 +2,8 @@ using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Hosting;
 using ActorMesh.Load;
-using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Configuration;
 

@@ -1,8 +1,5 @@
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Lessons;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Catalog;
 

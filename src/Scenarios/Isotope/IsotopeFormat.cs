@@ -1,5 +1,4 @@
 using ActorMesh.Scenarios.Yaml;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Isotope;
 

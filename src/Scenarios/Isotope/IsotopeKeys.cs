@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Isotope;
 

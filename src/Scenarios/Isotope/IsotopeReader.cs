@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Isotope;
 

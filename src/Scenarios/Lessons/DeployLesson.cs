@@ -1,9 +1,4 @@
-using System.Text.Json.Nodes;
 using ActorMesh.ControlPlane;
-using ActorMesh.Hosting;
-using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Lessons;
 

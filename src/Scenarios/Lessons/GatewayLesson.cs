@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using ActorMesh.Hosting;
-using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-
 namespace ActorMesh.Scenarios.Lessons;
 
 /// <summary>

@@ -1,11 +1,6 @@
-using System.Text.Json.Nodes;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
-using ActorMesh.Hosting;
-using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Lessons;
 

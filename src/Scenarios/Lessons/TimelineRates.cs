@@ -1,5 +1,3 @@
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Scenarios.Lessons;
 
 /// <summary>Rates over seconds of a report's <c>timeline</c>, as the lessons' figures use them.</summary>

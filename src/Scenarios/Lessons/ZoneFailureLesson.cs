@@ -1,10 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json.Nodes;
-using ActorMesh.Hosting;
-using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-
 namespace ActorMesh.Scenarios.Lessons;
 
 /// <summary>

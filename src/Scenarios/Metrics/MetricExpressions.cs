@@ -1,7 +1,6 @@
 using System.Globalization;
 using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Telemetry.Metrics;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Metrics;
 

@@ -1,6 +1,3 @@
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
-
 namespace ActorMesh.Scenarios.Yaml;
 
 /// <summary>

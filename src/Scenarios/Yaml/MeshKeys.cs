@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

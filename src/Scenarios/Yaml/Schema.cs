@@ -1,5 +1,4 @@
 using System.Collections;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Settings;
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

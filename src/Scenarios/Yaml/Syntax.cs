@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using YamlDotNet.RepresentationModel;
-
 namespace ActorMesh.Scenarios.Yaml;
 
 /// <summary>

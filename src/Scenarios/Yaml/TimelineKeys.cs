@@ -1,6 +1,4 @@
 using ActorMesh.DataPlane.Settings;
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

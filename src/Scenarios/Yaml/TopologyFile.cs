@@ -1,5 +1,4 @@
 using ActorMesh.Scenarios.Isotope;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Yaml;
 

@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.Scenarios.Yaml;
 
 /// <summary>One problem in a topology file, located as precisely as the file allows.</summary>

@@ -1,7 +1,5 @@
 using ActorMesh.Scenarios.Metrics;
 using ActorMesh.Telemetry.Metrics;
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

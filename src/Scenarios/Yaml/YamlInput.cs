@@ -1,8 +1,6 @@
 using System.Text;
-using ActorMesh.Topology;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
-using ActorMesh.Topology;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

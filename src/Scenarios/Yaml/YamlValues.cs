@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
 using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Scenarios.Yaml;
 

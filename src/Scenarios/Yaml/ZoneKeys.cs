@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using ActorMesh.DataPlane.LoadBalancing;
-using ActorMesh.Topology;
-using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Scenarios.Yaml;
 

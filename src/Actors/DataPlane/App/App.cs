@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Network;
@@ -7,10 +6,6 @@ using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.App;

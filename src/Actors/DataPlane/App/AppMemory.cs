@@ -1,5 +1,4 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.Topology;
 
 namespace ActorMesh.DataPlane.App;
 

@@ -1,6 +1,4 @@
 using ActorMesh.Pooling;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.App;

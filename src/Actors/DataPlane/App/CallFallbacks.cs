@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-
 namespace ActorMesh.DataPlane.App;
 
 /// <summary>What a failed call of a script means for its request.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.DataPlane.App;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace ActorMesh.DataPlane.App;
 
 /// <summary>A request waiting for a worker: what to answer, to whom, and when it arrived (mesh clock).</summary>

@@ -1,5 +1,4 @@
 using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Randomness;
 
 namespace ActorMesh.DataPlane.LoadBalancing;
 

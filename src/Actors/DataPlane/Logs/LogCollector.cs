@@ -1,6 +1,5 @@
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
-using Akka.Actor;
 using Akka.Event;
 using Serilog.Events;
 using LogEvent = Serilog.Events.LogEvent;

@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.DataPlane.Logs;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.DataPlane.Network;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Akka.Actor;
-
 namespace ActorMesh.DataPlane.Network;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.DataPlane.Network;
 
 /// <summary>To every node agent: start (<paramref name="Active"/>) or end <paramref name="Fault"/> in the node's network (a timeline event).</summary>

@@ -1,7 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.App;
 using ActorMesh.DataPlane.Logs;
-using Akka.Actor;
 using Akka.Actor.Internal;
 using Akka.Event;
 

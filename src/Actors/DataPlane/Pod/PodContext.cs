@@ -1,6 +1,5 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Logs;
-using Akka.Actor;
 
 namespace ActorMesh.DataPlane.Pod;
 

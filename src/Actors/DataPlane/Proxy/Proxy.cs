@@ -5,10 +5,6 @@ using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Network;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Proxy;

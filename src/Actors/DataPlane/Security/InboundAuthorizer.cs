@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.DataPlane.Security;
 
 /// <summary>What a destination sidecar decided about one inbound request.</summary>

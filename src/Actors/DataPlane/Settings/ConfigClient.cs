@@ -1,7 +1,4 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.Randomness;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Settings;

@@ -1,8 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
-using ActorMesh.Topology;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Settings;

@@ -1,5 +1,4 @@
 using ActorMesh.Pooling;
-using Akka.Actor;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Upstream;

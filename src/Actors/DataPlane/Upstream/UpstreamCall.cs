@@ -1,7 +1,6 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.Timeouts;
-using Akka.Actor;
 
 namespace ActorMesh.DataPlane.Upstream;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.LoadBalancing;
@@ -6,9 +5,6 @@ using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Pooling;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.DataPlane.Upstream;
 

@@ -4,11 +4,6 @@ using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.DataPlane.Resilience.Timeouts;
 using ActorMesh.Pooling;
-using ActorMesh.Randomness;
-using ActorMesh.Telemetry;
-using ActorMesh.Time;
-using ActorMesh.Topology;
-using Akka.Actor;
 
 namespace ActorMesh.DataPlane.Upstream;
 

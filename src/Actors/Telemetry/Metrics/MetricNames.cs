@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Telemetry.Metrics;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Telemetry.Metrics;
 

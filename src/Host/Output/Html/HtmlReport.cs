@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Output.Html;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Host.Output.Html;
 

@@ -1,5 +1,3 @@
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Host.Output.Html;
 
 /// <summary>One line of a chart: a label and one value per point (null: no value there).</summary>

@@ -1,6 +1,3 @@
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-
 namespace ActorMesh.Host.Output.Html;
 
 /// <summary>A node of the service graph: a gateway or a service, at a call depth (column) and a row within it.</summary>

@@ -1,5 +1,3 @@
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Host.Output.Html;
 
 /// <summary>A timeline event to mark on the per-second charts.</summary>

@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.DataPlane.Resilience.OutlierDetection;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using ActorMesh.Topology;
-
 namespace ActorMesh.DataPlane.Resilience.Retry;
 
 /// <summary>

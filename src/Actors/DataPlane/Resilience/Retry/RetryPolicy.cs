@@ -1,5 +1,3 @@
-using ActorMesh.Randomness;
-
 namespace ActorMesh.DataPlane.Resilience.Retry;
 
 /// <summary>What ended one attempt, as the retry policy sees it.</summary>
