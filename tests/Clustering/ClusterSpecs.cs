@@ -1,12 +1,8 @@
 using ActorMesh.Clustering;
 using ActorMesh.ControlPlane;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Hosting;
 using ActorMesh.Load;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Configuration;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Clustering;
 

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 using Akka.Configuration;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Clustering;
 

@@ -3,10 +3,7 @@ using ActorMesh.Clustering;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Configuration;
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
-using ActorMesh.Topology;
 using Akka.Actor;
 
 namespace ActorMesh.Tests.ControlPlane;

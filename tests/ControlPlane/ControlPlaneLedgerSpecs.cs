@@ -1,9 +1,6 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.Tests.Support;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Actor;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.ControlPlane;
 

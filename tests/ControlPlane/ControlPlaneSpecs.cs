@@ -1,10 +1,4 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.ControlPlane;
 

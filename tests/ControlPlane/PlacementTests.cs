@@ -1,5 +1,4 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.Topology;
 using Akka.Actor;
 
 namespace ActorMesh.Tests.ControlPlane;

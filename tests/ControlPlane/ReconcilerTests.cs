@@ -1,6 +1,5 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Actor;
 
 namespace ActorMesh.Tests.ControlPlane;

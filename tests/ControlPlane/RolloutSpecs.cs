@@ -1,7 +1,3 @@
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.ControlPlane;
 
 /// <summary>Rolling deploys through the control plane: one pod at a time, traffic flowing, broken versions rolled back.</summary>

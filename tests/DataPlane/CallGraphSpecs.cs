@@ -1,7 +1,3 @@
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.DataPlane;
 
 /// <summary>What the traffic reveals about an architecture: chatty pairs, data ownership, partial failures, modules.</summary>

@@ -1,13 +1,7 @@
 using ActorMesh.ControlPlane;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Hosting;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
 using Akka.Actor;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane;
 

@@ -1,10 +1,5 @@
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.LoadBalancing;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane;
 

@@ -1,7 +1,4 @@
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Experiments;
 

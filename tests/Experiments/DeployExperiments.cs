@@ -1,7 +1,3 @@
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.Experiments;
 
 /// <summary>

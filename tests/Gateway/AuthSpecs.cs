@@ -1,8 +1,4 @@
 using ActorMesh.DataPlane;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Gateway;
 

@@ -1,8 +1,3 @@
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.Gateway;
 
 /// <summary>Experiments on backends for frontends: several gateways in one topology, each with its own routes and client link.</summary>

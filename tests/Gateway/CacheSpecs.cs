@@ -1,8 +1,3 @@
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.Gateway;
 
 /// <summary>Experiments on the gateway's response cache: hits are answered at the edge until the TTL passes on the mesh clock.</summary>

@@ -1,8 +1,3 @@
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.Gateway;
 
 /// <summary>Experiments on rate limiting at the edge: token buckets per route and per client, refilled from the mesh clock.</summary>

@@ -1,5 +1,4 @@
 using ActorMesh.Gateway;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Gateway;
 

@@ -1,5 +1,3 @@
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Tests.Host;
 
 /// <summary><c>bench</c> from the console: every figure is measured and written, whatever the machine makes of it.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ActorMesh.Telemetry;
 
 namespace ActorMesh.Tests.Host;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorMesh.Telemetry;
 using ActorMesh.Tests.Telemetry;
 
 namespace ActorMesh.Tests.Host;

@@ -1,5 +1,3 @@
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Tests.Host;
 
 /// <summary><c>run mesh</c> from the console: the lesson's three phases in real time, its figures in the report.</summary>

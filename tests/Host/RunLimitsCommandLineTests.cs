@@ -1,6 +1,3 @@
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-
 namespace ActorMesh.Tests.Host;
 
 /// <summary>

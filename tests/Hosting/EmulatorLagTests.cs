@@ -1,9 +1,5 @@
-using ActorMesh.Hosting;
 using ActorMesh.Host.Output;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Actor;
 using Spectre.Console;
 

@@ -1,6 +1,3 @@
-using ActorMesh.Hosting;
-using ActorMesh.Topology;
-
 namespace ActorMesh.Tests.Hosting;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using ActorMesh.Hosting;
 using ActorMesh.Load;
 using Akka.Actor;
 

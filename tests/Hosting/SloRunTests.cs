@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
 using ActorMesh.Telemetry.Metrics;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Hosting;
 

@@ -1,8 +1,3 @@
-using ActorMesh.Hosting;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.Hosting;
 
 public class SmokeTests(ITestOutputHelper output)

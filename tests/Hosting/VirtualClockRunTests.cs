@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 using ActorMesh.Tests.Host;
 
 namespace ActorMesh.Tests.Hosting;

@@ -1,9 +1,4 @@
 using ActorMesh.DataPlane.LoadBalancing;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Load;
 

@@ -1,9 +1,4 @@
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Load;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Load;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Load;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Telemetry;
 
 namespace ActorMesh.Tests.Telemetry;
 

@@ -1,4 +1,3 @@
-using ActorMesh.Telemetry;
 using ActorMesh.Time;
 
 namespace ActorMesh.Tests.Telemetry;

@@ -1,7 +1,3 @@
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.Telemetry;
 
 /// <summary>Sampled requests leave a span at every hop: client → gateway → network → sidecar → app → ...</summary>

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Telemetry;
 

@@ -1,6 +1,3 @@
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace ActorMesh.Tests.TestKit;

@@ -1,7 +1,5 @@
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 using Akka.Event;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.TestKit;
 

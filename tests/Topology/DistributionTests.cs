@@ -1,6 +1,5 @@
 using ActorMesh.Randomness;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Topology;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Topology;
 

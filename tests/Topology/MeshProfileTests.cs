@@ -1,7 +1,5 @@
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Topology;
 

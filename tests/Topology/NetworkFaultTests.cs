@@ -1,5 +1,3 @@
-using ActorMesh.Topology;
-
 namespace ActorMesh.Tests.Topology;
 
 public class NetworkFaultTests

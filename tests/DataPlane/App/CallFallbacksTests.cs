@@ -1,7 +1,5 @@
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.App;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.DataPlane.App;
 

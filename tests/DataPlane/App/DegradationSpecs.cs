@@ -1,9 +1,3 @@
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
-
 namespace ActorMesh.Tests.DataPlane.App;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Bench;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.App;
 

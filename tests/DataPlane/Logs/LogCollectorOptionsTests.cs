@@ -1,6 +1,5 @@
 using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Settings;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.DataPlane.Logs;
 

@@ -1,14 +1,9 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Logs;
-using ActorMesh.Hosting;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
 using Akka.Actor;
 using Serilog.Core;
 using Serilog.Events;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Logs;
 

@@ -1,9 +1,6 @@
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.Telemetry;
 using ActorMesh.Tests.DataPlane.Upstream;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Network;
 

@@ -1,10 +1,7 @@
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
 using Akka.Actor;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Pod;
 

@@ -1,5 +1,4 @@
 using ActorMesh.DataPlane.Security;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.DataPlane.Security;
 

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.DataPlane.Settings;
-using ActorMesh.Topology;
 using Akka.Actor;
 using Akka.Event;
 

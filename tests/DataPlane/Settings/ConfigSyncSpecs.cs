@@ -2,11 +2,7 @@ using System.Collections.Immutable;
 using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Pod;
-using ActorMesh.Hosting;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
 using Akka.Actor;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Settings;
 

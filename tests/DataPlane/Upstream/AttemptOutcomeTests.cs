@@ -1,7 +1,5 @@
 using ActorMesh.DataPlane;
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.DataPlane.Upstream;
-using ActorMesh.Telemetry;
 
 namespace ActorMesh.Tests.DataPlane.Upstream;
 

@@ -4,15 +4,10 @@ using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Pooling;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
 using ActorMesh.Time;
-using ActorMesh.Topology;
 using Akka.Actor;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Upstream;
 

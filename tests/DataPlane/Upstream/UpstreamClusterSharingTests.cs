@@ -4,7 +4,6 @@ using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.DataPlane.Upstream;
 using ActorMesh.Randomness;
-using ActorMesh.Topology;
 using Akka.Actor;
 
 namespace ActorMesh.Tests.DataPlane.Upstream;

@@ -1,9 +1,6 @@
-using ActorMesh.Telemetry;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.Retry;
 using Akka.Actor;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Upstream;
 

@@ -1,10 +1,7 @@
-using ActorMesh.Telemetry;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Pooling;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.DataPlane.Upstream;
 

@@ -1,12 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ActorMesh.Hosting;
 using ActorMesh.Host.Output;
 using ActorMesh.Load;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
 using ActorMesh.Tests.Host.Output.Html;
-using ActorMesh.Topology;
 using Spectre.Console;
 
 namespace ActorMesh.Tests.Host.Output;

@@ -1,6 +1,5 @@
 using System.Reflection;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Isotope;
 

@@ -1,8 +1,5 @@
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Scenarios.Lessons;
 

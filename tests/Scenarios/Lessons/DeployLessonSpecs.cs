@@ -1,10 +1,6 @@
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
 using ActorMesh.Time;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Scenarios.Lessons;
 

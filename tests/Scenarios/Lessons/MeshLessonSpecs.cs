@@ -1,10 +1,5 @@
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Scenarios.Lessons;
 

@@ -1,5 +1,4 @@
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
 
 namespace ActorMesh.Tests.Scenarios.Lessons;
 

@@ -1,11 +1,6 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
 using ActorMesh.Scenarios.Lessons;
-using ActorMesh.Telemetry;
-using ActorMesh.Tests.Support;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Scenarios.Lessons;
 

@@ -1,8 +1,4 @@
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Catalog;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Scenarios.Lessons;
 

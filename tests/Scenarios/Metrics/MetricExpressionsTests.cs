@@ -1,6 +1,5 @@
 using ActorMesh.Scenarios.Metrics;
 using ActorMesh.Telemetry.Metrics;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Metrics;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ActorMesh.Scenarios.Yaml;
 using CsCheck;
-using Xunit.Abstractions;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;
 

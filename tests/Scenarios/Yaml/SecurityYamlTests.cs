@@ -1,5 +1,4 @@
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 using YamlDotNet.RepresentationModel;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;

@@ -1,7 +1,6 @@
 using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;
 

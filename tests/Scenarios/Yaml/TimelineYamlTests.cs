@@ -1,5 +1,4 @@
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;
 

@@ -1,8 +1,6 @@
-using ActorMesh.Hosting;
 using ActorMesh.Scenarios.Yaml;
 using ActorMesh.Tests.Host;
 using ActorMesh.Tests.Hosting;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;
 

@@ -1,6 +1,5 @@
 using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.Scenarios.Yaml;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Scenarios.Yaml;
 

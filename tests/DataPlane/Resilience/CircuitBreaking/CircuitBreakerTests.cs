@@ -1,5 +1,4 @@
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.DataPlane.Resilience.CircuitBreaking;
 

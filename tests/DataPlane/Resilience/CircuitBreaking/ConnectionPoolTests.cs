@@ -1,5 +1,4 @@
 using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.Retry;
 
 namespace ActorMesh.Tests.DataPlane.Resilience.CircuitBreaking;
 

@@ -1,5 +1,4 @@
 using ActorMesh.DataPlane.Resilience.OutlierDetection;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.DataPlane.Resilience.OutlierDetection;
 

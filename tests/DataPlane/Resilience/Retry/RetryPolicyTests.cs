@@ -1,6 +1,4 @@
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.Randomness;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.DataPlane.Resilience.Retry;
 

@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using ActorMesh.Hosting;
 using ActorMesh.Host.Output.Html;
-using ActorMesh.Telemetry;
-using ActorMesh.Topology;
 
 namespace ActorMesh.Tests.Host.Output.Html;
 
