@@ -8,7 +8,9 @@ namespace ActorMesh.Time;
 /// </summary>
 public sealed class VirtualClock(VirtualTimeDispatcher? dispatcher = null) : MeshClock
 {
-    private readonly Lock _lock = new();
+    // With the dispatcher, every actor runs on the thread that drives this clock, so the heap needs no
+    // lock (a virtual-time run schedules millions of deliveries). Without it, actors on Akka's threads schedule.
+    private readonly Lock? _lock = dispatcher is null ? new() : null;
     private readonly DeliveryHeap _heap = new();
     private long _now;
 
@@ -16,7 +18,14 @@ public sealed class VirtualClock(VirtualTimeDispatcher? dispatcher = null) : Mes
     public override long Now => Volatile.Read(ref _now);
 
     /// <inheritdoc />
-    public override int Pending { get { lock (_lock) return _heap.Count; } }
+    public override int Pending
+    {
+        get
+        {
+            if (_lock is null) return _heap.Count;
+            lock (_lock) return _heap.Count;
+        }
+    }
 
     /// <inheritdoc />
     public override void Schedule(long delayTicks, IActorRef target, object message, IActorRef sender)
@@ -26,7 +35,8 @@ public sealed class VirtualClock(VirtualTimeDispatcher? dispatcher = null) : Mes
             target.Tell(message, sender);
             return;
         }
-        lock (_lock) _heap.Push(new TimedDelivery(_now + delayTicks, target, message, sender));
+        if (_lock is null) _heap.Push(new TimedDelivery(_now + delayTicks, target, message, sender));
+        else lock (_lock) _heap.Push(new TimedDelivery(_now + delayTicks, target, message, sender));
     }
 
     /// <summary>Moves time forward by <paramref name="by"/>, delivering everything that falls due on the way, in order.</summary>
@@ -41,16 +51,34 @@ public sealed class VirtualClock(VirtualTimeDispatcher? dispatcher = null) : Mes
         while (true)
         {
             RunUntilIdle();
-            TimedDelivery next;
-            lock (_lock)
-            {
-                if (_heap.Count == 0 || _heap.PeekDue > ticks) break;
-                next = _heap.Pop();
-                if (next.Due > _now) Volatile.Write(ref _now, next.Due);
-            }
+            if (!TryPopDue(ticks, out var next)) break;
             next.Target.Tell(next.Message, next.Sender);
         }
-        lock (_lock) if (ticks > _now) Volatile.Write(ref _now, ticks);
+        if (_lock is null) MoveTo(ticks);
+        else lock (_lock) MoveTo(ticks);
         RunUntilIdle();
+    }
+
+    private bool TryPopDue(long ticks, out TimedDelivery next)
+    {
+        if (_lock is null) return TryPopDueUnlocked(ticks, out next);
+        lock (_lock) return TryPopDueUnlocked(ticks, out next);
+    }
+
+    private bool TryPopDueUnlocked(long ticks, out TimedDelivery next)
+    {
+        if (_heap.Count == 0 || _heap.PeekDue > ticks)
+        {
+            next = default;
+            return false;
+        }
+        next = _heap.Pop();
+        MoveTo(next.Due);
+        return true;
+    }
+
+    private void MoveTo(long ticks)
+    {
+        if (ticks > _now) Volatile.Write(ref _now, ticks);
     }
 }
