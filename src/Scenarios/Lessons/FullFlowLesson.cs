@@ -19,11 +19,8 @@ namespace ActorMesh.Scenarios.Lessons;
 public sealed class FullFlowLesson : IScenarioLesson
 {
     /// <inheritdoc />
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, static (_, report) => Figures(report));
 
     /// <summary>The lesson's figures, from <paramref name="report"/>.</summary>
     public static JsonObject Figures(RunReport report)

@@ -8,12 +8,8 @@ namespace ActorMesh.Scenarios.Lessons;
 public sealed class NodeFailureLesson : IScenarioLesson
 {
     /// <inheritdoc />
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var effective = options.Apply(topology);
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(effective, report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, Figures);
 
     /// <summary>The lesson's figures, from a run of <paramref name="topology"/>.</summary>
     public static JsonObject Figures(MeshTopology topology, RunReport report)
