@@ -7,7 +7,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// took effect, and count the connections a sidecar that restarted during the outage refused: like
 /// Envoy, it keeps no config across a restart, and no control plane was there to give it one.
 /// </summary>
-public sealed class ControlPlaneLesson : IScenarioLesson
+internal sealed class ControlPlaneLesson : IScenarioLesson
 {
     /// <inheritdoc />
     public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>

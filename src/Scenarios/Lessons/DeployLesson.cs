@@ -17,7 +17,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// in progress.</description></item>
 /// </list>
 /// </summary>
-public sealed class DeployLesson : IScenarioLesson
+internal sealed class DeployLesson : IScenarioLesson
 {
     private const string Shipped = "shipped";
     private const string RolledBack = "rolled back";

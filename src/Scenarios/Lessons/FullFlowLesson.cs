@@ -16,7 +16,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// kind's own time over the sampled requests) and <c>trace</c> (<c>tracing.sample</c>: one sampled ok
 /// request's spans in call order, each with its hop, service, start, duration and status).
 /// </remarks>
-public sealed class FullFlowLesson : IScenarioLesson
+internal sealed class FullFlowLesson : IScenarioLesson
 {
     /// <inheritdoc />
     public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>

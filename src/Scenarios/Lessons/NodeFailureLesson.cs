@@ -5,7 +5,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// with its <c>crashNode</c> event; the figures come from the report: the nodes lost, the calls
 /// retried elsewhere, the ok rate before the crash and after recovery, and how long recovery took.
 /// </summary>
-public sealed class NodeFailureLesson : IScenarioLesson
+internal sealed class NodeFailureLesson : IScenarioLesson
 {
     /// <inheritdoc />
     public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
