@@ -39,7 +39,7 @@ public enum RejectReason
 }
 
 /// <summary>Maps a response's status and flags to its outcome.</summary>
-public static class OutcomeClassifier
+internal static class OutcomeClassifier
 {
     /// <summary>Classifies a response; <paramref name="reason"/> is set for rejections.</summary>
     public static RequestOutcome Classify(int status, ResponseFlags flags, out RejectReason reason)
