@@ -6,7 +6,7 @@ namespace ActorMesh;
 /// The per-run services every actor of a node shares: the one clock (and delay service), the one
 /// seeded random source, the network, and telemetry. Passed to actors when they are created.
 /// </summary>
-public sealed class MeshRuntime : IDisposable
+internal sealed class MeshRuntime : IDisposable
 {
     /// <summary>Creates a runtime on <paramref name="clock"/> with <paramref name="seed"/>; <paramref name="dispatcher"/> names the Akka dispatcher the mesh's actors run on (null: the default one).</summary>
     public MeshRuntime(MeshClock clock, long seed, string node = "node-1", string? dispatcher = null)

@@ -75,7 +75,7 @@ public abstract class VirtualTimeSpec : Akka.TestKit.Xunit2.TestKit
     protected VirtualClock Clock { get; }
 
     /// <summary>A runtime on the virtual clock and dispatcher.</summary>
-    protected MeshRuntime NewRuntime(long seed) => new(Clock, seed);
+    private protected MeshRuntime NewRuntime(long seed) => new(Clock, seed);
 
     /// <summary>Starts <paramref name="topology"/> in virtual time; returns once every pod and gateway runs the first config.</summary>
     protected MeshSystem StartMesh(MeshTopology topology, long? seed = null)

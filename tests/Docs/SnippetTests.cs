@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace ActorMesh.Tests.Docs;
 
 /// <summary>
-/// Every C# snippet in the README and in docs/ compiles against the library, as a user would paste
+/// Every C# snippet in the README and in docs/, and every C# file of samples/, compiles against the library, as a user would paste
 /// it into a project of their own (with the SDK's implicit usings, and nothing else: a snippet
 /// brings its own <c>using</c> lines). A fenced block marked <c>```csharp</c> is one file; blocks
 /// marked <c>```csharp part-of:NAME</c> are joined in order into one file (a walkthrough in steps).
@@ -71,6 +71,15 @@ public partial class SnippetTests
                 text.Append(block.Groups["code"].Value).Append('\n');
             }
         }
+        // The samples are projects of a user's own: each of their C# files compiles against the public API too.
+        var samples = Path.Combine(root, "samples");
+        if (Directory.Exists(samples))
+            foreach (var file in Directory.GetFiles(samples, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (!relative.Contains("/obj/", StringComparison.Ordinal) && !relative.Contains("/bin/", StringComparison.Ordinal))
+                    snippets[relative] = new StringBuilder(File.ReadAllText(file));
+            }
         return snippets.ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
     }
 

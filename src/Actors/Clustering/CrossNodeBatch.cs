@@ -40,7 +40,7 @@ internal sealed class CrossNodeBatch(byte[] payload) : IDataPlaneMessage
 }
 
 /// <summary>Batching of mesh messages between nodes: when a batch is flushed, and how big the actor tables may grow.</summary>
-public sealed record CrossNodeBatchingOptions
+internal sealed record CrossNodeBatchingOptions
 {
     /// <summary>A batch is flushed once it holds this many messages. Default 256.</summary>
     public int MaxMessages { get; init; } = 256;

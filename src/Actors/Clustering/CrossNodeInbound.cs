@@ -92,7 +92,7 @@ internal sealed class CrossNodeInbound : UntypedActor
 }
 
 /// <summary>Starts the <see cref="CrossNodeInbound"/> of an ActorSystem (listed in <c>akka.extensions</c> of every mesh node).</summary>
-public sealed class CrossNodeInboundExtension : IExtension
+internal sealed class CrossNodeInboundExtension : IExtension
 {
     internal CrossNodeInboundExtension(ExtendedActorSystem system) =>
         Inbound = system.SystemActorOf(CrossNodeInbound.Props(), CrossNodeInbound.Name);
@@ -108,7 +108,7 @@ public sealed class CrossNodeInboundExtension : IExtension
 }
 
 /// <summary>Akka's factory of <see cref="CrossNodeInboundExtension"/>.</summary>
-public sealed class CrossNodeInboundProvider : ExtensionIdProvider<CrossNodeInboundExtension>
+internal sealed class CrossNodeInboundProvider : ExtensionIdProvider<CrossNodeInboundExtension>
 {
     /// <inheritdoc />
     public override CrossNodeInboundExtension CreateExtension(ExtendedActorSystem system) => new(system);

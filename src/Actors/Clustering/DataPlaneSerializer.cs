@@ -110,7 +110,7 @@ internal static class CrossNodeTraffic
 }
 
 /// <summary>What crossed nodes: messages (batched or alone), their bytes, the batch envelopes, and the mesh messages those carried.</summary>
-public readonly record struct CrossNodeTotals(long Messages, long Bytes, long Batches, long BatchedMessages)
+internal readonly record struct CrossNodeTotals(long Messages, long Bytes, long Batches, long BatchedMessages)
 {
     /// <summary>What crossed between <paramref name="before"/> and this.</summary>
     public CrossNodeTotals Since(CrossNodeTotals before) =>

@@ -13,7 +13,7 @@ namespace ActorMesh.Clustering;
 /// var mesh = MeshSystem.LaunchOnCluster(cluster.Edge, topology, edgeRuntime);
 /// </code>
 /// </summary>
-public sealed class MeshCluster : IAsyncDisposable
+internal sealed class MeshCluster : IAsyncDisposable
 {
     private readonly List<MeshClusterNode> _nodes;
 

@@ -8,7 +8,7 @@ namespace ActorMesh.Clustering;
 /// the mesh's own serializers (compact binary for requests, JSON for control messages), and the
 /// inbound end of the cross-node batches (<see cref="CrossNodeInboundExtension"/>).
 /// </summary>
-public static class MeshClusterConfig
+internal static class MeshClusterConfig
 {
     /// <summary>The serializers and their bindings; also useful on their own (tests, non-cluster remoting).</summary>
     public static readonly Config Serialization = ConfigurationFactory.ParseString($$"""

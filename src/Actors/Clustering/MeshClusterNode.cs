@@ -11,7 +11,7 @@ namespace ActorMesh.Clustering;
 /// singleton runs on the oldest such node and moves when that node goes). Used for the nodes of an
 /// in-process cluster (<c>run --nodes N</c>) and by the console's <c>node</c> command.
 /// </summary>
-public sealed class MeshClusterNode : IAsyncDisposable
+internal sealed class MeshClusterNode : IAsyncDisposable
 {
     private readonly List<MeshRuntime> _runtimes = [];
     private readonly MeshClock _clock;
@@ -42,7 +42,7 @@ public sealed class MeshClusterNode : IAsyncDisposable
     public bool Stopped => System.WhenTerminated.IsCompleted;
 
     /// <summary>The runtimes of the last two runs this node served, oldest first (their telemetry, for in-process reports).</summary>
-    public IReadOnlyList<MeshRuntime> Runtimes
+    internal IReadOnlyList<MeshRuntime> Runtimes
     {
         get { lock (_runtimes) return [.. _runtimes]; }
     }

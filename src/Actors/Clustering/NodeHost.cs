@@ -1,4 +1,5 @@
 using ActorMesh.ControlPlane;
+using ActorMesh.Hosting;
 using Akka.Event;
 
 namespace ActorMesh.Clustering;
@@ -66,8 +67,7 @@ internal sealed class NodeHost : UntypedActor
                 Sender.Tell(new NodePods(_name, [], []));
                 break;
             default:
-                if (_agent.IsNobody()) Unhandled(message);
-                else _agent.Forward(message);
+                if (!_agent.TryForward(message)) Unhandled(message);
                 break;
         }
     }

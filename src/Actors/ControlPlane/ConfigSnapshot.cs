@@ -8,7 +8,7 @@ namespace ActorMesh.ControlPlane;
 /// <param name="Node">Node (ActorSystem) the pod runs on.</param>
 /// <param name="Version">Deployed version label.</param>
 /// <param name="Zone">Zone the pod runs in; null when the topology has no zones.</param>
-public sealed record Endpoint(string PodId, string Service, int Index, IActorRef Address, string Node, string Version, string? Zone = null);
+internal sealed record Endpoint(string PodId, string Service, int Index, IActorRef Address, string Node, string Version, string? Zone = null);
 
 /// <summary>
 /// A versioned, immutable configuration the control plane pushes to every sidecar and gateway (as
@@ -18,7 +18,7 @@ public sealed record Endpoint(string PodId, string Service, int Index, IActorRef
 /// <param name="Version">Monotonic version.</param>
 /// <param name="Topology">Desired state the snapshot was rendered from (policies, network, routes).</param>
 /// <param name="Endpoints">Ready endpoints per service.</param>
-public sealed record ConfigSnapshot(long Version, MeshTopology Topology, ImmutableDictionary<string, ImmutableArray<Endpoint>> Endpoints)
+internal sealed record ConfigSnapshot(long Version, MeshTopology Topology, ImmutableDictionary<string, ImmutableArray<Endpoint>> Endpoints)
 {
     /// <summary>The endpoints of <paramref name="service"/> (empty when none is ready).</summary>
     public ImmutableArray<Endpoint> EndpointsOf(string service) => Endpoints.TryGetValue(service, out var e) ? e : [];

@@ -1,3 +1,4 @@
+using ActorMesh.Hosting;
 using Akka.Event;
 
 namespace ActorMesh.ControlPlane;
@@ -114,8 +115,7 @@ internal sealed class ControlPlaneHost : UntypedActor
                 _waiting.Add((Sender, message));
                 break;
             default:
-                if (_controlPlane.IsNobody()) Unhandled(message);
-                else _controlPlane.Forward(message);
+                if (!_controlPlane.TryForward(message)) Unhandled(message);
                 break;
         }
     }

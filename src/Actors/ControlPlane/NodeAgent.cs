@@ -154,4 +154,4 @@ internal sealed class GetPods : IMeshMessage
 }
 
 /// <summary>The pods a node runs, and the final counters of those that stopped (killed, replaced, scaled away).</summary>
-public sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped) : IMeshMessage;
+internal sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped) : IMeshMessage;

@@ -2,7 +2,7 @@ namespace ActorMesh.ControlPlane;
 
 /// <summary>What a node may run.</summary>
 [Flags]
-public enum NodeRoles
+internal enum NodeRoles
 {
     /// <summary>Nothing (a node the control plane only watches).</summary>
     None = 0,
@@ -40,7 +40,7 @@ internal sealed class GetNodes : IMeshMessage
 /// <param name="Agent">Its agent.</param>
 /// <param name="Roles">What it may run.</param>
 /// <param name="Up">False once it was lost.</param>
-public sealed record NodeInfo(string Node, IActorRef Agent, NodeRoles Roles, bool Up);
+internal sealed record NodeInfo(string Node, IActorRef Agent, NodeRoles Roles, bool Up);
 
 /// <summary>The nodes the control plane knows, lost ones included, in the order they registered.</summary>
 internal sealed record MeshNodes(IReadOnlyList<NodeInfo> Nodes) : IMeshMessage;

@@ -43,7 +43,7 @@ internal sealed class AwaitReady : IMeshMessage
 /// <param name="Version">The config version everyone runs.</param>
 /// <param name="Pods">Pods running.</param>
 /// <param name="Gateways">The running gateways by name.</param>
-public sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways) : IMeshMessage;
+internal sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways) : IMeshMessage;
 
 /// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
 internal sealed class GetControlPlaneStatus : IMeshMessage
@@ -122,7 +122,7 @@ internal sealed class GetGateways : IMeshMessage
 internal sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName) : IMeshMessage;
 
 /// <summary>Options of the control plane, with defaults in one place.</summary>
-public sealed record ControlPlaneOptions
+internal sealed record ControlPlaneOptions
 {
     /// <summary>Changes are coalesced for this long before a push (istiod's PILOT_DEBOUNCE_AFTER). Default 100 ms.</summary>
     public TimeSpan PushDebounce { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -58,7 +58,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _spec = spec;
         _runtime = runtime;
         _clock = runtime.Clock;
-        _sweep = new SweepTimer(_clock, static (generation, due) => new GatewaySweepDue(generation, due));
+        _sweep = new SweepTimer(_clock, Self, static (generation, due) => new GatewaySweepDue(generation, due));
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.Name}");
         _config = new ConfigClient(spec.Name, "Gateway " + spec.Name, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(runtime, _random, Self), _log);
@@ -202,7 +202,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
             // A backend can fail at once (no healthy host, overflow); failing fast may have ended the exchange.
             if (!_exchanges.TryResolve(id, out _)) return;
         }
-        WatchDeadline(next, now);
+        _sweep.Watch(next, now);
     }
 
     private GatewayRoute? Match(string path, string method)
@@ -299,13 +299,9 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
 
     // ---- backend deadlines --------------------------------------------------------------------
 
-    private void WatchDeadline(long deadline, long now) => _sweep.Watch(deadline, now, _self);
-
     private void OnSweep(GatewaySweepDue due)
     {
-        var now = _clock.TimeOf(due.Due);
-        if (!_sweep.Begin(due.Generation, now)) return;
-        var next = long.MaxValue;
+        if (!_sweep.Begin(due.Generation, due.Due, out var now)) return;
         foreach (var i in _exchanges)
         {
             var ex = _exchanges[i];
@@ -332,9 +328,9 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
                 Settle(i, ex, now);
                 if (!_exchanges.IsLive(i)) continue;
             }
-            if (ex.NextDeadline < next) next = ex.NextDeadline;
+            _sweep.Include(ex.NextDeadline);
         }
-        if (next != long.MaxValue) WatchDeadline(next, now);
+        _sweep.End(now);
     }
 
     // ---- exchanges ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ namespace ActorMesh.Hosting;
 /// emulator's lag, over every phase of a run (a lesson runs several). These are wall-clock facts,
 /// kept to the report's <c>run</c> and <c>emulator</c> sections; nothing in the mesh reads them.
 /// </summary>
-public sealed class EmulatorMeter
+internal sealed class EmulatorMeter
 {
     private readonly TimeProvider _wall;
     private readonly long _startedStamp;

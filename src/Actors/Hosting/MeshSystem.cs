@@ -5,7 +5,7 @@ using ActorMesh.Load;
 namespace ActorMesh.Hosting;
 
 /// <summary>A load run: the generator (once created) and its result (once drained).</summary>
-public sealed record LoadRun(Task<IActorRef> Generator, Task<LoadFinished> Finished);
+internal sealed record LoadRun(Task<IActorRef> Generator, Task<LoadFinished> Finished);
 
 /// <summary>
 /// A running mesh inside an ActorSystem: node agent, control plane, pods and gateways. The entry
@@ -39,7 +39,7 @@ public sealed class MeshSystem
     /// <summary>The desired state it started from.</summary>
     public MeshTopology Topology { get; }
     /// <summary>Clock, random source, network and telemetry.</summary>
-    public MeshRuntime Runtime { get; }
+    internal MeshRuntime Runtime { get; }
     /// <summary>Completes when the mesh's host actor has created the API server, the node agent and the control plane.</summary>
     public Task Started => _started;
     /// <summary>The node agent, one node (once <see cref="Started"/>).</summary>
@@ -50,9 +50,9 @@ public sealed class MeshSystem
     /// </summary>
     public IActorRef Host => _host;
     /// <summary>Completes when every pod is up and every sidecar and gateway has acknowledged the first config.</summary>
-    public Task<MeshReady> Ready => _ready.Value;
+    internal Task<MeshReady> Ready => _ready.Value;
     /// <summary>Gateways by name (once <see cref="Ready"/>).</summary>
-    public IReadOnlyDictionary<string, IActorRef> Gateways => Ready.Result.Gateways;
+    internal IReadOnlyDictionary<string, IActorRef> Gateways => Ready.Result.Gateways;
     /// <summary>How long to wait for answers from the mesh.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -62,7 +62,7 @@ public sealed class MeshSystem
     /// <see cref="Started"/> and then <see cref="Ready"/> complete as that happens (in virtual time:
     /// run the dispatcher, then advance the clock).
     /// </summary>
-    public static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null) =>
+    internal static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null) =>
         Launch(system, topology, runtime, options, timeout, clustered: false);
 
     /// <summary>
@@ -71,7 +71,7 @@ public sealed class MeshSystem
     /// the load; the control plane (a cluster singleton) places the pods on the nodes with the
     /// <c>pods</c> role (see <see cref="Clustering.MeshClusterNode"/>).
     /// </summary>
-    public static MeshSystem LaunchOnCluster(ActorSystem edge, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
+    internal static MeshSystem LaunchOnCluster(ActorSystem edge, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
         Launch(edge, topology, runtime, null, timeout, clustered: true);
 
     private static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TimeSpan? timeout, bool clustered)
@@ -91,7 +91,7 @@ public sealed class MeshSystem
     }
 
     /// <summary>Starts the mesh and waits until every pod is up and every sidecar and gateway has acknowledged the first config.</summary>
-    public static async Task<MeshSystem> StartAsync(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
+    internal static async Task<MeshSystem> StartAsync(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options = null, TimeSpan? timeout = null)
     {
         var mesh = Launch(system, topology, runtime, options, timeout);
         await mesh.Started;
@@ -131,7 +131,7 @@ public sealed class MeshSystem
     /// Starts the load profile (the topology's, unless given) without waiting. <c>Finished</c> completes
     /// at the end of its drain with what the client measured; the generator is stopped then.
     /// </summary>
-    public LoadRun StartLoad(LoadProfile? profile = null)
+    internal LoadRun StartLoad(LoadProfile? profile = null)
     {
         profile ??= Topology.Load;
         var gateway = (profile.Gateway is { } name ? Topology.Gateways.FirstOrDefault(g => g.Name == name) : null) ?? Topology.EntryGateway;
@@ -195,10 +195,10 @@ public sealed class MeshSystem
     }
 
     /// <summary>The nodes the control plane knows (one, unless on a cluster).</summary>
-    public async Task<IReadOnlyList<NodeInfo>> NodesAsync() => (await Ask<MeshNodes>(_host, GetNodes.Instance)).Nodes;
+    internal async Task<IReadOnlyList<NodeInfo>> NodesAsync() => (await Ask<MeshNodes>(_host, GetNodes.Instance)).Nodes;
 
     /// <summary>What each node that is up runs (nodes that run neither pods nor gateways left out).</summary>
-    public async Task<IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)>> NodePodsAsync()
+    internal async Task<IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)>> NodePodsAsync()
     {
         var nodes = (await NodesAsync()).Where(n => n.Up).ToList();
         var pods = await Task.WhenAll(nodes.Select(n => Ask<NodePods>(n.Agent, GetPods.Instance)));
@@ -206,10 +206,10 @@ public sealed class MeshSystem
     }
 
     /// <summary>Pods running now, by node (nodes that run pods only).</summary>
-    public async Task<SortedDictionary<string, int>> PodsPerNodeAsync() => PodsPerNode(await NodePodsAsync());
+    internal async Task<SortedDictionary<string, int>> PodsPerNodeAsync() => PodsPerNode(await NodePodsAsync());
 
     /// <summary>Pods running, by node, from what <see cref="NodePodsAsync"/> answered (nodes that run pods only).</summary>
-    public static SortedDictionary<string, int> PodsPerNode(IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)> nodes)
+    internal static SortedDictionary<string, int> PodsPerNode(IReadOnlyList<(NodeInfo Node, IActorRef Agent, NodePods Pods)> nodes)
     {
         var perNode = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var (node, _, pods) in nodes)
@@ -231,6 +231,6 @@ public sealed class MeshSystem
     /// (default <see cref="AskTimeout"/>); what does not come in time is left out and named in
     /// <see cref="MeshState.Missing"/>.
     /// </summary>
-    public Task<MeshState> CollectAsync(TimeSpan? timeout = null, bool nodeTelemetry = false) =>
+    internal Task<MeshState> CollectAsync(TimeSpan? timeout = null, bool nodeTelemetry = false) =>
         ReportCollection.CollectAsync(this, timeout ?? AskTimeout, nodeTelemetry);
 }

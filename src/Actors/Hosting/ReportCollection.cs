@@ -9,7 +9,7 @@ namespace ActorMesh.Hosting;
 /// <param name="Pods">Every pod's counters.</param>
 /// <param name="Events">Timeline events applied, and how.</param>
 /// <param name="Cluster">The nodes and pods per node.</param>
-public sealed record MeshState(ControlPlaneStatus Status, IReadOnlyList<PodStatsReport> Pods, IReadOnlyList<AppliedEvent> Events, ClusterReport Cluster)
+internal sealed record MeshState(ControlPlaneStatus Status, IReadOnlyList<PodStatsReport> Pods, IReadOnlyList<AppliedEvent> Events, ClusterReport Cluster)
 {
     /// <summary>What the report lacks because part of the mesh did not answer in time: one line each, naming the report's sections.</summary>
     public IReadOnlyList<string> Missing { get; init; } = [];

@@ -50,7 +50,7 @@ public sealed record RunOptions
     /// Measures wall and CPU time, mesh time and the emulator's lag across the phases of one run (a
     /// lesson runs several; give them one meter). Null: each call measures itself.
     /// </summary>
-    public EmulatorMeter? Meter { get; init; }
+    internal EmulatorMeter? Meter { get; init; }
 
     /// <summary>
     /// How long a load stopped early (cancelled: Ctrl+C, SIGTERM) waits for the requests still in
@@ -70,7 +70,7 @@ public sealed record RunOptions
     public TimeSpan CollectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Where exports read the run's telemetry, live and at the end (see <see cref="TelemetryTap"/>). Default none.</summary>
-    public TelemetryTap? Tap { get; init; }
+    internal TelemetryTap? Tap { get; init; }
 
     /// <summary>Progress while the mesh starts (cluster members up, pods ready), every <see cref="ProgressInterval"/>.</summary>
     public Action<StartupProgress>? Startup { get; init; }

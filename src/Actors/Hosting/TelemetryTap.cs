@@ -6,7 +6,7 @@ namespace ActorMesh.Hosting;
 /// several phases through the same options: one entry each). Give one to <see cref="RunOptions.Tap"/>.
 /// Read from any thread.
 /// </summary>
-public sealed class TelemetryTap
+internal sealed class TelemetryTap
 {
     private readonly Lock _gate = new();
     private readonly List<TelemetryView> _completed = [];
@@ -19,7 +19,7 @@ public sealed class TelemetryTap
     }
 
     /// <summary>The runtimes of the run going on (this process's nodes); empty between runs.</summary>
-    public IReadOnlyList<MeshRuntime> Live
+    internal IReadOnlyList<MeshRuntime> Live
     {
         get { lock (_gate) return _live; }
     }

@@ -299,13 +299,8 @@ internal sealed partial class LoadGenerator : UntypedActor
             if (committed && outcome is RequestOutcome.Failed or RequestOutcome.TimedOut) kind.PartialFailures++;
             if (Bucket(intended) is { } b)
             {
-                switch (outcome)
-                {
-                    case RequestOutcome.Ok: b.Ok++; b.RecordOk(latencyUs); if (degraded) b.Degraded++; break;
-                    case RequestOutcome.Failed: b.Failed++; break;
-                    case RequestOutcome.TimedOut: b.TimedOut++; break;
-                    default: b.Rejected++; break;
-                }
+                b.Count(outcome, degraded);
+                if (outcome == RequestOutcome.Ok) b.RecordOk(latencyUs);
             }
         }
         if (user >= 0) NextForUser(user, now);

@@ -36,4 +36,4 @@ internal sealed class GetLiveStats
 internal sealed record LoadTarget(string Name, IActorRef Gateway, Distribution ClientLink, string Issuer, string Audience);
 
 /// <summary>The load is over.</summary>
-public sealed record LoadFinished(LoadResult Result) : INoSerializationVerificationNeeded;
+internal sealed record LoadFinished(LoadResult Result) : INoSerializationVerificationNeeded;

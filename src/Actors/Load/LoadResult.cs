@@ -3,22 +3,8 @@ using HdrHistogram;
 namespace ActorMesh.Load;
 
 /// <summary>Outcomes of one second of the measured window (by intended send time).</summary>
-public sealed class SecondBucket
+public sealed class SecondBucket : OutcomeTally
 {
-    /// <summary>Requests intended in this second.</summary>
-    public long Sent;
-    /// <summary>Of those, ok.</summary>
-    public long Ok;
-    /// <summary>Of the ok, answered degraded (flag DG).</summary>
-    public long Degraded;
-    /// <summary>Of those, failed.</summary>
-    public long Failed;
-    /// <summary>Of those, timed out.</summary>
-    public long TimedOut;
-    /// <summary>Of those, rejected.</summary>
-    public long Rejected;
-    /// <summary>Of those, still in flight at the end.</summary>
-    public long InFlight;
     /// <summary>End-to-end latency of this second's ok requests, in µs; made at the second's first ok answer (once per second, never per request).</summary>
     public IntHistogram? Latency;
     /// <summary>Retries the mesh sent during this second (by when they were sent, not by the request's intended time).</summary>

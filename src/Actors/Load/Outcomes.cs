@@ -39,7 +39,7 @@ public enum RejectReason
 }
 
 /// <summary>Maps a response's status and flags to its outcome.</summary>
-public static class OutcomeClassifier
+internal static class OutcomeClassifier
 {
     /// <summary>Classifies a response; <paramref name="reason"/> is set for rejections.</summary>
     public static RequestOutcome Classify(int status, ResponseFlags flags, out RejectReason reason)
@@ -80,8 +80,11 @@ public static class OutcomeClassifier
     };
 }
 
-/// <summary>Outcome counters of a set of requests. Single writer (the load generator).</summary>
-public sealed class OutcomeCounts
+/// <summary>
+/// How a set of requests ended, one counter per outcome: the figures a <see cref="SecondBucket"/> and an
+/// <see cref="OutcomeCounts"/> both keep. Single writer (the load generator).
+/// </summary>
+public abstract class OutcomeTally
 {
     /// <summary>Requests sent (or refused by the client's own bound).</summary>
     public long Sent;
@@ -97,13 +100,9 @@ public sealed class OutcomeCounts
     public long Rejected;
     /// <summary>Still without an outcome when the run ended.</summary>
     public long InFlight;
-    /// <summary>Rejections by reason.</summary>
-    public readonly long[] RejectedBy = new long[Enum.GetValues<RejectReason>().Length];
-    /// <summary>Failures by status.</summary>
-    public readonly SortedDictionary<int, long> FailedBy = new();
 
     /// <summary>Counts one outcome; <paramref name="degraded"/> when its answer carried flag DG.</summary>
-    public void Record(RequestOutcome outcome, int status, RejectReason reason, bool degraded = false)
+    public void Count(RequestOutcome outcome, bool degraded)
     {
         switch (outcome)
         {
@@ -112,11 +111,8 @@ public sealed class OutcomeCounts
                 if (degraded) Degraded++;
                 break;
             case RequestOutcome.TimedOut: TimedOut++; break;
-            case RequestOutcome.Rejected: Rejected++; RejectedBy[(int)reason]++; break;
-            default:
-                Failed++;
-                FailedBy[status] = FailedBy.GetValueOrDefault(status) + 1;
-                break;
+            case RequestOutcome.Rejected: Rejected++; break;
+            default: Failed++; break;
         }
     }
 
@@ -125,4 +121,21 @@ public sealed class OutcomeCounts
 
     /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight.</summary>
     public bool AddsUp => Sent == Ended + InFlight;
+}
+
+/// <summary>Outcome counters of a set of requests, with rejections by reason and failures by status. Single writer (the load generator).</summary>
+public sealed class OutcomeCounts : OutcomeTally
+{
+    /// <summary>Rejections by reason.</summary>
+    public readonly long[] RejectedBy = new long[Enum.GetValues<RejectReason>().Length];
+    /// <summary>Failures by status.</summary>
+    public readonly SortedDictionary<int, long> FailedBy = new();
+
+    /// <summary>Counts one outcome, by reason or status too; <paramref name="degraded"/> when its answer carried flag DG.</summary>
+    public void Record(RequestOutcome outcome, int status, RejectReason reason, bool degraded = false)
+    {
+        Count(outcome, degraded);
+        if (outcome == RequestOutcome.Rejected) RejectedBy[(int)reason]++;
+        else if (outcome is not (RequestOutcome.Ok or RequestOutcome.TimedOut)) FailedBy[status] = FailedBy.GetValueOrDefault(status) + 1;
+    }
 }

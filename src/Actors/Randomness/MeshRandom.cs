@@ -4,7 +4,7 @@ namespace ActorMesh.Randomness;
 /// A fast, seedable pseudo-random stream (xoshiro256**). Each actor owns one stream, derived from
 /// the run's seed by <see cref="RandomSource"/>, so a run is repeatable by seed. Not thread-safe.
 /// </summary>
-public sealed class MeshRandom
+internal sealed class MeshRandom
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spareGaussian;

@@ -5,7 +5,7 @@ namespace ActorMesh.Randomness;
 /// run's seed and a stable name ("payments-1/proxy"), so that actors never share a generator across
 /// threads and a run is repeatable by seed.
 /// </summary>
-public sealed class RandomSource(long seed)
+internal sealed class RandomSource(long seed)
 {
     /// <summary>The run's seed.</summary>
     public long Seed { get; } = seed;

@@ -9,7 +9,7 @@ namespace ActorMesh.Telemetry;
 /// Serilog <see cref="ILogger"/> whose pipeline counts every event it receives and, when given one,
 /// also writes it to another sink (the console program's <c>--logs</c> file). Thread-safe; one per run.
 /// </summary>
-public sealed class CentralLogStore : IDisposable
+internal sealed class CentralLogStore : IDisposable
 {
     private readonly Counter _counter = new();
     private readonly Logger _logger;

@@ -31,7 +31,7 @@ public abstract record CounterSection
     }
 
     /// <summary>A section of type <typeparamref name="T"/> showing its counters of <paramref name="telemetry"/>.</summary>
-    public static T Of<T>(ServiceTelemetry telemetry) where T : CounterSection, new()
+    internal static T Of<T>(ServiceTelemetry telemetry) where T : CounterSection, new()
     {
         var section = new T();
         foreach (var d in CounterSchema.In(section.Section)) section._values[d.Index] = telemetry[d.Counter];

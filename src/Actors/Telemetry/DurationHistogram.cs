@@ -7,7 +7,7 @@ namespace ActorMesh.Telemetry;
 /// Small and fixed (20 counters), unlike an HDR histogram, so one per destination per thread costs
 /// nothing to keep; the mean is exact.
 /// </summary>
-public sealed class DurationHistogram
+internal sealed class DurationHistogram
 {
     /// <summary>The buckets' upper bounds (Prometheus <c>le</c>), in ms; a last bucket, +Inf, takes the rest.</summary>
     public static readonly double[] BoundsMs = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000];

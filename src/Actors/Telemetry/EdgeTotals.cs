@@ -9,10 +9,10 @@ namespace ActorMesh.Telemetry;
 /// <param name="Status">The response code.</param>
 /// <param name="Flags">The response flags (as Istio's label shows them).</param>
 /// <param name="Mtls">True when the request came over mTLS.</param>
-public readonly record struct EdgeKey(EdgeReporter Reporter, string Source, string Destination, int Status, ResponseFlags Flags, bool Mtls);
+internal readonly record struct EdgeKey(EdgeReporter Reporter, string Source, string Destination, int Status, ResponseFlags Flags, bool Mtls);
 
 /// <summary>Edge traffic by name, merged over shards, runtimes and runs: what Istio's metrics show.</summary>
-public sealed class EdgeTotals
+internal sealed class EdgeTotals
 {
     /// <summary>The counts per label combination.</summary>
     public Dictionary<EdgeKey, EdgeCell> Cells { get; } = [];

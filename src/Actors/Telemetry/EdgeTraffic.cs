@@ -8,7 +8,7 @@ namespace ActorMesh.Telemetry;
 /// sizes in Istio's default buckets. Recorded on the owning thread (a telemetry shard): array look-ups and
 /// increments; an allocation only the first time an edge or a combination is seen.
 /// </summary>
-public sealed class EdgeTraffic
+internal sealed class EdgeTraffic
 {
     /// <summary>Istio's default buckets of <c>istio_request_duration_milliseconds</c> (upper bounds, ms; +Inf follows).</summary>
     public static readonly double[] DurationBucketsMs = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
@@ -88,7 +88,7 @@ public sealed class EdgeTraffic
 }
 
 /// <summary>Who reports an edge's request, as Istio's <c>reporter</c> label says.</summary>
-public enum EdgeReporter
+internal enum EdgeReporter
 {
     /// <summary>The caller's sidecar or gateway (<c>reporter="source"</c>).</summary>
     Source,
@@ -97,7 +97,7 @@ public enum EdgeReporter
 }
 
 /// <summary>One label combination's requests: a count, and per bucket the count and the sum of durations and sizes.</summary>
-public sealed class EdgeCell
+internal sealed class EdgeCell
 {
     /// <summary>Requests.</summary>
     public long Count;

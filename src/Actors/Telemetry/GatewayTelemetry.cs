@@ -9,7 +9,7 @@ namespace ActorMesh.Telemetry;
 /// <see cref="AuthRejected"/>, <see cref="NoRoute"/>, <see cref="RateLimited"/>, <see cref="CacheHits"/>,
 /// <see cref="Routed"/>, <see cref="Aggregated"/> and <see cref="Overflows"/>.
 /// </summary>
-public sealed class GatewayStats
+internal sealed class GatewayStats
 {
     /// <summary>Requests received from clients.</summary>
     public long Requests;
@@ -54,7 +54,7 @@ public sealed class GatewayStats
 }
 
 /// <summary>The <see cref="GatewayStats"/> of every gateway of a run, by name.</summary>
-public sealed class GatewayTelemetry
+internal sealed class GatewayTelemetry
 {
     private readonly Dictionary<string, GatewayStats> _byName = new(StringComparer.Ordinal);
 

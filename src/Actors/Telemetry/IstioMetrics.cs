@@ -11,7 +11,7 @@ namespace ActorMesh.Telemetry;
 /// when collected (a scrape, or <see cref="WriteAsync"/>), never per request: each collection adds what the
 /// telemetry grew by since the previous one. Every workload is in namespace <see cref="Namespace"/>.
 /// </summary>
-public sealed class IstioMetrics
+internal sealed class IstioMetrics
 {
     /// <summary>The namespace every workload and service is reported in.</summary>
     public const string Namespace = "default";

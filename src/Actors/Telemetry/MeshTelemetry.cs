@@ -5,7 +5,7 @@ namespace ActorMesh.Telemetry;
 /// interlocked operations, no contention); <see cref="Merge"/> sums the shards for a report once
 /// the run has settled. Services are addressed by index (see <see cref="ServiceIndex"/>).
 /// </summary>
-public sealed class MeshTelemetry : IDisposable
+internal sealed class MeshTelemetry : IDisposable
 {
     private readonly ThreadLocal<Shard> _shards = new(() => new Shard(), trackAllValues: true);
 
@@ -74,7 +74,7 @@ public sealed class MeshTelemetry : IDisposable
 }
 
 /// <summary>Service (and gateway) names mapped to dense indices, fixed for a run.</summary>
-public sealed class ServiceIndex
+internal sealed class ServiceIndex
 {
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];

@@ -19,7 +19,7 @@ internal sealed class GetNodeTelemetry : IMeshMessage
 /// <param name="Spans">The spans sampled on the node.</param>
 /// <param name="SpansDropped">Spans not kept past a thread's bound.</param>
 /// <remarks>Serialized as JSON with the other control messages: it crosses once per node per run.</remarks>
-public sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> Services, IReadOnlyList<Span> Spans, long SpansDropped) : IMeshMessage
+internal sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> Services, IReadOnlyList<Span> Spans, long SpansDropped) : IMeshMessage
 {
     /// <summary>Mesh messages the node serialized to other nodes during the run (see <see cref="Clustering.CrossNodeTraffic"/>).</summary>
     public long CrossNodeMessages { get; init; }
@@ -53,7 +53,7 @@ public sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> S
 /// <param name="ForeignStores">Accesses to stores the service does not own as (store, reads, writes).</param>
 /// <param name="CallsFrom">Calls to the service by calling workload's name.</param>
 /// <param name="CallDurationFrom">Source-reported call durations by calling workload's name: the buckets, then the count and the sum in ticks (null: none).</param>
-public sealed record ServiceSnapshot(
+internal sealed record ServiceSnapshot(
     string Name,
     long[] Counters,
     long[][] Latency,

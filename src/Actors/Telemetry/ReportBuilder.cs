@@ -145,7 +145,7 @@ internal static class ReportBuilder
         {
             if (topology.Gateways.All(g => g.Name != name)) continue;
             perGateway[name] = Gateway(stats);
-            Add(total, stats);
+            total.Add(stats);
         }
         return Gateway(total) with { PerGateway = perGateway };
     }
@@ -168,15 +168,6 @@ internal static class ReportBuilder
             AuthRejectedByReason = byReason, AuthRejectedByDetails = byDetails, RateLimitOverflowed = s.RateLimitOverflowed, CacheEvictions = s.CacheEvictions,
             Overflows = s.Overflows,
         };
-    }
-
-    private static void Add(GatewayStats total, GatewayStats s)
-    {
-        total.Requests += s.Requests; total.Routed += s.Routed; total.Aggregated += s.Aggregated; total.Degraded += s.Degraded;
-        total.AggregateFailed += s.AggregateFailed; total.BackendTimeouts += s.BackendTimeouts; total.AuthRejected += s.AuthRejected;
-        total.NoRoute += s.NoRoute; total.RateLimited += s.RateLimited; total.RateLimitOverflowed += s.RateLimitOverflowed;
-        total.CacheHits += s.CacheHits; total.CacheMisses += s.CacheMisses; total.CacheEvictions += s.CacheEvictions; total.Overflows += s.Overflows;
-        for (var i = 0; i < s.AuthRejectedBy.Length; i++) total.AuthRejectedBy[i] += s.AuthRejectedBy[i];
     }
 
     /// <summary>The report name of a token problem (camelCase).</summary>

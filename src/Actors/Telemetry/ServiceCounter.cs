@@ -84,7 +84,7 @@ public enum ReportSections
 /// <param name="sections">The report sections that show it.</param>
 /// <param name="doc">What it counts, in one sentence.</param>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class CounterAttribute(CounterDirection direction, ReportSections sections, string doc) : Attribute
+internal sealed class CounterAttribute(CounterDirection direction, ReportSections sections, string doc) : Attribute
 {
     /// <summary>Who reports it.</summary>
     public CounterDirection Direction { get; } = direction;

@@ -8,7 +8,7 @@ namespace ActorMesh.Telemetry;
 /// array of the <see cref="ServiceCounter"/>s, no synchronisation: only the owning thread writes;
 /// reports merge all shards after the run.
 /// </summary>
-public sealed class ServiceTelemetry
+internal sealed class ServiceTelemetry
 {
     /// <summary>Histogram range: 1 µs to one hour.</summary>
     public const long HighestMicroseconds = 3_600_000_000L;

@@ -4,7 +4,7 @@ namespace ActorMesh.Telemetry;
 /// The telemetry of a whole run, merged by name over every node's runtime (one on a single node):
 /// services, gateways and trace spans. Read once the run has settled.
 /// </summary>
-public sealed class TelemetryView
+internal sealed class TelemetryView
 {
     private TelemetryView(IReadOnlyList<string> names, ServiceTelemetry[] services, GatewayTelemetry gateways, List<Span> spans, long spansDropped)
     {

@@ -29,7 +29,7 @@ public enum HopKind
 /// <param name="Flags">Response flags the hop answered with, where it knows them.</param>
 /// <param name="Attempt">Which attempt of its call a network leg carried (1 = the first try; 0 = not an attempt's leg).</param>
 /// <param name="Upstream">The instance (pod) an attempt went to, where the hop knows it.</param>
-public readonly record struct Span(long TraceId, long SpanId, long ParentId, HopKind Kind, string Service, long Start, long Duration, int Status,
+internal readonly record struct Span(long TraceId, long SpanId, long ParentId, HopKind Kind, string Service, long Start, long Duration, int Status,
     ActorMesh.DataPlane.ResponseFlags Flags = ActorMesh.DataPlane.ResponseFlags.None, int Attempt = 0, string? Upstream = null);
 
 /// <summary>
@@ -37,7 +37,7 @@ public readonly record struct Span(long TraceId, long SpanId, long ParentId, Hop
 /// the caller's). Only sampled requests record anything, so tracing costs nothing on the rest; each
 /// thread keeps its own bounded list (spans past the bound are counted, not kept).
 /// </summary>
-public sealed class TraceCollector : IDisposable
+internal sealed class TraceCollector : IDisposable
 {
     /// <summary>Spans kept per thread.</summary>
     public const int MaxSpansPerThread = 200_000;

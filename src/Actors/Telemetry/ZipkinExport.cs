@@ -11,7 +11,7 @@ namespace ActorMesh.Telemetry;
 /// duration in µs, the workload as <c>localEndpoint.serviceName</c>, and tags. Ok and failed spans alike:
 /// a failed one carries Zipkin's <c>error</c> tag.
 /// </summary>
-public static class ZipkinExport
+internal static class ZipkinExport
 {
     /// <summary>The span's name (and its <c>hop</c> tag) by hop kind.</summary>
     public static string HopName(HopKind kind) => kind switch

@@ -20,7 +20,7 @@ public sealed record ZonesReport
     public SortedDictionary<string, ZoneServiceReport> Services { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>The zones section from the merged telemetry; seconds count from <paramref name="loadStartedAt"/> (mesh ticks), as the timeline's events do.</summary>
-    public static ZonesReport Of(MeshTopology topology, IReadOnlyList<string> names, ServiceTelemetry[] merged, SortedDictionary<string, string> zoneNodes, long loadStartedAt)
+    internal static ZonesReport Of(MeshTopology topology, IReadOnlyList<string> names, ServiceTelemetry[] merged, SortedDictionary<string, string> zoneNodes, long loadStartedAt)
     {
         if (!topology.Zones.Any) return new ZonesReport();
         var services = new SortedDictionary<string, ZoneServiceReport>(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using HdrHistogram;
 namespace ActorMesh.Time;
 
 /// <summary>What a delay-accuracy run asks for. Every option documents its default.</summary>
-public sealed record DelayAccuracyOptions
+internal sealed record DelayAccuracyOptions
 {
     /// <summary>The delay requested for every message. Default 1 ms.</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(1);
@@ -58,7 +58,7 @@ public sealed record DelayAccuracyOptions
 /// <param name="P999Ms">99.9th percentile error, ms.</param>
 /// <param name="MaxMs">Largest error, ms.</param>
 /// <param name="Elapsed">Time the whole run took (warm-up, measured window and drain), read from the clock.</param>
-public sealed record DelayAccuracyResult(
+internal sealed record DelayAccuracyResult(
     string Scheduler, TimeSpan Delay, double RequestedRate, long Requested, long Delivered, long Early,
     double AchievedRate, double MeanMs, double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs,
     TimeSpan Elapsed)
@@ -81,7 +81,7 @@ public sealed record DelayAccuracyResult(
 /// message is allocated per delay. In-flight delays are bounded by rate × (delay + error). Needs a
 /// real clock: a <see cref="VirtualClock"/> is refused, since nothing would ever move it.
 /// </remarks>
-public static class DelayAccuracy
+internal static class DelayAccuracy
 {
     /// <summary>Largest error the histogram records (larger errors are recorded as this): one minute.</summary>
     public static readonly TimeSpan HighestError = TimeSpan.FromMinutes(1);

@@ -18,7 +18,7 @@ namespace ActorMesh.Time;
 /// at p99 whenever a yield handed the core to a busy thread. Producers append to a locked batch that
 /// the thread swaps out, so scheduling allocates nothing.
 /// </remarks>
-public sealed class HighResolutionClock : MeshClock
+internal sealed class HighResolutionClock : MeshClock
 {
     private static readonly long StopwatchPerTick = Stopwatch.Frequency % TimeSpan.TicksPerSecond == 0
         ? Stopwatch.Frequency / TimeSpan.TicksPerSecond

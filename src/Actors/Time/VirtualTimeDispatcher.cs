@@ -55,7 +55,7 @@ public sealed class VirtualTimeDispatcher : MessageDispatcher
 }
 
 /// <summary>Creates the one <see cref="VirtualTimeDispatcher"/> of an ActorSystem.</summary>
-public sealed class VirtualTimeDispatcherConfigurator(Config config, IDispatcherPrerequisites prerequisites)
+internal sealed class VirtualTimeDispatcherConfigurator(Config config, IDispatcherPrerequisites prerequisites)
     : MessageDispatcherConfigurator(config, prerequisites)
 {
     private VirtualTimeDispatcher? _dispatcher;

@@ -59,7 +59,7 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0)
     };
 
     /// <summary>One sample in milliseconds (never negative).</summary>
-    public double SampleMilliseconds(MeshRandom random)
+    internal double SampleMilliseconds(MeshRandom random)
     {
         double ms;
         switch (Kind)
@@ -76,7 +76,7 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0)
     }
 
     /// <summary>One sample in clock ticks (100 ns).</summary>
-    public long SampleTicks(MeshRandom random) =>
+    internal long SampleTicks(MeshRandom random) =>
         Kind == DistributionKind.Constant ? (long)(A * MeshClock.TicksPerMillisecond) : (long)(SampleMilliseconds(random) * MeshClock.TicksPerMillisecond);
 
     /// <summary>Problems with the parameters, empty when valid.</summary>

@@ -27,10 +27,11 @@ public static partial class TopologyValidator
         {
             var s = topology.Services[i];
             var at = root.At("services", i);
-            if (string.IsNullOrWhiteSpace(s.Name)) at.Error("name", "must not be empty");
-            else if (s.Name.Length > TopologyLimits.MaxNameLength) at.Error("name", TooLong(s.Name));
-            else if (!NamePattern().IsMatch(s.Name)) at.Error("name", $"'{s.Name}' may hold only letters, digits, '.', '_' and '-'");
-            else if (!names.TryAdd(s.Name, i)) at.Error("name", $"'{s.Name}' is already the name of services[{names[s.Name]}]");
+            if (NameFits(at, s.Name))
+            {
+                if (!NamePattern().IsMatch(s.Name)) at.Error("name", $"'{s.Name}' may hold only letters, digits, '.', '_' and '-'");
+                else Unique(at, s.Name, i, names, "services");
+            }
         }
 
         var stores = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -94,9 +95,7 @@ public static partial class TopologyValidator
         {
             var module = s.Modules[m];
             var mat = at.At("modules", m);
-            if (string.IsNullOrWhiteSpace(module.Name)) mat.Error("name", "must not be empty");
-            else if (module.Name.Length > TopologyLimits.MaxNameLength) mat.Error("name", TooLong(module.Name));
-            else if (!modules.TryAdd(module.Name, m)) mat.Error("name", $"'{module.Name}' is already the name of modules[{modules[module.Name]}]");
+            if (NameFits(mat, module.Name)) Unique(mat, module.Name, m, modules, "modules");
             mat.Check("serviceTime", module.ServiceTime);
             CheckErrors(mat.At("errors"), module.Errors);
             CheckScript(module.Script, mat.At("script"), names, s, stores);
@@ -229,10 +228,11 @@ public static partial class TopologyValidator
         {
             var g = t.Gateways[i];
             var at = root.At("gateways", i);
-            if (string.IsNullOrWhiteSpace(g.Name)) at.Error("name", "must not be empty");
-            else if (g.Name.Length > TopologyLimits.MaxNameLength) at.Error("name", TooLong(g.Name));
-            else if (names.ContainsKey(g.Name)) at.Error("name", $"'{g.Name}' is also a service name");
-            else if (!gatewayNames.Add(g.Name)) at.Error("name", $"'{g.Name}' is already a gateway");
+            if (NameFits(at, g.Name))
+            {
+                if (names.ContainsKey(g.Name)) at.Error("name", $"'{g.Name}' is also a service name");
+                else if (!gatewayNames.Add(g.Name)) at.Error("name", $"'{g.Name}' is already a gateway");
+            }
             at.Check("clientLatency", g.ClientLatency);
             g.Auth?.Validate(at.At("auth"));
             if (g.Routes.IsEmpty) at.Error("routes", "at least one route is required");
@@ -304,7 +304,7 @@ public static partial class TopologyValidator
             if (r.Name is { } name)
             {
                 if (string.IsNullOrWhiteSpace(name)) rat.Error("name", "must not be empty");
-                else if (!kindNames.TryAdd(name, i)) rat.Error("name", $"'{name}' is already the name of requests[{kindNames[name]}]");
+                else Unique(rat, name, i, kindNames, "requests");
             }
         }
         if (!double.IsFinite(totalWeight))
@@ -385,6 +385,21 @@ public static partial class TopologyValidator
                     break;
             }
         }
+    }
+
+    /// <summary>Reports an empty or too long name under <paramref name="at"/>; true when it is neither.</summary>
+    private static bool NameFits(ValidationContext at, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) at.Error("name", "must not be empty");
+        else if (name.Length > TopologyLimits.MaxNameLength) at.Error("name", TooLong(name));
+        else return true;
+        return false;
+    }
+
+    /// <summary>Reports a name an earlier entry of <paramref name="list"/> already has; records it as entry <paramref name="index"/>'s otherwise.</summary>
+    private static void Unique(ValidationContext at, string name, int index, Dictionary<string, int> seen, string list)
+    {
+        if (!seen.TryAdd(name, index)) at.Error("name", $"'{name}' is already the name of {list}[{seen[name]}]");
     }
 
     private static string TooLong(string name) => $"is {name.Length:N0} characters long; a name has at most {TopologyLimits.MaxNameLength} (the limit)";

@@ -31,106 +31,48 @@ internal static class CliValues
     };
 
     /// <summary>A positive number option.</summary>
-    public static Option<double?> PositiveNumber(string name, string description, string helpName) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)) return v;
-            result.AddError($"{name}: '{text}' is not a positive number");
-            return null;
-        },
-    };
+    public static Option<double?> PositiveNumber(string name, string description, string helpName) => Checked<double?>(name, description, helpName,
+        text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v : null,
+        "a positive number");
 
     /// <summary>A positive integer option.</summary>
-    public static Option<int?> PositiveInteger(string name, string description, string helpName) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0) return v;
-            result.AddError($"{name}: '{text}' is not a positive whole number");
-            return null;
-        },
-    };
+    public static Option<int?> PositiveInteger(string name, string description, string helpName) => Checked<int?>(name, description, helpName,
+        text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : null,
+        "a positive whole number");
 
     /// <summary>A whole-number option between <paramref name="min"/> and <paramref name="max"/>.</summary>
-    public static Option<int?> IntegerBetween(string name, string description, string helpName, int min, int max) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return v;
-            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}");
-            return null;
-        },
-    };
+    public static Option<int?> IntegerBetween(string name, string description, string helpName, int min, int max) => Checked<int?>(name, description, helpName,
+        text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max ? v : null,
+        $"a whole number from {min} to {max}");
 
     /// <summary>An integer option (any sign).</summary>
-    public static Option<long?> Integer(string name, string description, string helpName) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return v;
-            result.AddError($"{name}: '{text}' is not a whole number");
-            return null;
-        },
-    };
+    public static Option<long?> Integer(string name, string description, string helpName) => Checked<long?>(name, description, helpName,
+        text => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null,
+        "a whole number");
 
     /// <summary>A host:port option; the value is the cluster address akka.tcp://actormesh@host:port.</summary>
-    public static Option<string?> Endpoint(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "host:port",
-        CustomParser = result =>
+    public static Option<string?> Endpoint(string name, string description) => Checked<string?>(name, description, "host:port",
+        text =>
         {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
             var colon = text.LastIndexOf(':');
-            if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
-                && Uri.CheckHostName(text[..colon]) != UriHostNameType.Unknown)
-                return ActorMesh.Clustering.MeshClusterConfig.Address(text[..colon], port);
-            result.AddError($"{name}: '{text}' is not host:port (e.g. 127.0.0.1:4053)");
-            return null;
+            return colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+                && Uri.CheckHostName(text[..colon]) != UriHostNameType.Unknown
+                ? ActorMesh.Clustering.MeshClusterConfig.Address(text[..colon], port)
+                : null;
         },
-    };
+        "host:port (e.g. 127.0.0.1:4053)");
 
     /// <summary>The clock option: "real" or "virtual" (any case).</summary>
-    public static Option<ActorMesh.Topology.ClockMode?> Clock(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "real|virtual",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (string.Equals(text, "real", StringComparison.OrdinalIgnoreCase)) return ActorMesh.Topology.ClockMode.Real;
-            if (string.Equals(text, "virtual", StringComparison.OrdinalIgnoreCase)) return ActorMesh.Topology.ClockMode.Virtual;
-            result.AddError($"{name}: '{text}' is not a clock: use real or virtual");
-            return null;
-        },
-    };
+    public static Option<ActorMesh.Topology.ClockMode?> Clock(string name, string description) => Checked<ActorMesh.Topology.ClockMode?>(name, description, "real|virtual",
+        text => string.Equals(text, "real", StringComparison.OrdinalIgnoreCase) ? ActorMesh.Topology.ClockMode.Real
+            : string.Equals(text, "virtual", StringComparison.OrdinalIgnoreCase) ? ActorMesh.Topology.ClockMode.Virtual
+            : null,
+        "a clock: use real or virtual");
 
     /// <summary>A TCP port option (0 picks a free one).</summary>
-    public static Option<int?> Port(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "port",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and < 65536) return port;
-            result.AddError($"{name}: '{text}' is not a port number (0 to 65535)");
-            return null;
-        },
-    };
+    public static Option<int?> Port(string name, string description) => Checked<int?>(name, description, "port",
+        text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and < 65536 ? port : null,
+        "a port number (0 to 65535)");
 
     /// <summary>A repeatable option of SLO thresholds (<c>--assert 'p99&lt;=50ms'</c>); every problem of every one is reported.</summary>
     public static Option<SloThreshold[]> Thresholds(string name, string description) => Expressions(name, description, "expression", text => MetricExpressions.Threshold(text));
@@ -153,6 +95,23 @@ internal static class CliValues
                 foreach (var problem in expression.Problems) result.AddError($"{name} '{token.Value}': {problem}");
             }
             return [.. values];
+        },
+    };
+
+    /// <summary>
+    /// An option of one value: <paramref name="read"/> gives it, or null when the text is not one, which is refused
+    /// as "name: 'text' is not <paramref name="expected"/>".
+    /// </summary>
+    private static Option<T> Checked<T>(string name, string description, string helpName, Func<string, T> read, string expected) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (read(text) is { } value) return value;
+            result.AddError($"{name}: '{text}' is not {expected}");
+            return default;
         },
     };
 }

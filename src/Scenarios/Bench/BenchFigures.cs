@@ -7,7 +7,7 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="Result">Its throughput (no report).</param>
 /// <param name="CrossNodeMessagesPerRequest">Mesh messages serialized to cross nodes per request.</param>
 /// <param name="CrossNodeBytesPerRequest">Their bytes per request.</param>
-public sealed record ClusterThroughput(int Nodes, ThroughputResult Result, double CrossNodeMessagesPerRequest, double CrossNodeBytesPerRequest)
+internal sealed record ClusterThroughput(int Nodes, ThroughputResult Result, double CrossNodeMessagesPerRequest, double CrossNodeBytesPerRequest)
 {
     /// <summary>Mesh messages per batch envelope between nodes, on average.</summary>
     public double MessagesPerBatch { get; init; }
@@ -22,7 +22,7 @@ public sealed record ClusterThroughput(int Nodes, ThroughputResult Result, doubl
 /// <param name="Delay">The delay service's accuracy.</param>
 /// <param name="CrossNode">The chain with every hop across nodes (<see cref="ThroughputBench.CrossNodeChain"/>), when asked for.</param>
 /// <param name="Startup">The start of a large mesh (<see cref="StartupBench"/>), when asked for.</param>
-public sealed record BenchRound(int Number, ThroughputResult Mesh, ThroughputResult NoSidecar, ThroughputResult Raw, ClusterThroughput? Cluster, DelayAccuracyResult Delay,
+internal sealed record BenchRound(int Number, ThroughputResult Mesh, ThroughputResult NoSidecar, ThroughputResult Raw, ClusterThroughput? Cluster, DelayAccuracyResult Delay,
     ClusterThroughput? CrossNode = null, StartupResult? Startup = null);
 
 /// <summary>One figure of <c>bench</c>'s report, declared once: its name, how it is judged and written, and how a round yields it.</summary>
@@ -31,14 +31,14 @@ public sealed record BenchRound(int Number, ThroughputResult Mesh, ThroughputRes
 /// <param name="Digits">Decimals it is written with.</param>
 /// <param name="Read">Its value in a round; null when the round did not measure it (no cluster run).</param>
 /// <param name="Summed">The headline is the total over the rounds (a count of losses), not the median.</param>
-public sealed record BenchFigure(string Name, FigureCheck Check, int Digits, Func<BenchRound, double?> Read, bool Summed = false);
+internal sealed record BenchFigure(string Name, FigureCheck Check, int Digits, Func<BenchRound, double?> Read, bool Summed = false);
 
 /// <summary>
 /// <c>bench</c>'s figures: each round's own values, and per figure the median over the rounds (the
 /// headline, under the name a single-run bench used) with its spread. A ratio is computed within each
 /// round, from that round's own pair of runs, and only then summarised.
 /// </summary>
-public static class BenchFigures
+internal static class BenchFigures
 {
     /// <summary>Every figure, in report order.</summary>
     public static readonly IReadOnlyList<BenchFigure> All =

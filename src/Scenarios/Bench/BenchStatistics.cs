@@ -6,7 +6,7 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="Max">The largest value.</param>
 /// <param name="Q1">The first quartile.</param>
 /// <param name="Q3">The third quartile.</param>
-public sealed record Spread(double Median, double Min, double Max, double Q1, double Q3)
+internal sealed record Spread(double Median, double Min, double Max, double Q1, double Q3)
 {
     /// <summary>The interquartile range, Q3 − Q1: where the middle half of the rounds fell.</summary>
     public double InterquartileRange => Q3 - Q1;
@@ -24,7 +24,7 @@ public sealed record Spread(double Median, double Min, double Max, double Q1, do
 /// The statistics behind <c>bench</c>'s medians, spreads and trust verdict: plain functions over the
 /// values a figure took in each round, in round order.
 /// </summary>
-public static class BenchStatistics
+internal static class BenchStatistics
 {
     /// <summary>The median of <paramref name="values"/>.</summary>
     public static double Median(IReadOnlyList<double> values) => Quantile(values, 0.5);

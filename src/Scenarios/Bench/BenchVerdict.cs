@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ActorMesh.Scenarios.Bench;
 
 /// <summary>What the trust verdict checks of a figure.</summary>
-public enum FigureCheck
+internal enum FigureCheck
 {
     /// <summary>Not checked: counts and allocations, which do not depend on the host's load.</summary>
     None,
@@ -23,7 +23,7 @@ public enum FigureCheck
 /// <param name="Check">What the verdict checks of it.</param>
 /// <param name="Digits">Decimals it is written with.</param>
 /// <param name="Values">One value per round, in round order.</param>
-public sealed record BenchSeries(string Name, FigureCheck Check, int Digits, IReadOnlyList<double> Values)
+internal sealed record BenchSeries(string Name, FigureCheck Check, int Digits, IReadOnlyList<double> Values)
 {
     /// <summary>A value of this figure as text, with its decimals and thousands separators (invariant culture).</summary>
     public string Format(double value) => value.ToString("N" + Digits, CultureInfo.InvariantCulture);
@@ -35,7 +35,7 @@ public sealed record BenchSeries(string Name, FigureCheck Check, int Digits, IRe
 /// </summary>
 /// <param name="Trustworthy">True when there is no warning.</param>
 /// <param name="Warnings">Why the figures should not be trusted; empty when they can be.</param>
-public sealed record BenchVerdict(bool Trustworthy, IReadOnlyList<string> Warnings)
+internal sealed record BenchVerdict(bool Trustworthy, IReadOnlyList<string> Warnings)
 {
     /// <summary>Fewer rounds than this cannot show a spread worth judging. 5.</summary>
     public const int MinRounds = 5;

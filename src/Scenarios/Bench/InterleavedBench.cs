@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace ActorMesh.Scenarios.Bench;
 
 /// <summary>What <c>bench</c> measures and for how long. Every option documents its default.</summary>
-public sealed record BenchOptions
+internal sealed record BenchOptions
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
@@ -58,7 +58,7 @@ public sealed record BenchOptions
 /// neighbours. Every measurement gets its own ActorSystem and starts from a collected heap; all run
 /// in one process, so later rounds reuse the JIT's work.
 /// </summary>
-public static class InterleavedBench
+internal static class InterleavedBench
 {
     /// <summary>Runs <paramref name="options"/>' rounds; <paramref name="roundMeasured"/> hears each round as it ends.</summary>
     public static async Task<IReadOnlyList<BenchRound>> RunAsync(BenchOptions options, Config? akkaConfig = null, Action<BenchRound>? roundMeasured = null)

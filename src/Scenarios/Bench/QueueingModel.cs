@@ -11,7 +11,7 @@ namespace ActorMesh.Scenarios.Bench;
 /// C(c, a) = (aᶜ/c! · 1/(1−ρ)) / (Σₖ₌₀..c₋₁ aᵏ/k! + aᶜ/c! · 1/(1−ρ)), the mean wait is
 /// C / (cμ − λ), and the mean response time adds the service time 1/μ.
 /// </remarks>
-public static class QueueingModel
+internal static class QueueingModel
 {
     /// <summary>Erlang-C: the probability that an arrival waits, for <paramref name="workers"/> servers and offered load <paramref name="offeredLoad"/> (λ/μ).</summary>
     public static double ErlangC(int workers, double offeredLoad)

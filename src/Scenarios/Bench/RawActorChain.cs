@@ -7,7 +7,7 @@ namespace ActorMesh.Scenarios.Bench;
 /// Each of <c>users</c> tokens goes client → actor 1 → ... → actor N → client, and is sent again
 /// at once (a closed loop); one round is one "request" of N + 1 messages.
 /// </summary>
-public static class RawActorChain
+internal static class RawActorChain
 {
     /// <summary>Runs the chain for <paramref name="warmup"/> then <paramref name="duration"/>; returns rounds per second and bytes allocated per round in the measured window.</summary>
     public static async Task<(double RoundsPerSecond, double BytesPerRound)> RunAsync(ActorSystem system, int hops, int users, TimeSpan warmup, TimeSpan duration)

@@ -10,7 +10,7 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="ReadySeconds">From launch until every pod was ready and every sidecar had acknowledged the first config.</param>
 /// <param name="HeapBytes">Managed heap the started mesh holds (after a full collection, against before its launch).</param>
 /// <param name="WorkingSetBytes">Growth of the process's working set over the start.</param>
-public sealed record StartupResult(int Pods, double ReadySeconds, long HeapBytes, long WorkingSetBytes)
+internal sealed record StartupResult(int Pods, double ReadySeconds, long HeapBytes, long WorkingSetBytes)
 {
     /// <summary>Pods made ready per second.</summary>
     public double PodsPerSecond => Pods / Math.Max(ReadySeconds, 1e-9);
@@ -24,7 +24,7 @@ public sealed record StartupResult(int Pods, double ReadySeconds, long HeapBytes
 /// the same number of pods each, as an isotope graph of that size would give. Used by <c>bench</c>
 /// (the <c>startup</c> figures) and by the bench program's <c>startup</c> command.
 /// </summary>
-public static class StartupBench
+internal static class StartupBench
 {
     private static readonly Config Quiet = ConfigurationFactory.ParseString("""
         akka.loglevel = WARNING

@@ -14,14 +14,14 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="MessagesPerRequest">Actor messages per request (every mailbox counted).</param>
 /// <param name="BytesPerRequest">Bytes allocated per request (whole process).</param>
 /// <param name="Report">The mesh run's report (null for the raw chain).</param>
-public sealed record ThroughputResult(double Rps, double MessagesPerRequest, double BytesPerRequest, RunReport? Report);
+internal sealed record ThroughputResult(double Rps, double MessagesPerRequest, double BytesPerRequest, RunReport? Report);
 
 /// <summary>
 /// The emulator's own ceiling: the end-to-end maximum sustainable throughput of the built-in
 /// <c>chain</c> topology with nothing injected (no faults, no latency, no service time), so the
 /// figure measures ActorMesh, not the system it emulates. Closed loop with enough users to saturate.
 /// </summary>
-public static class ThroughputBench
+internal static class ThroughputBench
 {
     /// <summary>Calls per chain request (gateway → frontend → orders → payments): the "hops" allocations are divided by.</summary>
     public const int HopsPerRequest = 3;

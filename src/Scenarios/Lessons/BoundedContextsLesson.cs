@@ -16,7 +16,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// last variant's, with the figures. A mix that sends to one gateway only is one plain run.
 /// </remarks>
 /// <param name="runVariant">Runs one variant (default: <see cref="MeshRunner.RunAsync"/>, real time in its own ActorSystem).</param>
-public sealed class BoundedContextsLesson(Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>>? runVariant = null) : IScenarioLesson
+internal sealed class BoundedContextsLesson(Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>>? runVariant = null) : IScenarioLesson
 {
     /// <summary>Share of requests from which two services called together count as a chatty pair: 0.9.</summary>
     public const double ChattyShare = 0.9;

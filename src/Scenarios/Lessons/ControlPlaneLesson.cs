@@ -7,15 +7,11 @@ namespace ActorMesh.Scenarios.Lessons;
 /// took effect, and count the connections a sidecar that restarted during the outage refused: like
 /// Envoy, it keeps no config across a restart, and no control plane was there to give it one.
 /// </summary>
-public sealed class ControlPlaneLesson : IScenarioLesson
+internal sealed class ControlPlaneLesson : IScenarioLesson
 {
     /// <inheritdoc />
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var effective = options.Apply(topology);
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(effective, report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, Figures);
 
     /// <summary>The lesson's figures, from a run of <paramref name="topology"/>.</summary>
     public static JsonObject Figures(MeshTopology topology, RunReport report)

@@ -14,7 +14,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// <c>blastRadiusByModule</c> (last step), <c>p50MsByStep</c>. The report returned is the last step's.
 /// </summary>
 /// <param name="runStep">Runs one step (default: <see cref="MeshRunner.RunAsync"/>, real time in its own ActorSystem).</param>
-public sealed class CouplingLesson(Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>>? runStep = null) : IScenarioLesson
+internal sealed class CouplingLesson(Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>>? runStep = null) : IScenarioLesson
 {
     /// <summary>How <c>callGraph.modules</c> names a service's own script as a caller.</summary>
     public const string ServiceScript = "(service)";

@@ -17,17 +17,14 @@ namespace ActorMesh.Scenarios.Lessons;
 /// in progress.</description></item>
 /// </list>
 /// </summary>
-public sealed class DeployLesson : IScenarioLesson
+internal sealed class DeployLesson : IScenarioLesson
 {
     private const string Shipped = "shipped";
     private const string RolledBack = "rolled back";
 
     /// <inheritdoc />
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(options.Apply(topology), report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, Figures);
 
     /// <summary>The lesson's figures, from a run of <paramref name="topology"/>.</summary>
     public static JsonObject Figures(MeshTopology topology, RunReport report)

@@ -16,14 +16,11 @@ namespace ActorMesh.Scenarios.Lessons;
 /// kind's own time over the sampled requests) and <c>trace</c> (<c>tracing.sample</c>: one sampled ok
 /// request's spans in call order, each with its hop, service, start, duration and status).
 /// </remarks>
-public sealed class FullFlowLesson : IScenarioLesson
+internal sealed class FullFlowLesson : IScenarioLesson
 {
     /// <inheritdoc />
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, static (_, report) => Figures(report));
 
     /// <summary>The lesson's figures, from <paramref name="report"/>.</summary>
     public static JsonObject Figures(RunReport report)

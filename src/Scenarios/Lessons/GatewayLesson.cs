@@ -17,11 +17,8 @@ namespace ActorMesh.Scenarios.Lessons;
 /// </remarks>
 internal sealed class GatewayLesson : IScenarioLesson
 {
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(options.Apply(topology), report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, Figures);
 
     /// <summary>The lesson's figures, computed from <paramref name="report"/> of a run of <paramref name="topology"/>.</summary>
     public static JsonObject Figures(MeshTopology topology, RunReport report)

@@ -5,15 +5,11 @@ namespace ActorMesh.Scenarios.Lessons;
 /// with its <c>crashNode</c> event; the figures come from the report: the nodes lost, the calls
 /// retried elsewhere, the ok rate before the crash and after recovery, and how long recovery took.
 /// </summary>
-public sealed class NodeFailureLesson : IScenarioLesson
+internal sealed class NodeFailureLesson : IScenarioLesson
 {
     /// <inheritdoc />
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var effective = options.Apply(topology);
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(effective, report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, Figures);
 
     /// <summary>The lesson's figures, from a run of <paramref name="topology"/>.</summary>
     public static JsonObject Figures(MeshTopology topology, RunReport report)

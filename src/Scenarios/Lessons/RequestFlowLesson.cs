@@ -25,11 +25,8 @@ internal sealed class RequestFlowLesson : IScenarioLesson
     /// <summary>Name of the request kind that goes through the microservices.</summary>
     public const string Microservices = "microservices";
 
-    public async Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation)
-    {
-        var report = await MeshRunner.RunAsync(topology, options, cancellation);
-        return report with { Figures = Figures(report) };
-    }
+    public Task<RunReport> RunAsync(MeshTopology topology, RunOptions options, CancellationToken cancellation) =>
+        SingleRun.WithFigures(topology, options, cancellation, static (_, report) => Figures(report));
 
     /// <summary>The lesson's figures, computed from <paramref name="report"/>.</summary>
     public static JsonObject Figures(RunReport report)

@@ -11,7 +11,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// all measured: appRestarts (0 expected), sidecarRestarts, okPercent, and the log pipeline's
 /// logsEmitted = logsShipped + logsDropped + logsBuffered, with the buffer's peak against its bound.
 /// </summary>
-public sealed class SidecarLesson : IScenarioLesson
+internal sealed class SidecarLesson : IScenarioLesson
 {
     /// <summary>The fault the lesson injects: crash <paramref name="Container"/> of instance <paramref name="Index"/> of <paramref name="Service"/>, <paramref name="At"/> after the load starts.</summary>
     /// <param name="Service">The service, e.g. "orders".</param>

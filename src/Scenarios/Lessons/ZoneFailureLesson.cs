@@ -23,7 +23,7 @@ namespace ActorMesh.Scenarios.Lessons;
 /// (mean latency failed over minus with no fault), and a <c>takeaway</c>.
 /// </remarks>
 /// <param name="runPhase">Runs one phase (default: <see cref="MeshRunner.RunAsync"/>).</param>
-public sealed class ZoneFailureLesson(Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>>? runPhase = null) : IScenarioLesson
+internal sealed class ZoneFailureLesson(Func<MeshTopology, RunOptions, CancellationToken, Task<RunReport>>? runPhase = null) : IScenarioLesson
 {
     private static readonly TimeSpan ExtraRunDuration = TimeSpan.FromSeconds(5);
 

@@ -60,7 +60,7 @@ public abstract class RouterSpec : VirtualTimeSpec
     protected IReadOnlyList<Completed> Outcomes => _owner.Outcomes;
 
     /// <summary>The destination's counters in the source's telemetry.</summary>
-    protected ServiceTelemetry Counters => _runtime.Telemetry.Merge(_runtime.Services.Names.Count)[_runtime.Services.Of(Destination)];
+    private protected ServiceTelemetry Counters => _runtime.Telemetry.Merge(_runtime.Services.Names.Count)[_runtime.Services.Of(Destination)];
 
     /// <summary>
     /// Late answers counted anywhere: one whose slot is free again is counted against service index 0

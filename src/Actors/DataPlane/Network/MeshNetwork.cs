@@ -11,7 +11,7 @@ namespace ActorMesh.DataPlane.Network;
 /// started and ended by the timeline; the set in force is published whole, so senders on any thread read it
 /// without a lock, and a hop with no fault in force costs one read more than a plain send.
 /// </remarks>
-public sealed class MeshNetwork(MeshClock clock)
+internal sealed class MeshNetwork(MeshClock clock)
 {
     private readonly object _gate = new();
     private ImmutableArray<NetworkFault> _steady = [];
@@ -256,7 +256,7 @@ public sealed class MeshNetwork(MeshClock clock)
 }
 
 /// <summary>Where mesh messages to actors on other nodes go: one batcher per other node.</summary>
-public interface ICrossNodeLinks : IDisposable
+internal interface ICrossNodeLinks : IDisposable
 {
     /// <summary>The batcher for <paramref name="target"/>'s node; null when <paramref name="target"/> is on this node.</summary>
     IActorRef? OutboundFor(IActorRef target);

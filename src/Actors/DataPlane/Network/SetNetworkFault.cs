@@ -1,4 +1,4 @@
 namespace ActorMesh.DataPlane.Network;
 
 /// <summary>To every node agent: start (<paramref name="Active"/>) or end <paramref name="Fault"/> in the node's network (a timeline event).</summary>
-public sealed record SetNetworkFault(NetworkFault Fault, bool Active) : IMeshMessage;
+internal sealed record SetNetworkFault(NetworkFault Fault, bool Active) : IMeshMessage;

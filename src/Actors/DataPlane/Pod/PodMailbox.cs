@@ -12,7 +12,7 @@ namespace ActorMesh.DataPlane.Pod;
 /// uncontended lock per message (some tens of nanoseconds) instead of a lock-free queue, so it is
 /// used only from <see cref="FromPods"/> pods up (see <see cref="MeshRuntime.CompactMailboxes"/>).
 /// </summary>
-public sealed class PodMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config)
+internal sealed class PodMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config)
 {
     /// <summary>The mailbox's path in the Akka configuration.</summary>
     public const string Path = "actormesh.pod-mailbox";

@@ -54,7 +54,7 @@ internal sealed class UpstreamRouter
         _identity = identity;
         _runtime = runtime;
         _clock = runtime.Clock;
-        _sweep = new SweepTimer(_clock, static (generation, due) => new SweepDue(generation, due));
+        _sweep = new SweepTimer(_clock, self, static (generation, due) => new SweepDue(generation, due));
         _network = runtime.Network;
         _telemetry = runtime.Telemetry;
         _random = random;
@@ -175,7 +175,7 @@ internal sealed class UpstreamRouter
                 return;
             }
             call.Enqueue(_calls.HandleOf(slot));
-            WatchDeadline(call.Deadlines.Route, now);
+            _sweep.Watch(call.Deadlines.Route, now);
             return;
         }
         var isProbe = false;
@@ -198,7 +198,7 @@ internal sealed class UpstreamRouter
         var t = _telemetry.For(cluster.ServiceIndex);
         t[ServiceCounter.Attempts]++;
         if (cluster.IsZoned(host, out var crossZone)) t.RecordZonedAttempt(now, crossZone);
-        WatchDeadline(call.Deadlines.Try, now);
+        _sweep.Watch(call.Deadlines.Try, now);
         // A new id per attempt: an answer to an earlier one no longer resolves.
         var id = _calls.Rekey(slot);
         var endpoint = call.HostEndpoint!;
@@ -261,7 +261,7 @@ internal sealed class UpstreamRouter
             return;
         }
         call.State = CallState.Backoff;
-        WatchDeadline(call.Deadlines.Route, now);
+        _sweep.Watch(call.Deadlines.Route, now);
         _clock.ScheduleAt(now + backoff, _self, new RetryDue(_calls.HandleOf(slot), now + backoff), _self);
     }
 
@@ -342,13 +342,9 @@ internal sealed class UpstreamRouter
 
     // ---- deadlines ----------------------------------------------------------------------------
 
-    private void WatchDeadline(long deadline, long now) => _sweep.Watch(deadline, now, _self);
-
     private void OnSweep(SweepDue due)
     {
-        var now = _clock.TimeOf(due.Due);
-        if (!_sweep.Begin(due.Generation, now)) return;
-        var next = long.MaxValue;
+        if (!_sweep.Begin(due.Generation, due.Due, out var now)) return;
         foreach (var slot in _calls)
         {
             var call = _calls[slot];
@@ -359,9 +355,8 @@ internal sealed class UpstreamRouter
                 // After a per-try timeout a retry may be on its way already, with deadlines of its own.
                 if (expiry == Expiry.Route || !_calls.IsLive(slot)) continue;
             }
-            var deadline = call.Deadlines.Next(call.State == CallState.InFlight);
-            if (deadline < next) next = deadline;
+            _sweep.Include(call.Deadlines.Next(call.State == CallState.InFlight));
         }
-        if (next != long.MaxValue) WatchDeadline(next, now);
+        _sweep.End(now);
     }
 }
