@@ -125,4 +125,18 @@ public sealed class OutcomeCounts
 
     /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight.</summary>
     public bool AddsUp => Sent == Ended + InFlight;
+
+    /// <summary>Adds <paramref name="other"/>'s counts (another generator's share of the same load).</summary>
+    public void Add(OutcomeCounts other)
+    {
+        Sent += other.Sent;
+        Ok += other.Ok;
+        Degraded += other.Degraded;
+        Failed += other.Failed;
+        TimedOut += other.TimedOut;
+        Rejected += other.Rejected;
+        InFlight += other.InFlight;
+        for (var i = 0; i < RejectedBy.Length; i++) RejectedBy[i] += other.RejectedBy[i];
+        foreach (var (status, count) in other.FailedBy) FailedBy[status] = FailedBy.GetValueOrDefault(status) + count;
+    }
 }
