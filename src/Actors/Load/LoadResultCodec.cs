@@ -159,9 +159,11 @@ internal static class LoadResultCodec
 
     private static void Write(BinaryWriter w, HistogramBase h)
     {
-        var values = h.RecordedValues().ToList();
-        w.Write(values.Count);
-        foreach (var v in values)
+        // The iterator hands out one value object, changed at each step: read each as it comes.
+        var values = 0;
+        foreach (var _ in h.RecordedValues()) values++;
+        w.Write(values);
+        foreach (var v in h.RecordedValues())
         {
             w.Write(v.ValueIteratedTo);
             w.Write(v.CountAtValueIteratedTo);

@@ -19,15 +19,18 @@ internal sealed class ZonalLoad : UntypedActor, IWithUnboundedStash
 {
     private static readonly TimeSpan LivePatience = TimeSpan.FromSeconds(2);
 
+    private readonly MeshClock _clock;
     private readonly IReadOnlyList<ZoneShare> _shares;
     private readonly Dictionary<IActorRef, string> _generators = [];
     private readonly HashSet<IActorRef> _finished = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _requester = ActorRefs.Nobody;
     private LoadResult? _merged;
+    private long _startedAt;
 
-    public ZonalLoad(IReadOnlyList<ZoneShare> shares)
+    public ZonalLoad(MeshClock clock, IReadOnlyList<ZoneShare> shares)
     {
+        _clock = clock;
         if (shares.Count == 0) throw new ArgumentException("at least one zone's share is needed", nameof(shares));
         _shares = shares;
     }
@@ -37,7 +40,7 @@ internal sealed class ZonalLoad : UntypedActor, IWithUnboundedStash
 
     /// <summary>Props for the load of <paramref name="shares"/>.</summary>
     public static Props Props(MeshRuntime runtime, IReadOnlyList<ZoneShare> shares) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new ZonalLoad(shares)));
+        runtime.Place(Akka.Actor.Props.Create(() => new ZonalLoad(runtime.Clock, shares)));
 
     /// <summary>
     /// The zones' shares of <paramref name="profile"/> with <paramref name="requests"/>: zone i gets 1/n of the
@@ -114,6 +117,7 @@ internal sealed class ZonalLoad : UntypedActor, IWithUnboundedStash
         {
             case StartLoad:
                 _requester = Sender;
+                _startedAt = _clock.Now;
                 foreach (var generator in _generators.Keys) generator.Tell(StartLoad.Instance, Self);
                 break;
             case StopLoad stop:
@@ -146,7 +150,10 @@ internal sealed class ZonalLoad : UntypedActor, IWithUnboundedStash
     private void CheckFinished()
     {
         if (_requester.IsNobody() || _finished.Count < _generators.Count) return;
-        _requester.Tell(new LoadFinished(_merged ?? new LoadResult()), Self);
+        var merged = _merged ?? new LoadResult();
+        // On this clock: the generators' own may be other processes' clocks.
+        merged.StartedAt = _startedAt;
+        _requester.Tell(new LoadFinished(merged), Self);
         _requester = ActorRefs.Nobody;
     }
 
