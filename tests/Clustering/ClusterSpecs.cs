@@ -110,6 +110,41 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_gateway_per_zone_the_load_runs_on_each_zones_node_no_request_crosses_nodes_and_every_one_is_accounted_for()
+    {
+        var topology = MeshTopology.Create("zoned-shop").Nodes(3)
+            .Zones(["a", "b", "c"])
+            .Gateway("ingress", g => g.PerZone().Route("/", "frontend"))
+            .Service("frontend", s => s.Replicas(3).Call("payments"))
+            .Service("payments", s => s.Replicas(3))
+            .DefaultPolicy(p => p with { OutlierDetection = new ActorMesh.DataPlane.Resilience.OutlierDetection.OutlierDetectionOptions() })
+            .Load(l => l with { Rps = 300, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.Zero, Drain = TimeSpan.FromSeconds(4) })
+            .Build();
+        var mesh = await StartAsync(topology);
+
+        // Each zone's replica runs on the node placement mapped its zone to, next to the zone's pods.
+        var zoneNodes = (await mesh.StatusAsync()).ZoneNodes;
+        var agents = (await mesh.NodesAsync()).ToDictionary(n => n.Node, n => n.Agent.Path.Address);
+        Assert.Equal(["a", "b", "c"], zoneNodes.Keys);
+        Assert.Equal(3, zoneNodes.Values.Distinct().Count());
+        foreach (var zone in zoneNodes.Keys) Assert.Equal(agents[zoneNodes[zone]], mesh.Gateways[$"ingress@{zone}"].Path.Address);
+
+        var traffic = CrossNodeTraffic.Total();
+        var load = await mesh.RunLoadAsync();
+        var crossed = CrossNodeTraffic.Total().Since(traffic);
+        output.WriteLine($"sent {load.Measured.Sent}, ok {load.Measured.Ok}; {crossed.Messages} messages crossed nodes");
+
+        // Three zones' generators, 100 requests/s each, merged: every request is accounted for.
+        Assert.True(load.Measured.AddsUp && load.Warmup.AddsUp);
+        Assert.Equal(600, load.Measured.Sent);
+        Assert.Equal(load.Measured.Sent, load.Measured.Ok);
+        Assert.Equal(load.Measured.Ok, load.Latency.TotalCount);
+        Assert.Equal(load.Measured.Sent, load.Kinds.Single().Measured.Sent);
+        // Locality keeps every call on its zone's node: what crosses is control traffic, not requests.
+        Assert.True(crossed.Messages <= load.Measured.Sent / 10, $"{crossed.Messages} messages crossed nodes for {load.Measured.Sent} requests");
+    }
+
+    [Fact]
     public async Task A_restarted_control_plane_adopts_the_pods_where_they_run_and_moves_none()
     {
         var mesh = await StartAsync(Shop(300, TimeSpan.FromSeconds(4)));

@@ -114,6 +114,39 @@ public class ZonePlacementTests
         Assert.Equal(2, placement.ZoneNodes().Values.Count(n => n == "node-2"));
     }
 
+    private static IEnumerable<GatewaySpec> IngressPerZone(params string[] zones)
+    {
+        var topology = MeshTopology.Create("t").Zones(zones).Gateway("ingress", g => g.PerZone().Route("/", "a")).Gateway("admin", g => g.Route("/", "a")).Service("a").Build();
+        return topology.Gateways.SelectMany(g => g.Instances(topology.Zones));
+    }
+
+    [Fact]
+    public void A_gateway_per_zone_puts_a_replica_on_each_zones_node_and_the_other_gateways_on_the_edge()
+    {
+        var placement = Nodes(3);
+        placement.Add(new RegisterNode("edge", ActorRefs.Nobody, NodeRoles.Gateways));
+        placement.PodNode("b");
+
+        var placed = placement.PlaceGateways(IngressPerZone("a", "b", "c")).ToDictionary(p => p.Gateway.InstanceName, p => p.Node.Name);
+
+        Assert.Equal(new Dictionary<string, string> { ["ingress@a"] = "node-2", ["ingress@b"] = "node-1", ["ingress@c"] = "node-3", ["admin"] = "edge" }, placed);
+        Assert.Equal(placement.ZoneNodes()["a"], placed["ingress@a"]);
+        Assert.Empty(placement.PlaceGateways(IngressPerZone("a", "b", "c")));
+    }
+
+    [Fact]
+    public void The_replica_of_a_gateway_per_zone_on_a_lost_node_follows_its_zone_to_a_node_that_remains()
+    {
+        var placement = Nodes(3);
+        placement.PlaceGateways(IngressPerZone("a", "b", "c"));
+
+        Assert.Equal(["ingress@b"], placement.Remove(placement.Find("node-2")!));
+        var again = Assert.Single(placement.PlaceGateways(IngressPerZone("a", "b", "c")), p => p.Gateway.PerZone);
+        Assert.Equal("ingress@b", again.Gateway.InstanceName);
+        Assert.Equal(placement.ZoneNodes()["b"], again.Node.Name);
+        Assert.NotEqual("node-2", again.Node.Name);
+    }
+
     [Fact]
     public void The_zones_of_a_lost_node_are_mapped_again_to_the_nodes_that_remain()
     {

@@ -59,6 +59,7 @@ internal sealed class ControlMessageSerializer : SerializerWithStringManifest
         options.Converters.Add(new ActorRefConverter(system));
         options.Converters.Add(new SingletonConverterFactory());
         options.Converters.Add(new AnyConverter(options));
+        options.Converters.Add(new LoadResultConverter());
         return options;
     }
 
@@ -111,6 +112,16 @@ internal sealed class ControlMessageSerializer : SerializerWithStringManifest
                 writer.WriteEndObject();
             }
         }
+    }
+
+    /// <summary>A zone's load result (once per run and zone): its compact bytes (see <see cref="Load.LoadResultCodec"/>), as base64.</summary>
+    private sealed class LoadResultConverter : JsonConverter<Load.LoadResult>
+    {
+        public override Load.LoadResult Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Load.LoadResultCodec.Read(reader.GetBytesFromBase64());
+
+        public override void Write(Utf8JsonWriter writer, Load.LoadResult value, JsonSerializerOptions options) =>
+            writer.WriteBase64StringValue(Load.LoadResultCodec.Write(value));
     }
 
     /// <summary>Members typed <c>object</c> (a forwarded message): written with their type name.</summary>

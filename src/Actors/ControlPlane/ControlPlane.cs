@@ -356,7 +356,8 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     /// <summary>Starts every gateway not yet placed.</summary>
     private void PlaceGateways()
     {
-        foreach (var (node, gateway) in _placement.PlaceGateways(_reconciler.Desired!.Gateways))
+        var desired = _reconciler.Desired!;
+        foreach (var (node, gateway) in _placement.PlaceGateways(desired.Gateways.SelectMany(g => g.Instances(desired.Zones))))
             node.Agent.Tell(new StartGateway(gateway, Self), Self);
     }
 
@@ -415,7 +416,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private void CheckReady()
     {
         if (_readyWaiters.Count == 0 || !_config.Settled || _timers.IsTimerActive(PushDue.Instance)) return;
-        if (!_reconciler.AllPodsReady() || _placement.ReadyGateways.Count < _reconciler.Desired!.Gateways.Length || !_config.AllAnswered()) return;
+        if (!_reconciler.AllPodsReady() || _placement.ReadyGateways.Count < _reconciler.Desired!.GatewayInstances || !_config.AllAnswered()) return;
         var ready = new MeshReady(_stats.Version, _reconciler.Count, new Dictionary<string, IActorRef>(_placement.ReadyGateways));
         foreach (var w in _readyWaiters) w.Tell(ready, Self);
         _readyWaiters.Clear();

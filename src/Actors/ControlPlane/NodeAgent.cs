@@ -56,8 +56,13 @@ internal sealed class NodeAgent : UntypedActor
                 _pods[start.Spec.PodId] = pod;
                 break;
             case StartGateway start:
-                if (_gateways.ContainsKey(start.Spec.Name)) return;
-                _gateways[start.Spec.Name] = Context.ActorOf(Gateway.Gateway.Props(start.Spec, _runtime, Self), "gateway-" + start.Spec.Name);
+                if (_gateways.ContainsKey(start.Spec.InstanceName)) return;
+                _gateways[start.Spec.InstanceName] = Context.ActorOf(Gateway.Gateway.Props(start.Spec, _runtime, Self), "gateway-" + start.Spec.InstanceName);
+                break;
+            case Load.StartLoadGenerator load:
+                // A zone's share of a load, next to its gateway replica (see Load.ZonalLoad).
+                var generator = Context.ActorOf(Load.LoadGenerator.Props(load.Profile, _runtime, load.Targets, load.Requests, load.Share));
+                Sender.Tell(new Load.LoadGeneratorStarted(load.Zone, generator), Self);
                 break;
             case PodReady ready:
                 Report(PodKey(ready.Endpoint.PodId), ready);

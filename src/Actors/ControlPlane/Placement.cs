@@ -16,7 +16,8 @@ internal sealed class NodeSlot(RegisterNode node)
 /// fewest pods; a pod with a zone goes to its zone's node, and a zone is mapped, when its first pod is
 /// placed, to the pod node hosting the fewest zones (then the fewest pods), so that each node hosts one
 /// or more whole zones and locality keeps calls on their node. Gateways go to the edge (the first node
-/// with the gateways role), or to a pod node when no node has that role.
+/// with the gateways role), or to a pod node when no node has that role; the replicas of a gateway per
+/// zone go to their zones' nodes.
 /// </summary>
 internal sealed class Placement
 {
@@ -97,14 +98,21 @@ internal sealed class Placement
         return best;
     }
 
-    /// <summary>Places every gateway of <paramref name="gateways"/> not yet placed; returns where each new one is to start.</summary>
+    /// <summary>
+    /// Places every gateway instance of <paramref name="gateways"/> (see <see cref="GatewaySpec.Instances"/>) not yet
+    /// placed, by <see cref="GatewaySpec.InstanceName"/>; returns where each new one is to start. A replica of a gateway
+    /// per zone goes to its zone's node (as its zone's pods: <see cref="PodNode"/>), any other gateway to the edge.
+    /// </summary>
     public List<(NodeSlot Node, GatewaySpec Gateway)> PlaceGateways(IEnumerable<GatewaySpec> gateways)
     {
         var placed = new List<(NodeSlot, GatewaySpec)>();
-        var node = _nodes.Find(n => (n.Roles & NodeRoles.Gateways) != 0) ?? LeastPods();
-        if (node is null) return placed;
+        var edge = _nodes.Find(n => (n.Roles & NodeRoles.Gateways) != 0) ?? LeastPods();
         foreach (var g in gateways)
-            if (_gatewayNodes.TryAdd(g.Name, node)) placed.Add((node, g));
+        {
+            if (_gatewayNodes.ContainsKey(g.InstanceName)) continue;
+            var node = g.PerZone ? PodNode(g.Zone) : edge;
+            if (node is not null && _gatewayNodes.TryAdd(g.InstanceName, node)) placed.Add((node, g));
+        }
         return placed;
     }
 

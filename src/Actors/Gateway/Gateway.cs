@@ -42,6 +42,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     private readonly GatewayStats _stats;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private GatewaySpec _spec;
+    // The spec of the last config applied, as the control plane sent it.
+    private GatewaySpec? _configured;
     private GatewayRoute[] _routes;
     private AuthSpec? _auth;
     private string _issuer = "";
@@ -60,8 +62,8 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _clock = runtime.Clock;
         _sweep = new SweepTimer(_clock, Self, static (generation, due) => new GatewaySweepDue(generation, due));
         _controlPlane = controlPlane;
-        _random = runtime.Random.Stream($"gateway/{spec.Name}");
-        _config = new ConfigClient(spec.Name, "Gateway " + spec.Name, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(runtime, _random, Self), _log);
+        _random = runtime.Random.Stream($"gateway/{spec.InstanceName}");
+        _config = new ConfigClient(spec.InstanceName, "Gateway " + spec.InstanceName, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(runtime, _random, Self), _log);
         _stats = runtime.Gateways.For(spec.Name);
         _routes = GatewayRoute.Compile(spec, [], _clock.Now);
         UseAuth(spec);
@@ -74,7 +76,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
     {
         _self = Self;
         _router = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, 0, WorkloadIdentity.OfGateway(_spec.Name), _spec.Zone);
-        _controlPlane.Tell(new GatewayReady(_spec.Name, Self), Self);
+        _controlPlane.Tell(new GatewayReady(_spec.InstanceName, Self), Self);
     }
 
     protected override void OnReceive(object message)
@@ -418,9 +420,11 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
 
     private void Apply(ConfigSnapshot snapshot)
     {
-        if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec && !ReferenceEquals(spec, _spec))
+        if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec && !ReferenceEquals(spec, _configured))
         {
-            _spec = spec;
+            _configured = spec;
+            // A replica of a gateway per zone keeps its zone.
+            _spec = spec.PerZone ? spec with { Zone = _spec.Zone } : spec;
             _routes = GatewayRoute.Compile(spec, _routes, _clock.Now);
             UseAuth(spec);
         }

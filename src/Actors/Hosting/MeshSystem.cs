@@ -105,8 +105,8 @@ public sealed class MeshSystem
     /// <summary>Events applied so far (from the timeline and from <see cref="Apply"/>), with when and how.</summary>
     public async Task<IReadOnlyList<AppliedEvent>> AppliedEventsAsync() => (await Ask<AppliedEvents>(_host, GetAppliedEvents.Instance)).Events;
 
-    /// <summary>The gateway the load generator sends to.</summary>
-    public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Name];
+    /// <summary>The gateway the load generator sends to (of a gateway per zone, the replica in the first zone).</summary>
+    public IActorRef EntryGateway => Gateways[Topology.EntryGateway.Instances(Topology.Zones).First().InstanceName];
 
     /// <summary>Creates an actor under the mesh's host (on the mesh's dispatcher).</summary>
     public Task<IActorRef> SpawnAsync(Props props)
@@ -135,13 +135,19 @@ public sealed class MeshSystem
     {
         profile ??= Topology.Load;
         var gateway = (profile.Gateway is { } name ? Topology.Gateways.FirstOrDefault(g => g.Name == name) : null) ?? Topology.EntryGateway;
-        var requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix) { Method = gateway.Routes[0].Method }] : profile.Requests;
-        // The entry gateway first (kinds without a gateway of their own go there), then every gateway for the kinds that name one.
-        List<LoadTarget> targets = [Target(gateway)];
-        foreach (var g in Topology.Gateways) if (g.Name != gateway.Name) targets.Add(Target(g));
+        IReadOnlyList<RequestMix> requests = profile.Requests.IsEmpty ? [new RequestMix(gateway.Routes[0].Prefix) { Method = gateway.Routes[0].Method }] : profile.Requests;
+        Props generatorProps;
+        // An entry gateway per zone: clients in every zone, each zone's next to its replica, their results merged.
+        if (gateway.PerZone && Topology.Zones.Any) generatorProps = ZonalLoad.Props(Runtime, ZonalLoad.Shares(Topology, profile, gateway, Gateways, requests));
+        else
+        {
+            // The entry gateway first (kinds without a gateway of their own go there), then every gateway for the kinds that name one.
+            List<LoadTarget> targets = [Target(gateway)];
+            foreach (var g in Topology.Gateways) if (g.Name != gateway.Name) targets.Add(Target(g));
+            generatorProps = LoadGenerator.Props(profile, Runtime, targets, requests);
+        }
         var created = new TaskCompletionSource<IActorRef>();
         var finished = new TaskCompletionSource<LoadFinished>();
-        var generatorProps = LoadGenerator.Props(profile, Runtime, targets, requests);
         _host.Tell(new MeshHost.Spawn(generatorProps, created));
         var total = profile.Warmup + profile.Duration + profile.Drain + TimeSpan.FromSeconds(30);
         // The topology's timeline counts from the start of the first load.
@@ -155,7 +161,8 @@ public sealed class MeshSystem
         return new LoadRun(created.Task, finished.Task);
     }
 
-    private LoadTarget Target(GatewaySpec g) => new(g.Name, Gateways[g.Name], g.ClientLatency, g.TokenIssuer, g.TokenAudience);
+    // A gateway per zone called from one generator: its replica in the first zone.
+    private LoadTarget Target(GatewaySpec g) => new(g.Name, Gateways[g.Instances(Topology.Zones).First().InstanceName], g.ClientLatency, g.TokenIssuer, g.TokenAudience);
 
     /// <summary>
     /// Runs the load profile (the topology's, unless given) to the end of its drain and returns what

@@ -72,15 +72,21 @@ internal sealed partial class LoadGenerator : UntypedActor
     /// request kind without a gateway of its own goes to; a kind naming a gateway goes to the target
     /// of that name, which must be there.
     /// </summary>
-    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests)
+    /// <remarks>
+    /// <paramref name="share"/> (default: the whole load) is this generator's part when several share
+    /// one load (<see cref="ZonalLoad"/>): its own random stream and request ids, and whether it samples the mesh's counters.
+    /// </remarks>
+    public LoadGenerator(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests, LoadShare? share = null)
     {
+        share ??= LoadShare.Whole;
         if (targets.Count == 0) throw new ArgumentException("at least one gateway to send to is needed", nameof(targets));
         _profile = profile;
         _runtime = runtime;
         _clock = runtime.Clock;
         _targets = [.. targets];
-        _random = runtime.Random.Stream("load-generator");
-        _meshSeconds = new MeshSeconds(runtime.Telemetry);
+        _random = runtime.Random.Stream(share.Stream);
+        _meshSeconds = new MeshSeconds(share.SampleMesh ? runtime.Telemetry : null);
+        _nextId = share.FirstId;
         _requests = new SlotTable<Outstanding>(Math.Clamp(profile.MaxOutstanding, 1, SlotHandle.MaxSlots), SlotKind.Request);
         _traceEvery = profile.TraceSampling <= 0 ? 0 : Math.Max(1, (int)Math.Round(1 / profile.TraceSampling));
         _clients = Math.Max(1, profile.Clients);
@@ -109,8 +115,8 @@ internal sealed partial class LoadGenerator : UntypedActor
         runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, gateway, clientLink, requests)));
 
     /// <summary>Props for a load generator sending to several gateways (see the constructor).</summary>
-    public static Props Props(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, targets, requests)));
+    public static Props Props(LoadProfile profile, MeshRuntime runtime, IReadOnlyList<LoadTarget> targets, IReadOnlyList<RequestMix> requests, LoadShare? share = null) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new LoadGenerator(profile, runtime, targets, requests, share)));
 
     /// <inheritdoc />
     protected override void OnReceive(object message)

@@ -18,6 +18,23 @@ public sealed class SecondBucket : OutcomeTally
 
     /// <summary>Records an ok request's latency in µs.</summary>
     public void RecordOk(long microseconds) => (Latency ??= new IntHistogram(ServiceTelemetry.HighestMicroseconds, 2)).RecordValue(microseconds);
+
+    /// <summary>Adds <paramref name="other"/>'s counts (the same second of another generator's share of the load).</summary>
+    public void Add(SecondBucket other)
+    {
+        Sent += other.Sent;
+        Ok += other.Ok;
+        Degraded += other.Degraded;
+        Failed += other.Failed;
+        TimedOut += other.TimedOut;
+        Rejected += other.Rejected;
+        InFlight += other.InFlight;
+        if (other.Latency is { } latency) (Latency ??= new IntHistogram(ServiceTelemetry.HighestMicroseconds, 2)).Add(latency);
+        Retries += other.Retries;
+        CircuitOpened += other.CircuitOpened;
+        CircuitClosed += other.CircuitClosed;
+        MeshSampled |= other.MeshSampled;
+    }
 }
 
 /// <summary>What the load generator measured for one kind of request of the mix (a path, or a journey).</summary>
@@ -75,6 +92,37 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public List<RequestKindResult> Kinds { get; } = [];
     /// <summary>What the measured requests' answers said about the services they reached.</summary>
     public CallGraphObservation CallGraph { get; } = new();
+
+    /// <summary>
+    /// Adds what another generator measured for its share of the same load (the same mix, so the same
+    /// kinds in the same order): counts and histograms add up, seconds add up by their index in the
+    /// measured window, the load started at the earlier start and measured the longer window.
+    /// </summary>
+    public void Add(LoadResult other)
+    {
+        if (other.Kinds.Count != Kinds.Count) throw new ArgumentException("the results are of different request mixes", nameof(other));
+        Warmup.Add(other.Warmup);
+        Measured.Add(other.Measured);
+        Latency.Add(other.Latency);
+        LatencyAll.Add(other.LatencyAll);
+        FailedLatency.Add(other.FailedLatency);
+        Retries.Add(other.Retries);
+        for (var i = 0; i < other.Timeline.Count; i++)
+        {
+            if (i == Timeline.Count) Timeline.Add(new SecondBucket());
+            Timeline[i].Add(other.Timeline[i]);
+        }
+        StartedAt = Math.Min(StartedAt, other.StartedAt);
+        MeasuredSeconds = Math.Max(MeasuredSeconds, other.MeasuredSeconds);
+        LateAnswers += other.LateAnswers;
+        for (var i = 0; i < Kinds.Count; i++)
+        {
+            Kinds[i].Measured.Add(other.Kinds[i].Measured);
+            Kinds[i].Latency.Add(other.Kinds[i].Latency);
+            Kinds[i].PartialFailures += other.Kinds[i].PartialFailures;
+        }
+        CallGraph.Add(other.CallGraph);
+    }
 }
 
 /// <summary>
@@ -95,6 +143,15 @@ public sealed class RetryCounts
     public long Sum;
     /// <summary>The most one request caused.</summary>
     public int Max;
+
+    /// <summary>Adds <paramref name="other"/>'s requests.</summary>
+    public void Add(RetryCounts other)
+    {
+        for (var i = 0; i < Buckets; i++) Histogram[i] += other.Histogram[i];
+        Requests += other.Requests;
+        Sum += other.Sum;
+        Max = Math.Max(Max, other.Max);
+    }
 
     /// <summary>Counts one request that caused <paramref name="retries"/> retries.</summary>
     public void Record(int retries)
@@ -125,6 +182,15 @@ public sealed class CallGraphObservation
     /// <summary>Requests that failed (or timed out) after some service on their path had committed a write.</summary>
     public long PartialFailures;
 
+    /// <summary>Adds <paramref name="other"/>'s requests.</summary>
+    public void Add(CallGraphObservation other)
+    {
+        Requests += other.Requests;
+        PartialFailures += other.PartialFailures;
+        for (var i = 0; i < Reached.Length; i++) Reached[i] += other.Reached[i];
+        for (var i = 0; i < ReachedTogether.Length; i++) ReachedTogether[i] += other.ReachedTogether[i];
+    }
+
     /// <summary>Counts one measured request's answer.</summary>
     public void Observe(ulong visited, RequestOutcome outcome, bool committed)
     {
@@ -151,4 +217,4 @@ public sealed class CallGraphObservation
 /// <param name="IntervalP99Ms">p99 latency of ok answers since the previous snapshot.</param>
 /// <param name="Ok">Ok so far.</param>
 /// <param name="NotOk">Failed, timed out or rejected so far.</param>
-public sealed record LiveStats(double ElapsedSeconds, string Phase, long Sent, long Outstanding, double IntervalRps, double IntervalOkPercent, double IntervalP99Ms, long Ok, long NotOk);
+public sealed record LiveStats(double ElapsedSeconds, string Phase, long Sent, long Outstanding, double IntervalRps, double IntervalOkPercent, double IntervalP99Ms, long Ok, long NotOk) : IMeshMessage;

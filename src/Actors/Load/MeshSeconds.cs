@@ -10,12 +10,12 @@ internal sealed class MeshSeconds
 {
     private static readonly ServiceCounter[] Sampled = [ServiceCounter.Retries, ServiceCounter.CircuitOpened, ServiceCounter.CircuitClosed];
 
-    private readonly MeshTelemetry _telemetry;
+    private readonly MeshTelemetry? _telemetry;
     private readonly long[] _last = new long[Sampled.Length];
     private readonly long[] _now = new long[Sampled.Length];
 
-    /// <summary>Samples <paramref name="telemetry"/>.</summary>
-    public MeshSeconds(MeshTelemetry telemetry) => _telemetry = telemetry;
+    /// <summary>Samples <paramref name="telemetry"/>; null samples nothing (the seconds stay unsampled, with zeros).</summary>
+    public MeshSeconds(MeshTelemetry? telemetry) => _telemetry = telemetry;
 
     /// <summary>Seconds closed so far; -1 until the window's start was sampled.</summary>
     public int Closed { get; private set; } = -1;
@@ -36,7 +36,7 @@ internal sealed class MeshSeconds
         b.Retries = _now[0] - _last[0];
         b.CircuitOpened = _now[1] - _last[1];
         b.CircuitClosed = _now[2] - _last[2];
-        b.MeshSampled = true;
+        b.MeshSampled = _telemetry is not null;
         _now.CopyTo(_last, 0);
     }
 
@@ -49,6 +49,6 @@ internal sealed class MeshSeconds
     private void Read(long[] into)
     {
         Array.Clear(into);
-        _telemetry.Sum(Sampled, into);
+        _telemetry?.Sum(Sampled, into);
     }
 }

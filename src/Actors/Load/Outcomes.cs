@@ -121,6 +121,20 @@ public abstract class OutcomeTally
 
     /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight.</summary>
     public bool AddsUp => Sent == Ended + InFlight;
+
+    /// <summary>Adds <paramref name="other"/>'s counts (another generator's share of the same load).</summary>
+    public void Add(OutcomeCounts other)
+    {
+        Sent += other.Sent;
+        Ok += other.Ok;
+        Degraded += other.Degraded;
+        Failed += other.Failed;
+        TimedOut += other.TimedOut;
+        Rejected += other.Rejected;
+        InFlight += other.InFlight;
+        for (var i = 0; i < RejectedBy.Length; i++) RejectedBy[i] += other.RejectedBy[i];
+        foreach (var (status, count) in other.FailedBy) FailedBy[status] = FailedBy.GetValueOrDefault(status) + count;
+    }
 }
 
 /// <summary>Outcome counters of a set of requests, with rejections by reason and failures by status. Single writer (the load generator).</summary>

@@ -21,6 +21,31 @@ public sealed record GatewaySpec
     /// <summary>The zone the gateway runs in: its calls prefer that zone's endpoints (locality). Null (the default): no zone, it balances over every endpoint.</summary>
     public string? Zone { get; init; }
 
+    /// <summary>
+    /// True: the gateway runs one replica in every zone of the topology (an ingress gateway per zone, as
+    /// multi-zone deployments run them), each in its zone and, on a cluster, on its zone's node; the
+    /// load's clients are spread evenly over the zones, each zone's calling its own replica. False (the
+    /// default): one gateway, in <see cref="Zone"/> (or none), on the edge.
+    /// </summary>
+    public bool PerZone { get; init; }
+
+    /// <summary>
+    /// The name the running gateway is known by (placement, readiness, config pushes): the gateway's
+    /// name, or for a replica of a <see cref="PerZone"/> gateway <c>name@zone</c>. Telemetry keeps the gateway's name.
+    /// </summary>
+    public string InstanceName => PerZone && Zone is { } zone ? $"{Name}@{zone}" : Name;
+
+    /// <summary>The gateways that run for this one: itself, or one replica in each of <paramref name="zones"/> when <see cref="PerZone"/>.</summary>
+    public IEnumerable<GatewaySpec> Instances(ZonesSpec zones)
+    {
+        if (!PerZone || !zones.Any)
+        {
+            yield return this;
+            yield break;
+        }
+        foreach (var zone in zones.Names) yield return this with { Zone = zone };
+    }
+
     /// <summary>Bearer-token (JWT) authentication at the edge; null (the default) checks nothing.</summary>
     public AuthSpec? Auth { get; init; }
 

@@ -70,6 +70,17 @@ public sealed record MeshTopology
     public GatewaySpec EntryGateway =>
         (Load.Gateway is { } g ? Gateways.FirstOrDefault(x => x.Name == g) : null) ?? Gateways.First();
 
+    /// <summary>Gateways that run: one per gateway, and one per zone for a gateway per zone (see <see cref="GatewaySpec.Instances"/>).</summary>
+    public int GatewayInstances
+    {
+        get
+        {
+            var count = 0;
+            foreach (var g in Gateways) count += g.PerZone && Zones.Any ? Zones.Names.Length : 1;
+            return count;
+        }
+    }
+
     /// <summary>Name of the implicit gateway added to topologies without one.</summary>
     public const string ImplicitGatewayName = "edge";
 

@@ -338,6 +338,9 @@ public sealed class GatewayBuilder
     /// <summary>Runs the gateway in <paramref name="zone"/>: its calls prefer that zone's endpoints.</summary>
     public GatewayBuilder Zone(string zone) { _spec = _spec with { Zone = zone }; return this; }
 
+    /// <summary>Runs a replica of the gateway in every zone, the clients of each zone calling theirs (see <see cref="GatewaySpec.PerZone"/>).</summary>
+    public GatewayBuilder PerZone() { _spec = _spec with { PerZone = true }; return this; }
+
     /// <summary>Routes requests whose path starts with <paramref name="prefix"/> to <paramref name="service"/>.</summary>
     public GatewayBuilder Route(string prefix, string service) { _routes.Add(new RouteSpec { Prefix = prefix, Service = service }); return this; }
 

@@ -33,7 +33,11 @@ public static partial class TopologyValidator
             for (var z = 0; z < t.Services[i].Zones.Length; z++)
                 Zone(root.At("services", i), $"zones[{z}]", t.Services[i].Zones[z], zones.Names);
         for (var i = 0; i < t.Gateways.Length; i++)
+        {
             if (t.Gateways[i].Zone is { } gz) Zone(root.At("gateways", i), "zone", gz, zones.Names);
+            if (t.Gateways[i].PerZone && (t.Gateways[i].Zone is not null || !zones.Any))
+                root.At("gateways", i).Error("perZone", t.Gateways[i].Zone is not null ? "a gateway per zone runs in every zone: drop its 'zone'" : "needs zones: the topology has none");
+        }
 
         var mesh = root.At("mesh");
         t.Mesh.Defaults.Locality.Validate(mesh.At("defaults").At("locality"), zones.Names);

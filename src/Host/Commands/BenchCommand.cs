@@ -90,8 +90,10 @@ internal static class BenchCommand
             + $"{medians["noSidecarBytesPerRequest"]:N0} bytes; raw actors {medians["rawBytesPerRequest"]:N0} bytes");
         if (rounds[0].Cluster is { } c)
         {
-            Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, medians): {medians["crossNodeMessagesPerRequest"]:0.0} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized, "
+            Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, a zone and a gateway replica each, medians): {medians["crossNodeMessagesPerRequest"]:0.00} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized, "
                 + $"{medians["clusterMessagesPerBatch"]:0.#} messages per batch");
+            Console.Out.WriteLine($"CPU per request (medians): full mesh {medians.GetValueOrDefault("meshCpuMicrosPerRequest"):0.0} µs, on {c.Nodes} nodes {medians.GetValueOrDefault("clusterCpuMicrosPerRequest"):0.0} µs (clusterVsMeshCpu {medians.GetValueOrDefault("clusterVsMeshCpu"):0.000}), "
+                + $"every hop across nodes {medians.GetValueOrDefault("crossNodeCpuMicrosPerRequest"):0.0} µs ({medians.GetValueOrDefault("crossNodeCpuMicrosPerMessage"):0.00} µs per message across nodes)");
             Console.Out.WriteLine($"every hop across nodes (medians): {medians["crossNodeRps"]:N0} req/s, {medians["crossNodeHopMessagesPerRequest"]:0.0} mesh messages per request, "
                 + $"{medians["crossNodeMessagesPerBatch"]:0.#} per batch; each costs {medians["crossNodeMicrosPerMessage"]:0.00} µs and {medians["crossNodeBytesAllocatedPerMessage"]:N0} bytes more than in one node");
         }

@@ -66,7 +66,14 @@ internal static class BenchFigures
         new("crossNodeBytesPerRequest", FigureCheck.None, 0, r => r.Cluster?.CrossNodeBytesPerRequest),
         new("clusterBytesAllocatedPerRequest", FigureCheck.None, 0, r => r.Cluster?.Result.BytesPerRequest),
         new("clusterMessagesPerBatch", FigureCheck.None, 1, r => r.Cluster?.MessagesPerBatch),
+        // CPU per request (the whole process, every thread): what a shared machine's load moves least.
+        new("meshCpuMicrosPerRequest", FigureCheck.None, 2, r => Cpu(r.Mesh)),
+        new("clusterCpuMicrosPerRequest", FigureCheck.None, 2, r => r.Cluster is { } c ? Cpu(c.Result) : null),
+        new("clusterVsMeshCpu", FigureCheck.None, 3, r => r.Cluster is { } c && Cpu(c.Result) is > 0 && Cpu(r.Mesh) is { } mesh ? mesh / Cpu(c.Result) : null),
         new("crossNodeRps", FigureCheck.Rate, 0, r => r.CrossNode?.Result.Rps),
+        new("crossNodeCpuMicrosPerRequest", FigureCheck.None, 2, r => r.CrossNode is { } c ? Cpu(c.Result) : null),
+        new("crossNodeCpuMicrosPerMessage", FigureCheck.None, 2,
+            r => r.CrossNode is { } c && Cpu(c.Result) is { } cross && Cpu(r.Mesh) is { } mesh ? (cross - mesh) / Math.Max(0.01, c.CrossNodeMessagesPerRequest) : null),
         new("crossNodeHopMessagesPerRequest", FigureCheck.None, 2, r => r.CrossNode?.CrossNodeMessagesPerRequest),
         new("crossNodeMessagesPerBatch", FigureCheck.None, 1, r => r.CrossNode?.MessagesPerBatch),
         // What one mesh message that crosses nodes costs beyond an in-node one: wall time (both cores) and bytes allocated.
@@ -75,6 +82,8 @@ internal static class BenchFigures
         new("crossNodeBytesAllocatedPerMessage", FigureCheck.None, 0,
             r => r.CrossNode is { } c ? (c.Result.BytesPerRequest - r.Mesh.BytesPerRequest) / Math.Max(0.01, c.CrossNodeMessagesPerRequest) : null),
     ];
+
+    private static double? Cpu(ThroughputResult r) => r.CpuMicrosPerRequest > 0 ? r.CpuMicrosPerRequest : null;
 
     /// <summary>The values of every figure that every round measured, in round order.</summary>
     public static IReadOnlyList<BenchSeries> Series(IReadOnlyList<BenchRound> rounds)

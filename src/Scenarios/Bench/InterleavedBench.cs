@@ -67,6 +67,7 @@ internal static class InterleavedBench
         var mesh = ThroughputBench.Chain(sidecars: true, options.Users);
         var plain = ThroughputBench.Chain(sidecars: false, options.Users);
         var crossNodeChain = ThroughputBench.CrossNodeChain(options.Users);
+        var zonedChain = ThroughputBench.ZonedChain(options.Users, options.Nodes ?? 1);
         var rounds = new List<BenchRound>(options.Rounds);
         double? rawMessages = null;
         for (var number = 1; number <= options.Rounds; number++)
@@ -84,7 +85,7 @@ internal static class InterleavedBench
             if (options.Nodes is { } nodes)
             {
                 Settle();
-                cluster = await ThroughputBench.MeasureClusterAsync(mesh, nodes, warmup, options.Duration, akkaConfig);
+                cluster = await ThroughputBench.MeasureClusterAsync(zonedChain, nodes, warmup, options.Duration, akkaConfig);
                 Settle();
                 crossNode = await ThroughputBench.MeasureClusterAsync(crossNodeChain, nodes, warmup, options.Duration, akkaConfig);
             }

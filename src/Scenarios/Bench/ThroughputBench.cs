@@ -14,7 +14,14 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="MessagesPerRequest">Actor messages per request (every mailbox counted).</param>
 /// <param name="BytesPerRequest">Bytes allocated per request (whole process).</param>
 /// <param name="Report">The mesh run's report (null for the raw chain).</param>
-internal sealed record ThroughputResult(double Rps, double MessagesPerRequest, double BytesPerRequest, RunReport? Report);
+internal sealed record ThroughputResult(double Rps, double MessagesPerRequest, double BytesPerRequest, RunReport? Report)
+{
+    /// <summary>
+    /// CPU time the whole process spent per request, in µs (every thread, GC included; 0 when not measured):
+    /// unlike the rate, what other processes on a shared machine take does not move it much.
+    /// </summary>
+    public double CpuMicrosPerRequest { get; init; }
+}
 
 /// <summary>
 /// The emulator's own ceiling: the end-to-end maximum sustainable throughput of the built-in
@@ -54,6 +61,25 @@ internal static class ThroughputBench
     }
 
     /// <summary>
+    /// The bench chain as a multi-zone deployment for <paramref name="zones"/> cluster nodes: zones
+    /// zone-1 … zone-N (placement maps one onto each node), every service with one pod per zone, the
+    /// gateway a replica per zone, and locality on (the default, with outlier detection): each zone's
+    /// clients call their zone's gateway, whose calls stay in the zone, so a request need not cross nodes.
+    /// </summary>
+    public static MeshTopology ZonedChain(int users, int zones)
+    {
+        var chain = Chain(sidecars: true, users);
+        string[] names = [.. Enumerable.Range(1, zones).Select(i => $"zone-{i}")];
+        return chain with
+        {
+            Name = "bench-chain-zones",
+            Zones = new ZonesSpec { Names = [.. names] },
+            Gateways = [.. chain.Gateways.Select(g => g with { PerZone = true, Zone = null })],
+            Services = [.. chain.Services.Select(s => s with { Replicas = zones, Zones = [] })],
+        };
+    }
+
+    /// <summary>
     /// The bench chain with one pod per service: on 3 cluster nodes the control plane places each
     /// service on a node of its own (it fills the least-loaded node), so every call crosses nodes
     /// (gateway on the edge → frontend → orders → payments), and so does every answer.
@@ -76,12 +102,17 @@ internal static class ThroughputBench
             await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
             var messages = MessageCounting.Total;
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var cpu = CpuTime();
             var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
+            cpu = CpuTime() - cpu;
             messages = MessageCounting.Total - messages;
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             var report = await mesh.ReportAsync(load);
             var requests = Math.Max(1, load.Measured.Ended);
-            return new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, report);
+            return new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, report)
+            {
+                CpuMicrosPerRequest = cpu.TotalMicroseconds / requests,
+            };
         }
         finally
         {
@@ -111,7 +142,8 @@ internal static class ThroughputBench
 
     /// <summary>
     /// Runs <paramref name="topology"/> on <paramref name="nodes"/> in-process cluster nodes (pods spread
-    /// over them, gateway and load on the edge): a warm-up load, then the measured one. Besides the
+    /// over them; gateways on the edge, or per zone on the zones' nodes with the load next to them): a
+    /// warm-up load, then the measured one. Besides the
     /// throughput, returns the mesh messages and bytes that crossed nodes per request.
     /// </summary>
     public static async Task<ClusterThroughput> MeasureClusterAsync(
@@ -128,14 +160,26 @@ internal static class ThroughputBench
         var messages = MessageCounting.Total;
         var before = Clustering.CrossNodeTraffic.Total();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = CpuTime();
         var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
+        cpu = CpuTime() - cpu;
         messages = MessageCounting.Total - messages;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var crossed = Clustering.CrossNodeTraffic.Total().Since(before);
         var requests = Math.Max(1, load.Measured.Ended);
         await cluster.LeaveAsync();
-        var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null);
+        var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null)
+        {
+            CpuMicrosPerRequest = cpu.TotalMicroseconds / requests,
+        };
         return new ClusterThroughput(nodes, result, (double)crossed.Messages / requests, (double)crossed.Bytes / requests) { MessagesPerBatch = crossed.MessagesPerBatch };
+    }
+
+    /// <summary>CPU time this process has used so far, on every thread.</summary>
+    private static TimeSpan CpuTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>

@@ -48,6 +48,7 @@ internal static class GatewayKeys
         { "name", Syntax.Text, (g, v) => g with { Name = v }, "Unique among gateways and services.", Need.Required },
         { "clientLatency", Distributions.Value, (g, v) => g with { ClientLatency = v }, "One-way latency of the client's link." },
         { "zone", Syntax.Text, (g, v) => g with { Zone = v }, "The zone it runs in; its calls prefer that zone. Absent: none." },
+        { "perZone", Syntax.Boolean, (g, v) => g with { PerZone = v }, "true: a replica in every zone, the clients of each zone calling theirs." },
         { "auth", Syntax.Switchable(Auth), (g, v) => g with { Auth = v }, "Bearer-token (JWT) authentication at the edge." },
         { "routes", Syntax.List(Syntax.Mapping(Route), "list of routes"), (g, v) => g with { Routes = v }, "At least one route." },
     };

@@ -1,0 +1,194 @@
+using HdrHistogram;
+
+namespace ActorMesh.Load;
+
+/// <summary>
+/// A <see cref="LoadResult"/> as bytes, for a zone's load generator on another node to send its result
+/// to the edge once, at the end of a run (see <see cref="ZonalLoad"/>). Histograms travel as their
+/// recorded (value, count) pairs, which read back into the same buckets.
+/// </summary>
+internal static class LoadResultCodec
+{
+    /// <summary>The bytes of <paramref name="result"/>.</summary>
+    public static byte[] Write(LoadResult result)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            Write(w, result.Warmup);
+            Write(w, result.Measured);
+            Write(w, result.Latency);
+            Write(w, result.LatencyAll);
+            Write(w, result.FailedLatency);
+            foreach (var n in result.Retries.Histogram) w.Write(n);
+            w.Write(result.Retries.Requests);
+            w.Write(result.Retries.Sum);
+            w.Write(result.Retries.Max);
+            w.Write(result.Timeline.Count);
+            foreach (var b in result.Timeline) Write(w, b);
+            w.Write(result.StartedAt);
+            w.Write(result.MeasuredSeconds);
+            w.Write(result.LateAnswers);
+            w.Write(result.Kinds.Count);
+            foreach (var k in result.Kinds)
+            {
+                w.Write(k.Name);
+                w.Write(k.Steps);
+                w.Write(k.Gateway);
+                Write(w, k.Measured);
+                Write(w, k.Latency);
+                w.Write(k.PartialFailures);
+            }
+            var graph = result.CallGraph;
+            w.Write(graph.Requests);
+            w.Write(graph.PartialFailures);
+            Write(w, graph.Reached);
+            Write(w, graph.ReachedTogether);
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>The result <paramref name="bytes"/> hold (written by <see cref="Write(LoadResult)"/>).</summary>
+    public static LoadResult Read(byte[] bytes)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        var result = new LoadResult();
+        Read(r, result.Warmup);
+        Read(r, result.Measured);
+        Read(r, result.Latency);
+        Read(r, result.LatencyAll);
+        Read(r, result.FailedLatency);
+        for (var i = 0; i < RetryCounts.Buckets; i++) result.Retries.Histogram[i] = r.ReadInt64();
+        result.Retries.Requests = r.ReadInt64();
+        result.Retries.Sum = r.ReadInt64();
+        result.Retries.Max = r.ReadInt32();
+        var seconds = r.ReadInt32();
+        for (var i = 0; i < seconds; i++) result.Timeline.Add(ReadSecond(r));
+        result.StartedAt = r.ReadInt64();
+        result.MeasuredSeconds = r.ReadDouble();
+        result.LateAnswers = r.ReadInt64();
+        var kinds = r.ReadInt32();
+        for (var i = 0; i < kinds; i++)
+        {
+            var kind = new RequestKindResult(r.ReadString(), r.ReadInt32(), r.ReadString());
+            Read(r, kind.Measured);
+            Read(r, kind.Latency);
+            kind.PartialFailures = r.ReadInt64();
+            result.Kinds.Add(kind);
+        }
+        var graph = result.CallGraph;
+        graph.Requests = r.ReadInt64();
+        graph.PartialFailures = r.ReadInt64();
+        Read(r, graph.Reached);
+        Read(r, graph.ReachedTogether);
+        return result;
+    }
+
+    private static void Write(BinaryWriter w, OutcomeCounts c)
+    {
+        w.Write(c.Sent);
+        w.Write(c.Ok);
+        w.Write(c.Degraded);
+        w.Write(c.Failed);
+        w.Write(c.TimedOut);
+        w.Write(c.Rejected);
+        w.Write(c.InFlight);
+        Write(w, c.RejectedBy);
+        w.Write(c.FailedBy.Count);
+        foreach (var (status, count) in c.FailedBy)
+        {
+            w.Write(status);
+            w.Write(count);
+        }
+    }
+
+    private static void Read(BinaryReader r, OutcomeCounts c)
+    {
+        c.Sent = r.ReadInt64();
+        c.Ok = r.ReadInt64();
+        c.Degraded = r.ReadInt64();
+        c.Failed = r.ReadInt64();
+        c.TimedOut = r.ReadInt64();
+        c.Rejected = r.ReadInt64();
+        c.InFlight = r.ReadInt64();
+        Read(r, c.RejectedBy);
+        var statuses = r.ReadInt32();
+        for (var i = 0; i < statuses; i++) c.FailedBy[r.ReadInt32()] = r.ReadInt64();
+    }
+
+    private static void Write(BinaryWriter w, SecondBucket b)
+    {
+        w.Write(b.Sent);
+        w.Write(b.Ok);
+        w.Write(b.Degraded);
+        w.Write(b.Failed);
+        w.Write(b.TimedOut);
+        w.Write(b.Rejected);
+        w.Write(b.InFlight);
+        w.Write(b.Retries);
+        w.Write(b.CircuitOpened);
+        w.Write(b.CircuitClosed);
+        w.Write(b.MeshSampled);
+        w.Write(b.Latency is not null);
+        if (b.Latency is { } latency) Write(w, latency);
+    }
+
+    private static SecondBucket ReadSecond(BinaryReader r)
+    {
+        var b = new SecondBucket
+        {
+            Sent = r.ReadInt64(),
+            Ok = r.ReadInt64(),
+            Degraded = r.ReadInt64(),
+            Failed = r.ReadInt64(),
+            TimedOut = r.ReadInt64(),
+            Rejected = r.ReadInt64(),
+            InFlight = r.ReadInt64(),
+            Retries = r.ReadInt64(),
+            CircuitOpened = r.ReadInt64(),
+            CircuitClosed = r.ReadInt64(),
+            MeshSampled = r.ReadBoolean(),
+        };
+        if (r.ReadBoolean())
+        {
+            b.Latency = new IntHistogram(ServiceTelemetry.HighestMicroseconds, 2);
+            Read(r, b.Latency);
+        }
+        return b;
+    }
+
+    private static void Write(BinaryWriter w, HistogramBase h)
+    {
+        // The iterator hands out one value object, changed at each step: read each as it comes.
+        var values = 0;
+        foreach (var _ in h.RecordedValues()) values++;
+        w.Write(values);
+        foreach (var v in h.RecordedValues())
+        {
+            w.Write(v.ValueIteratedTo);
+            w.Write(v.CountAtValueIteratedTo);
+        }
+    }
+
+    private static void Read(BinaryReader r, HistogramBase h)
+    {
+        var values = r.ReadInt32();
+        for (var i = 0; i < values; i++) h.RecordValueWithCount(r.ReadInt64(), r.ReadInt64());
+    }
+
+    private static void Write(BinaryWriter w, long[] values)
+    {
+        w.Write(values.Length);
+        foreach (var v in values) w.Write(v);
+    }
+
+    private static void Read(BinaryReader r, long[] into)
+    {
+        var length = r.ReadInt32();
+        for (var i = 0; i < length; i++)
+        {
+            var v = r.ReadInt64();
+            if (i < into.Length) into[i] = v;
+        }
+    }
+}
