@@ -22,13 +22,7 @@ public sealed class SecondBucket : OutcomeTally
     /// <summary>Adds <paramref name="other"/>'s counts (the same second of another generator's share of the load).</summary>
     public void Add(SecondBucket other)
     {
-        Sent += other.Sent;
-        Ok += other.Ok;
-        Degraded += other.Degraded;
-        Failed += other.Failed;
-        TimedOut += other.TimedOut;
-        Rejected += other.Rejected;
-        InFlight += other.InFlight;
+        AddTally(other);
         if (other.Latency is { } latency) (Latency ??= new IntHistogram(ServiceTelemetry.HighestMicroseconds, 2)).Add(latency);
         Retries += other.Retries;
         CircuitOpened += other.CircuitOpened;

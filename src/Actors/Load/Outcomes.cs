@@ -122,8 +122,8 @@ public abstract class OutcomeTally
     /// <summary>True when sent = ok + failed + timedOut + rejected + inFlight.</summary>
     public bool AddsUp => Sent == Ended + InFlight;
 
-    /// <summary>Adds <paramref name="other"/>'s counts (another generator's share of the same load).</summary>
-    public void Add(OutcomeCounts other)
+    /// <summary>Adds <paramref name="other"/>'s outcome counters (another generator's share of the same load).</summary>
+    protected void AddTally(OutcomeTally other)
     {
         Sent += other.Sent;
         Ok += other.Ok;
@@ -132,8 +132,6 @@ public abstract class OutcomeTally
         TimedOut += other.TimedOut;
         Rejected += other.Rejected;
         InFlight += other.InFlight;
-        for (var i = 0; i < RejectedBy.Length; i++) RejectedBy[i] += other.RejectedBy[i];
-        foreach (var (status, count) in other.FailedBy) FailedBy[status] = FailedBy.GetValueOrDefault(status) + count;
     }
 }
 
@@ -151,5 +149,13 @@ public sealed class OutcomeCounts : OutcomeTally
         Count(outcome, degraded);
         if (outcome == RequestOutcome.Rejected) RejectedBy[(int)reason]++;
         else if (outcome is not (RequestOutcome.Ok or RequestOutcome.TimedOut)) FailedBy[status] = FailedBy.GetValueOrDefault(status) + 1;
+    }
+
+    /// <summary>Adds <paramref name="other"/>'s counts (another generator's share of the same load).</summary>
+    public void Add(OutcomeCounts other)
+    {
+        AddTally(other);
+        for (var i = 0; i < RejectedBy.Length; i++) RejectedBy[i] += other.RejectedBy[i];
+        foreach (var (status, count) in other.FailedBy) FailedBy[status] = FailedBy.GetValueOrDefault(status) + count;
     }
 }
