@@ -86,13 +86,7 @@ internal static class LoadResultCodec
 
     private static void Write(BinaryWriter w, OutcomeCounts c)
     {
-        w.Write(c.Sent);
-        w.Write(c.Ok);
-        w.Write(c.Degraded);
-        w.Write(c.Failed);
-        w.Write(c.TimedOut);
-        w.Write(c.Rejected);
-        w.Write(c.InFlight);
+        WriteTally(w, c);
         Write(w, c.RejectedBy);
         w.Write(c.FailedBy.Count);
         foreach (var (status, count) in c.FailedBy)
@@ -104,13 +98,7 @@ internal static class LoadResultCodec
 
     private static void Read(BinaryReader r, OutcomeCounts c)
     {
-        c.Sent = r.ReadInt64();
-        c.Ok = r.ReadInt64();
-        c.Degraded = r.ReadInt64();
-        c.Failed = r.ReadInt64();
-        c.TimedOut = r.ReadInt64();
-        c.Rejected = r.ReadInt64();
-        c.InFlight = r.ReadInt64();
+        ReadTally(r, c);
         Read(r, c.RejectedBy);
         var statuses = r.ReadInt32();
         for (var i = 0; i < statuses; i++) c.FailedBy[r.ReadInt32()] = r.ReadInt64();
@@ -118,13 +106,7 @@ internal static class LoadResultCodec
 
     private static void Write(BinaryWriter w, SecondBucket b)
     {
-        w.Write(b.Sent);
-        w.Write(b.Ok);
-        w.Write(b.Degraded);
-        w.Write(b.Failed);
-        w.Write(b.TimedOut);
-        w.Write(b.Rejected);
-        w.Write(b.InFlight);
+        WriteTally(w, b);
         w.Write(b.Retries);
         w.Write(b.CircuitOpened);
         w.Write(b.CircuitClosed);
@@ -135,26 +117,41 @@ internal static class LoadResultCodec
 
     private static SecondBucket ReadSecond(BinaryReader r)
     {
-        var b = new SecondBucket
-        {
-            Sent = r.ReadInt64(),
-            Ok = r.ReadInt64(),
-            Degraded = r.ReadInt64(),
-            Failed = r.ReadInt64(),
-            TimedOut = r.ReadInt64(),
-            Rejected = r.ReadInt64(),
-            InFlight = r.ReadInt64(),
-            Retries = r.ReadInt64(),
-            CircuitOpened = r.ReadInt64(),
-            CircuitClosed = r.ReadInt64(),
-            MeshSampled = r.ReadBoolean(),
-        };
+        var b = new SecondBucket();
+        ReadTally(r, b);
+        b.Retries = r.ReadInt64();
+        b.CircuitOpened = r.ReadInt64();
+        b.CircuitClosed = r.ReadInt64();
+        b.MeshSampled = r.ReadBoolean();
         if (r.ReadBoolean())
         {
             b.Latency = new IntHistogram(ServiceTelemetry.HighestMicroseconds, 2);
             Read(r, b.Latency);
         }
         return b;
+    }
+
+    // The outcome counters every tally keeps, in one order for writing and reading.
+    private static void WriteTally(BinaryWriter w, OutcomeTally t)
+    {
+        w.Write(t.Sent);
+        w.Write(t.Ok);
+        w.Write(t.Degraded);
+        w.Write(t.Failed);
+        w.Write(t.TimedOut);
+        w.Write(t.Rejected);
+        w.Write(t.InFlight);
+    }
+
+    private static void ReadTally(BinaryReader r, OutcomeTally t)
+    {
+        t.Sent = r.ReadInt64();
+        t.Ok = r.ReadInt64();
+        t.Degraded = r.ReadInt64();
+        t.Failed = r.ReadInt64();
+        t.TimedOut = r.ReadInt64();
+        t.Rejected = r.ReadInt64();
+        t.InFlight = r.ReadInt64();
     }
 
     private static void Write(BinaryWriter w, HistogramBase h)

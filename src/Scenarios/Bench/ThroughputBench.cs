@@ -99,20 +99,8 @@ internal static class ThroughputBench
         try
         {
             var mesh = await MeshSystem.StartAsync(system, topology, runtime);
-            await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
-            var messages = MessageCounting.Total;
-            var allocated = GC.GetTotalAllocatedBytes(precise: true);
-            var cpu = CpuTime();
-            var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
-            cpu = CpuTime() - cpu;
-            messages = MessageCounting.Total - messages;
-            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-            var report = await mesh.ReportAsync(load);
-            var requests = Math.Max(1, load.Measured.Ended);
-            return new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, report)
-            {
-                CpuMicrosPerRequest = cpu.TotalMicroseconds / requests,
-            };
+            var (load, result) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
+            return result with { Report = await mesh.ReportAsync(load) };
         }
         finally
         {
@@ -156,22 +144,11 @@ internal static class ThroughputBench
         var mesh = Hosting.MeshSystem.LaunchOnCluster(cluster.Edge, topology with { Nodes = nodes }, runtime);
         await mesh.Started;
         await mesh.Ready;
-        await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
-        var messages = MessageCounting.Total;
         var before = Clustering.CrossNodeTraffic.Total();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cpu = CpuTime();
-        var load = await mesh.RunLoadAsync(topology.Load with { Duration = duration });
-        cpu = CpuTime() - cpu;
-        messages = MessageCounting.Total - messages;
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var (load, result) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
         var crossed = Clustering.CrossNodeTraffic.Total().Since(before);
         var requests = Math.Max(1, load.Measured.Ended);
         await cluster.LeaveAsync();
-        var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null)
-        {
-            CpuMicrosPerRequest = cpu.TotalMicroseconds / requests,
-        };
         return new ClusterThroughput(nodes, result, (double)crossed.Messages / requests, (double)crossed.Bytes / requests) { MessagesPerBatch = crossed.MessagesPerBatch };
     }
 
@@ -180,6 +157,28 @@ internal static class ThroughputBench
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>
+    /// A warm-up load on <paramref name="mesh"/>, then the measured one: its rate, and the messages, bytes and
+    /// CPU time of the whole process per request (the report is left to the caller).
+    /// </summary>
+    private static async Task<(LoadResult Load, ThroughputResult Result)> MeasureLoadAsync(MeshSystem mesh, LoadProfile profile, TimeSpan warmup, TimeSpan duration)
+    {
+        await mesh.RunLoadAsync(profile with { Duration = warmup });
+        var messages = MessageCounting.Total;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = CpuTime();
+        var load = await mesh.RunLoadAsync(profile with { Duration = duration });
+        cpu = CpuTime() - cpu;
+        messages = MessageCounting.Total - messages;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var requests = Math.Max(1, load.Measured.Ended);
+        var result = new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, null)
+        {
+            CpuMicrosPerRequest = cpu.TotalMicroseconds / requests,
+        };
+        return (load, result);
     }
 
     /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>
