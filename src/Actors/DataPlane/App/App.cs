@@ -26,12 +26,13 @@ namespace ActorMesh.DataPlane.App;
 /// wait from the previous step's due end, however late the actor ran, so lateness never piles up into
 /// the service's time or its queue (<see cref="WorkerPool"/>).
 /// </remarks>
-internal sealed class App : UntypedActor, IUpstreamOwner
+internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
 {
     private readonly PodContext _pod;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: most apps never log, and a logger per actor is ~100 bytes and a path string.
+    private ILoggingAdapter? _log;
     private readonly bool _hasSidecar;
     private readonly ServiceSpec _spec;
     private Distribution _serviceTime;
@@ -85,7 +86,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory<AppMemory>(AppMemory.Of(pod.Spec));
-        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new App(pod, memory)));
+        return pod.Runtime.PodProps(() => new App(pod, memory));
     }
 
     protected override void PreStart()
@@ -94,7 +95,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         {
             _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _memory.Incarnation, zone: _pod.Spec.Zone, pod: _pod.PodId);
             // It takes its config itself; it applies no mesh policy, so it checks nothing in it but the version.
-            _config = new ConfigClient(_pod.PodId, "App of " + _pod.PodId, ConfigClient.NoProblems, ApplyConfig, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
+            _config = new ConfigClient(_pod.PodId, this);
             if (_memory.State.Config is { } last) _config.Resume(last);
         }
     }
@@ -102,7 +103,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason);
-        _log.Warning("App container of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
+        Logger.Warning("App container of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
         _pod.Proxy.Tell(AppRestarted.Instance, Self);
     }
 
@@ -407,7 +408,16 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }
 
-    private void ApplyConfig(ConfigSnapshot snapshot)
+    private ILoggingAdapter Logger => _log ??= Context.GetLogger();
+
+    string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.NoProblems(snapshot);
+
+    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
+        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
+
+    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(Logger, "App of " + _pod.PodId, snapshot, problems);
+
+    void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {
         _return.Apply(snapshot.Topology);
         // No sidecar, no mesh policies: a plain client with one try, no timeout, round robin.

@@ -15,7 +15,8 @@ namespace ActorMesh.DataPlane.Pod;
 internal sealed class Pod : UntypedActor
 {
     private readonly PodContext _context;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: most pods never log, and a logger per actor is ~100 bytes and a path string.
+    private ILoggingAdapter? _log;
     private readonly Dictionary<string, int> _restarts = new(StringComparer.Ordinal);
     private IActorRef _configSync = ActorRefs.Nobody;
     private long _settingsVersion;
@@ -31,7 +32,7 @@ internal sealed class Pod : UntypedActor
     }
 
     public static Props Props(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
-        runtime.PlaceInPod(Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane)));
+        runtime.PodProps(() => new Pod(spec, runtime, controlPlane));
 
     protected override SupervisorStrategy SupervisorStrategy() => new RestartCounting(_restarts);
 
@@ -75,7 +76,7 @@ internal sealed class Pod : UntypedActor
                 break;
             case CrashContainer crash:
                 var target = Container(crash.Container);
-                if (target.IsNobody()) _log.Warning("Pod {0} runs no '{1}' container to crash; it runs: {2}", _context.PodId, crash.Container, string.Join(", ", Containers().Keys));
+                if (target.IsNobody()) (_log ??= Context.GetLogger()).Warning("Pod {0} runs no '{1}' container to crash; it runs: {2}", _context.PodId, crash.Container, string.Join(", ", Containers().Keys));
                 else target.Tell(crash, Sender);
                 break;
             case ChangeBehaviour change:
