@@ -51,8 +51,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
     // Its own stream, so that turning log sampling on does not change the sampled service times and errors.
     private readonly MeshRandom? _logSampling;
     private readonly ulong _ownBit;
-    private readonly HashSet<string> _ownStores;
-    private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
+    private readonly System.Collections.Frozen.FrozenSet<string> _ownStores;
+    private readonly System.Collections.Frozen.FrozenDictionary<string, int> _moduleIndex;
     private readonly CallFallbacks _fallbacks;
 
     public App(PodContext pod, ContainerMemory<AppMemory> memory)
@@ -61,7 +61,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
         _runtime = pod.Runtime;
         _memory = memory;
         var incarnation = memory.Start();
-        _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
+        _random = _runtime.Random.Stream(pod.PodId, ContainerKinds.App, incarnation);
         _hasSidecar = pod.Spec.Sidecar;
         _spec = pod.Spec.Service;
         _return = new ReturnPath(_runtime.Network, new LinkEnd(_spec.Name, pod.Spec.Zone, pod.PodId));
@@ -71,8 +71,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
         _jobs = new SlotTable<Job>(Math.Clamp(_spec.Workers, 1, SlotHandle.MaxSlots), SlotKind.Job, incarnation);
         _workers = new WorkerPool(_spec.Workers, _spec.QueueCapacity);
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
-        _ownStores = [.. _spec.Stores];
-        for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
+        var template = ServiceTemplate.Of(_spec);
+        _ownStores = template.Stores;
+        _moduleIndex = template.Modules;
         _fallbacks = new CallFallbacks(_spec, _runtime.Services, _runtime.Telemetry);
         _logs = pod.Logs;
         if (_spec.LogCollector is { } logs)

@@ -37,8 +37,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
     private readonly ReturnPath _return;
     // Requests handed to the app and not yet answered.
     private readonly SlotTable<InboundEntry> _inbound;
-    // Outbound spans of sampled calls only, by the app's call id.
-    private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
+    // Outbound spans of sampled calls only, by the app's call id (made on the first sampled call).
+    private Dictionary<long, OpenSpan>? _outboundSpans;
     private readonly int _incarnation;
     private readonly ContainerMemory _memory;
     private readonly ConfigClient _config;
@@ -52,7 +52,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
         _runtime = pod.Runtime;
         _memory = memory;
         _incarnation = memory.Start();
-        _random = _runtime.Random.Stream($"{pod.PodId}/proxy/{_incarnation}");
+        _random = _runtime.Random.Stream(pod.PodId, ContainerKinds.Proxy, _incarnation);
         _config = new ConfigClient(pod.PodId, this);
         var service = pod.Spec.Service;
         _return = new ReturnPath(_runtime.Network, new LinkEnd(service.Name, pod.Spec.Zone, pod.PodId));
@@ -67,7 +67,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
 
     protected override void PreStart()
     {
-        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name),
+        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, ServiceTemplate.Of(_pod.Spec.Service).Identity,
             _pod.Spec.Zone, _pod.PodId);
         // Envoy keeps no xDS state across a restart: a restarted sidecar asks for config again (through its node's
         // agent, which knows the control plane of the moment; none answers during an outage).
@@ -116,7 +116,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
 
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result)
     {
-        if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
+        if (_outboundSpans is { Count: > 0 } && _outboundSpans.Remove(callerId, out var span))
             _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, result.End, result.Status, result.Flags);
         caller.Tell(new EgressResult(callerId, result.Status, result.Flags, result.Visited, result.Retries, result.End), Self);
     }
@@ -136,7 +136,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
         if (trace.Sampled)
         {
             var span = new OpenSpan(trace, TraceCollector.NewSpanId(_random), now);
-            _outboundSpans[call.CallId] = span;
+            (_outboundSpans ??= [])[call.CallId] = span;
             trace = trace with { SpanId = span.Id };
         }
         _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, trace, now);
