@@ -31,8 +31,7 @@ internal sealed class NodeAgent : UntypedActor
     public static Props Props(MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new NodeAgent(runtime)));
 
     /// <inheritdoc />
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+    protected override SupervisorStrategy SupervisorStrategy() => PodGroup.RestartAlways();
 
     /// <inheritdoc />
     protected override void OnReceive(object message)

@@ -15,9 +15,12 @@ internal sealed class PodGroup(MeshRuntime runtime) : UntypedActor
     /// <summary>Props for a group.</summary>
     public static Props Props(MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new PodGroup(runtime)));
 
-    /// <inheritdoc />
-    protected override SupervisorStrategy SupervisorStrategy() =>
+    /// <summary>One-for-one, always restart: how a node restarts its pods and gateways (its agent supervises with it too).</summary>
+    public static SupervisorStrategy RestartAlways() =>
         new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() => RestartAlways();
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
