@@ -30,13 +30,14 @@ internal static class StartupCommand
             }
         }
         Console.WriteLine($"startup: {services} services × {replicas} pods = {services * replicas:N0} pods (app + sidecar proxy each), {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
-        Console.WriteLine($"{"run",3} {"ready s",8} {"pods/s",8} {"heap MB",8} {"heap B/pod",10} {"working set MB",15} {"peak WS MB",11}");
+        Console.WriteLine($"{"run",3} {"ready s",8} {"pods/s",8} {"config s",8} {"CPU s",6} {"alloc MB",8} {"gen2",4} {"GC s",5} {"heap MB",8} {"heap B/pod",10} {"working set MB",15} {"peak WS MB",11}");
         for (var r = 1; r <= repeat; r++)
         {
             // --hold N: keep the started mesh N seconds, to look at it with dotnet-counters or dotnet-gcdump.
             var result = await StartupBench.MeasureAsync(services, replicas, hold > 0 ? () => Task.Delay(TimeSpan.FromSeconds(hold)) : null);
             using var process = Process.GetCurrentProcess();
-            Console.WriteLine($"{r,3} {result.ReadySeconds,8:0.00} {result.PodsPerSecond,8:N0} {result.HeapBytes / 1e6,8:0.0} {result.BytesPerPod,10:N0} {result.WorkingSetBytes / 1e6,15:0.0} {process.PeakWorkingSet64 / 1e6,11:0.0}");
+            Console.WriteLine($"{r,3} {result.ReadySeconds,8:0.00} {result.PodsPerSecond,8:N0} {result.ConfigConvergedSeconds,8:0.00} {result.CpuSeconds,6:0.0} "
+                + $"{result.AllocatedBytes / 1e6,8:N0} {result.FullCollections,4} {result.GcPauseSeconds,5:0.00} {result.HeapBytes / 1e6,8:0.0} {result.BytesPerPod,10:N0} {result.WorkingSetBytes / 1e6,15:0.0} {process.PeakWorkingSet64 / 1e6,11:0.0}");
         }
         return 0;
     }

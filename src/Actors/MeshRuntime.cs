@@ -55,10 +55,33 @@ internal sealed class MeshRuntime : IDisposable
     /// instead of 1 KB per actor, a lock per message): set at launch for a mesh of
     /// <see cref="DataPlane.Pod.PodMailbox.FromPods"/> pods or more. Default false.
     /// </summary>
-    public bool CompactMailboxes { get; set; }
+    public bool CompactMailboxes
+    {
+        get => _compactMailboxes;
+        set
+        {
+            _compactMailboxes = value;
+            _podDeploy = null;
+        }
+    }
 
-    /// <summary>Puts the props of a pod or of one of its containers on the mesh's dispatcher, with the pods' mailbox.</summary>
-    public Akka.Actor.Props PlaceInPod(Akka.Actor.Props props) => CompactMailboxes ? Place(props).WithMailbox(DataPlane.Pod.PodMailbox.Path) : Place(props);
+    private bool _compactMailboxes;
+    private Akka.Actor.Deploy? _podDeploy;
+
+    /// <summary>
+    /// The Props of a pod or of one of its containers, made by <paramref name="factory"/> (again on each
+    /// restart), on the mesh's dispatcher, with the pods' mailbox. Every pod shares one deployment and
+    /// no reflection runs per actor (see <see cref="DataPlane.Pod.FactoryProps{TActor}"/>).
+    /// </summary>
+    public Akka.Actor.Props PodProps<TActor>(Func<TActor> factory) where TActor : Akka.Actor.ActorBase =>
+        new DataPlane.Pod.FactoryProps<TActor>(_podDeploy ??= PodDeploy(), factory);
+
+    private Akka.Actor.Deploy PodDeploy()
+    {
+        var deploy = Akka.Actor.Props.Empty.Deploy;
+        if (Dispatcher is not null) deploy = deploy.WithDispatcher(Dispatcher);
+        return CompactMailboxes ? deploy.WithMailbox(DataPlane.Pod.PodMailbox.Path) : deploy;
+    }
 
     private int _podsStarted;
 

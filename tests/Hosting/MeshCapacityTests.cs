@@ -36,22 +36,22 @@ public class MeshCapacityTests
     [Fact]
     public void Three_services_of_100000_replicas_are_refused_with_the_estimate_the_limit_and_how_to_go_on()
     {
-        var estimate = MeshCapacity.Estimate(Services(3, 100_000), availableBytes: 8 * GiB, cores: 2);
+        var estimate = MeshCapacity.Estimate(Services(3, 100_000), availableBytes: 2 * GiB, cores: 2);
 
         Assert.Equal(300_000, estimate.Pods);
         Assert.Contains(estimate.Problems, p => p.Contains("300,000 pods in one process", StringComparison.Ordinal)
-            && p.Contains("at most 60,000", StringComparison.Ordinal) && p.Contains("fewer replicas", StringComparison.Ordinal));
-        Assert.Contains(estimate.Problems, p => p.Contains("needs ~10.0 GB", StringComparison.Ordinal)
-            && p.Contains("more than the 6.4 GB this process may use", StringComparison.Ordinal));
+            && p.Contains("at most 100,000", StringComparison.Ordinal) && p.Contains("fewer replicas", StringComparison.Ordinal));
+        Assert.Contains(estimate.Problems, p => p.Contains("needs ~2.5 GB", StringComparison.Ordinal)
+            && p.Contains("more than the 1.6 GB this process may use", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Memory_alone_refuses_what_the_pod_limit_would_allow_on_a_small_machine()
     {
-        var estimate = MeshCapacity.Estimate(Services(2, 20_000), availableBytes: 1 * GiB, cores: 8);
+        var estimate = MeshCapacity.Estimate(Services(2, 40_000), availableBytes: 1 * GiB, cores: 8);
 
         var problem = Assert.Single(estimate.Problems);
-        Assert.Contains("40,000 pods at ~34 KB each", problem);
+        Assert.Contains("80,000 pods at ~8 KB each", problem);
     }
 
     [Fact]

@@ -173,10 +173,13 @@ public class SlotTableTests
     // ---- growth and capacity ------------------------------------------------------------------
 
     [Fact]
-    public void A_table_starts_at_four_slots_and_doubles_on_demand_up_to_its_capacity()
+    public void A_table_allocates_nothing_until_its_first_entry_then_four_slots_and_doubles_on_demand_up_to_its_capacity()
     {
         var table = Table(capacity: 10);
+        Assert.Equal(0, table.Allocated);
+        Assert.True(table.TryAdd(-1, out var first));
         Assert.Equal(4, table.Allocated);
+        Assert.True(table.TryRemove(first, out _));
 
         for (var i = 0; i < 5; i++) Assert.True(table.TryAdd(i, out _));
         Assert.Equal(8, table.Allocated);
@@ -205,7 +208,10 @@ public class SlotTableTests
     [Fact]
     public void A_small_capacity_is_allocated_no_further()
     {
-        Assert.Equal(2, Table(capacity: 2).Allocated);
+        var table = Table(capacity: 2);
+        table.TryAdd(1, out _);
+
+        Assert.Equal(2, table.Allocated);
     }
 
     [Fact]

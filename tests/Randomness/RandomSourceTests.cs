@@ -21,6 +21,15 @@ public class RandomSourceTests
     }
 
     [Fact]
+    public void A_containers_stream_is_the_one_named_by_pod_container_and_incarnation()
+    {
+        var source = new RandomSource(42);
+
+        Assert.Equal(Take(source.Stream("payments-1/proxy/2"), 100), Take(source.Stream("payments-1", "proxy", 2), 100));
+        Assert.Equal(Take(source.Stream(new string('p', 300) + "/app/1"), 10), Take(source.Stream(new string('p', 300), "app", 1), 10));
+    }
+
+    [Fact]
     public void Different_names_under_one_seed_give_different_streams()
     {
         var source = new RandomSource(42);

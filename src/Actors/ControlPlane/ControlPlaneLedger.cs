@@ -63,12 +63,15 @@ internal sealed class LedgerWriter
         var delta = new LedgerDelta(
             stats.Version, stats.Pushes - _pushes, stats.Acks - _acks, stats.Nacks - _nacks,
             ReferenceEquals(stats.LastNack, _lastNack) ? null : stats.LastNack,
-            [.. stats.ConvergenceMs.Skip(_convergence)], [.. stats.ReconcileMs.Skip(_reconcile)], [.. stats.Deployments.Skip(_deployments)],
+            Since(stats.ConvergenceMs, _convergence), Since(stats.ReconcileMs, _reconcile), Since(stats.Deployments, _deployments),
             stats.NodesLost - _nodesLost, stats.PodsReplaced - _podsReplaced,
             ReferenceEquals(stats.Instances, _instances) ? null : new Dictionary<string, int>(stats.Instances));
         Mark(stats);
         return delta;
     }
+
+    /// <summary>The entries of <paramref name="list"/> from <paramref name="from"/> on; an empty array (no allocation) when none (a delta per ACK at start-up).</summary>
+    private static IReadOnlyList<T> Since<T>(List<T> list, int from) => list.Count <= from ? [] : list.GetRange(from, list.Count - from);
 }
 
 /// <summary>

@@ -11,9 +11,13 @@ namespace ActorMesh.ControlPlane;
 /// </summary>
 internal sealed class NodeAgent : UntypedActor
 {
+    /// <summary>Pod groups at most: a pod's group is picked by its id (see <see cref="PodGroup"/>). 256.</summary>
+    public const int PodGroups = 256;
+
     private readonly MeshRuntime _runtime;
-    private readonly Dictionary<IActorRef, string> _podIds = new();
+    // The pods running, each with the group that is its parent (created on demand).
     private readonly Dictionary<string, IActorRef> _pods = new(StringComparer.Ordinal);
+    private readonly IActorRef?[] _groups = new IActorRef?[PodGroups];
     private readonly Dictionary<string, IActorRef> _gateways = new(StringComparer.Ordinal);
     // What a (re)attached control plane is told: pod readiness, gateways, extra workloads.
     private readonly Dictionary<string, object> _reports = new(StringComparer.Ordinal);
@@ -27,8 +31,7 @@ internal sealed class NodeAgent : UntypedActor
     public static Props Props(MeshRuntime runtime) => runtime.Place(Akka.Actor.Props.Create(() => new NodeAgent(runtime)));
 
     /// <inheritdoc />
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+    protected override SupervisorStrategy SupervisorStrategy() => PodGroup.RestartAlways();
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -50,10 +53,9 @@ internal sealed class NodeAgent : UntypedActor
                     if (_reports.TryGetValue(PodKey(start.Spec.PodId), out var ready)) _controlPlane.Tell(ready, Self);
                     return;
                 }
-                var pod = Context.ActorOf(Pod.Props(start.Spec, _runtime, Self), start.Spec.PodId);
-                Context.Watch(pod);
-                _podIds[pod] = start.Spec.PodId;
-                _pods[start.Spec.PodId] = pod;
+                var group = GroupOf(start.Spec.PodId);
+                group.Tell(new StartPodIn(start.Spec.PodId, Pod.Props(start.Spec, _runtime, Self)));
+                _pods[start.Spec.PodId] = group;
                 break;
             case StartGateway start:
                 if (_gateways.ContainsKey(start.Spec.InstanceName)) return;
@@ -77,21 +79,21 @@ internal sealed class NodeAgent : UntypedActor
                 _controlPlane.Tell(fetch, Self);
                 break;
             case StopPod stop:
-                if (_pods.TryGetValue(stop.PodId, out var victim)) Context.Stop(victim);
+                if (_pods.TryGetValue(stop.PodId, out var victimGroup)) victimGroup.Tell(stop);
                 break;
-            case Terminated terminated:
-                OnTerminated(terminated.ActorRef);
+            case PodStopped stopped:
+                OnPodStopped(stopped);
                 break;
             case ToPod to:
                 if (_pods.ContainsKey(to.PodId)) OnReceive(to.Message);
                 break;
             case ForwardToPod forward:
-                if (_pods.TryGetValue(forward.PodId, out var target)) target.Forward(forward.Message);
+                if (_pods.TryGetValue(forward.PodId, out var targetGroup)) targetGroup.Forward(forward);
                 else Sender.Tell(new Status.Failure(new InvalidOperationException($"no pod '{forward.PodId}' on {_runtime.Node}")));
                 break;
             case ChangeBehaviour change:
-                foreach (var (id, p) in _pods)
-                    if (id == PodIdOf(change) || (change.Instance is null && IsOfService(id, change.Service))) p.Tell(change);
+                foreach (var (id, g) in _pods)
+                    if (id == PodIdOf(change) || (change.Instance is null && IsOfService(id, change.Service))) g.Tell(new ForwardToPod(id, change));
                 break;
             case DataPlane.Network.SetNetworkFault fault:
                 if (fault.Active) _runtime.Network.Start(fault.Fault);
@@ -115,10 +117,17 @@ internal sealed class NodeAgent : UntypedActor
         _controlPlane.Tell(report, Self);
     }
 
-    private void OnTerminated(IActorRef actor)
+    /// <summary>The group of pod <paramref name="podId"/>, by a stable hash of the id: the same on every run.</summary>
+    private IActorRef GroupOf(string podId)
     {
-        if (!_podIds.Remove(actor, out var podId)) return;
-        _pods.Remove(podId);
+        var i = (int)(Randomness.RandomSource.StableHash(podId) % PodGroups);
+        return _groups[i] ??= Context.ActorOf(PodGroup.Props(_runtime), $"pods-{i}");
+    }
+
+    private void OnPodStopped(PodStopped stopped)
+    {
+        var (podId, actor) = (stopped.PodId, stopped.Pod);
+        if (!_pods.Remove(podId)) return;
         _reports.Remove(PodKey(podId));
         // Workloads registered from inside the pod (its sidecars) go with it.
         foreach (var key in _reports.Where(r => r.Value is RegisterWorkload w && w.Target.Path.Parent.Equals(actor.Path)).Select(r => r.Key).ToList())

@@ -30,7 +30,7 @@ internal sealed record GatewaySweepDue(long Generation, long Due) : INoSerializa
 /// fields written only here (<see cref="GatewayStats"/>). Mesh time here is due time (DESIGN §6): a
 /// request arrives when it was due, and an answer leaves when the call behind it ended.
 /// </remarks>
-internal sealed class Gateway : UntypedActor, IUpstreamOwner
+internal sealed class Gateway : UntypedActor, IUpstreamOwner, IConfigOwner
 {
     /// <summary>Aggregations and cache fills in flight at most; past it a request is refused with 503 (UO) and counted.</summary>
     internal const int MaxExchanges = 1 << 20;
@@ -63,7 +63,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _sweep = new SweepTimer(_clock, Self, static (generation, due) => new GatewaySweepDue(generation, due));
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.InstanceName}");
-        _config = new ConfigClient(spec.InstanceName, "Gateway " + spec.InstanceName, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(runtime, _random, Self), _log);
+        _config = new ConfigClient(spec.InstanceName, this);
         _stats = runtime.Gateways.For(spec.Name);
         _routes = GatewayRoute.Compile(spec, [], _clock.Now);
         UseAuth(spec);
@@ -418,7 +418,14 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner
         _audience = spec.TokenAudience;
     }
 
-    private void Apply(ConfigSnapshot snapshot)
+    string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.MeshProblems(snapshot);
+
+    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
+        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
+
+    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(_log, "Gateway " + _spec.InstanceName, snapshot, problems);
+
+    void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {
         if (snapshot.Topology.Gateways.FirstOrDefault(g => g.Name == _spec.Name) is { } spec && !ReferenceEquals(spec, _configured))
         {

@@ -19,8 +19,8 @@ namespace ActorMesh.Pooling;
 /// of the same holder (a call's token that outlives its attempts, an aggregation's parts).
 /// </para>
 /// <para>
-/// The table starts at four slots and doubles on demand up to its capacity (an idle sidecar stays
-/// small); when full, <see cref="TryAdd(out int)"/> fails and the caller counts the overflow. Entries
+/// The table allocates nothing until its first entry, then four slots, and doubles on demand up to
+/// its capacity (an idle sidecar stays small: a mesh of 100,000 pods has 300,000 tables); when full, <see cref="TryAdd(out int)"/> fails and the caller counts the overflow. Entries
 /// are pooled: a class entry stays in its slot when freed, to be reused by the next holder (which
 /// resets it); a struct entry is cleared when freed, so that it keeps nothing alive. A
 /// <c>ref</c> to an entry stays valid until the next add, which may grow the table.
@@ -47,9 +47,8 @@ internal sealed class SlotTable<T>
         if (kind == SlotKind.None) throw new ArgumentException("a table needs a kind", nameof(kind));
         Capacity = capacity;
         Tag = SlotHandle.TagOf(kind, incarnation);
-        var size = Math.Min(capacity, InitialSlots);
-        _slots = new Slot[size];
-        _free = new int[size];
+        _slots = [];
+        _free = [];
     }
 
     /// <summary>Entries the table holds at most.</summary>
@@ -174,7 +173,7 @@ internal sealed class SlotTable<T>
 
     private void Grow()
     {
-        var size = (int)Math.Min(Capacity, _slots.Length * 2L);
+        var size = (int)Math.Min(Capacity, Math.Max(InitialSlots, _slots.Length * 2L));
         Array.Resize(ref _slots, size);
         Array.Resize(ref _free, size);
     }

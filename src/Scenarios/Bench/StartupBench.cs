@@ -12,6 +12,21 @@ namespace ActorMesh.Scenarios.Bench;
 /// <param name="WorkingSetBytes">Growth of the process's working set over the start.</param>
 internal sealed record StartupResult(int Pods, double ReadySeconds, long HeapBytes, long WorkingSetBytes)
 {
+    /// <summary>CPU time the process spent from launch to ready (every thread; less moved by other load than <see cref="ReadySeconds"/>).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>Bytes allocated from launch to ready (garbage included).</summary>
+    public long AllocatedBytes { get; init; }
+
+    /// <summary>Full (generation 2) collections from launch to ready.</summary>
+    public int FullCollections { get; init; }
+
+    /// <summary>Time the GC paused the process from launch to ready.</summary>
+    public double GcPauseSeconds { get; init; }
+
+    /// <summary>From the first config push until every sidecar and gateway had ACKed it (part of <see cref="ReadySeconds"/>).</summary>
+    public double ConfigConvergedSeconds { get; init; }
+
     /// <summary>Pods made ready per second.</summary>
     public double PodsPerSecond => Pods / Math.Max(ReadySeconds, 1e-9);
 
@@ -62,12 +77,29 @@ internal static class StartupBench
         var system = ActorSystem.Create("startup", (akkaConfig ?? Config.Empty).WithFallback(Quiet).WithFallback(MeshRunner.DefaultAkkaConfig));
         try
         {
+            var cpuBefore = process.TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var fullBefore = GC.CollectionCount(2);
+            var pausedBefore = GC.GetTotalPauseDuration();
             var watch = Stopwatch.StartNew();
             var mesh = await MeshSystem.StartAsync(system, topology, runtime, timeout: TimeSpan.FromMinutes(5));
             var ready = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+            var full = GC.CollectionCount(2) - fullBefore;
+            var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds;
+            var converged = (await mesh.StatusAsync()).ConvergenceMs is [var first, ..] ? first / 1000 : 0;
             var heap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
             process.Refresh();
-            var result = new StartupResult(services * replicas, ready, heap, process.WorkingSet64 - workingSetBefore);
+            var result = new StartupResult(services * replicas, ready, heap, process.WorkingSet64 - workingSetBefore)
+            {
+                CpuSeconds = cpu,
+                AllocatedBytes = allocated,
+                FullCollections = full,
+                GcPauseSeconds = paused,
+                ConfigConvergedSeconds = converged,
+            };
             if (whileStarted is not null) await whileStarted();
             GC.KeepAlive(mesh);
             return result;

@@ -20,7 +20,16 @@ public class ConfigClientTests
         Snapshot(version, Valid with { Mesh = Valid.Mesh with { Defaults = Valid.Mesh.Defaults with { Retries = new RetryOptions { Attempts = -3 } } } });
 
     private ConfigClient Client(Func<ConfigSnapshot, string?>? problems = null) =>
-        new("a-0", "Sidecar of a-0", problems ?? ConfigClient.MeshProblems, s => _applied.Add(s.Version), (_, _, answer) => _answers.Add(answer), NoLogger.Instance);
+        new("a-0", new Owner(problems ?? ConfigClient.MeshProblems, _applied, _answers));
+
+    /// <summary>A workload that records what it applied and answered.</summary>
+    private sealed class Owner(Func<ConfigSnapshot, string?> problems, List<long> applied, List<IConfigProtocol> answers) : IConfigOwner
+    {
+        public string? Problems(ConfigSnapshot snapshot) => problems(snapshot);
+        public void Apply(ConfigSnapshot snapshot) => applied.Add(snapshot.Version);
+        public void Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) => answers.Add(answer);
+        public void LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(NoLogger.Instance, "Sidecar of a-0", snapshot, problems);
+    }
 
     [Fact]
     public void A_newer_valid_snapshot_is_applied_then_acked()

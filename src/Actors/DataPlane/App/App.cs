@@ -26,12 +26,13 @@ namespace ActorMesh.DataPlane.App;
 /// wait from the previous step's due end, however late the actor ran, so lateness never piles up into
 /// the service's time or its queue (<see cref="WorkerPool"/>).
 /// </remarks>
-internal sealed class App : UntypedActor, IUpstreamOwner
+internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
 {
     private readonly PodContext _pod;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: most apps never log, and a logger per actor is ~100 bytes and a path string.
+    private ILoggingAdapter? _log;
     private readonly bool _hasSidecar;
     private readonly ServiceSpec _spec;
     private Distribution _serviceTime;
@@ -50,8 +51,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     // Its own stream, so that turning log sampling on does not change the sampled service times and errors.
     private readonly MeshRandom? _logSampling;
     private readonly ulong _ownBit;
-    private readonly HashSet<string> _ownStores;
-    private readonly Dictionary<string, int> _moduleIndex = new(StringComparer.Ordinal);
+    private readonly System.Collections.Frozen.FrozenSet<string> _ownStores;
+    private readonly System.Collections.Frozen.FrozenDictionary<string, int> _moduleIndex;
     private readonly CallFallbacks _fallbacks;
 
     public App(PodContext pod, ContainerMemory<AppMemory> memory)
@@ -60,7 +61,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _runtime = pod.Runtime;
         _memory = memory;
         var incarnation = memory.Start();
-        _random = _runtime.Random.Stream($"{pod.PodId}/app/{incarnation}");
+        _random = _runtime.Random.Stream(pod.PodId, ContainerKinds.App, incarnation);
         _hasSidecar = pod.Spec.Sidecar;
         _spec = pod.Spec.Service;
         _return = new ReturnPath(_runtime.Network, new LinkEnd(_spec.Name, pod.Spec.Zone, pod.PodId));
@@ -70,8 +71,9 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         _jobs = new SlotTable<Job>(Math.Clamp(_spec.Workers, 1, SlotHandle.MaxSlots), SlotKind.Job, incarnation);
         _workers = new WorkerPool(_spec.Workers, _spec.QueueCapacity);
         _ownBit = pod.ServiceIndex < 64 ? 1UL << pod.ServiceIndex : 0;
-        _ownStores = [.. _spec.Stores];
-        for (var i = 0; i < _spec.Modules.Length; i++) _moduleIndex[_spec.Modules[i].Name] = i;
+        var template = ServiceTemplate.Of(_spec);
+        _ownStores = template.Stores;
+        _moduleIndex = template.Modules;
         _fallbacks = new CallFallbacks(_spec, _runtime.Services, _runtime.Telemetry);
         _logs = pod.Logs;
         if (_spec.LogCollector is { } logs)
@@ -85,7 +87,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory<AppMemory>(AppMemory.Of(pod.Spec));
-        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new App(pod, memory)));
+        return pod.Runtime.PodProps(() => new App(pod, memory));
     }
 
     protected override void PreStart()
@@ -94,7 +96,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         {
             _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _memory.Incarnation, zone: _pod.Spec.Zone, pod: _pod.PodId);
             // It takes its config itself; it applies no mesh policy, so it checks nothing in it but the version.
-            _config = new ConfigClient(_pod.PodId, "App of " + _pod.PodId, ConfigClient.NoProblems, ApplyConfig, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
+            _config = new ConfigClient(_pod.PodId, this);
             if (_memory.State.Config is { } last) _config.Resume(last);
         }
     }
@@ -102,7 +104,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason);
-        _log.Warning("App container of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
+        Logger.Warning("App container of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
         _pod.Proxy.Tell(AppRestarted.Instance, Self);
     }
 
@@ -407,7 +409,16 @@ internal sealed class App : UntypedActor, IUpstreamOwner
         if (waiting == _logBatch) _pod.LogCollector.Tell(LogsWaiting.Instance, Self);
     }
 
-    private void ApplyConfig(ConfigSnapshot snapshot)
+    private ILoggingAdapter Logger => _log ??= Context.GetLogger();
+
+    string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.NoProblems(snapshot);
+
+    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
+        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
+
+    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(Logger, "App of " + _pod.PodId, snapshot, problems);
+
+    void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {
         _return.Apply(snapshot.Topology);
         // No sidecar, no mesh policies: a plain client with one try, no timeout, round robin.

@@ -21,7 +21,9 @@ internal enum CallVerdict
 /// </summary>
 internal sealed class CallFallbacks
 {
-    private readonly Dictionary<ServiceCall, int> _sites = new(ReferenceEqualityComparer.Instance);
+    private static readonly Dictionary<ServiceCall, int> NoSites = new(ReferenceEqualityComparer.Instance);
+    // Read-only when the scripts have no call that degrades (most services): one empty table serves them all.
+    private readonly Dictionary<ServiceCall, int> _sites;
     private readonly int[] _service;
     private readonly long[] _ttl;
     private readonly long[] _lastGood;
@@ -34,9 +36,10 @@ internal sealed class CallFallbacks
         var sites = new List<ServiceCall>();
         Collect(spec.Script, sites);
         foreach (var module in spec.Modules) Collect(module.Script, sites);
-        _service = new int[sites.Count];
-        _ttl = new long[sites.Count];
-        _lastGood = new long[sites.Count];
+        _sites = sites.Count == 0 ? NoSites : new Dictionary<ServiceCall, int>(sites.Count, ReferenceEqualityComparer.Instance);
+        _service = sites.Count == 0 ? [] : new int[sites.Count];
+        _ttl = sites.Count == 0 ? [] : new long[sites.Count];
+        _lastGood = sites.Count == 0 ? [] : new long[sites.Count];
         for (var i = 0; i < sites.Count; i++)
         {
             _sites[sites[i]] = i;

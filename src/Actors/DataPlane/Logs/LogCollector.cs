@@ -61,7 +61,7 @@ internal sealed class LogCollector : UntypedActor
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory();
-        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new LogCollector(pod, memory)));
+        return pod.Runtime.PodProps(() => new LogCollector(pod, memory));
     }
 
     protected override void PreStart()

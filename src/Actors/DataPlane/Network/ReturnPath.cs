@@ -7,14 +7,15 @@ namespace ActorMesh.DataPlane.Network;
 /// </summary>
 internal sealed class ReturnPath(MeshNetwork network, LinkEnd self)
 {
-    private readonly Dictionary<(string Source, string? Zone), Distribution> _latency = [];
+    // Made on the first response: most pods of a large mesh answer nobody for a while.
+    private Dictionary<(string Source, string? Zone), Distribution>? _latency;
     private MeshTopology? _topology;
 
     /// <summary>Takes the topology of a config applied (latencies are looked up again).</summary>
     public void Apply(MeshTopology topology)
     {
         _topology = topology;
-        _latency.Clear();
+        _latency?.Clear();
     }
 
     /// <summary>
@@ -32,6 +33,7 @@ internal sealed class ReturnPath(MeshNetwork network, LinkEnd self)
     /// <summary>The one-way latency to <paramref name="caller"/>; the mesh's default hop before any config.</summary>
     public Distribution LatencyTo(in LinkEnd caller)
     {
+        _latency ??= [];
         if (_latency.TryGetValue((caller.Workload, caller.Zone), out var d)) return d;
         d = _topology?.LatencyBetween(caller.Workload, caller.Zone, self.Workload, self.Zone) ?? NetworkSpec.DefaultLatency;
         _latency[(caller.Workload, caller.Zone)] = d;

@@ -15,8 +15,9 @@ namespace ActorMesh.DataPlane.Pod;
 internal sealed class Pod : UntypedActor
 {
     private readonly PodContext _context;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, int> _restarts = new(StringComparer.Ordinal);
+    // Made on first use: most pods never log, and a logger per actor is ~100 bytes and a path string.
+    private ILoggingAdapter? _log;
+    private RestartCounting? _supervision;
     private IActorRef _configSync = ActorRefs.Nobody;
     private long _settingsVersion;
     private long _settingsSyncs;
@@ -31,9 +32,9 @@ internal sealed class Pod : UntypedActor
     }
 
     public static Props Props(PodSpec spec, MeshRuntime runtime, IActorRef controlPlane) =>
-        runtime.PlaceInPod(Akka.Actor.Props.Create(() => new Pod(spec, runtime, controlPlane)));
+        runtime.PodProps(() => new Pod(spec, runtime, controlPlane));
 
-    protected override SupervisorStrategy SupervisorStrategy() => new RestartCounting(_restarts);
+    protected override SupervisorStrategy SupervisorStrategy() => _supervision ??= new RestartCounting();
 
     protected override void PreStart()
     {
@@ -75,7 +76,7 @@ internal sealed class Pod : UntypedActor
                 break;
             case CrashContainer crash:
                 var target = Container(crash.Container);
-                if (target.IsNobody()) _log.Warning("Pod {0} runs no '{1}' container to crash; it runs: {2}", _context.PodId, crash.Container, string.Join(", ", Containers().Keys));
+                if (target.IsNobody()) (_log ??= Context.GetLogger()).Warning("Pod {0} runs no '{1}' container to crash; it runs: {2}", _context.PodId, crash.Container, string.Join(", ", Containers().Keys));
                 else target.Tell(crash, Sender);
                 break;
             case ChangeBehaviour change:
@@ -137,15 +138,24 @@ internal sealed class Pod : UntypedActor
         };
     }
 
-    private int Restarts(string kind) => _restarts.GetValueOrDefault(kind);
+    private int Restarts(string kind) => _supervision?.Restarts(kind) ?? 0;
 
     /// <summary>One-for-one, always restart (a container's restarts are unbounded); counts each container's restarts by its name, its kind.</summary>
-    private sealed class RestartCounting(Dictionary<string, int> restarts)
+    private sealed class RestartCounting()
         : OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart)
     {
+        // Made on the first restart: most pods never restart a container.
+        private Dictionary<string, int>? _restarts;
+
+        public int Restarts(string kind) => _restarts?.GetValueOrDefault(kind) ?? 0;
+
         public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause, ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
         {
-            if (restart) restarts[child.Path.Name] = restarts.GetValueOrDefault(child.Path.Name) + 1;
+            if (restart)
+            {
+                _restarts ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                _restarts[child.Path.Name] = _restarts.GetValueOrDefault(child.Path.Name) + 1;
+            }
             base.ProcessFailure(context, restart, child, cause, stats, children);
         }
     }

@@ -26,18 +26,19 @@ namespace ActorMesh.DataPlane.Proxy;
 /// the inbound requests it was handed. The ids of both are <see cref="SlotHandle"/>s of tables of
 /// different kinds, so an answer's id alone says which leg it is on.
 /// </remarks>
-internal sealed class Proxy : UntypedActor, IUpstreamOwner
+internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
 {
     private readonly PodContext _pod;
     private WorkloadIndexCache? _sources;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: most sidecars never log, and a logger per actor is ~100 bytes and a path string.
+    private ILoggingAdapter? _log;
     private readonly ReturnPath _return;
     // Requests handed to the app and not yet answered.
     private readonly SlotTable<InboundEntry> _inbound;
-    // Outbound spans of sampled calls only, by the app's call id.
-    private readonly Dictionary<long, OpenSpan> _outboundSpans = [];
+    // Outbound spans of sampled calls only, by the app's call id (made on the first sampled call).
+    private Dictionary<long, OpenSpan>? _outboundSpans;
     private readonly int _incarnation;
     private readonly ContainerMemory _memory;
     private readonly ConfigClient _config;
@@ -51,8 +52,8 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _runtime = pod.Runtime;
         _memory = memory;
         _incarnation = memory.Start();
-        _random = _runtime.Random.Stream($"{pod.PodId}/proxy/{_incarnation}");
-        _config = new ConfigClient(pod.PodId, "Sidecar of " + pod.PodId, ConfigClient.MeshProblems, Apply, ConfigClient.OverNetwork(_runtime, _random, Self), _log);
+        _random = _runtime.Random.Stream(pod.PodId, ContainerKinds.Proxy, _incarnation);
+        _config = new ConfigClient(pod.PodId, this);
         var service = pod.Spec.Service;
         _return = new ReturnPath(_runtime.Network, new LinkEnd(service.Name, pod.Spec.Zone, pod.PodId));
         _inbound = new SlotTable<InboundEntry>((int)Math.Min(service.Workers + (long)service.QueueCapacity + 64, SlotHandle.MaxSlots), SlotKind.Inbound, _incarnation);
@@ -61,12 +62,12 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory();
-        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new Proxy(pod, memory)));
+        return pod.Runtime.PodProps(() => new Proxy(pod, memory));
     }
 
     protected override void PreStart()
     {
-        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, WorkloadIdentity.OfService(_pod.Spec.Service.Name),
+        _router = new UpstreamRouter(_pod.Spec.Service.Name, _runtime, _random, Self, this, _incarnation, ServiceTemplate.Of(_pod.Spec.Service).Identity,
             _pod.Spec.Zone, _pod.PodId);
         // Envoy keeps no xDS state across a restart: a restarted sidecar asks for config again (through its node's
         // agent, which knows the control plane of the moment; none answers during an outage).
@@ -76,7 +77,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason);
-        _log.Warning("Sidecar proxy of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
+        Logger.Warning("Sidecar proxy of {0} restarted after {1}: {2}", _pod.PodId, reason.GetType().Name, reason.Message);
         _pod.App.Tell(SidecarRestarted.Instance, Self);
     }
 
@@ -115,7 +116,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
 
     void IUpstreamOwner.OnCallCompleted(IActorRef caller, long callerId, in CallResult result)
     {
-        if (_outboundSpans.Count > 0 && _outboundSpans.Remove(callerId, out var span))
+        if (_outboundSpans is { Count: > 0 } && _outboundSpans.Remove(callerId, out var span))
             _runtime.Traces.Record(span.Trace.TraceId, span.Id, span.Trace.SpanId, HopKind.SidecarOut, _pod.Spec.Service.Name, span.Start, result.End, result.Status, result.Flags);
         caller.Tell(new EgressResult(callerId, result.Status, result.Flags, result.Visited, result.Retries, result.End), Self);
     }
@@ -135,7 +136,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         if (trace.Sampled)
         {
             var span = new OpenSpan(trace, TraceCollector.NewSpanId(_random), now);
-            _outboundSpans[call.CallId] = span;
+            (_outboundSpans ??= [])[call.CallId] = span;
             trace = trace with { SpanId = span.Id };
         }
         _router.Send(Sender, call.CallId, call.Service, call.Path, call.RequestBytes, trace, now);
@@ -230,11 +231,20 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner
         _return.Deliver(fate, due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
     }
 
-    private void Apply(ConfigSnapshot snapshot)
+    private ILoggingAdapter Logger => _log ??= Context.GetLogger();
+
+    string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.MeshProblems(snapshot);
+
+    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
+        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
+
+    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(Logger, "Sidecar of " + _pod.PodId, snapshot, problems);
+
+    void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {
         _return.Apply(snapshot.Topology);
         _proxyLatency = snapshot.Topology.Mesh.ProxyLatency;
-        _authorizer = InboundAuthorizer.For(snapshot.Topology, _pod.Spec.Service.Name);
+        _authorizer = CompiledConfig.Of(snapshot.Topology).AuthorizerOf(_pod.Spec.Service.Name);
         _router.Apply(snapshot, _proxyLatency);
     }
 }

@@ -16,7 +16,7 @@ internal sealed record ApplySettings(AppSettings Settings) : INoSerializationVer
 /// it last sent, brings them to the app. Its last accepted snapshot survives its restart, so a
 /// restarted config-sync resumes from it at once (and the control plane keeps pushing to the same address).
 /// </summary>
-internal sealed class ConfigSync : UntypedActor
+internal sealed class ConfigSync : UntypedActor, IConfigOwner
 {
     private readonly PodContext _pod;
     private readonly ConfigSyncOptions _options;
@@ -33,15 +33,13 @@ internal sealed class ConfigSync : UntypedActor
         _workload = WorkloadOf(pod.PodId);
         _memory = memory;
         _incarnation = memory.Start();
-        // Its answers go straight back to the control plane (they do not cross the emulated network).
-        var self = Self;
-        _config = new ConfigClient(_workload, "Config sync of " + pod.PodId, Problems, Apply, (controlPlane, _, answer) => controlPlane.Tell(answer, self), _log);
+        _config = new ConfigClient(_workload, this);
     }
 
     public static Props Props(PodContext pod)
     {
         var memory = new ContainerMemory<Synced>(new Synced(null, 0));
-        return pod.Runtime.PlaceInPod(Akka.Actor.Props.Create(() => new ConfigSync(pod, memory)));
+        return pod.Runtime.PodProps(() => new ConfigSync(pod, memory));
     }
 
     /// <summary>The workload name a pod's config-sync sidecar registers under, e.g. "orders-0/config-sync".</summary>
@@ -74,15 +72,20 @@ internal sealed class ConfigSync : UntypedActor
         }
     }
 
+    /// <summary>Its answers go straight back to the control plane (they do not cross the emulated network).</summary>
+    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) => controlPlane.Tell(answer, Self);
+
+    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(_log, "Config sync of " + _pod.PodId, snapshot, problems);
+
     /// <summary>Settings must not go back: the app keeps the newer ones it has.</summary>
-    private string? Problems(ConfigSnapshot snapshot)
+    string? IConfigOwner.Problems(ConfigSnapshot snapshot)
     {
         var settings = SettingsIn(snapshot);
         var known = KnownVersion;
         return settings.Version < known ? $"settings of '{_pod.Spec.Service.Name}' went back from v{known} to v{settings.Version}; keeping v{known}" : null;
     }
 
-    private void Apply(ConfigSnapshot snapshot)
+    void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {
         _memory.State = _memory.State with { Snapshot = snapshot };
         Deliver(SettingsIn(snapshot));

@@ -82,6 +82,16 @@ internal sealed class UpstreamCluster
     {
         // The snapshot's endpoint list is immutable and the same for every proxy: no copy per proxy.
         var next = ImmutableCollectionsMarshal.AsArray(endpoints) ?? [];
+        // No per-host state yet (no request sent, no outlier detection): nothing to carry over, so no
+        // O(endpoints) work per proxy. At start-up every proxy takes this path: 33,000 proxies of 2
+        // destinations of 33,000 endpoints would otherwise allocate 9 GB of index maps.
+        if (ReferenceEquals(next, Endpoints) || (Active.Length == 0 && Outlier is null))
+        {
+            Endpoints = next;
+            MapZones();
+            RebuildHealthy();
+            return;
+        }
         if (next.Length == Endpoints.Length)
         {
             var same = true;

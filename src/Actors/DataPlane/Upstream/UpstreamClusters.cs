@@ -38,7 +38,7 @@ internal sealed class UpstreamClusters(string source, string? zone, MeshRuntime 
         }
         // Built now rather than on the first request, so that their allocation is not in the load.
         if (snapshot.Topology.Service(source) is { } self)
-            foreach (var callee in TopologyValidator.Callees(self)) For(callee);
+            foreach (var callee in DataPlane.Pod.ServiceTemplate.Of(self).Callees) For(callee);
     }
 
     /// <summary>The cluster of <paramref name="service"/>, built from the current snapshot on first use; null when the snapshot has no such service.</summary>
