@@ -24,9 +24,14 @@ internal static class BenchCommand
         {
             rounds, duration, users, nodes, report,
         };
+        // --metrics-port: Istio's metrics of the mesh runs served while the bench goes on, to measure what serving (and scraping) them costs.
+        var exports = new ExportFlags();
+        foreach (var option in exports.MetricsServerOptions) command.Add(option);
+        command.Validators.Add(exports.Validate);
         command.SetAction(async (parse, cancellation) =>
         {
             var reportPath = parse.GetValue(report);
+            using var metricsServer = exports.Serve(parse);
             RunCommand.CheckOutputPath("--report", reportPath, "report.json");
             var options = new BenchOptions
             {
@@ -34,6 +39,7 @@ internal static class BenchCommand
                 Duration = parse.GetValue(duration) ?? defaults.Duration,
                 Users = parse.GetValue(users) ?? defaults.Users,
                 Nodes = parse.GetValue(nodes),
+                Tap = metricsServer is null ? null : exports.Tap,
             };
             var order = options.Nodes is { } n
                 ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, every hop across {n} nodes, start-up of {options.StartupPods:N0} pods, delay service"

@@ -64,8 +64,11 @@ public static class ThroughputBench
         return chain with { Name = "bench-chain-cross-node", Services = [.. chain.Services.Select(s => s with { Replicas = 1 })] };
     }
 
-    /// <summary>Runs <paramref name="topology"/> in its own ActorSystem: a warm-up load, then the measured one.</summary>
-    public static async Task<ThroughputResult> MeasureMeshAsync(MeshTopology topology, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
+    /// <summary>
+    /// Runs <paramref name="topology"/> in its own ActorSystem: a warm-up load, then the measured one; with a
+    /// <paramref name="tap"/>, exports read its telemetry while it runs and once it has ended.
+    /// </summary>
+    public static async Task<ThroughputResult> MeasureMeshAsync(MeshTopology topology, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null, TelemetryTap? tap = null)
     {
         using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed);
         var config = MessageCounting.Config.WithFallback(akkaConfig ?? Config.Empty).WithFallback(MeshRunner.DefaultAkkaConfig);
@@ -73,6 +76,7 @@ public static class ThroughputBench
         try
         {
             var mesh = await MeshSystem.StartAsync(system, topology, runtime);
+            tap?.Attach([runtime]);
             await mesh.RunLoadAsync(topology.Load with { Duration = warmup });
             var messages = MessageCounting.Total;
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -80,6 +84,7 @@ public static class ThroughputBench
             messages = MessageCounting.Total - messages;
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             var report = await mesh.ReportAsync(load);
+            tap?.Complete(TelemetryView.Of(runtime));
             var requests = Math.Max(1, load.Measured.Ended);
             return new ThroughputResult(load.Measured.Ended / load.MeasuredSeconds, (double)messages / requests, (double)allocated / requests, report);
         }
