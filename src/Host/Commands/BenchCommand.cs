@@ -91,9 +91,10 @@ internal static class BenchCommand
         }
         AnsiConsole.Write(table);
         Console.Out.WriteLine("spread = (q3 − q1) / median; trend = how far a rate moved from the first round to the last (Theil–Sen), as a share of its median; ratios are taken within each round");
-        Console.Out.WriteLine($"per request (medians): full mesh {medians["messagesPerRequest"]:0.0} messages and {medians["bytesPerRequest"]:N0} bytes allocated "
-            + $"({medians["bytesPerRequestPerHop"]:N0} per hop, {ThroughputBench.HopsPerRequest} calls); no sidecars {medians["noSidecarMessagesPerRequest"]:0.0} messages, "
-            + $"{medians["noSidecarBytesPerRequest"]:N0} bytes; raw actors {medians["rawBytesPerRequest"]:N0} bytes");
+        Console.Out.WriteLine($"per request (medians): full mesh {medians["messagesPerRequest"]:0.0} messages, {medians["bytesPerRequest"]:N0} bytes allocated "
+            + $"({medians["bytesPerRequestPerHop"]:N0} per hop, {ThroughputBench.HopsPerRequest} calls) and {medians["cpuMicrosecondsPerRequest"]:0.00} µs of CPU; "
+            + $"no sidecars {medians["noSidecarMessagesPerRequest"]:0.0} messages, {medians["noSidecarBytesPerRequest"]:N0} bytes, {medians["noSidecarCpuMicrosecondsPerRequest"]:0.00} µs of CPU; "
+            + $"raw actors {medians["rawBytesPerRequest"]:N0} bytes");
         if (rounds[0].Cluster is { } c)
         {
             Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, medians): {medians["crossNodeMessagesPerRequest"]:0.0} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized, "
