@@ -43,15 +43,4 @@ public class ExportCommandLineTests
         Assert.Equal(2, code);
         Assert.Contains(message, stderr);
     }
-
-    [Theory]
-    [InlineData("--metrics-port", "0", "--metrics-port: '0' is not a whole number from 1 to 65535")]
-    [InlineData("--metrics-host", "127.0.0.1", "--metrics-host needs --metrics-port")]
-    public async Task Bench_takes_the_metrics_server_flags_and_refuses_bad_ones_before_measuring(string flag, string value, string message)
-    {
-        var (code, _, stderr) = await CommandLineTests.Run("bench", flag, value);
-
-        Assert.Equal(2, code);
-        Assert.Contains(message, stderr);
-    }
 }
