@@ -98,8 +98,12 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
     {
         var t = Tests.Telemetry.CounterSchemaTests.Distinct();
         t.RecordLatency(12_000);
-        t.RecordCallDuration(1, 17_000);
-        t.RecordCallDuration(1, 3_000);
+        t.EdgeFrom(1).Calls = 2;
+        t.EdgeFrom(1).RecordCall(200, ResponseFlags.None, true, 17_000, 1024, 2048);
+        t.EdgeFrom(1).RecordCall(503, ResponseFlags.UpstreamRetryLimitExceeded, true, 3_000, 1024, 0);
+        t.EdgeFrom(1).Retries = 3;
+        t.EdgeFrom(1).RecordAnswer(503, ResponseFlags.None, true, 2_000, 1024, 0);
+        t.EdgeFrom(1).CircuitOpened = 1;
         var snapshot = ServiceSnapshot.Of("orders", t, ["orders", "frontend"]);
         Assert.Equal(CounterSchema.Count, snapshot.Counters.Length);
         var back = RoundTrip(new NodeTelemetry("node-2", [snapshot], [], 0), typeof(ControlMessageSerializer));
@@ -107,11 +111,14 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
         var again = Assert.Single(back.Services).ToTelemetry(name => name == "frontend" ? 5 : 0);
         Assert.All(Enum.GetValues<ServiceCounter>(), c => Assert.Equal(t[c], again[c]));
         Assert.Equal(1, again.Latency!.TotalCount);
-        // Call durations cross by calling workload's name and land at its index on the receiving side.
-        var durations = again.CallDurationFrom![5]!;
-        Assert.Equal(2, durations.Count);
-        Assert.Equal(1.0, durations.MeanMs);
-        Assert.Equal(t.CallDurationFrom![1]!.Buckets, durations.Buckets);
+        // An edge crosses by calling workload's name and lands at its index on the receiving side, whole.
+        var (sent, edge) = (t.EdgeFrom(1), again.EdgesFrom![5]!);
+        Assert.Equal((2L, 3L, 1L), (edge.Calls, edge.Retries, edge.CircuitOpened));
+        Assert.Equal(sent.Latency, edge.Latency);
+        foreach (var (cells, sentCells) in new[] { (edge.Source, sent.Source), (edge.Destination, sent.Destination) })
+            Assert.Equal(
+                sentCells.All().Select(c => (c.Status, c.Flags, c.Mtls, c.Cell.Count, string.Join(',', c.Cell.Duration), string.Join(',', c.Cell.DurationSumTicks), string.Join(',', c.Cell.ResponseBytesSum))),
+                cells.All().Select(c => (c.Status, c.Flags, c.Mtls, c.Cell.Count, string.Join(',', c.Cell.Duration), string.Join(',', c.Cell.DurationSumTicks), string.Join(',', c.Cell.ResponseBytesSum))));
     }
 
     [Fact]

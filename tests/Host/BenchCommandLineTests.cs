@@ -40,6 +40,8 @@ public class BenchCommandLineTests
     [Theory]
     [InlineData("--rounds", "0", "--rounds: '0' is not a whole number from 1 to 100")]
     [InlineData("--duration", "0s", "--duration: '0s' is not a positive duration")]
+    [InlineData("--metrics-port", "0", "--metrics-port: '0' is not a whole number from 1 to 65535")]
+    [InlineData("--metrics-host", "127.0.0.1", "--metrics-host needs --metrics-port")]
     public async Task A_bad_bench_flag_exits_with_2_before_measuring(string flag, string value, string message)
     {
         var (code, stdout, stderr) = await CommandLineTests.Run("bench", flag, value);

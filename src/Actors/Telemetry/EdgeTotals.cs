@@ -21,18 +21,33 @@ internal sealed class EdgeTotals
     public void Add(MeshRuntime runtime)
     {
         var names = runtime.Services.Snapshot();
-        var edges = new List<EdgeTraffic>();
-        runtime.Telemetry.ReadEdges(edges);
-        for (var i = 0; i < Math.Min(edges.Count, names.Length); i++) Add(names, names[i], edges[i]);
+        runtime.Telemetry.ReadEdges((to, from, e) =>
+        {
+            if (to < names.Length && from < names.Length) Add(names[from], names[to], e);
+        });
     }
 
-    /// <summary>Adds <paramref name="edges"/>, the traffic to <paramref name="destination"/>; <paramref name="names"/> names the sources' indices.</summary>
-    public void Add(IReadOnlyList<string> names, string destination, EdgeTraffic edges)
+    /// <summary>Adds the traffic of every edge of <paramref name="services"/> (merged telemetry, by the index of <paramref name="names"/>).</summary>
+    public void Add(IReadOnlyList<string> names, IReadOnlyList<ServiceTelemetry> services)
     {
-        foreach (var (reporter, source, status, flags, mtls, cell) in edges.Cells())
+        for (var to = 0; to < Math.Min(names.Count, services.Count); to++)
+            if (services[to].EdgesFrom is { } edges)
+                for (var from = 0; from < Math.Min(names.Count, edges.Length); from++)
+                    if (edges[from] is { } e) Add(names[from], names[to], e);
+    }
+
+    /// <summary>Adds <paramref name="e"/>, the traffic <paramref name="source"/> → <paramref name="destination"/>.</summary>
+    public void Add(string source, string destination, EdgeTraffic e)
+    {
+        Add(EdgeReporter.Source, source, destination, e.Source);
+        Add(EdgeReporter.Destination, source, destination, e.Destination);
+    }
+
+    private void Add(EdgeReporter reporter, string source, string destination, EdgeCells cells)
+    {
+        foreach (var (status, flags, mtls, cell) in cells.All())
         {
-            if (source >= names.Count) continue;
-            var key = new EdgeKey(reporter, names[source], destination, status, flags, mtls);
+            var key = new EdgeKey(reporter, source, destination, status, flags, mtls);
             if (!Cells.TryGetValue(key, out var total)) Cells[key] = total = new EdgeCell();
             total.Add(cell);
         }

@@ -7,7 +7,7 @@ namespace ActorMesh.Telemetry;
 /// <summary>
 /// Istio's standard metrics (<c>istio_requests_total</c>, <c>istio_request_duration_milliseconds</c>,
 /// <c>istio_request_bytes</c>, <c>istio_response_bytes</c>) with Istio's labels, so the queries of Istio's
-/// dashboards work, through prometheus-net. Fed from the aggregated edge traffic (<see cref="EdgeTraffic"/>)
+/// dashboards work, through prometheus-net. Fed from the aggregated edge traffic (<see cref="EdgeTraffic"/>, recorded at the source)
 /// when collected (a scrape, or <see cref="WriteAsync"/>), never per request: each collection adds what the
 /// telemetry grew by since the previous one. Every workload is in namespace <see cref="Namespace"/>.
 /// </summary>
@@ -38,9 +38,9 @@ internal sealed class IstioMetrics
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _requests = factory.CreateCounter("istio_requests_total", "Requests, as Istio's standard metrics count them.", Labels);
         _duration = factory.CreateHistogram("istio_request_duration_milliseconds", "Request duration, ms.",
-            new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeTraffic.DurationBucketsMs });
-        _requestBytes = factory.CreateHistogram("istio_request_bytes", "Request sizes, bytes.", new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeTraffic.ByteBuckets });
-        _responseBytes = factory.CreateHistogram("istio_response_bytes", "Response sizes, bytes.", new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeTraffic.ByteBuckets });
+            new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeBuckets.DurationBoundsMs });
+        _requestBytes = factory.CreateHistogram("istio_request_bytes", "Request sizes, bytes.", new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeBuckets.ByteBounds });
+        _responseBytes = factory.CreateHistogram("istio_response_bytes", "Response sizes, bytes.", new HistogramConfiguration { LabelNames = Labels, Buckets = EdgeBuckets.ByteBounds });
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -77,9 +77,9 @@ internal sealed class IstioMetrics
                 if (cell.Count <= applied.Count) continue;
                 var labels = LabelValues(key);
                 _requests.WithLabels(labels).Inc(cell.Count - applied.Count);
-                Observe(_duration.WithLabels(labels), EdgeTraffic.DurationBucketsMs, cell.Duration, cell.DurationSumMs, applied.Duration, applied.DurationSumMs);
-                Observe(_requestBytes.WithLabels(labels), EdgeTraffic.ByteBuckets, cell.RequestBytes, cell.RequestBytesSum, applied.RequestBytes, applied.RequestBytesSum);
-                Observe(_responseBytes.WithLabels(labels), EdgeTraffic.ByteBuckets, cell.ResponseBytes, cell.ResponseBytesSum, applied.ResponseBytes, applied.ResponseBytesSum);
+                Observe(_duration.WithLabels(labels), EdgeBuckets.DurationBoundsMs, cell.Duration, cell.DurationSumTicks, applied.Duration, applied.DurationSumTicks, 1.0 / TimeSpan.TicksPerMillisecond);
+                Observe(_requestBytes.WithLabels(labels), EdgeBuckets.ByteBounds, cell.RequestBytes, cell.RequestBytesSum, applied.RequestBytes, applied.RequestBytesSum, 1);
+                Observe(_responseBytes.WithLabels(labels), EdgeBuckets.ByteBounds, cell.ResponseBytes, cell.ResponseBytesSum, applied.ResponseBytes, applied.ResponseBytesSum, 1);
                 var delta = new EdgeCell();
                 delta.Add(cell);
                 _applied[key] = delta;
@@ -87,21 +87,13 @@ internal sealed class IstioMetrics
         }
     }
 
-    private static void Observe(IHistogram histogram, double[] bounds, long[] counts, double[] sums, long[] appliedCounts, double[] appliedSums)
+    // scale: a sum's unit in the histogram's (ticks to ms for durations).
+    private static void Observe(IHistogram histogram, double[] bounds, long[] counts, long[] sums, long[] appliedCounts, long[] appliedSums, double scale)
     {
         for (var b = 0; b < counts.Length; b++)
         {
             var n = counts[b] - appliedCounts[b];
-            if (n > 0) histogram.Observe(InBucket(bounds, b, (sums[b] - appliedSums[b]) / n), n);
-        }
-    }
-
-    private static void Observe(IHistogram histogram, double[] bounds, long[] counts, long[] sums, long[] appliedCounts, long[] appliedSums)
-    {
-        for (var b = 0; b < counts.Length; b++)
-        {
-            var n = counts[b] - appliedCounts[b];
-            if (n > 0) histogram.Observe(InBucket(bounds, b, (sums[b] - appliedSums[b]) / (double)n), n);
+            if (n > 0) histogram.Observe(InBucket(bounds, b, (sums[b] - appliedSums[b]) * scale / n), n);
         }
     }
 

@@ -41,19 +41,19 @@ internal sealed class MeshTelemetry : IDisposable
     }
 
     /// <summary>
-    /// Adds every shard's edge traffic into <paramref name="into"/> (by service index), while the mesh runs:
-    /// a scrape, off the hot path. Like <see cref="Sum"/>, it reads what the owning threads have written so far.
+    /// Hands every shard's edge traffic to <paramref name="visit"/> as (destination index, source index, traffic),
+    /// while the mesh runs: a scrape, off the hot path. Like <see cref="Sum"/>, it reads what the owning threads have written so far.
     /// </summary>
-    public void ReadEdges(List<EdgeTraffic> into)
+    public void ReadEdges(Action<int, int, EdgeTraffic> visit)
     {
         foreach (var shard in _shards.Values)
         {
             var items = shard.Items;
-            for (var i = 0; i < items.Length; i++)
+            for (var to = 0; to < items.Length; to++)
             {
-                if (items[i]?.Edges is not { } edges) continue;
-                while (into.Count <= i) into.Add(new EdgeTraffic());
-                into[i].Add(edges);
+                if (items[to]?.EdgesFrom is not { } edges) continue;
+                for (var from = 0; from < edges.Length; from++)
+                    if (edges[from] is { } e) visit(to, from, e);
             }
         }
     }

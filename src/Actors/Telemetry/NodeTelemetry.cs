@@ -51,16 +51,14 @@ internal sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot>
 /// <param name="Latency">Latency histogram as (µs, count) pairs.</param>
 /// <param name="ModuleCalls">In-process module calls as (caller, callee, calls).</param>
 /// <param name="ForeignStores">Accesses to stores the service does not own as (store, reads, writes).</param>
-/// <param name="CallsFrom">Calls to the service by calling workload's name.</param>
-/// <param name="CallDurationFrom">Source-reported call durations by calling workload's name: the buckets, then the count and the sum in ticks (null: none).</param>
+/// <param name="EdgesFrom">Traffic to the service by calling workload's name (null: none).</param>
 internal sealed record ServiceSnapshot(
     string Name,
     long[] Counters,
     long[][] Latency,
     long[][] ModuleCalls,
     IReadOnlyList<StoreAccess> ForeignStores,
-    IReadOnlyDictionary<string, long> CallsFrom,
-    IReadOnlyDictionary<string, long[]>? CallDurationFrom = null)
+    IReadOnlyDictionary<string, EdgeSnapshot>? EdgesFrom = null)
 {
     /// <summary>Zoned and cross-zone attempts per second (<see cref="ServiceTelemetry.ZoneSeconds"/>); empty without zones.</summary>
     public long[] ZoneSeconds { get; init; } = [];
@@ -73,15 +71,11 @@ internal sealed record ServiceSnapshot(
             foreach (var v in h.RecordedValues()) latency.Add([v.ValueIteratedTo, v.CountAtValueIteratedTo]);
         var modules = t.ModuleCalls?.Select(m => new[] { (long)m.Key.Caller, m.Key.Callee, m.Value }).ToArray() ?? [];
         var stores = t.ForeignStores?.Select(s => new StoreAccess(s.Key, s.Value.Reads, s.Value.Writes)).ToList() ?? [];
-        var from = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (t.CallsFrom is { } calls)
-            for (var s = 0; s < Math.Min(calls.Length, names.Count); s++)
-                if (calls[s] > 0) from[names[s]] = calls[s];
-        Dictionary<string, long[]>? durations = null;
-        if (t.CallDurationFrom is { } byIndex)
+        Dictionary<string, EdgeSnapshot>? edges = null;
+        if (t.EdgesFrom is { } byIndex)
             for (var s = 0; s < Math.Min(byIndex.Length, names.Count); s++)
-                if (byIndex[s] is { } d) (durations ??= new Dictionary<string, long[]>(StringComparer.Ordinal))[names[s]] = [.. d.Buckets, d.Count, d.SumTicks];
-        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, from, durations) { ZoneSeconds = t.ZoneSeconds is { } z ? (long[])z.Clone() : [] };
+                if (byIndex[s] is { } e) (edges ??= new Dictionary<string, EdgeSnapshot>(StringComparer.Ordinal))[names[s]] = EdgeSnapshot.Of(e);
+        return new ServiceSnapshot(name, t.Counters(), [.. latency], modules, stores, edges) { ZoneSeconds = t.ZoneSeconds is { } z ? (long[])z.Clone() : [] };
     }
 
     /// <summary>The telemetry again; <paramref name="indexOf"/> gives a calling workload's index in the merged view.</summary>
@@ -102,9 +96,7 @@ internal sealed record ServiceSnapshot(
             t.ForeignStores ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
             t.ForeignStores[s.Store] = (s.Reads, s.Writes);
         }
-        foreach (var (source, n) in CallsFrom) t.RecordCallsFrom(indexOf(source), n);
-        foreach (var (source, d) in CallDurationFrom ?? new Dictionary<string, long[]>())
-            if (d.Length >= 2) t.DurationFrom(indexOf(source)).Add(d[..^2], d[^2], d[^1]);
+        foreach (var (source, e) in EdgesFrom ?? new Dictionary<string, EdgeSnapshot>()) t.EdgeFrom(indexOf(source)).Add(e.ToTraffic(Name, source));
         if (ZoneSeconds.Length > 0) t.AddZoneSeconds(ZoneSeconds);
         return t;
     }

@@ -97,7 +97,7 @@ internal static class ReportBuilder
                 Deployments = status.Deployments,
             },
             Events = events,
-            CallGraph = CallGraphOf(topology, names, merged, load),
+            CallGraph = CallGraphOf(topology, names, merged, load, load.MeasuredSeconds + profile.Warmup.TotalSeconds),
             Tracing = TraceAnalysis.Analyse(telemetry.Spans, telemetry.SpansDropped),
             Gateway = Gateways(topology, telemetry.Gateways),
             RequestKinds = load.Kinds.ToDictionary(k => k.Name, k => new RequestKindReport
@@ -181,7 +181,7 @@ internal static class ReportBuilder
         _ => "none",
     };
 
-    private static CallGraphReport CallGraphOf(MeshTopology topology, IReadOnlyList<string> names, ServiceTelemetry[] merged, LoadResult load)
+    private static CallGraphReport CallGraphOf(MeshTopology topology, IReadOnlyList<string> names, ServiceTelemetry[] merged, LoadResult load, double seconds)
     {
         var clientRequests = Math.Max(1, load.Warmup.Sent + load.Measured.Sent);
         var edges = new List<EdgeReport>();
@@ -192,11 +192,9 @@ internal static class ReportBuilder
         for (var to = 0; to < names.Count; to++)
         {
             var t = merged[to];
-            if (t.CallsFrom is { } from)
+            if (t.EdgesFrom is { } from)
                 for (var source = 0; source < Math.Min(from.Length, names.Count); source++)
-                    if (from[source] > 0)
-                        edges.Add(new EdgeReport(names[source], names[to], from[source], Math.Round((double)from[source] / clientRequests, 4),
-                            t.CallDurationFrom is { } d && source < d.Length && d[source] is { Count: > 0 } h ? Math.Round(h.MeanMs, 4) : null));
+                    if (from[source] is { Calls: > 0 } e) edges.Add(EdgeReport.Of(names[source], names[to], e, clientRequests, seconds));
             if (topology.Service(names[to]) is not { } service) continue;
             if (t.ModuleCalls is { } calls)
             {

@@ -368,15 +368,6 @@ public sealed record CallGraphReport
     public IReadOnlyList<OwnershipViolation> OwnershipViolations { get; init; } = [];
 }
 
-/// <summary>Calls along one edge.</summary>
-/// <param name="From">The caller (a service, a gateway, or for modules a module).</param>
-/// <param name="To">The callee.</param>
-/// <param name="Calls">Calls over the whole run.</param>
-/// <param name="PerRequest">Calls per client request sent.</param>
-/// <param name="MeanMs">For calls between workloads: their mean duration as the caller's sidecar (or gateway) saw it, retries included; absent for module calls.</param>
-public sealed record EdgeReport(string From, string To, long Calls, double PerRequest,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MeanMs = null);
-
 /// <summary>Two services and how often the same request reached both.</summary>
 public sealed record PairReport(string A, string B, long Both, long Either, double Share);
 

@@ -28,15 +28,27 @@ internal sealed class ServiceTelemetry
     /// <summary>Reads and writes of data stores the service does not own, by store.</summary>
     public Dictionary<string, (long Reads, long Writes)>? ForeignStores;
 
-    /// <summary>Calls to this service, by calling workload's index (source-reported).</summary>
-    public long[]? CallsFrom;
+    /// <summary>Traffic to this service, by calling workload's index (see <see cref="EdgeTraffic"/>); null until a call.</summary>
+    public EdgeTraffic?[]? EdgesFrom;
 
-    /// <summary>Requests to this service per reporter, source and outcome, for Istio's metrics (see <see cref="EdgeTraffic"/>); null until one.</summary>
-    public EdgeTraffic? Edges;
+    /// <summary>The traffic from workload <paramref name="source"/> to this service (made on first use): an array read per call.</summary>
+    public EdgeTraffic EdgeFrom(int source)
+    {
+        var edges = EdgesFrom;
+        if (edges is not null && (uint)source < (uint)edges.Length && edges[source] is { } edge) return edge;
+        return NewEdge(source);
+    }
 
-    /// <summary>Counts one request to this service from workload <paramref name="source"/> for Istio's metrics, as <paramref name="reporter"/> saw it.</summary>
-    public void RecordEdge(EdgeReporter reporter, int source, int status, ResponseFlags flags, bool mtls, long durationTicks, long requestBytes, long responseBytes) =>
-        (Edges ??= new EdgeTraffic()).Record(reporter, source, status, flags, mtls, durationTicks, requestBytes, responseBytes);
+    private EdgeTraffic NewEdge(int source)
+    {
+        // The array grows before the new edge is published, so a live reader sees whole entries.
+        var edges = EdgesFrom ?? new EdgeTraffic?[Math.Max(16, source + 8)];
+        if (source >= edges.Length) Array.Resize(ref edges, Math.Max(edges.Length * 2, source + 8));
+        var edge = edges[source] ?? new EdgeTraffic();
+        edges[source] = edge;
+        EdgesFrom = edges;
+        return edge;
+    }
 
     /// <summary>Counts an in-process call from module <paramref name="caller"/> to module <paramref name="callee"/>.</summary>
     public void RecordModuleCall(int caller, int callee)
@@ -83,37 +95,6 @@ internal sealed class ServiceTelemetry
             if (series[i] > 0) AddZoneSecond(i / 2, series[i], series[i + 1]);
     }
 
-    /// <summary>Counts a call to this service from workload <paramref name="source"/>.</summary>
-    public void RecordCallFrom(int source)
-    {
-        if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
-        CallsFrom[source]++;
-    }
-
-    /// <summary>Counts <paramref name="n"/> calls from workload <paramref name="source"/> (merging).</summary>
-    public void RecordCallsFrom(int source, long n)
-    {
-        if (CallsFrom is null || source >= CallsFrom.Length) Array.Resize(ref CallsFrom, Math.Max(16, source + 8));
-        CallsFrom[source] += n;
-    }
-
-    /// <summary>
-    /// How long calls to this service took as their sources saw them, by calling workload's index: from the
-    /// call's start at the source's sidecar (or gateway) to its one outcome, retries included (Istio's
-    /// <c>istio_request_duration_milliseconds</c> with <c>reporter=source</c>, per source and destination workload).
-    /// </summary>
-    public DurationHistogram?[]? CallDurationFrom;
-
-    /// <summary>Records the duration of one call from workload <paramref name="source"/>, as the source saw it.</summary>
-    public void RecordCallDuration(int source, long ticks) => DurationFrom(source).Record(ticks);
-
-    /// <summary>The durations of calls from workload <paramref name="source"/> (made on first use).</summary>
-    public DurationHistogram DurationFrom(int source)
-    {
-        if (CallDurationFrom is null || source >= CallDurationFrom.Length) Array.Resize(ref CallDurationFrom, Math.Max(16, source + 8));
-        return CallDurationFrom[source] ??= new DurationHistogram();
-    }
-
     /// <summary>
     /// Counts one answer an instance of the service gave (inbound, where the destination's sidecar, or
     /// the app itself without one, answers): a request, and ok (degraded or not) or an error (overloaded or not).
@@ -152,14 +133,10 @@ internal sealed class ServiceTelemetry
                 var (reads, writes) = ForeignStores.GetValueOrDefault(store);
                 ForeignStores[store] = (reads + r, writes + w);
             }
-        if (other.CallsFrom is { } from)
-            for (var source = 0; source < from.Length; source++)
-                if (from[source] > 0) RecordCallsFrom(source, from[source]);
-        if (other.CallDurationFrom is { } durations)
-            for (var source = 0; source < durations.Length; source++)
-                if (durations[source] is { } d) DurationFrom(source).Add(d);
+        if (other.EdgesFrom is { } edges)
+            for (var source = 0; source < edges.Length; source++)
+                if (edges[source] is { } e) EdgeFrom(source).Add(e);
         if (other.ZoneSeconds is { } zoneSeconds) AddZoneSeconds(zoneSeconds);
-        if (other.Edges is { } edges) (Edges ??= new EdgeTraffic()).Add(edges);
         if (other._latency is { } h)
         {
             _latency ??= new LongHistogram(HighestMicroseconds, 2);

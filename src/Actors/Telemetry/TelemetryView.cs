@@ -25,7 +25,7 @@ internal sealed class TelemetryView
     public List<Span> Spans { get; }
     /// <summary>Spans not kept past a thread's bound.</summary>
     public long SpansDropped { get; }
-    /// <summary>Traffic per edge for Istio's metrics, from the nodes in this process (not carried from separate processes).</summary>
+    /// <summary>Traffic per edge for Istio's metrics, from every node (merged like <see cref="Services"/>).</summary>
     public EdgeTotals Edges { get; } = new();
 
     /// <summary>Merges the telemetry of <paramref name="runtimes"/> (the nodes of a run in this process).</summary>
@@ -65,7 +65,7 @@ internal sealed class TelemetryView
         foreach (var runtime in runtimes)
             foreach (var (name, stats) in runtime.Gateways.All()) gateways.For(name).Add(stats);
         var view = new TelemetryView(names, [.. merged], gateways, spans, dropped);
-        foreach (var runtime in runtimes) view.Edges.Add(runtime);
+        view.Edges.Add(names, view.Services);
         return view;
     }
 }

@@ -24,9 +24,14 @@ internal static class BenchCommand
         {
             rounds, duration, users, nodes, report,
         };
+        // --metrics-port: Istio's metrics of the mesh runs served while the bench goes on, to measure what serving (and scraping) them costs.
+        var exports = new ExportFlags();
+        foreach (var option in exports.MetricsServerOptions) command.Add(option);
+        command.Validators.Add(exports.Validate);
         command.SetAction(async (parse, cancellation) =>
         {
             var reportPath = parse.GetValue(report);
+            using var metricsServer = exports.Serve(parse);
             RunCommand.CheckOutputPath("--report", reportPath, "report.json");
             var options = new BenchOptions
             {
@@ -34,6 +39,7 @@ internal static class BenchCommand
                 Duration = parse.GetValue(duration) ?? defaults.Duration,
                 Users = parse.GetValue(users) ?? defaults.Users,
                 Nodes = parse.GetValue(nodes),
+                Tap = metricsServer is null ? null : exports.Tap,
             };
             var order = options.Nodes is { } n
                 ? $"full mesh, no sidecars, raw actors, full mesh on {n} nodes, every hop across {n} nodes, start-up of {options.StartupPods:N0} pods, delay service"
@@ -85,9 +91,10 @@ internal static class BenchCommand
         }
         AnsiConsole.Write(table);
         Console.Out.WriteLine("spread = (q3 − q1) / median; trend = how far a rate moved from the first round to the last (Theil–Sen), as a share of its median; ratios are taken within each round");
-        Console.Out.WriteLine($"per request (medians): full mesh {medians["messagesPerRequest"]:0.0} messages and {medians["bytesPerRequest"]:N0} bytes allocated "
-            + $"({medians["bytesPerRequestPerHop"]:N0} per hop, {ThroughputBench.HopsPerRequest} calls); no sidecars {medians["noSidecarMessagesPerRequest"]:0.0} messages, "
-            + $"{medians["noSidecarBytesPerRequest"]:N0} bytes; raw actors {medians["rawBytesPerRequest"]:N0} bytes");
+        Console.Out.WriteLine($"per request (medians): full mesh {medians["messagesPerRequest"]:0.0} messages, {medians["bytesPerRequest"]:N0} bytes allocated "
+            + $"({medians["bytesPerRequestPerHop"]:N0} per hop, {ThroughputBench.HopsPerRequest} calls) and {medians.GetValueOrDefault("meshCpuMicrosPerRequest"):0.00} µs of CPU; "
+            + $"no sidecars {medians["noSidecarMessagesPerRequest"]:0.0} messages, {medians["noSidecarBytesPerRequest"]:N0} bytes, {medians.GetValueOrDefault("noSidecarCpuMicrosPerRequest"):0.00} µs of CPU; "
+            + $"raw actors {medians["rawBytesPerRequest"]:N0} bytes");
         if (rounds[0].Cluster is { } c)
         {
             Console.Out.WriteLine($"crossed nodes per request ({c.Nodes} nodes, a zone and a gateway replica each, medians): {medians["crossNodeMessagesPerRequest"]:0.00} mesh messages, {medians["crossNodeBytesPerRequest"]:N0} bytes serialized, "

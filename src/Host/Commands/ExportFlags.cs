@@ -32,6 +32,9 @@ internal sealed class ExportFlags
     /// <summary>The options, to add to the command.</summary>
     public IEnumerable<Option> Options => [_csv, _traces, _metricsPort, _metricsHost, _metricsFile];
 
+    /// <summary>The Prometheus options alone (<c>--metrics-port</c>, <c>--metrics-host</c>), for a command that has no report to export beside them (<c>bench</c>).</summary>
+    public IEnumerable<Option> MetricsServerOptions => [_metricsPort, _metricsHost];
+
     /// <summary>Where the exports read the run's telemetry.</summary>
     public TelemetryTap Tap { get; } = new();
 

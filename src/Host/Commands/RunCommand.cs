@@ -119,7 +119,7 @@ internal static class RunCommand
             }
             if (htmlPath is not null)
             {
-                await File.WriteAllTextAsync(htmlPath, HtmlReport.Render(result, effective), CancellationToken.None);
+                await File.WriteAllTextAsync(htmlPath, HtmlReport.Render(result), CancellationToken.None);
                 Console.Out.WriteLine($"HTML report written to {htmlPath}");
             }
             await exports.WriteAsync(parse, result);

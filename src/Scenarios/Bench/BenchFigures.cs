@@ -52,6 +52,7 @@ internal static class BenchFigures
         new("bytesPerRequest", FigureCheck.None, 0, r => r.Mesh.BytesPerRequest),
         new("bytesPerRequestPerHop", FigureCheck.None, 0, r => r.Mesh.BytesPerRequest / ThroughputBench.HopsPerRequest),
         new("noSidecarMessagesPerRequest", FigureCheck.None, 2, r => r.NoSidecar.MessagesPerRequest),
+        new("noSidecarCpuMicrosPerRequest", FigureCheck.None, 2, r => Cpu(r.NoSidecar)),
         new("noSidecarBytesPerRequest", FigureCheck.None, 0, r => r.NoSidecar.BytesPerRequest),
         new("rawBytesPerRequest", FigureCheck.None, 0, r => r.Raw.BytesPerRequest),
         new("delayP99ErrorMs", FigureCheck.Delay, 3, r => r.Delay.P99Ms),

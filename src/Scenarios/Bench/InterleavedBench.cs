@@ -26,6 +26,12 @@ internal sealed record BenchOptions
     /// </summary>
     public int StartupPods { get; init; } = 10_002;
 
+    /// <summary>
+    /// Where an export reads the mesh runs' telemetry (<c>bench --metrics-port</c>: Istio's metrics served
+    /// while the bench runs), attached to every single-node mesh run; null for none. Default null.
+    /// </summary>
+    public ActorMesh.Hosting.TelemetryTap? Tap { get; init; }
+
     /// <summary>Warm-up before each measurement, unmeasured: half the duration, from 0.1 s to 1 s.</summary>
     public TimeSpan Warmup => TimeSpan.FromSeconds(Math.Clamp(Duration.TotalSeconds / 2, 0.1, 1));
 
@@ -74,9 +80,9 @@ internal static class InterleavedBench
         {
             var warmup = number == 1 ? options.FirstRoundWarmup : options.Warmup;
             Settle();
-            var full = await ThroughputBench.MeasureMeshAsync(mesh, warmup, options.Duration, akkaConfig);
+            var full = await ThroughputBench.MeasureMeshAsync(mesh, warmup, options.Duration, akkaConfig, options.Tap);
             Settle();
-            var noSidecar = await ThroughputBench.MeasureMeshAsync(plain, warmup, options.Duration, akkaConfig);
+            var noSidecar = await ThroughputBench.MeasureMeshAsync(plain, warmup, options.Duration, akkaConfig, options.Tap);
             // Every round's raw chain is as long as the first round's mesh request, so the raw runs are alike.
             rawMessages ??= full.MessagesPerRequest;
             Settle();

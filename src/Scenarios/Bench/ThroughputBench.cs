@@ -90,8 +90,11 @@ internal static class ThroughputBench
         return chain with { Name = "bench-chain-cross-node", Services = [.. chain.Services.Select(s => s with { Replicas = 1 })] };
     }
 
-    /// <summary>Runs <paramref name="topology"/> in its own ActorSystem: a warm-up load, then the measured one.</summary>
-    public static async Task<ThroughputResult> MeasureMeshAsync(MeshTopology topology, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null)
+    /// <summary>
+    /// Runs <paramref name="topology"/> in its own ActorSystem: a warm-up load, then the measured one; with a
+    /// <paramref name="tap"/>, exports read its telemetry while it runs and once it has ended.
+    /// </summary>
+    public static async Task<ThroughputResult> MeasureMeshAsync(MeshTopology topology, TimeSpan warmup, TimeSpan duration, Config? akkaConfig = null, TelemetryTap? tap = null)
     {
         using var runtime = new MeshRuntime(new HighResolutionClock(), topology.Seed);
         var config = MessageCounting.Config.WithFallback(akkaConfig ?? Config.Empty).WithFallback(MeshRunner.DefaultAkkaConfig);
@@ -99,8 +102,11 @@ internal static class ThroughputBench
         try
         {
             var mesh = await MeshSystem.StartAsync(system, topology, runtime);
+            tap?.Attach([runtime]);
             var (load, result) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
-            return result with { Report = await mesh.ReportAsync(load) };
+            var report = await mesh.ReportAsync(load);
+            tap?.Complete(TelemetryView.Of(runtime));
+            return result with { Report = report };
         }
         finally
         {

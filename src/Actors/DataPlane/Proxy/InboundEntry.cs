@@ -10,6 +10,4 @@ namespace ActorMesh.DataPlane.Proxy;
 /// <param name="Start">Arrival at the sidecar (mesh clock).</param>
 /// <param name="Trace">The request's trace context as it arrived.</param>
 /// <param name="Span">The sidecar's own span id, for a sampled request.</param>
-/// <param name="RequestBytes">The request's size, for Istio's istio_request_bytes.</param>
-/// <param name="Mtls">True when it came over mTLS (it carried a source identity).</param>
-internal readonly record struct InboundEntry(IActorRef ReplyTo, long CorrelationId, ActorMesh.Topology.LinkEnd Source, long Start, TraceContext Trace, long Span, int RequestBytes = 0, bool Mtls = false);
+internal readonly record struct InboundEntry(IActorRef ReplyTo, long CorrelationId, ActorMesh.Topology.LinkEnd Source, long Start, TraceContext Trace, long Span);

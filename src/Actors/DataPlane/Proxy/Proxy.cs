@@ -29,7 +29,6 @@ namespace ActorMesh.DataPlane.Proxy;
 internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
 {
     private readonly PodContext _pod;
-    private WorkloadIndexCache? _sources;
     private readonly MeshRuntime _runtime;
     private readonly MeshRandom _random;
     // Made on first use: most sidecars never log, and a logger per actor is ~100 bytes and a path string.
@@ -167,7 +166,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
             _runtime.Traces.Record(trace.TraceId, TraceCollector.NewSpanId(_random), trace.SpanId, HopKind.Network, _pod.Spec.Service.Name, request.SentAt, now, 0);
             span = TraceCollector.NewSpanId(_random);
         }
-        var entry = new InboundEntry(Sender, request.CorrelationId, ReturnPath.CallerOf(request), now, trace, span, request.RequestBytes, request.SourceIdentity is not null);
+        var entry = new InboundEntry(Sender, request.CorrelationId, ReturnPath.CallerOf(request), now, trace, span);
         if (!_inbound.TryAdd(entry, out var handle))
         {
             Answer(entry, StatusCodes.ServiceUnavailable, ResponseFlags.Overloaded, 0, 0, now);
@@ -226,7 +225,6 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
         _pod.Stats.Requests++;
         if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
         t.RecordLatency(now - entry.Start);
-        t.RecordEdge(EdgeReporter.Destination, (_sources ??= new WorkloadIndexCache(_runtime.Services)).IndexOf(entry.Source.Workload), status, flags, entry.Mtls, now - entry.Start, entry.RequestBytes, bytes);
         var due = _return.Due(entry.Source, _random, now, bytes, t, out var fate);
         _return.Deliver(fate, due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
     }

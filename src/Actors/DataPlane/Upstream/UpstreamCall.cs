@@ -31,6 +31,8 @@ internal sealed class UpstreamCall
     public int RequestBytes;
     public TraceContext Trace;
     public long Start;
+    /// <summary>When the current attempt's request reaches the destination (mesh time).</summary>
+    public long AttemptArrives;
     public CallDeadlines Deadlines;
     /// <summary>Attempts sent so far (1 for the first try).</summary>
     public int Attempt;

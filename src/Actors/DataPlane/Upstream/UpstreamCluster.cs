@@ -46,6 +46,12 @@ internal sealed class UpstreamCluster
     public CircuitBreaker? Breaker { get; private set; }
     public OutlierDetector? Outlier { get; private set; }
     public bool Removed { get; set; }
+    /// <summary>The calling workload's telemetry index (its edges to this destination are recorded under it).</summary>
+    public int SourceIndex { get; init; }
+    /// <summary>Calls to this destination go over mutual TLS: the source has an identity, the destination a sidecar not set to disable mTLS.</summary>
+    public bool Mtls { get; set; }
+    /// <summary>The destination runs a sidecar, which would report its answers (Istio's <c>reporter="destination"</c>).</summary>
+    public bool DestinationReports { get; set; }
 
     /// <summary>Requests in flight, pending and retrying, against the policy's limits.</summary>
     public ConnectionPool Pool { get; }
@@ -210,7 +216,11 @@ internal sealed class UpstreamCluster
         {
             if (failed)
             {
-                if (breaker.OnFailure(now, isProbe)) t[ServiceCounter.CircuitOpened]++;
+                if (breaker.OnFailure(now, isProbe))
+                {
+                    t[ServiceCounter.CircuitOpened]++;
+                    t.EdgeFrom(SourceIndex).CircuitOpened++;
+                }
             }
             else if (breaker.OnSuccess(now, isProbe)) t[ServiceCounter.CircuitClosed]++;
         }

@@ -7,7 +7,8 @@ namespace ActorMesh.DataPlane.Upstream;
 /// built from the current config snapshot and reconfigured by every later one, and outlier
 /// detection's interval timer runs while any of them detects outliers.
 /// </summary>
-internal sealed class UpstreamClusters(string source, string? zone, MeshRuntime runtime, MeshRandom random, IActorRef self)
+// secure: the source sends with an mTLS identity (a sidecar or a gateway; not an app's plain client).
+internal sealed class UpstreamClusters(string source, string? zone, MeshRuntime runtime, MeshRandom random, IActorRef self, bool secure = false)
 {
     private readonly Dictionary<string, UpstreamCluster> _clusters = new(StringComparer.Ordinal);
     private ConfigSnapshot? _snapshot;
@@ -46,7 +47,7 @@ internal sealed class UpstreamClusters(string source, string? zone, MeshRuntime 
     {
         if (_clusters.TryGetValue(service, out var cluster)) return cluster.Removed ? null : cluster;
         if (_snapshot is null || _snapshot.Topology.Service(service) is null) return null;
-        cluster = new UpstreamCluster(service, runtime.Services.Of(service), random);
+        cluster = new UpstreamCluster(service, runtime.Services.Of(service), random) { SourceIndex = runtime.Services.Of(source) };
         _clusters[service] = cluster;
         Configure(cluster, _snapshot);
         WatchOutliers(cluster);
@@ -56,6 +57,9 @@ internal sealed class UpstreamClusters(string source, string? zone, MeshRuntime 
     private void Configure(UpstreamCluster cluster, ConfigSnapshot snapshot)
     {
         var topology = snapshot.Topology;
+        var spec = topology.Service(cluster.Service);
+        cluster.DestinationReports = spec is not null && topology.Mesh.HasSidecar(spec);
+        cluster.Mtls = secure && cluster.DestinationReports && topology.Mesh.Security.MtlsFor(cluster.Service) != MtlsMode.Disable;
         cluster.Configure(topology.Mesh.PolicyFor(cluster.Service), topology.Network.LatencyBetween(source, cluster.Service), snapshot.EndpointsOf(cluster.Service),
             ZonesTo(topology, cluster.Service));
     }

@@ -60,7 +60,7 @@ internal sealed class UpstreamRouter
         _random = random;
         _self = self;
         _owner = owner;
-        _clusters = new UpstreamClusters(source, zone, runtime, random, self);
+        _clusters = new UpstreamClusters(source, zone, runtime, random, self, identity is not null);
         _calls = new SlotTable<UpstreamCall>(SlotHandle.MaxSlots, SlotKind.Call, incarnation);
         _sourceIndex = runtime.Services.Of(source);
     }
@@ -99,17 +99,22 @@ internal sealed class UpstreamRouter
         // No such destination, or no room for one more call: the call ends before it has a slot.
         if (cluster is null || !_calls.TryAdd(out var slot))
         {
-            if (cluster is null) t[ServiceCounter.Calls]++;
+            var edge = t.EdgeFrom(_sourceIndex);
+            if (cluster is null)
+            {
+                t[ServiceCounter.Calls]++;
+                edge.Calls++;
+            }
             var refusal = AttemptOutcome.Of(cluster is null ? AttemptEnd.NoHealthyUpstream : AttemptEnd.Overflow);
             refusal.CountIn(t);
-            t.RecordCallDuration(_sourceIndex, 0);
+            edge.RecordCall(refusal.Status, refusal.Flags, cluster?.Mtls ?? false, 0, requestBytes, 0);
             _owner.OnCallCompleted(caller, callerId, new CallResult(refusal.Status, refusal.Flags, 0, 0, 0, now, now));
             return SlotHandle.None;
         }
         var call = _calls[slot] ??= new UpstreamCall();
         call.Begin(caller, callerId, cluster, path, requestBytes, trace, now);
         t[ServiceCounter.Calls]++;
-        t.RecordCallFrom(_sourceIndex);
+        t.EdgeFrom(_sourceIndex).Calls++;
         // The call's first id: it stays the call's token through its attempts' re-keys.
         var token = _calls.HandleOf(slot);
         Dispatch(slot, call, now);
@@ -212,6 +217,7 @@ internal sealed class UpstreamRouter
         }
         var extra = _proxyLatency.IsZero ? 0 : _proxyLatency.SampleTicks(_random);
         var due = _network.RequestDue(now, latency, _random, extra, _origin, new LinkEnd(cluster.Service, endpoint.Zone, endpoint.PodId), call.RequestBytes, t, out var fate);
+        call.AttemptArrives = due;
         var request = new MeshRequest(id.Id, cluster.Service, call.Path!, _source, call.Attempt, call.RequestBytes, call.Trace, _identity, now + extra, due, _origin.Zone, _origin.Pod);
         _network.DeliverRequest(fate, now, due, endpoint.Address, request, _self, cluster.Pool.Limits.ConnectTimeout);
     }
@@ -251,6 +257,7 @@ internal sealed class UpstreamRouter
     {
         var cluster = call.Cluster!;
         t[ServiceCounter.Retries]++;
+        t.EdgeFrom(_sourceIndex).Retries++;
         call.Retries++;
         call.IsRetry = true;
         cluster.Pool.RetryStarted();
@@ -282,12 +289,11 @@ internal sealed class UpstreamRouter
         }
         if (call.Committed) flags |= ResponseFlags.Committed;
         if (outcome.Kind != AttemptEnd.Cancelled)
-            t.RecordEdge(EdgeReporter.Source, _sourceIndex, outcome.Status, flags, _identity is not null, now - call.Start, call.RequestBytes, outcome.Succeeded ? outcome.Bytes : 0);
+            t.EdgeFrom(_sourceIndex).RecordCall(outcome.Status, flags, call.Cluster!.Mtls, now - call.Start, call.RequestBytes, outcome.Succeeded ? outcome.Bytes : 0);
         var (caller, callerId, start, visited, retries) = (call.Caller!, call.CallerId, call.Start, call.Visited, call.Retries + call.RetriesBelow);
         call.Clear();
         _calls.Free(slot);
         if (outcome.Kind == AttemptEnd.Cancelled) return;
-        t.RecordCallDuration(_sourceIndex, now - start);
         _owner.OnCallCompleted(caller, callerId, new CallResult(outcome.Status, flags, outcome.Succeeded ? outcome.Bytes : 0, visited, retries, start, now));
     }
 
@@ -303,9 +309,15 @@ internal sealed class UpstreamRouter
             return;
         }
         var now = _clock.TimeOf(response.Due);
+        var cluster = call.Cluster!;
+        // What the destination's sidecar reports (Istio's reporter=destination), derived here: its answer as it sent it, timed from the
+        // request's arrival to the answer's departure. A refused connection (UF) never reached its listener.
+        if (cluster.DestinationReports && (response.Flags & ResponseFlags.UpstreamConnectionFailure) == 0)
+            _telemetry.For(cluster.ServiceIndex).EdgeFrom(_sourceIndex).RecordAnswer(response.Status, response.Flags, cluster.Mtls,
+                response.SentAt - call.AttemptArrives, call.RequestBytes, response.ResponseBytes);
         if (call.Trace.Sampled && response.SentAt > 0)
             _runtime.Traces.Record(call.Trace.TraceId, TraceCollector.NewSpanId(_random), call.Trace.SpanId, HopKind.Network,
-                call.Cluster!.Service, response.SentAt, now, response.Status, response.Flags, call.Attempt, call.HostEndpoint?.PodId);
+                cluster.Service, response.SentAt, now, response.Status, response.Flags, call.Attempt, call.HostEndpoint?.PodId);
         End(slot, call, AttemptOutcome.Of(response), now);
     }
 

@@ -15,7 +15,7 @@ internal static class HtmlReport
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>The page of <paramref name="r"/> as HTML.</summary>
-    public static string Render(RunReport r, MeshTopology? topology = null) => Render(ReportPage.From(r, topology), r.Run);
+    public static string Render(RunReport r) => Render(ReportPage.From(r), r.Run);
 
     private static string Render(ReportPage p, RunInfo run)
     {
@@ -47,9 +47,10 @@ internal static class HtmlReport
         h.Append("<h2 id=\"latency\">Latency distribution</h2><p class=\"note\">End to end, from the intended send time; \"not ok\" are the answered requests that were not ok.</p>");
         h.Append("<div class=\"chart\" id=\"chart-histogram\"></div><div class=\"chart\" id=\"chart-percentiles\"></div>");
 
-        h.Append("<h2 id=\"graph\">Service graph</h2><p class=\"note\">Left to right by call depth. Edge labels: calls per second over the whole run, then the callee's error %, p99 and retries to it (over all its callers); "
-            + "mTLS and green: mutual TLS; thick red dashes: a circuit to the callee opened.</p>");
+        h.Append("<h2 id=\"graph\">Service graph</h2><p class=\"note\">Left to right by call depth. Each edge is labelled with its own figures, as the caller's sidecar (or gateway) saw them: "
+            + "requests per second over the whole run, error %, p99 (retries included) and the caller's retries on it; green and \"mTLS\": mutual TLS; thick red dashes: the caller's circuit to the callee opened.</p>");
         h.Append($"<div class=\"graph\">{ServiceGraphSvg.Render(p.Graph)}</div>");
+        EdgeTable(h, p.Graph.Edges);
 
         h.Append("<h2 id=\"services\">Services</h2>");
         ServiceTable(h, p.Services);
@@ -90,6 +91,17 @@ internal static class HtmlReport
             h.Append(Inv($"<tr><td>{E(s.Service)}</td><td class=\"num\">{s.Instances}</td><td class=\"num\">{s.Requests}</td><td class=\"num\">{s.Ok}</td><td class=\"num\">{s.Errors}</td>")
                 + Inv($"<td class=\"num\">{s.P50Ms:0.###}</td><td class=\"num\">{s.P99Ms:0.###}</td><td class=\"num\">{s.Retries}</td><td class=\"num\">{s.Timeouts}</td>")
                 + Inv($"<td class=\"num\">{s.CircuitOpened}</td><td class=\"num\">{s.CircuitRejects}</td><td class=\"num\">{s.Ejections}</td></tr>"));
+        h.Append("</table>");
+    }
+
+    private static void EdgeTable(StringBuilder h, IReadOnlyList<GraphEdge> edges)
+    {
+        h.Append("<table id=\"edges-table\"><tr><th>from</th><th>to</th><th>requests</th><th>per s</th><th>ok</th><th>errors</th><th>error %</th><th>p50 ms</th><th>p99 ms</th>"
+            + "<th>retries</th><th>mTLS</th><th>circuit opened</th></tr>");
+        foreach (var e in edges)
+            h.Append(Inv($"<tr class=\"{(e.CircuitOpenedOnce ? "circuit-opened" : "")}\"><td>{E(e.From)}</td><td>{E(e.To)}</td><td class=\"num\">{e.Requests}</td><td class=\"num\">{e.Rps:0.##}</td>")
+                + Inv($"<td class=\"num\">{e.Ok}</td><td class=\"num\">{e.Errors}</td><td class=\"num\">{e.ErrorPercent:0.##}</td><td class=\"num\">{e.P50Ms:0.###}</td><td class=\"num\">{e.P99Ms:0.###}</td>")
+                + Inv($"<td class=\"num\">{e.Retries}</td><td>{(e.Mtls ? "yes" : "no")}</td><td class=\"num\">{e.CircuitOpened}</td></tr>"));
         h.Append("</table>");
     }
 

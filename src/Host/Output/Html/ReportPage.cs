@@ -40,8 +40,8 @@ internal sealed record ReportPage(
     IReadOnlyList<Figure> Emulator,
     IReadOnlyList<string> Warnings)
 {
-    /// <summary>The page of <paramref name="r"/>; <paramref name="topology"/> (the run's, flags applied) tells which edges are mTLS.</summary>
-    public static ReportPage From(RunReport r, MeshTopology? topology = null)
+    /// <summary>The page of <paramref name="r"/> (the report alone: a report read back from its JSON draws the same page).</summary>
+    public static ReportPage From(RunReport r)
     {
         var q = r.Requests;
         var l = r.LatencyMs;
@@ -61,7 +61,7 @@ internal sealed record ReportPage(
         var warnings = new List<string>(r.Missing.Select(m => $"missing from this report: {m}"));
         if (r.Emulator.Saturated && r.Emulator.Warning is { } w) warnings.Add(w);
         return new ReportPage(r.Scenario, summary, accounting, r.Outcomes.AddsUp, SecondCharts.From(r), DistributionOf(r.LatencyDistribution),
-            ServiceGraph.From(r, topology), ServiceRows(r), TracesOf(r.Tracing), FiguresOf(r.Figures), EmulatorOf(r), warnings);
+            ServiceGraph.From(r), ServiceRows(r), TracesOf(r.Tracing), FiguresOf(r.Figures), EmulatorOf(r), warnings);
     }
 
     private static DistributionCharts DistributionOf(LatencyDistributionReport d)

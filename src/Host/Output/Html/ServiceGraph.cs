@@ -4,20 +4,23 @@ namespace ActorMesh.Host.Output.Html;
 internal sealed record GraphNode(string Name, string Kind, int Depth, int Row, int Instances, double ErrorPercent);
 
 /// <summary>
-/// An edge of the service graph. Rate is calls per second over the whole run; error %, p99 and retries
-/// are the callee's (as its sidecars and its callers' sidecars saw it, over all its callers).
+/// An edge of the service graph, with the edge's own figures from the report's <c>callGraph.edges</c>
+/// (the caller's view, Istio's <c>reporter="source"</c>): requests and their rate over the whole run,
+/// ok and errors, error %, p50 and p99 (retries included), the caller's retries on it, mTLS, and how
+/// often the caller's circuit to the callee opened.
 /// </summary>
-internal sealed record GraphEdge(string From, string To, double Rps, double ErrorPercent, double P99Ms, long Retries, bool Mtls, bool CircuitOpened);
+internal sealed record GraphEdge(string From, string To, long Requests, double Rps, long Ok, long Errors, double ErrorPercent, double P50Ms, double P99Ms,
+    long Retries, bool Mtls, long CircuitOpened)
+{
+    /// <summary>The circuit to the callee opened at least once: the edge is highlighted.</summary>
+    public bool CircuitOpenedOnce => CircuitOpened > 0;
+}
 
 /// <summary>The service graph in the spirit of Kiali: gateways and services, left to right by call depth.</summary>
 internal sealed record ServiceGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges)
 {
-    /// <summary>
-    /// The graph the traffic of <paramref name="r"/> revealed (<c>callGraph.edges</c>). With the
-    /// <paramref name="topology"/>, an edge is mTLS when both ends run in the mesh (a gateway or a sidecar
-    /// at the source, a sidecar at the destination not set to disable mTLS); without it, when the mesh had sidecars.
-    /// </summary>
-    public static ServiceGraph From(RunReport r, MeshTopology? topology = null)
+    /// <summary>The graph the traffic of <paramref name="r"/> revealed (<c>callGraph.edges</c>), each edge with its own figures.</summary>
+    public static ServiceGraph From(RunReport r)
     {
         var edges = r.CallGraph.Edges;
         var names = edges.SelectMany(e => new[] { e.From, e.To }).Concat(r.Services.Keys).Distinct(StringComparer.Ordinal).ToList();
@@ -31,27 +34,13 @@ internal sealed record ServiceGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyLis
                 ? new GraphNode(n, "service", depth[n], row, s.Instances, ErrorPercent(s))
                 : new GraphNode(n, "gateway", depth[n], row, 0, 0);
         }).ToList();
-        var seconds = Math.Max(r.DurationSeconds + r.Load.WarmupSeconds, 1e-9);
-        var graphEdges = edges.Select(e =>
-        {
-            var s = r.Services.GetValueOrDefault(e.To);
-            return new GraphEdge(e.From, e.To, Math.Round(e.Calls / seconds, 1), s is null ? 0 : ErrorPercent(s), s?.LatencyMs.P99 ?? 0,
-                s?.Upstream[ServiceCounter.Retries] ?? 0, Mtls(e, r, topology), (s?.Upstream[ServiceCounter.CircuitOpened] ?? 0) > 0);
-        }).ToList();
+        var graphEdges = edges.Select(e => new GraphEdge(e.From, e.To, e.Requests ?? e.Calls, e.Rps ?? 0, e.Ok ?? 0, e.Errors ?? 0, Math.Round(100 * (e.ErrorRate ?? 0), 2),
+            e.P50Ms ?? 0, e.P99Ms ?? 0, e.Retries ?? 0, e.Mtls ?? false, e.CircuitOpened ?? 0)).ToList();
         return new ServiceGraph(nodes, graphEdges);
     }
 
     private static double ErrorPercent(ServiceReport s) =>
         s[ServiceCounter.Requests] == 0 ? 0 : Math.Round(100.0 * s[ServiceCounter.Errors] / s[ServiceCounter.Requests], 2);
-
-    private static bool Mtls(EdgeReport e, RunReport r, MeshTopology? topology)
-    {
-        if (topology is null) return r.Mesh.Sidecars;
-        var to = topology.Service(e.To);
-        if (to is null || !topology.Mesh.HasSidecar(to) || topology.Mesh.Security.MtlsFor(e.To) == MtlsMode.Disable) return false;
-        var from = topology.Service(e.From);
-        return from is null || topology.Mesh.HasSidecar(from); // not a service: a gateway, an Envoy in the mesh
-    }
 
     /// <summary>Call depth: 0 for the entry points (gateways, or nodes nobody calls), then one more per hop (shortest).</summary>
     private static Dictionary<string, int> Depths(List<string> names, IReadOnlyList<EdgeReport> edges, Func<string, bool> isGateway)

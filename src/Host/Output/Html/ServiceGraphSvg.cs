@@ -24,7 +24,7 @@ internal static class ServiceGraphSvg
             double x1 = a.X + NodeWidth, y1 = a.Y + NodeHeight / 2.0;
             double x2 = b.X, y2 = b.Y + NodeHeight / 2.0;
             if (b.X <= a.X) (x1, x2) = (a.X + NodeWidth / 2.0, b.X + NodeWidth / 2.0); // a call back or within a column
-            var css = "edge" + (e.CircuitOpened ? " circuit-opened" : "") + (e.ErrorPercent > 0 ? " errors" : "") + (e.Mtls ? " mtls" : "");
+            var css = "edge" + (e.CircuitOpenedOnce ? " circuit-opened" : "") + (e.ErrorPercent > 0 ? " errors" : "") + (e.Mtls ? " mtls" : "");
             svg.Append(Inv($"<g class=\"{css}\" data-from=\"{Esc(e.From)}\" data-to=\"{Esc(e.To)}\"><line x1=\"{x1:0.#}\" y1=\"{y1:0.#}\" x2=\"{x2:0.#}\" y2=\"{y2:0.#}\" marker-end=\"url(#arrow)\"/>"));
             var (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2);
             var rate = Inv($"{(e.Mtls ? "mTLS · " : "")}{e.Rps:0.#}/s · {e.ErrorPercent:0.##}% err");
@@ -32,8 +32,8 @@ internal static class ServiceGraphSvg
             var label = rate + " · " + latency;
             svg.Append(Inv($"<text class=\"edge-label\" x=\"{mx:0.#}\" y=\"{my - 20:0.#}\" text-anchor=\"middle\">{Esc(rate)}</text>"));
             svg.Append(Inv($"<text class=\"edge-label\" x=\"{mx:0.#}\" y=\"{my - 7:0.#}\" text-anchor=\"middle\">{Esc(latency)}</text>"));
-            if (e.CircuitOpened) svg.Append(Inv($"<text class=\"edge-label circuit\" x=\"{mx:0.#}\" y=\"{my + 14:0.#}\" text-anchor=\"middle\">circuit opened</text>"));
-            svg.Append(Inv($"<title>{Esc(e.From)} → {Esc(e.To)}: {Esc(label)}{(e.Mtls ? "" : ", plaintext")}{(e.CircuitOpened ? ", circuit opened" : "")}</title></g>"));
+            if (e.CircuitOpenedOnce) svg.Append(Inv($"<text class=\"edge-label circuit\" x=\"{mx:0.#}\" y=\"{my + 14:0.#}\" text-anchor=\"middle\">circuit opened {e.CircuitOpened}×</text>"));
+            svg.Append(Inv($"<title>{Esc(e.From)} → {Esc(e.To)}: {Esc(label)}{(e.Mtls ? "" : ", plaintext")}{(e.CircuitOpenedOnce ? ", circuit opened" : "")}</title></g>"));
         }
         foreach (var n in g.Nodes)
         {

@@ -28,7 +28,7 @@ public class ReportPageTests(FaultyRunFixture run) : IClassFixture<FaultyRunFixt
 {
     private readonly RunReport _report = run.Report;
 
-    private ReportPage Page => ReportPage.From(_report, FaultyRunFixture.Topology);
+    private ReportPage Page => ReportPage.From(_report);
 
     private SecondChart Chart(string id) => Page.PerSecond.Single(c => c.Id == id);
 
@@ -147,19 +147,37 @@ public class ReportPageTests(FaultyRunFixture run) : IClassFixture<FaultyRunFixt
     }
 
     [Fact]
-    public void Edges_carry_the_rate_the_callees_errors_p99_and_retries_and_mtls_only_between_sidecars()
+    public void Each_edge_carries_its_own_figures_from_the_reports_call_graph()
     {
         var edges = Page.Graph.Edges.ToDictionary(e => (e.From, e.To));
-        var toDb = edges[("api", "db")];
-        var calls = _report.CallGraph.Edges.Single(e => e.To == "db").Calls;
-        Assert.Equal(Math.Round(calls / (_report.DurationSeconds + _report.Load.WarmupSeconds), 1), toDb.Rps);
-        var db = _report.Services["db"];
-        Assert.Equal(Math.Round(100.0 * db[ServiceCounter.Errors] / db[ServiceCounter.Requests], 2), toDb.ErrorPercent);
-        Assert.Equal(db.LatencyMs.P99, toDb.P99Ms);
-        Assert.Equal(db.Upstream[ServiceCounter.Retries], toDb.Retries);
-        Assert.False(toDb.Mtls, "db runs without a sidecar: plaintext");
+        foreach (var reported in _report.CallGraph.Edges)
+        {
+            var drawn = edges[(reported.From, reported.To)];
+            Assert.Equal((reported.Requests, reported.Rps, reported.Ok, reported.Errors, reported.P50Ms, reported.P99Ms, reported.Retries, reported.Mtls, reported.CircuitOpened),
+                (drawn.Requests, drawn.Rps, drawn.Ok, drawn.Errors, drawn.P50Ms, drawn.P99Ms, drawn.Retries, drawn.Mtls, drawn.CircuitOpened));
+            Assert.Equal(Math.Round(100 * reported.ErrorRate!.Value, 2), drawn.ErrorPercent);
+        }
+        Assert.False(edges[("api", "db")].Mtls, "db runs without a sidecar: plaintext");
         Assert.True(edges[("edge", "api")].Mtls);
-        Assert.False(toDb.CircuitOpened);
+    }
+
+    [Fact]
+    public void The_edges_figures_are_the_callers_view_of_that_edge_not_the_callees_totals()
+    {
+        var toDb = _report.CallGraph.Edges.Single(e => (e.From, e.To) == ("api", "db"));
+        var toApi = _report.CallGraph.Edges.Single(e => (e.From, e.To) == ("edge", "api"));
+        var db = _report.Services["db"];
+        // Only api calls db, and only edge calls api: each edge holds all of its callee's upstream calls and retries.
+        Assert.Equal(db.Upstream[ServiceCounter.Calls], toDb.Calls);
+        Assert.Equal(db.Upstream[ServiceCounter.Retries], toDb.Retries);
+        Assert.Equal(_report.Services["api"].Upstream[ServiceCounter.Retries], toApi.Retries);
+        Assert.Equal(toDb.Requests, toDb.Ok + toDb.Errors);
+        Assert.Equal(Math.Round(toDb.Requests!.Value / (_report.DurationSeconds + _report.Load.WarmupSeconds), 2), toDb.Rps);
+        // db fails half its answers for the last 2 of the 5 s: about a fifth of the calls on the edge fail, none of them before.
+        Assert.InRange(toDb.ErrorRate!.Value, 0.1, 0.3);
+        Assert.True(toDb.Errors <= db[ServiceCounter.Errors], $"{toDb.Errors} errors on the edge, {db[ServiceCounter.Errors]} answered by db");
+        Assert.True(toDb.P50Ms <= toDb.P99Ms && toDb.P99Ms > 0);
+        Assert.True(toApi.P99Ms >= toDb.P50Ms, "a call to api includes its call to db");
     }
 
     [Fact]
@@ -167,10 +185,16 @@ public class ReportPageTests(FaultyRunFixture run) : IClassFixture<FaultyRunFixt
     {
         var opened = _report with
         {
-            Services = new(_report.Services) { ["db"] = _report.Services["db"] with { Upstream = new UpstreamReport { [ServiceCounter.CircuitOpened] = 2 } } },
+            CallGraph = _report.CallGraph with
+            {
+                Edges = [.. _report.CallGraph.Edges.Select(e => e.To == "db" ? e with { CircuitOpened = 2 } : e)],
+            },
         };
-        Assert.True(ServiceGraph.From(opened).Edges.Single(e => e.To == "db").CircuitOpened);
-        Assert.Contains("circuit-opened", ServiceGraphSvg.Render(ServiceGraph.From(opened)));
+        Assert.True(ServiceGraph.From(opened).Edges.Single(e => e.To == "db").CircuitOpenedOnce);
+        Assert.False(ServiceGraph.From(opened).Edges.Single(e => e.To == "api").CircuitOpenedOnce);
+        var svg = ServiceGraphSvg.Render(ServiceGraph.From(opened));
+        Assert.Contains("circuit-opened", svg);
+        Assert.Contains("circuit opened 2×", svg);
     }
 
     [Fact]
@@ -214,7 +238,7 @@ public class ReportPageTests(FaultyRunFixture run) : IClassFixture<FaultyRunFixt
     [Fact]
     public void The_page_is_self_contained_no_address_outside_the_file()
     {
-        var html = HtmlReport.Render(_report, FaultyRunFixture.Topology);
+        var html = HtmlReport.Render(_report);
         Assert.DoesNotMatch(@"(src|href)\s*=\s*[""']?(https?:)?//", html);
         Assert.DoesNotContain("<link", html);
         Assert.Contains("uPlot", html);
