@@ -26,8 +26,8 @@ internal sealed class AliveDue : INoSerializationVerificationNeeded
     private AliveDue() { }
 }
 
-/// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
-internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded;
+/// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it (on <paramref name="Node"/> when given: a moved pod's old side).</summary>
+internal sealed record GraceOver(string PodId, string? Node = null) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// The control plane (istiod's role). It watches the desired state in the <see cref="ApiServer"/>,
@@ -57,6 +57,8 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private readonly ConfigServer _config;
     private readonly List<IActorRef> _readyWaiters = [];
     private readonly LedgerWriter _ledger;
+    // Nodes that joined while this incarnation ran: once they have told what they run, they take their share of the pods.
+    private readonly List<string> _joiners = [];
     // Outages before this incarnation started (the API server's ledger; none pass while it runs).
     private double _downSeconds;
 
@@ -170,6 +172,10 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         Become(Reconciling);
         _reconciler.Reconcile();
+        foreach (var name in _joiners)
+            if (_placement.Find(name) is { } joined && _reconciler.Rebalance(joined) is { } rebalance)
+                _log.Info("Node {0} joined: moving {1} pods to it (zones: {2})", name, rebalance.Pending, string.Join(", ", rebalance.Zones));
+        _joiners.Clear();
         Changed();
     }
 
@@ -200,7 +206,9 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
             case ConfigNack nack: OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
             case PushDue: Push(); break;
             case ProgressCheck check: OnProgressCheck(check); break;
-            case GraceOver over: if (_reconciler.Pod(over.PodId) is { } leaving) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self); break;
+            case GraceOver over:
+                if ((over.Node is null ? _reconciler.Pod(over.PodId) : _reconciler.Pod(over.PodId, over.Node)) is { } leaving) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self);
+                break;
             case ChangeAccepted: break;
             case ChangeRejected rejected: _log.Warning("The API server refused a change: {0}", rejected.Reason); break;
             default: Answer(message); break;
@@ -260,17 +268,18 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
 
     private void OnPodTerminated(PodTerminated gone, bool syncing)
     {
-        if (_reconciler.Pod(gone.PodId) is not { } record || record.Node.Name != gone.Node) return;
+        if (_reconciler.Pod(gone.PodId, gone.Node) is not { } record) return;
         Forget(record);
         if (!syncing) _reconciler.Reconcile();
         Changed();
     }
 
-    /// <summary>Drops a pod that stopped or went with its node: its endpoint, its workload, the answers awaited from it.</summary>
-    private void Forget(PodRecord record)
+    /// <summary>Drops a pod that stopped or went with its node: its endpoint, its workload, the answers awaited from it (not when it was the side of a move the other side replaced). True when it was the pod's current record.</summary>
+    private bool Forget(PodRecord record)
     {
-        _reconciler.Forget(record);
+        if (!_reconciler.Forget(record)) return false;
         if (_config.Unsubscribe(record.Spec.PodId)) CheckConverged();
+        return true;
     }
 
     /// <summary>A rollout's new pod is not ready by the progress deadline: roll the service back.</summary>
@@ -286,7 +295,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
 
     void IReconcilerOwner.StopPod(NodeSlot node, string podId) => node.Agent.Tell(new StopPod(podId), Self);
 
-    void IReconcilerOwner.StopAfterGrace(string podId) => StartTimer(new GraceOver(podId), _options.TerminationGrace);
+    void IReconcilerOwner.StopAfterGrace(string podId, NodeSlot? on) => StartTimer(new GraceOver(podId, on?.Name), _options.TerminationGrace);
 
     void IReconcilerOwner.CheckProgress(string podId, long createdAt) => StartTimer(new ProgressCheck(podId, createdAt), _options.ProgressDeadline);
 
@@ -312,6 +321,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         if (!Joined(node, lost => OnNodeLost(lost, syncing))) return;
         Attach(_placement.Add(node));
+        _joiners.Add(node.Node);
         PlaceGateways();
         Become(Syncing);
         if (!_timers.IsTimerActive(SyncDeadline.Instance)) StartTimer(SyncDeadline.Instance, _options.NodeSyncTimeout);
@@ -337,10 +347,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
         _stats.NodesLost++;
         _log.Warning("Node {0} lost ({1}): placing its {2} pods elsewhere", lost.Node, lost.Reason, slot.Pods);
         foreach (var record in _reconciler.PodsOn(slot))
-        {
-            Forget(record);
-            _stats.PodsReplaced++;
-        }
+            if (Forget(record)) _stats.PodsReplaced++;
         foreach (var name in gateways)
             if (_config.Unsubscribe(name)) CheckConverged();
         return true;

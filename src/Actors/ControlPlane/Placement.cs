@@ -18,7 +18,7 @@ internal sealed class NodeSlot(RegisterNode node)
 /// or more whole zones and locality keeps calls on their node. Gateways go to the edge (the first node
 /// with the gateways role), or to a pod node when no node has that role.
 /// </summary>
-internal sealed class Placement
+internal sealed partial class Placement
 {
     private readonly List<NodeSlot> _nodes = [];
     private readonly SortedDictionary<string, NodeSlot> _zoneNodes = new(StringComparer.Ordinal);
