@@ -51,6 +51,8 @@ public sealed class LateJoinerSpecs(ITestOutputHelper output)
         Assert.True(report.Outcomes.AddsUp);
         Assert.Equal(1000, report.Requests.Sent);
         Assert.Equal(report.Requests.Sent, report.Requests.Ok);
+        // Make-before-break: each replacement had acknowledged its config before it got traffic.
+        Assert.Equal(0, report.Mesh[ServiceCounter.NoConfig]);
         // The moved pods served before and after: their counts add up over both incarnations.
         Assert.True(report.Services["payments"].PerInstance["payments-2"].Requests > 0);
     }

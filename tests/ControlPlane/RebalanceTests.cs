@@ -116,6 +116,12 @@ public class RebalanceReconcilerTests
             _reconciler.PodReady(new Endpoint(spec.PodId, spec.Service.Name, spec.Index, ActorRefs.Nobody, node.Name, spec.Service.Version, spec.Zone), node);
     }
 
+    private static Endpoint ReplacementEndpoint(string podId)
+    {
+        var index = int.Parse(podId[(podId.LastIndexOf('-') + 1)..]);
+        return new Endpoint(podId, "orders", index, ActorRefs.Nobody, "node-3", "v1", new[] { "a", "b", "c" }[index]);
+    }
+
     private string Where(string podId) => _reconciler.Endpoints()["orders"].Single(e => e.PodId == podId).Node;
 
     private (Rebalancing Rebalance, string Pod, string From) JoinNode3()
@@ -140,11 +146,24 @@ public class RebalanceReconcilerTests
     }
 
     [Fact]
-    public void Once_the_replacement_is_ready_it_takes_the_endpoint_and_the_old_pod_drains_on_its_own_node()
+    public void A_ready_replacement_takes_no_traffic_until_it_has_acknowledged_its_config()
+    {
+        var (_, pod, from) = JoinNode3();
+
+        var readiness = _reconciler.PodReady(ReplacementEndpoint(pod), _placement.Find("node-3"));
+
+        Assert.Equal(PodReadiness.Replacement, readiness);
+        Assert.Equal(from, Where(pod));
+        Assert.Empty(_owner.Graced);
+    }
+
+    [Fact]
+    public void Once_the_replacement_is_ready_and_configured_it_takes_the_endpoint_and_the_old_pod_drains_on_its_own_node()
     {
         var (_, pod, from) = JoinNode3();
 
         Ready(_owner.Started.Skip(3));
+        Assert.True(_reconciler.ReplacementConfigured(pod));
 
         Assert.Equal("node-3", Where(pod));
         Assert.Equal([(pod, (string?)from)], _owner.GracedOn);
@@ -158,6 +177,7 @@ public class RebalanceReconcilerTests
     {
         var (_, pod, from) = JoinNode3();
         Ready(_owner.Started.Skip(3));
+        _reconciler.ReplacementConfigured(pod);
         _clock.Advance(TimeSpan.FromSeconds(1));
 
         Assert.False(_reconciler.Forget(_reconciler.Pod(pod, from)!));
@@ -182,6 +202,33 @@ public class RebalanceReconcilerTests
         Assert.Equal(from, Where(pod));
         Assert.Equal("cancelled", Assert.Single(Assert.Single(_stats.Rebalances).Moves).Outcome);
         Assert.Empty(_owner.Graced);
+    }
+
+    [Fact]
+    public void A_replacement_that_refuses_its_config_is_stopped_and_the_old_pod_stays()
+    {
+        var (_, pod, from) = JoinNode3();
+        Ready(_owner.Started.Skip(3));
+
+        _reconciler.CancelMove(pod);
+        _reconciler.Forget(_reconciler.Pod(pod, "node-3")!);
+
+        Assert.Contains(("node-3", pod), _owner.StoppedOn.Select(s => (s.Node.Name, s.PodId)));
+        Assert.Equal(from, Where(pod));
+        Assert.Equal("cancelled", Assert.Single(Assert.Single(_stats.Rebalances).Moves).Outcome);
+    }
+
+    [Fact]
+    public void When_the_old_pod_dies_first_its_ready_replacement_is_the_pod()
+    {
+        var (_, pod, from) = JoinNode3();
+        Ready(_owner.Started.Skip(3));
+
+        Assert.True(_reconciler.Forget(_reconciler.Pod(pod, from)!));
+
+        Assert.Equal("node-3", Where(pod));
+        Assert.True(_reconciler.AllPodsReady());
+        Assert.Equal("moved", Assert.Single(Assert.Single(_stats.Rebalances).Moves).Outcome);
     }
 
     [Fact]

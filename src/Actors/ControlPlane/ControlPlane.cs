@@ -42,7 +42,7 @@ internal sealed record GraceOver(string PodId, string? Node = null) : INoSeriali
 /// behaviours: <see cref="AwaitingDesiredState"/>, then <see cref="Syncing"/> while attached nodes have not
 /// told what they run, then <see cref="Reconciling"/> (back to syncing when a node joins).
 /// </summary>
-internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
+internal sealed partial class ControlPlane : UntypedActor, IReconcilerOwner
 {
     private readonly IActorRef _apiServer;
     private readonly MeshRuntime _runtime;
@@ -57,8 +57,6 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     private readonly ConfigServer _config;
     private readonly List<IActorRef> _readyWaiters = [];
     private readonly LedgerWriter _ledger;
-    // Nodes that joined while this incarnation ran: once they have told what they run, they take their share of the pods.
-    private readonly List<string> _joiners = [];
     // Outages before this incarnation started (the API server's ledger; none pass while it runs).
     private double _downSeconds;
 
@@ -172,10 +170,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         Become(Reconciling);
         _reconciler.Reconcile();
-        foreach (var name in _joiners)
-            if (_placement.Find(name) is { } joined && _reconciler.Rebalance(joined) is { } rebalance)
-                _log.Info("Node {0} joined: moving {1} pods to it (zones: {2})", name, rebalance.Pending, string.Join(", ", rebalance.Zones));
-        _joiners.Clear();
+        Rebalance();
         Changed();
     }
 
@@ -202,8 +197,8 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
             case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
             case FetchConfig fetch: if (_reconciler.Pod(fetch.Workload) is not null) Subscribe(fetch.Workload, fetch.Target); break;
             case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
-            case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
-            case ConfigNack nack: OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
+            case ConfigAck ack: ReplacementAnswered(ack.Workload, refused: false); OnAnswer(ack.Version, ack.Workload, nack: null); break;
+            case ConfigNack nack: ReplacementAnswered(nack.Workload, refused: true); OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
             case PushDue: Push(); break;
             case ProgressCheck check: OnProgressCheck(check); break;
             case GraceOver over:
@@ -260,6 +255,11 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
             Sender.Tell(new StopPod(ready.Endpoint.PodId), Self);
             return;
         }
+        if (readiness == PodReadiness.Replacement)
+        {
+            ReplacementReady(ready);
+            return;
+        }
         Subscribe(ready.Endpoint.PodId, ready.ConfigTarget);
         if (readiness == PodReadiness.ReadyReconcile && !syncing) _reconciler.Reconcile();
         Changed();
@@ -279,6 +279,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         if (!_reconciler.Forget(record)) return false;
         if (_config.Unsubscribe(record.Spec.PodId)) CheckConverged();
+        ReplacementPromoted(record.Spec.PodId);
         return true;
     }
 

@@ -1,6 +1,9 @@
 namespace ActorMesh.ControlPlane;
 
-/// <summary>A pod moving to another node, make-before-break: <see cref="To"/> starts, and once it is ready it takes <see cref="From"/>'s place in the endpoints, then From drains and stops.</summary>
+/// <summary>
+/// A pod moving to another node, make-before-break: <see cref="To"/> starts, and once it is ready and has
+/// acknowledged the current config it takes <see cref="From"/>'s place in the endpoints; then From drains and stops.
+/// </summary>
 internal sealed class PodMove(PodRecord from, PodRecord to, Rebalancing rebalance)
 {
     public PodRecord From { get; } = from;
@@ -70,21 +73,38 @@ internal sealed partial class Reconciler
         return move.From.Node.Name == node ? move.From : move.To.Node.Name == node ? move.To : null;
     }
 
-    /// <summary>A moving pod's replacement reported ready from its node: it takes the old pod's place, which drains (stops after the grace period). False when <paramref name="endpoint"/> is no such replacement.</summary>
+    /// <summary>A moving pod's replacement reported ready from its node (it takes no traffic until <see cref="ReplacementConfigured"/>). False when <paramref name="endpoint"/> is no such replacement.</summary>
     private bool ReplacementReady(Endpoint endpoint, NodeSlot? from)
     {
         if (!_moves.TryGetValue(endpoint.PodId, out var move) || move.Swapped || from != move.To.Node) return false;
-        var old = move.From;
         move.To.Endpoint = endpoint;
+        return true;
+    }
+
+    /// <summary>
+    /// The ready replacement of moving pod <paramref name="podId"/> has acknowledged its config: it takes the old
+    /// pod's place in the endpoints, and the old pod drains (stops after the grace period, serving what callers
+    /// with the previous config still send it). False when there is no such replacement, or it was not ready.
+    /// </summary>
+    public bool ReplacementConfigured(string podId)
+    {
+        if (!_moves.TryGetValue(podId, out var move) || move.Swapped || move.To.Endpoint is null || move.To.Leaving) return false;
+        var old = move.From;
         move.Swapped = true;
-        _pods[endpoint.PodId] = move.To;
+        _pods[podId] = move.To;
         if (old.Endpoint is null) _withEndpoint++;
         if (!old.Leaving)
         {
             old.Leaving = true;
-            owner.StopAfterGrace(endpoint.PodId, old.Node);
+            owner.StopAfterGrace(podId, old.Node);
         }
         return true;
+    }
+
+    /// <summary>Gives up moving <paramref name="podId"/> before its replacement took over (it refused the config): the replacement stops, the old pod stays.</summary>
+    public void CancelMove(string podId)
+    {
+        if (_moves.TryGetValue(podId, out var move)) Cancel(move);
     }
 
     /// <summary>A pod of a move stopped (<see cref="Forget"/>): the move is done when its old pod did, given up when its replacement did first.</summary>
@@ -94,7 +114,11 @@ internal sealed partial class Reconciler
         if (!_moves.TryGetValue(id, out var move) || (record != move.From && record != move.To)) return;
         _moves.Remove(id);
         // The old pod went before its replacement was ready (killed, or it was not ready yet): the replacement is the pod now.
-        if (record == move.From && !move.Swapped) _pods[id] = move.To;
+        if (record == move.From && !move.Swapped)
+        {
+            _pods[id] = move.To;
+            if (move.To.Endpoint is not null) _withEndpoint++;
+        }
         var moved = record == move.From || move.Swapped;
         var rebalance = move.Rebalance;
         rebalance.Moves.Add(new PodMoveRecord(id, move.From.Spec.Zone, move.From.Node.Name, move.To.Node.Name, moved ? "moved" : "cancelled"));
@@ -108,9 +132,15 @@ internal sealed partial class Reconciler
         {
             if (move.Swapped || move.To.Leaving) continue;
             if (IsDesired(id) && Desired!.Service(move.To.Spec.Service.Name) is { } s && s.Version == move.To.Spec.Service.Version) continue;
-            move.To.Leaving = true;
-            owner.StopPod(move.To.Node, id);
+            Cancel(move);
         }
+    }
+
+    private void Cancel(PodMove move)
+    {
+        if (move.Swapped || move.To.Leaving) return;
+        move.To.Leaving = true;
+        owner.StopPod(move.To.Node, move.To.Spec.PodId);
     }
 
     /// <summary>True while a pod of <paramref name="service"/> moves and its replacement is not ready yet.</summary>

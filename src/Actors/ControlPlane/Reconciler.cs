@@ -9,6 +9,8 @@ internal enum PodReadiness
     Ready,
     /// <summary>Ready, and the desired state may now be reached further (a rollout's next step, a pod no longer wanted).</summary>
     ReadyReconcile,
+    /// <summary>A moving pod's replacement is ready: it gets the current config, and takes the old pod's place once it has acknowledged it (<see cref="Reconciler.ReplacementConfigured"/>).</summary>
+    Replacement,
 }
 
 /// <summary>
@@ -169,7 +171,7 @@ internal sealed partial class Reconciler(Placement placement, ControlPlaneStats 
     public PodReadiness PodReady(Endpoint endpoint, NodeSlot? from)
     {
         var id = endpoint.PodId;
-        if (ReplacementReady(endpoint, from)) return PodReadiness.ReadyReconcile;
+        if (ReplacementReady(endpoint, from)) return PodReadiness.Replacement;
         if (!_pods.TryGetValue(id, out var record))
         {
             var service = Desired?.Service(endpoint.Service);
