@@ -37,12 +37,15 @@ public sealed class LateJoinerSpecs(ITestOutputHelper output)
             output.WriteLine($"at {r.AtSeconds}s {r.Node}: zones {string.Join(",", r.Zones)}; {string.Join(", ", r.Moves)} in {r.DurationMs} ms");
         Assert.Equal("applied", Assert.Single(report.Events).Outcome);
         Assert.Equal(3, cluster.Nodes);
-        // Zones a and c were on node-1, b on node-2: node-3 takes c (as many pods as a; the last by name), with its two pods.
+        // Zones a and c went to the node that registered first, b to the other: node-3 takes c (as many pods
+        // as a; the last by name), with its two pods.
         var rebalance = Assert.Single(cluster.Rebalance);
         Assert.Equal("node-3", rebalance.Node);
         Assert.Equal(["c"], rebalance.Zones);
+        var from = rebalance.Moves[0].From;
+        Assert.Contains(from, new[] { "node-1", "node-2" });
         Assert.Equal(
-            [new("frontend-2", "c", "node-1", "node-3", "moved"), new("payments-2", "c", "node-1", "node-3", "moved")],
+            [new("frontend-2", "c", from, "node-3", "moved"), new("payments-2", "c", from, "node-3", "moved")],
             rebalance.Moves.OrderBy(m => m.Pod, StringComparer.Ordinal));
         Assert.True(rebalance.AtSeconds >= 1, $"the rebalance began at {rebalance.AtSeconds} s, before the node joined");
         Assert.Equal(new SortedDictionary<string, int> { ["node-1"] = 2, ["node-2"] = 2, ["node-3"] = 2 }, cluster.PodsPerNode);

@@ -151,7 +151,7 @@ internal sealed partial class Reconciler
     }
 
     private void Finish(Rebalancing rebalance) =>
-        stats.Rebalances.Add(new RebalanceRecord(rebalance.Node, MeshClock.ToMilliseconds(rebalance.StartedAt), MeshClock.ToMilliseconds(clock.Now - rebalance.StartedAt),
+        stats.Rebalances.Add(new RebalanceRecord(rebalance.Node, Math.Round(MeshClock.ToMilliseconds(rebalance.StartedAt), 3), Math.Round(MeshClock.ToMilliseconds(clock.Now - rebalance.StartedAt), 3),
             [.. rebalance.Zones], [.. rebalance.Moves]));
 
     /// <summary>The records of moves on <paramref name="node"/> that are not the current pod (the current ones are in <c>_pods</c>).</summary>
