@@ -1,5 +1,3 @@
-using Akka.Configuration;
-
 namespace ActorMesh.Tests.Clustering;
 
 /// <summary>
@@ -10,12 +8,6 @@ namespace ActorMesh.Tests.Clustering;
 [Collection(ClusterCollection.Name)]
 public sealed class LateJoinerSpecs(ITestOutputHelper output)
 {
-    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
-        akka.loglevel = ERROR
-        akka.log-dead-letters = 0
-        akka.log-dead-letters-during-shutdown = off
-        """);
-
     [Fact]
     public async Task A_node_joining_mid_run_takes_a_zone_and_its_pods_and_no_request_is_dropped()
     {
@@ -29,7 +21,7 @@ public sealed class LateJoinerSpecs(ITestOutputHelper output)
             .At(TimeSpan.FromSeconds(1), new JoinNodeEvent("node-3"))
             .Build();
 
-        var report = await MeshRunner.RunAsync(topology, new RunOptions { AkkaConfig = Quiet });
+        var report = await MeshRunner.RunAsync(topology, new RunOptions { AkkaConfig = ClusterCollection.Quiet });
 
         var cluster = report.Cluster;
         output.WriteLine($"pods per node: {string.Join(", ", cluster.PodsPerNode.Select(p => $"{p.Key} {p.Value}"))}");
