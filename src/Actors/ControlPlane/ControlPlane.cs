@@ -40,7 +40,8 @@ internal sealed record GraceOver(string PodId, string? Node = null) : INoSeriali
 /// The policy lives in plain classes (<see cref="Placement"/>, <see cref="NodeSync"/>,
 /// <see cref="Reconciler"/>, <see cref="ConfigServer"/>); this actor owns the messages and timers. Its
 /// behaviours: <see cref="AwaitingDesiredState"/>, then <see cref="Syncing"/> while attached nodes have not
-/// told what they run, then <see cref="Reconciling"/> (back to syncing when a node joins).
+/// told what they run, then <see cref="Reconciling"/> (back to syncing when a node joins; once the node has
+/// told what it runs, it takes its share of the pods: see ControlPlane.Rebalance.cs).
 /// </summary>
 internal sealed partial class ControlPlane : UntypedActor, IReconcilerOwner
 {

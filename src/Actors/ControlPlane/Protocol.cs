@@ -116,8 +116,12 @@ public sealed record DeployRecord(string Service, string From, string To, string
 /// <param name="Moves">Each pod moved (or whose move was given up), in the order they began.</param>
 public sealed record RebalanceRecord(string Node, double StartedAtMs, double DurationMs, IReadOnlyList<string> Zones, IReadOnlyList<PodMoveRecord> Moves)
 {
-    /// <summary>Seconds after the load started (set in the run's report; 0 in the control plane's status).</summary>
-    public double AtSeconds { get; init; }
+    /// <summary>
+    /// Seconds after the load started: set in the report of a run whose nodes share the edge's clock (one process);
+    /// null in the control plane's status and with separate node processes, whose clocks are not the edge's.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? AtSeconds { get; init; }
 }
 
 /// <summary>One pod of a rebalance.</summary>

@@ -16,7 +16,8 @@ internal enum PodReadiness
 /// <summary>
 /// Reconciliation and rolling updates: it keeps the pods the control plane knows, starts the desired
 /// ones that are missing (on the node <see cref="Placement"/> picks), takes the ones no longer desired
-/// out of service, replaces outdated ones one at a time, and times each reconciliation and rollout.
+/// out of service, replaces outdated ones one at a time, moves pods to a node that joined (Reconciler.Moves.cs),
+/// and times each reconciliation and rollout.
 /// Plain state: the owning actor turns its requests (<see cref="IReconcilerOwner"/>) into messages and timers.
 /// </summary>
 internal sealed partial class Reconciler(Placement placement, ControlPlaneStats stats, MeshClock clock, IReconcilerOwner owner)
