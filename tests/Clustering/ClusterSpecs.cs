@@ -14,11 +14,7 @@ namespace ActorMesh.Tests.Clustering;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
-        akka.loglevel = ERROR
-        akka.log-dead-letters = 0
-        akka.log-dead-letters-during-shutdown = off
-        """);
+    private static readonly Config Quiet = ClusterCollection.Quiet;
     private readonly HighResolutionClock _clock = new();
     private MeshCluster _cluster = null!;
     private MeshRuntime _edge = null!;
@@ -229,4 +225,11 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
 public sealed class ClusterCollection
 {
     public const string Name = "cluster";
+
+    /// <summary>Akka settings for cluster specs: errors only, no dead-letter logging.</summary>
+    public static readonly Config Quiet = ConfigurationFactory.ParseString("""
+        akka.loglevel = ERROR
+        akka.log-dead-letters = 0
+        akka.log-dead-letters-during-shutdown = off
+        """);
 }

@@ -11,11 +11,7 @@ namespace ActorMesh.Tests.Clustering;
 [Collection(ClusterCollection.Name)]
 public sealed class EndOfRunSpecs(ITestOutputHelper output)
 {
-    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
-        akka.loglevel = ERROR
-        akka.log-dead-letters = 0
-        akka.log-dead-letters-during-shutdown = off
-        """);
+    private static readonly Config Quiet = ClusterCollection.Quiet;
 
     [Fact]
     public async Task A_node_gone_at_the_end_is_named_in_the_report_and_the_run_still_reports()

@@ -186,16 +186,28 @@ public class ReconcilerTests
         Assert.Equal(4, _placement.Find("node-1")!.Pods);
     }
 
-    private sealed class Owner : IReconcilerOwner
+    internal sealed class Owner : IReconcilerOwner
     {
         public List<(NodeSlot Node, PodSpec Spec)> Started { get; } = [];
         public List<string> Stopped { get; } = [];
+        public List<(NodeSlot Node, string PodId)> StoppedOn { get; } = [];
         public List<string> Graced { get; } = [];
+        public List<(string PodId, string? Node)> GracedOn { get; } = [];
         public List<(string PodId, long CreatedAt)> ProgressChecks { get; } = [];
 
         public void StartPod(NodeSlot node, PodSpec spec) => Started.Add((node, spec));
-        public void StopPod(NodeSlot node, string podId) => Stopped.Add(podId);
-        public void StopAfterGrace(string podId) => Graced.Add(podId);
+        public void StopPod(NodeSlot node, string podId)
+        {
+            Stopped.Add(podId);
+            StoppedOn.Add((node, podId));
+        }
+
+        public void StopAfterGrace(string podId, NodeSlot? on = null)
+        {
+            Graced.Add(podId);
+            GracedOn.Add((podId, on?.Name));
+        }
+
         public void CheckProgress(string podId, long createdAt) => ProgressChecks.Add((podId, createdAt));
     }
 }

@@ -15,18 +15,25 @@ namespace ActorMesh.Clustering;
 /// </summary>
 internal sealed class MeshCluster : IAsyncDisposable
 {
-    private readonly List<MeshClusterNode> _nodes;
+    // Written when a node joins (AddNodeAsync) while a run reads it: replaced, never changed in place.
+    private volatile List<MeshClusterNode> _nodes;
+    private readonly MeshClock _clock;
+    private readonly long _seed;
+    private readonly Config? _akkaConfig;
 
-    private MeshCluster(List<MeshClusterNode> nodes, ActorSystem edge)
+    private MeshCluster(List<MeshClusterNode> nodes, ActorSystem edge, MeshClock clock, long seed, Config? akkaConfig)
     {
         _nodes = nodes;
         Edge = edge;
+        _clock = clock;
+        _seed = seed;
+        _akkaConfig = akkaConfig;
     }
 
-    /// <summary>The nodes that run pods, node-1 first.</summary>
+    /// <summary>The nodes that run pods, node-1 first, then those that joined later in the order they did.</summary>
     public IReadOnlyList<MeshClusterNode> Nodes => _nodes;
 
-    /// <summary>The edge's ActorSystem (role <c>edge</c>): start the mesh from it with <see cref="Hosting.MeshSystem.LaunchOnCluster"/>.</summary>
+    /// <summary>The edge's ActorSystem (role <c>edge</c>): start the mesh from it with <see cref="Hosting.MeshSystem.LaunchOnCluster(MeshCluster, MeshTopology, MeshRuntime, TimeSpan?)"/>.</summary>
     public ActorSystem Edge { get; }
 
     /// <summary>The node named <paramref name="name"/>.</summary>
@@ -56,7 +63,7 @@ internal sealed class MeshCluster : IAsyncDisposable
             }
             edge = StartEdge("127.0.0.1", 0, seeds, akkaConfig);
             await WaitForMembersAsync(edge, nodes + 1, timeout ?? TimeSpan.FromSeconds(30), progress, cancellation);
-            return new MeshCluster(list, edge);
+            return new MeshCluster(list, edge, clock, seed, akkaConfig);
         }
         catch
         {
@@ -65,6 +72,21 @@ internal sealed class MeshCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Starts pod node <paramref name="name"/>, which joins the running cluster (through a node that is up) and
+    /// registers with the control plane: if pods run, the control plane moves its share of them to it (see
+    /// docs/cluster.md, "Late joiners"). Returns once its ActorSystem runs; the join itself follows within a second or so.
+    /// </summary>
+    public Task<MeshClusterNode> AddNodeAsync(string name) => Task.Run(() =>
+    {
+        var nodes = _nodes;
+        if (nodes.Exists(n => n.Name == name && !n.Stopped)) throw new ArgumentException($"node '{name}' is already in the cluster", nameof(name));
+        var seed = nodes.Find(n => !n.Stopped) ?? throw new InvalidOperationException("no node of the cluster is up to join through");
+        var node = MeshClusterNode.Start(name, "127.0.0.1", 0, [seed.Address.ToString()], _clock, _seed, extra: _akkaConfig);
+        lock (this) _nodes = [.. _nodes, node];
+        return node;
+    });
 
     /// <summary>Starts an edge ActorSystem that joins the cluster through <paramref name="seeds"/> (akka.tcp://actormesh@host:port).</summary>
     public static ActorSystem StartEdge(string hostname, int port, IReadOnlyList<string> seeds, Config? akkaConfig = null)

@@ -26,8 +26,8 @@ internal sealed class AliveDue : INoSerializationVerificationNeeded
     private AliveDue() { }
 }
 
-/// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it.</summary>
-internal sealed record GraceOver(string PodId) : INoSerializationVerificationNeeded;
+/// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it (on <paramref name="Node"/> when given: a moved pod's old side).</summary>
+internal sealed record GraceOver(string PodId, string? Node = null) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// The control plane (istiod's role). It watches the desired state in the <see cref="ApiServer"/>,
@@ -40,9 +40,10 @@ internal sealed record GraceOver(string PodId) : INoSerializationVerificationNee
 /// The policy lives in plain classes (<see cref="Placement"/>, <see cref="NodeSync"/>,
 /// <see cref="Reconciler"/>, <see cref="ConfigServer"/>); this actor owns the messages and timers. Its
 /// behaviours: <see cref="AwaitingDesiredState"/>, then <see cref="Syncing"/> while attached nodes have not
-/// told what they run, then <see cref="Reconciling"/> (back to syncing when a node joins).
+/// told what they run, then <see cref="Reconciling"/> (back to syncing when a node joins; once the node has
+/// told what it runs, it takes its share of the pods: see ControlPlane.Rebalance.cs).
 /// </summary>
-internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
+internal sealed partial class ControlPlane : UntypedActor, IReconcilerOwner
 {
     private readonly IActorRef _apiServer;
     private readonly MeshRuntime _runtime;
@@ -170,6 +171,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         Become(Reconciling);
         _reconciler.Reconcile();
+        Rebalance();
         Changed();
     }
 
@@ -196,11 +198,13 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
             case RegisterWorkload register: Context.Watch(register.Target); Subscribe(register.Workload, register.Target); break;
             case FetchConfig fetch: if (_reconciler.Pod(fetch.Workload) is not null) Subscribe(fetch.Workload, fetch.Target); break;
             case Terminated terminated: OnWorkloadTerminated(terminated.ActorRef); break;
-            case ConfigAck ack: OnAnswer(ack.Version, ack.Workload, nack: null); break;
-            case ConfigNack nack: OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
+            case ConfigAck ack: ReplacementAnswered(ack.Workload, refused: false); OnAnswer(ack.Version, ack.Workload, nack: null); break;
+            case ConfigNack nack: ReplacementAnswered(nack.Workload, refused: true); OnAnswer(nack.Nonce, nack.Workload, nack.Reason); break;
             case PushDue: Push(); break;
             case ProgressCheck check: OnProgressCheck(check); break;
-            case GraceOver over: if (_reconciler.Pod(over.PodId) is { } leaving) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self); break;
+            case GraceOver over:
+                if ((over.Node is null ? _reconciler.Pod(over.PodId) : _reconciler.Pod(over.PodId, over.Node)) is { } leaving) leaving.Node.Agent.Tell(new StopPod(over.PodId), Self);
+                break;
             case ChangeAccepted: break;
             case ChangeRejected rejected: _log.Warning("The API server refused a change: {0}", rejected.Reason); break;
             default: Answer(message); break;
@@ -252,6 +256,11 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
             Sender.Tell(new StopPod(ready.Endpoint.PodId), Self);
             return;
         }
+        if (readiness == PodReadiness.Replacement)
+        {
+            ReplacementReady(ready);
+            return;
+        }
         Subscribe(ready.Endpoint.PodId, ready.ConfigTarget);
         if (readiness == PodReadiness.ReadyReconcile && !syncing) _reconciler.Reconcile();
         Changed();
@@ -260,17 +269,19 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
 
     private void OnPodTerminated(PodTerminated gone, bool syncing)
     {
-        if (_reconciler.Pod(gone.PodId) is not { } record || record.Node.Name != gone.Node) return;
+        if (_reconciler.Pod(gone.PodId, gone.Node) is not { } record) return;
         Forget(record);
         if (!syncing) _reconciler.Reconcile();
         Changed();
     }
 
-    /// <summary>Drops a pod that stopped or went with its node: its endpoint, its workload, the answers awaited from it.</summary>
-    private void Forget(PodRecord record)
+    /// <summary>Drops a pod that stopped or went with its node: its endpoint, its workload, the answers awaited from it (not when it was the side of a move the other side replaced). True when it was the pod's current record.</summary>
+    private bool Forget(PodRecord record)
     {
-        _reconciler.Forget(record);
+        if (!_reconciler.Forget(record)) return false;
         if (_config.Unsubscribe(record.Spec.PodId)) CheckConverged();
+        ReplacementPromoted(record.Spec.PodId);
+        return true;
     }
 
     /// <summary>A rollout's new pod is not ready by the progress deadline: roll the service back.</summary>
@@ -286,7 +297,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
 
     void IReconcilerOwner.StopPod(NodeSlot node, string podId) => node.Agent.Tell(new StopPod(podId), Self);
 
-    void IReconcilerOwner.StopAfterGrace(string podId) => StartTimer(new GraceOver(podId), _options.TerminationGrace);
+    void IReconcilerOwner.StopAfterGrace(string podId, NodeSlot? on) => StartTimer(new GraceOver(podId, on?.Name), _options.TerminationGrace);
 
     void IReconcilerOwner.CheckProgress(string podId, long createdAt) => StartTimer(new ProgressCheck(podId, createdAt), _options.ProgressDeadline);
 
@@ -312,6 +323,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
     {
         if (!Joined(node, lost => OnNodeLost(lost, syncing))) return;
         Attach(_placement.Add(node));
+        _joiners.Add(node.Node);
         PlaceGateways();
         Become(Syncing);
         if (!_timers.IsTimerActive(SyncDeadline.Instance)) StartTimer(SyncDeadline.Instance, _options.NodeSyncTimeout);
@@ -337,10 +349,7 @@ internal sealed class ControlPlane : UntypedActor, IReconcilerOwner
         _stats.NodesLost++;
         _log.Warning("Node {0} lost ({1}): placing its {2} pods elsewhere", lost.Node, lost.Reason, slot.Pods);
         foreach (var record in _reconciler.PodsOn(slot))
-        {
-            Forget(record);
-            _stats.PodsReplaced++;
-        }
+            if (Forget(record)) _stats.PodsReplaced++;
         foreach (var name in gateways)
             if (_config.Unsubscribe(name)) CheckConverged();
         return true;

@@ -9,7 +9,11 @@ namespace ActorMesh.ControlPlane;
 internal sealed record LedgerDelta(
     long Version, long Pushes, long Acks, long Nacks, string? LastNack,
     IReadOnlyList<double> ConvergenceMs, IReadOnlyList<double> ReconcileMs, IReadOnlyList<DeployRecord> Deployments,
-    long NodesLost, long PodsReplaced, IReadOnlyDictionary<string, int>? Instances) : IMeshMessage;
+    long NodesLost, long PodsReplaced, IReadOnlyDictionary<string, int>? Instances) : IMeshMessage
+{
+    /// <summary>Rebalances finished since the last delta.</summary>
+    public IReadOnlyList<RebalanceRecord> Rebalances { get; init; } = [];
+}
 
 /// <summary>The control plane is alive: its API server dates an outage from the last of these (every <see cref="Interval"/>).</summary>
 internal sealed class ControlPlaneAlive : IMeshMessage
@@ -37,7 +41,7 @@ internal sealed class ControlPlaneStopping : IMeshMessage
 internal sealed class LedgerWriter
 {
     private long _version, _pushes, _acks, _nacks, _nodesLost, _podsReplaced;
-    private int _convergence, _reconcile, _deployments;
+    private int _convergence, _reconcile, _deployments, _rebalances;
     private string? _lastNack;
     private Dictionary<string, int>? _instances;
 
@@ -47,7 +51,7 @@ internal sealed class LedgerWriter
     public void Mark(ControlPlaneStats stats)
     {
         (_version, _pushes, _acks, _nacks, _nodesLost, _podsReplaced) = (stats.Version, stats.Pushes, stats.Acks, stats.Nacks, stats.NodesLost, stats.PodsReplaced);
-        (_convergence, _reconcile, _deployments) = (stats.ConvergenceMs.Count, stats.ReconcileMs.Count, stats.Deployments.Count);
+        (_convergence, _reconcile, _deployments, _rebalances) = (stats.ConvergenceMs.Count, stats.ReconcileMs.Count, stats.Deployments.Count, stats.Rebalances.Count);
         _lastNack = stats.LastNack;
         _instances = stats.Instances;
     }
@@ -58,6 +62,7 @@ internal sealed class LedgerWriter
         var changed = stats.Version != _version || stats.Pushes != _pushes || stats.Acks != _acks || stats.Nacks != _nacks
             || stats.NodesLost != _nodesLost || stats.PodsReplaced != _podsReplaced || !ReferenceEquals(stats.LastNack, _lastNack)
             || stats.ConvergenceMs.Count != _convergence || stats.ReconcileMs.Count != _reconcile || stats.Deployments.Count != _deployments
+            || stats.Rebalances.Count != _rebalances
             || !ReferenceEquals(stats.Instances, _instances);
         if (!changed) return null;
         var delta = new LedgerDelta(
@@ -65,7 +70,10 @@ internal sealed class LedgerWriter
             ReferenceEquals(stats.LastNack, _lastNack) ? null : stats.LastNack,
             Since(stats.ConvergenceMs, _convergence), Since(stats.ReconcileMs, _reconcile), Since(stats.Deployments, _deployments),
             stats.NodesLost - _nodesLost, stats.PodsReplaced - _podsReplaced,
-            ReferenceEquals(stats.Instances, _instances) ? null : new Dictionary<string, int>(stats.Instances));
+            ReferenceEquals(stats.Instances, _instances) ? null : new Dictionary<string, int>(stats.Instances))
+        {
+            Rebalances = [.. stats.Rebalances.Skip(_rebalances)],
+        };
         Mark(stats);
         return delta;
     }
@@ -130,6 +138,7 @@ internal sealed class ControlPlaneLedger(MeshClock clock)
         _stats.ConvergenceMs.AddRange(d.ConvergenceMs);
         _stats.ReconcileMs.AddRange(d.ReconcileMs);
         _stats.Deployments.AddRange(d.Deployments);
+        _stats.Rebalances.AddRange(d.Rebalances);
         _stats.NodesLost += d.NodesLost;
         _stats.PodsReplaced += d.PodsReplaced;
         if (d.Instances is not null) _stats.Instances = new Dictionary<string, int>(d.Instances, StringComparer.Ordinal);

@@ -15,6 +15,7 @@ internal sealed class ControlPlaneStats
     public readonly List<double> ReconcileMs = [];
     public Dictionary<string, int> Instances = new(StringComparer.Ordinal);
     public readonly List<DeployRecord> Deployments = [];
+    public readonly List<RebalanceRecord> Rebalances = [];
     public long NodesLost;
     public long PodsReplaced;
 
@@ -29,6 +30,7 @@ internal sealed class ControlPlaneStats
         ConvergenceMs.AddRange(s.ConvergenceMs);
         ReconcileMs.AddRange(s.ReconcileMs);
         Deployments.AddRange(s.Deployments);
+        Rebalances.AddRange(s.Rebalances);
         NodesLost = s.NodesLost;
         PodsReplaced = s.PodsReplaced;
     }

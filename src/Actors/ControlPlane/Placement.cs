@@ -19,7 +19,7 @@ internal sealed class NodeSlot(RegisterNode node)
 /// with the gateways role), or to a pod node when no node has that role; the replicas of a gateway per
 /// zone go to their zones' nodes.
 /// </summary>
-internal sealed class Placement
+internal sealed partial class Placement
 {
     private readonly List<NodeSlot> _nodes = [];
     private readonly SortedDictionary<string, NodeSlot> _zoneNodes = new(StringComparer.Ordinal);

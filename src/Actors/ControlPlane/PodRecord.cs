@@ -32,8 +32,11 @@ internal interface IReconcilerOwner
     /// <summary>Stop pod <paramref name="podId"/> on <paramref name="node"/> now.</summary>
     void StopPod(NodeSlot node, string podId);
 
-    /// <summary>Stop pod <paramref name="podId"/> once its termination grace period is over, on the node it then runs on (<see cref="Reconciler.Pod"/>).</summary>
-    void StopAfterGrace(string podId);
+    /// <summary>
+    /// Stop pod <paramref name="podId"/> once its termination grace period is over: on <paramref name="on"/> when
+    /// given (a moved pod's old side), else on the node it then runs on (<see cref="Reconciler.Pod(string)"/>).
+    /// </summary>
+    void StopAfterGrace(string podId, NodeSlot? on = null);
 
     /// <summary>Check by the progress deadline that the rollout's new pod got ready (<see cref="Reconciler.ProgressDue"/>).</summary>
     void CheckProgress(string podId, long createdAt);

@@ -85,10 +85,14 @@ public sealed record ControlPlaneStatus(
     /// <summary>The node each zone's pods were placed on, by zone (placement's mapping; empty without zones).</summary>
     public SortedDictionary<string, string> ZoneNodes { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Rebalances finished so far: a node joined while pods ran and took its share of them.</summary>
+    public IReadOnlyList<RebalanceRecord> Rebalances { get; init; } = [];
+
     internal static ControlPlaneStatus From(ControlPlaneStats s, bool up, double downSeconds) =>
         new(s.Version, s.Pushes, s.Acks, s.Nacks, [.. s.ConvergenceMs], new Dictionary<string, int>(s.Instances), s.LastNack, [.. s.ReconcileMs], up, downSeconds)
         {
             Deployments = [.. s.Deployments],
+            Rebalances = [.. s.Rebalances],
             NodesLost = s.NodesLost,
             PodsReplaced = s.PodsReplaced,
         };
@@ -103,6 +107,30 @@ public sealed record ControlPlaneStatus(
 /// <param name="DurationMs">From the first pod replaced until every pod ran the final version and was ready.</param>
 /// <param name="PodsReplaced">Pods drained and replaced, rollback included.</param>
 public sealed record DeployRecord(string Service, string From, string To, string Outcome, double StartedAtMs, double DurationMs, int PodsReplaced);
+
+/// <summary>A node joined while pods ran, and the control plane moved its share of them to it.</summary>
+/// <param name="Node">The node that joined.</param>
+/// <param name="StartedAtMs">When its rebalance began (mesh clock, ms).</param>
+/// <param name="DurationMs">From then until every old pod moved had stopped (each replacement ready first).</param>
+/// <param name="Zones">The zones placement mapped to the node (their pods moved with them).</param>
+/// <param name="Moves">Each pod moved (or whose move was given up), in the order they began.</param>
+public sealed record RebalanceRecord(string Node, double StartedAtMs, double DurationMs, IReadOnlyList<string> Zones, IReadOnlyList<PodMoveRecord> Moves)
+{
+    /// <summary>
+    /// Seconds after the load started: set in the report of a run whose nodes share the edge's clock (one process);
+    /// null in the control plane's status and with separate node processes, whose clocks are not the edge's.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? AtSeconds { get; init; }
+}
+
+/// <summary>One pod of a rebalance.</summary>
+/// <param name="Pod">The pod (its id stays: the replica moved).</param>
+/// <param name="Zone">Its zone, null without zones.</param>
+/// <param name="From">The node it ran on.</param>
+/// <param name="To">The node it runs on now.</param>
+/// <param name="Outcome">"moved" (the replacement got ready, then the old pod was drained and stopped), or "cancelled" (the replacement stopped or its node was lost first: the old pod stayed).</param>
+public sealed record PodMoveRecord(string Pod, string? Zone, string From, string To, string Outcome);
 
 /// <summary>Control plane → node agent: start a gateway and report to <paramref name="ControlPlane"/>.</summary>
 internal sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane) : IMeshMessage;

@@ -9,15 +9,18 @@ internal enum PodReadiness
     Ready,
     /// <summary>Ready, and the desired state may now be reached further (a rollout's next step, a pod no longer wanted).</summary>
     ReadyReconcile,
+    /// <summary>A moving pod's replacement is ready: it gets the current config, and takes the old pod's place once it has acknowledged it (<see cref="Reconciler.ReplacementConfigured"/>).</summary>
+    Replacement,
 }
 
 /// <summary>
 /// Reconciliation and rolling updates: it keeps the pods the control plane knows, starts the desired
 /// ones that are missing (on the node <see cref="Placement"/> picks), takes the ones no longer desired
-/// out of service, replaces outdated ones one at a time, and times each reconciliation and rollout.
+/// out of service, replaces outdated ones one at a time, moves pods to a node that joined (Reconciler.Moves.cs),
+/// and times each reconciliation and rollout.
 /// Plain state: the owning actor turns its requests (<see cref="IReconcilerOwner"/>) into messages and timers.
 /// </summary>
-internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, MeshClock clock, IReconcilerOwner owner)
+internal sealed partial class Reconciler(Placement placement, ControlPlaneStats stats, MeshClock clock, IReconcilerOwner owner)
 {
     private readonly Dictionary<string, PodRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Rollout> _rollouts = new(StringComparer.Ordinal);
@@ -57,6 +60,7 @@ internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, M
                 acted = true;
             }
         }
+        CancelOutdatedMoves();
         var byService = new Dictionary<string, List<PodRecord>>(StringComparer.Ordinal);
         foreach (var record in _pods.Values)
         {
@@ -73,7 +77,7 @@ internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, M
             list.Add(record);
         }
         foreach (var service in Desired.Services)
-            acted |= RollOut(service, byService.GetValueOrDefault(service.Name) ?? [], now);
+            if (!MovingBeforeSwap(service.Name)) acted |= RollOut(service, byService.GetValueOrDefault(service.Name) ?? [], now);
         if (acted && _startedAt < 0) _startedAt = now;
         CheckReconciled();
     }
@@ -168,6 +172,7 @@ internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, M
     public PodReadiness PodReady(Endpoint endpoint, NodeSlot? from)
     {
         var id = endpoint.PodId;
+        if (ReplacementReady(endpoint, from)) return PodReadiness.Replacement;
         if (!_pods.TryGetValue(id, out var record))
         {
             var service = Desired?.Service(endpoint.Service);
@@ -187,19 +192,26 @@ internal sealed class Reconciler(Placement placement, ControlPlaneStats stats, M
             : PodReadiness.Ready;
     }
 
-    /// <summary>Forgets a pod that stopped or went with its node.</summary>
-    public void Forget(PodRecord record)
+    /// <summary>Forgets a pod that stopped or went with its node; true when it was the pod's current record (not a side of a move that the other side replaced).</summary>
+    public bool Forget(PodRecord record)
     {
-        _pods.Remove(record.Spec.PodId);
         record.Node.Pods--;
-        if (record.Endpoint is not null) _withEndpoint--;
+        var current = _pods.TryGetValue(record.Spec.PodId, out var known) && known == record;
+        if (current)
+        {
+            _pods.Remove(record.Spec.PodId);
+            if (record.Endpoint is not null) _withEndpoint--;
+        }
+        MoveEnded(record);
+        return current;
     }
 
-    /// <summary>The pods on <paramref name="node"/>.</summary>
+    /// <summary>The pods on <paramref name="node"/>, both sides of a move included.</summary>
     public List<PodRecord> PodsOn(NodeSlot node)
     {
         var on = new List<PodRecord>();
         foreach (var p in _pods.Values) if (p.Node == node) on.Add(p);
+        AddMovesOn(node, on);
         return on;
     }
 

@@ -39,6 +39,8 @@ internal sealed class MeshHost : UntypedActor
     private readonly ControlPlaneOptions? _options;
     private readonly bool _clustered;
     private readonly TaskCompletionSource<IActorRef> _started;
+    // Starts a node that joins the cluster (an in-process cluster only).
+    private readonly Func<string, Task<Clustering.MeshClusterNode>>? _joinNode;
     private readonly List<AppliedEvent> _applied = [];
     // Applied events whose desired-state change awaits the API server's answer, in the order asked (it answers in order).
     private readonly Queue<int> _awaitingAnswer = new();
@@ -49,8 +51,10 @@ internal sealed class MeshHost : UntypedActor
     private bool _controlPlaneDown;
     private long _loadStartedAt;
 
-    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started)
+    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started,
+        Func<string, Task<Clustering.MeshClusterNode>>? joinNode)
     {
+        _joinNode = joinNode;
         _topology = topology;
         _runtime = runtime;
         _options = options;
@@ -61,10 +65,12 @@ internal sealed class MeshHost : UntypedActor
     /// <summary>
     /// Props for the host of a mesh. On one node (<paramref name="clustered"/> false) it runs the
     /// control plane itself; on a cluster it is the edge: it keeps the run's API server and the
-    /// gateways, and reaches the control plane (a cluster singleton on the pod nodes) through a proxy.
+    /// gateways, and reaches the control plane (a cluster singleton on the pod nodes) through a proxy;
+    /// <paramref name="joinNode"/>, on an in-process cluster, starts the nodes that join it.
     /// </summary>
-    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started) =>
-        runtime.Place(Akka.Actor.Props.Create(() => new MeshHost(topology, runtime, options, clustered, started)));
+    public static Props Props(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started,
+        Func<string, Task<Clustering.MeshClusterNode>>? joinNode = null) =>
+        runtime.Place(Akka.Actor.Props.Create(() => new MeshHost(topology, runtime, options, clustered, started, joinNode)));
 
     protected override void PreStart()
     {
@@ -112,6 +118,12 @@ internal sealed class MeshHost : UntypedActor
                 _log.Warning("A desired-state change was rejected: {0}", rejected.Reason);
                 // The event's outcome says so: it was refused, not applied.
                 if (_awaitingAnswer.TryDequeue(out var index)) _applied[index] = _applied[index] with { Outcome = "refused: " + rejected.Reason };
+                break;
+            case JoinFailed failed:
+                _log.Warning("Node {0} could not join: {1}", failed.Node, failed.Reason);
+                _applied[failed.Index] = _applied[failed.Index] with { Outcome = "failed: " + failed.Reason };
+                break;
+            case JoinStarted:
                 break;
             case GetAppliedEvents:
                 Sender.Tell(new AppliedEvents([.. _applied]));
@@ -161,6 +173,12 @@ internal sealed class MeshHost : UntypedActor
                 if (!_clustered) return "not applied: the mesh runs on one node (run it with nodes > 1 or --cluster)";
                 _controlPlane.Tell(new CrashNode(crashNode.Node), Self);
                 return "applied";
+            case JoinNodeEvent join:
+                if (!_clustered) return "not applied: the mesh runs on one node (run it with nodes > 1)";
+                if (_joinNode is null) return "not applied: only an in-process cluster (nodes > 1) starts nodes; start a 'node' process with --seed to join a running cluster";
+                var index = _applied.Count; // the index this event is about to take
+                _joinNode(join.Node).PipeTo(Self, success: _ => JoinStarted.Instance, failure: e => new JoinFailed(join.Node, index, e.GetBaseException().Message));
+                return "applied";
             case StopControlPlaneEvent:
                 if (_controlPlaneDown) return "already stopped";
                 _controlPlaneDown = true;
@@ -179,6 +197,16 @@ internal sealed class MeshHost : UntypedActor
 
     /// <summary>Create a child from <paramref name="Props"/> and report its address.</summary>
     public sealed record Spawn(Props Props, TaskCompletionSource<IActorRef> Created) : INoSerializationVerificationNeeded;
+
+    /// <summary>A joining node's ActorSystem runs; it registers with the control plane on its own.</summary>
+    private sealed class JoinStarted : INoSerializationVerificationNeeded
+    {
+        public static readonly JoinStarted Instance = new();
+        private JoinStarted() { }
+    }
+
+    /// <summary>The node of the event at <paramref name="Index"/> could not start.</summary>
+    private sealed record JoinFailed(string Node, int Index, string Reason) : INoSerializationVerificationNeeded;
 
     private sealed class RegisterAgain : INoSerializationVerificationNeeded, IDeadLetterSuppression
     {

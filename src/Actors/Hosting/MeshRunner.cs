@@ -178,7 +178,7 @@ public static class MeshRunner
             var probe = edge.ActorOf(LatenessProbe.Props(runtime), "lateness-probe");
             var started = clock.Now;
             options.Tap?.Attach(local is null ? [runtime] : [runtime, .. local.Nodes.SelectMany(n => n.Runtimes)]);
-            var mesh = MeshSystem.LaunchOnCluster(edge, topology, runtime, ReadyTimeout(topology));
+            var mesh = local is null ? MeshSystem.LaunchOnCluster(edge, topology, runtime, ReadyTimeout(topology)) : MeshSystem.LaunchOnCluster(local, topology, runtime, ReadyTimeout(topology));
             await StartAsync(mesh, options, local is null ? null : () => local.Nodes.Sum(n => n.Runtimes.Sum(r => r.PodsStarted)), cancellation);
             var load = await mesh.RunLoadAsync(topology.Load, options.Progress, options.ProgressInterval, cancellation, options.StopDrain);
             if (local is not null && options.BeforeCollect is { } beforeCollect) await beforeCollect(local);
@@ -201,6 +201,9 @@ public static class MeshRunner
                 // As the edge saw it: a control plane that moved with its node did not see its own node go.
                 NodeFailures = failures.Count,
                 PodsReplaced = state.Status.PodsReplaced,
+                // The control plane's clock is the edge's only in one process.
+                Rebalance = local is null ? state.Status.Rebalances
+                    : [.. state.Status.Rebalances.Select(r => r with { AtSeconds = Math.Round((r.StartedAtMs - MeshClock.ToMilliseconds(load.StartedAt)) / 1000, 3) })],
             };
             // Leave cleanly, then read the telemetry: nothing writes while it is merged.
             if (local is not null) await local.LeaveAsync();

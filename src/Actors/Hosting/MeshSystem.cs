@@ -74,7 +74,15 @@ public sealed class MeshSystem
     internal static MeshSystem LaunchOnCluster(ActorSystem edge, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
         Launch(edge, topology, runtime, null, timeout, clustered: true);
 
-    private static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TimeSpan? timeout, bool clustered)
+    /// <summary>
+    /// Starts the mesh on an in-process <paramref name="cluster"/>, from its edge, as <see cref="LaunchOnCluster(ActorSystem, MeshTopology, MeshRuntime, TimeSpan?)"/>;
+    /// the timeline's <see cref="JoinNodeEvent"/>s (and <see cref="Apply"/>-ed ones) start new nodes in it.
+    /// </summary>
+    public static MeshSystem LaunchOnCluster(Clustering.MeshCluster cluster, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
+        Launch(cluster.Edge, topology, runtime, null, timeout, clustered: true, joinNode: cluster.AddNodeAsync);
+
+    private static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TimeSpan? timeout, bool clustered,
+        Func<string, Task<Clustering.MeshClusterNode>>? joinNode = null)
     {
         TopologyValidator.ThrowIfInvalid(topology);
         foreach (var s in topology.Services) runtime.Services.Of(s.Name);
@@ -86,7 +94,7 @@ public sealed class MeshSystem
             runtime.CompactMailboxes = true;
         }
         var started = new TaskCompletionSource<IActorRef>();
-        var host = system.ActorOf(MeshHost.Props(topology, runtime, options, clustered, started), $"mesh-{Interlocked.Increment(ref _instances)}");
+        var host = system.ActorOf(MeshHost.Props(topology, runtime, options, clustered, started, joinNode), $"mesh-{Interlocked.Increment(ref _instances)}");
         return new MeshSystem(system, topology, runtime, host, started.Task, timeout ?? TimeSpan.FromSeconds(60));
     }
 

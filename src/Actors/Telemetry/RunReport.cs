@@ -420,6 +420,11 @@ public sealed record ClusterReport
     public int NodeFailures { get; init; }
     /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>
     public long PodsReplaced { get; init; }
+    /// <summary>
+    /// Each node that joined while pods ran and took its share of them: when (<see cref="ControlPlane.RebalanceRecord.AtSeconds"/>
+    /// after the load started), the zones mapped to it, each pod moved from where to where, and how long the moves took.
+    /// </summary>
+    public IReadOnlyList<ControlPlane.RebalanceRecord> Rebalance { get; init; } = [];
     /// <summary>Nodes that did not answer for the report at the end of the run (gone or too slow); what they hold is missing (see <see cref="RunReport.Missing"/>).</summary>
     public IReadOnlyList<string> Unreported { get; init; } = [];
 }

@@ -140,3 +140,15 @@ public sealed record CrashNodeEvent(string Node) : TimelineEvent
     /// <inheritdoc />
     public override string Describe() => $"crash node {Node}";
 }
+
+/// <summary>
+/// Start a new cluster node, <see cref="Node"/>, that joins the running cluster: once it has joined, the
+/// control plane moves its share of the pods to it (whole zones first, then zoneless pods), each replacement
+/// ready before the pod it replaces drains. Needs an in-process cluster (<c>nodes</c> above 1); a running
+/// cluster is joined by starting a <c>node</c> process instead.
+/// </summary>
+public sealed record JoinNodeEvent(string Node) : TimelineEvent
+{
+    /// <inheritdoc />
+    public override string Describe() => $"node {Node} joins";
+}

@@ -150,6 +150,10 @@ public static partial class TopologyValidator
         at.Error("modules", $"modules call each other in a cycle: {Cycles.Describe(cycle.ConvertAll(m => s.Modules[m].Name))}");
     }
 
+    /// <summary>True when <paramref name="node"/> is one of the nodes an in-process cluster of <paramref name="nodes"/> starts with (node-1 … node-N).</summary>
+    private static bool IsInitialNode(string node, int nodes) =>
+        node.StartsWith("node-", StringComparison.Ordinal) && int.TryParse(node.AsSpan(5), out var k) && k >= 1 && k <= nodes;
+
     private static void CheckErrors(ValidationContext at, ErrorInjection e)
     {
         at.Require(e.Rate is >= 0 and <= 1, "rate", "must be between 0 and 1 (or a percentage like '30%')");
@@ -375,8 +379,13 @@ public static partial class TopologyValidator
                     Service("setSettings", settings.Service);
                     break;
                 case CrashNodeEvent crashNode:
-                    if (t.Nodes > 1 && !(crashNode.Node.StartsWith("node-", StringComparison.Ordinal) && int.TryParse(crashNode.Node.AsSpan(5), out var k) && k >= 1 && k <= t.Nodes))
-                        at.Error("crashNode", $"no node named '{crashNode.Node}'; this topology runs on node-1 … node-{t.Nodes}");
+                    if (t.Nodes > 1 && !IsInitialNode(crashNode.Node, t.Nodes) && !t.Timeline.Any(e => e.Event is JoinNodeEvent j && j.Node == crashNode.Node && e.At <= entry.At))
+                        at.Error("crashNode", $"no node named '{crashNode.Node}'; this topology runs on node-1 … node-{t.Nodes} and the nodes its timeline joins");
+                    break;
+                case JoinNodeEvent joinNode:
+                    if (string.IsNullOrWhiteSpace(joinNode.Node)) at.Error("joinNode", "a node name is required");
+                    else if (t.Nodes > 1 && (IsInitialNode(joinNode.Node, t.Nodes) || t.Timeline.Take(i).Any(e => e.Event is JoinNodeEvent j && j.Node == joinNode.Node)))
+                        at.Error("joinNode", $"node '{joinNode.Node}' is already in the cluster (node-1 … node-{t.Nodes} start with the run; each name joins once)");
                     break;
                 case CrashContainerEvent crash:
                     Pod("crash.pod", crash.PodId);

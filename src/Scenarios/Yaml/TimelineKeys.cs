@@ -79,6 +79,7 @@ internal static class TimelineKeys
         { "rollback", Event(Syntax.Of("a service name", (r, n, p) => new RollbackEvent(r.Scalar(n, p, "", t => t)))), Is, "Back to the version before the last deploy." },
         { "networkFault", Event(Syntax.Of("a network fault, with until", (r, n, p) => new NetworkFaultEvent(ZoneKeys.Fault.Read(r, n, p)))), Is, "A network fault from now, until its 'until'." },
         { "crashNode", Event(Syntax.Of("a node name", (r, n, p) => new CrashNodeEvent(r.Scalar(n, p, "", t => t)))), Is, "A cluster node crashes." },
+        { "joinNode", Event(Syntax.Of("a node name", (r, n, p) => new JoinNodeEvent(r.Scalar(n, p, "", t => t)))), Is, "A new cluster node joins and takes its share of the pods." },
     };
 
     private static readonly string[] EventKinds = [.. Entry.Names.Where(k => k != "at")];

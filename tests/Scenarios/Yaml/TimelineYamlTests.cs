@@ -133,3 +133,60 @@ public class TimelineYamlTests
         ], result.Problems.Select(p => p.ToString()));
     }
 }
+
+public class JoinNodeYamlTests
+{
+    private static TopologyLoadResult Parse(string timeline) => TopologyFile.Parse($"""
+        name: t
+        nodes: 2
+        services:
+          - name: payments
+            replicas: 3
+        load: {"{"} duration: 10s {"}"}
+        timeline:
+        {timeline}
+        """, "t.yaml");
+
+    [Fact]
+    public void A_node_joins_by_name_and_may_crash_later()
+    {
+        var result = Parse("""
+              - at: 2s
+                joinNode: node-3
+              - at: 5s
+                crashNode: node-3
+            """);
+
+        Assert.True(result.Ok, string.Join("\n", result.Problems));
+        Assert.Equal(new JoinNodeEvent("node-3"), result.Topology!.Timeline[0].Event);
+    }
+
+    [Fact]
+    public void A_node_of_the_cluster_cannot_join_again_nor_a_name_join_twice()
+    {
+        var result = Parse("""
+              - at: 2s
+                joinNode: node-2
+              - at: 3s
+                joinNode: edge-9
+              - at: 4s
+                joinNode: edge-9
+            """);
+
+        Assert.False(result.Ok);
+        Assert.Equal(2, result.Problems.Count(p => p.ToString().Contains("is already in the cluster", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_node_crashes_only_after_it_joined()
+    {
+        var result = Parse("""
+              - at: 2s
+                crashNode: node-3
+              - at: 3s
+                joinNode: node-3
+            """);
+
+        Assert.Contains(result.Problems, p => p.ToString().Contains("no node named 'node-3'", StringComparison.Ordinal));
+    }
+}
