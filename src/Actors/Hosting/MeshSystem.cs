@@ -78,7 +78,7 @@ public sealed class MeshSystem
     /// Starts the mesh on an in-process <paramref name="cluster"/>, from its edge, as <see cref="LaunchOnCluster(ActorSystem, MeshTopology, MeshRuntime, TimeSpan?)"/>;
     /// the timeline's <see cref="JoinNodeEvent"/>s (and <see cref="Apply"/>-ed ones) start new nodes in it.
     /// </summary>
-    public static MeshSystem LaunchOnCluster(Clustering.MeshCluster cluster, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
+    internal static MeshSystem LaunchOnCluster(Clustering.MeshCluster cluster, MeshTopology topology, MeshRuntime runtime, TimeSpan? timeout = null) =>
         Launch(cluster.Edge, topology, runtime, null, timeout, clustered: true, joinNode: cluster.AddNodeAsync);
 
     private static MeshSystem Launch(ActorSystem system, MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, TimeSpan? timeout, bool clustered,

@@ -8,7 +8,7 @@ namespace ActorMesh.Telemetry;
 /// bucket is its octave's first candidate or the next one (one <see cref="BitOperations.Log2(ulong)"/>,
 /// one table read, one comparison).
 /// </summary>
-public sealed class EdgeBuckets
+internal sealed class EdgeBuckets
 {
     /// <summary>Istio's buckets of <c>istio_request_duration_milliseconds</c> (upper bounds, ms; +Inf follows).</summary>
     public static readonly double[] DurationBoundsMs = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
@@ -60,7 +60,7 @@ public sealed class EdgeBuckets
 /// power of two, so a bucket is at most 1/16 of its lower bound wide and a percentile read at its middle
 /// is within 3.2 %. The bucket comes from bit operations, no search. Up to about 1.9 h (2^36 ticks); longer ones count there.
 /// </summary>
-public static class EdgeDurations
+internal static class EdgeDurations
 {
     private const int SubBits = 4, Sub = 1 << SubBits;
 

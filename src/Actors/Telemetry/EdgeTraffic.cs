@@ -55,7 +55,7 @@ internal sealed class EdgeTraffic
 /// A look-up compares one 64-bit key, the last one hit first; a new combination is published after its
 /// entry is whole, so a live reader (a scrape) sees whole entries.
 /// </summary>
-public sealed class EdgeCells
+internal sealed class EdgeCells
 {
     /// <summary>Combinations kept; past them the rest count in the last one (never seen in practice: a few statuses and flags per edge).</summary>
     public const int MaxCombinations = 64;
@@ -109,7 +109,7 @@ public sealed class EdgeCells
 }
 
 /// <summary>One label combination's requests: a count, and per Istio bucket the count and the sum of durations and sizes.</summary>
-public sealed class EdgeCell
+internal sealed class EdgeCell
 {
     /// <summary>Requests.</summary>
     public long Count;
