@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;

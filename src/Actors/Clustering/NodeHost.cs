@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.Hosting;
 using Akka.Event;
 

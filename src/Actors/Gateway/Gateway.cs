@@ -1,10 +1,8 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
-using ActorMesh.Pooling;
 using Akka.Event;
 
 namespace ActorMesh.Gateway;

@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane;
 using ActorMesh.DataPlane.App;
 using Akka.Event;

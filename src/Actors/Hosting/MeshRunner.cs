@@ -1,5 +1,4 @@
 using ActorMesh.Clustering;
-using ActorMesh.ControlPlane;
 using ActorMesh.Load;
 using Akka.Configuration;
 using Serilog.Core;

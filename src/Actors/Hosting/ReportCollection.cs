@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.Load;
 

@@ -1,5 +1,4 @@
 using ActorMesh.DataPlane;
-using ActorMesh.Pooling;
 using Akka.Event;
 using HdrHistogram;
 

@@ -1,8 +1,3 @@
-using ActorMesh.DataPlane.LoadBalancing;
-using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.OutlierDetection;
-using ActorMesh.DataPlane.Resilience.Retry;
-
 namespace ActorMesh.Topology;
 
 /// <summary>

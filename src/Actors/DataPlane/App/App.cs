@@ -1,11 +1,9 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Logs;
 using ActorMesh.DataPlane.Network;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Proxy;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Upstream;
-using ActorMesh.Pooling;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.App;

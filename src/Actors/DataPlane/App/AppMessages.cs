@@ -1,4 +1,3 @@
-using ActorMesh.Pooling;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.App;

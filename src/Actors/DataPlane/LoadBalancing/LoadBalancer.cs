@@ -1,5 +1,3 @@
-using ActorMesh.DataPlane.Resilience.Retry;
-
 namespace ActorMesh.DataPlane.LoadBalancing;
 
 /// <summary>How a proxy picks an endpoint among the healthy hosts of a destination.</summary>

@@ -1,5 +1,3 @@
-using ActorMesh.DataPlane.Resilience.Retry;
-
 namespace ActorMesh.DataPlane.LoadBalancing;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.App;
 using ActorMesh.DataPlane.Logs;
 using Akka.Actor.Internal;

@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Logs;
 
 namespace ActorMesh.DataPlane.Pod;

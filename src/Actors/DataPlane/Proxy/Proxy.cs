@@ -1,10 +1,8 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Pod;
 using ActorMesh.DataPlane.Security;
 using ActorMesh.DataPlane.Settings;
 using ActorMesh.DataPlane.Network;
 using ActorMesh.DataPlane.Upstream;
-using ActorMesh.Pooling;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Proxy;

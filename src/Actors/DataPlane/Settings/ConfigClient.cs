@@ -1,4 +1,3 @@
-using ActorMesh.ControlPlane;
 using Akka.Event;
 
 namespace ActorMesh.DataPlane.Settings;

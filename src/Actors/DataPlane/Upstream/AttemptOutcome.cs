@@ -1,5 +1,3 @@
-using ActorMesh.DataPlane.Resilience.Retry;
-
 namespace ActorMesh.DataPlane.Upstream;
 
 /// <summary>How an attempt ended, or why a call ended without one in flight.</summary>

@@ -1,5 +1,3 @@
-using ActorMesh.ControlPlane;
-using ActorMesh.DataPlane.LoadBalancing;
 using ActorMesh.DataPlane.Resilience.Timeouts;
 
 namespace ActorMesh.DataPlane.Upstream;

@@ -1,10 +1,4 @@
 using System.Runtime.InteropServices;
-using ActorMesh.ControlPlane;
-using ActorMesh.DataPlane.LoadBalancing;
-using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.OutlierDetection;
-using ActorMesh.DataPlane.Resilience.Retry;
-using ActorMesh.Pooling;
 
 namespace ActorMesh.DataPlane.Upstream;
 

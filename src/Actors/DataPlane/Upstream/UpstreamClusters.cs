@@ -1,5 +1,3 @@
-using ActorMesh.ControlPlane;
-
 namespace ActorMesh.DataPlane.Upstream;
 
 /// <summary>

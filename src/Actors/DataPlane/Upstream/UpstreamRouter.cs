@@ -1,9 +1,5 @@
-using ActorMesh.ControlPlane;
 using ActorMesh.DataPlane.Network;
-using ActorMesh.DataPlane.Resilience.CircuitBreaking;
-using ActorMesh.DataPlane.Resilience.Retry;
 using ActorMesh.DataPlane.Resilience.Timeouts;
-using ActorMesh.Pooling;
 
 namespace ActorMesh.DataPlane.Upstream;
 

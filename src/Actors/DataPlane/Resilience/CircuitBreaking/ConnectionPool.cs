@@ -1,5 +1,3 @@
-using ActorMesh.DataPlane.Resilience.Retry;
-
 namespace ActorMesh.DataPlane.Resilience.CircuitBreaking;
 
 /// <summary>What a request that holds no connection yet gets from the <see cref="ConnectionPool"/>.</summary>
