@@ -103,6 +103,28 @@ public sealed record RunReport
     /// <summary>The report as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// Builds the serializer's metadata for every type a report holds (the properties' accessors, the converters),
+    /// so that <see cref="ToJson"/> at the end of a run does not pay for it: the console calls it on another
+    /// thread while the run goes on. Safe to call concurrently with anything; it writes nothing. Returns the types it prepared.
+    /// </summary>
+    internal static IReadOnlySet<Type> WarmUpJson()
+    {
+        var seen = new HashSet<Type>();
+        var pending = new Stack<Type>();
+        pending.Push(typeof(RunReport));
+        while (pending.TryPop(out var type))
+        {
+            if (!seen.Add(type) || type.IsPrimitive || type == typeof(string)) continue;
+            var info = Json.GetTypeInfo(type);
+            if (info.ElementType is { } element) pending.Push(element);
+            if (info.KeyType is { } key) pending.Push(key);
+            if (info.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object) continue;
+            foreach (var property in info.Properties) pending.Push(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
+        }
+        return seen;
+    }
+
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
     public static RunReport? FromJson(string json) => JsonSerializer.Deserialize<RunReport>(json, Json);
 }

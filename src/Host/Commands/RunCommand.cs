@@ -87,6 +87,8 @@ internal static class RunCommand
             RunReport result;
             LessonPhase? phase;
             using var metricsServer = exports.Serve(parse);
+            // The report's serializer metadata is built on another core while the run goes on (a virtual-time run uses one).
+            if (reportPath is not null || htmlPath is not null) _ = Task.Run(() => RunReport.WarmUpJson());
             try
             {
                 // The thresholds are checked once, below, on the scenario's final report (a lesson's figures included), not on each of its phases.
