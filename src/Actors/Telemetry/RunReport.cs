@@ -11,7 +11,7 @@ namespace ActorMesh.Telemetry;
 /// added, never renamed or removed. <c>requests.sent</c> always equals ok + failed + timedOut +
 /// rejected + inFlight.
 /// </summary>
-public sealed record RunReport
+public sealed partial record RunReport
 {
     /// <summary>Scenario or topology name.</summary>
     public required string Scenario { get; init; }
@@ -88,45 +88,6 @@ public sealed record RunReport
     /// <c>outcomes</c>, <c>timeline</c>) never depend on it.
     /// </summary>
     public IReadOnlyList<string> Missing { get; init; } = [];
-
-    /// <summary>How reports (and the sections other files reuse, such as a comparison) are written.</summary>
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { CounterSection.AddCounterProperties } },
-        // Readable as written: '+' in a version, '→' and '…' in event outcomes stay as they are (a report is a file, not HTML).
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>The report as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    /// <summary>
-    /// Builds the serializer's metadata for every type a report holds (the properties' accessors, the converters),
-    /// so that <see cref="ToJson"/> at the end of a run does not pay for it: the console calls it on another
-    /// thread while the run goes on. Safe to call concurrently with anything; it writes nothing. Returns the types it prepared.
-    /// </summary>
-    internal static IReadOnlySet<Type> WarmUpJson()
-    {
-        var seen = new HashSet<Type>();
-        var pending = new Stack<Type>();
-        pending.Push(typeof(RunReport));
-        while (pending.TryPop(out var type))
-        {
-            if (!seen.Add(type) || type.IsPrimitive || type == typeof(string)) continue;
-            var info = Json.GetTypeInfo(type);
-            if (info.ElementType is { } element) pending.Push(element);
-            if (info.KeyType is { } key) pending.Push(key);
-            if (info.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object) continue;
-            foreach (var property in info.Properties) pending.Push(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
-        }
-        return seen;
-    }
-
-    /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
-    public static RunReport? FromJson(string json) => JsonSerializer.Deserialize<RunReport>(json, Json);
 }
 
 /// <summary>The load applied.</summary>
