@@ -61,7 +61,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner, IConfigOwner
         _sweep = new SweepTimer(_clock, Self, static (generation, due) => new GatewaySweepDue(generation, due));
         _controlPlane = controlPlane;
         _random = runtime.Random.Stream($"gateway/{spec.InstanceName}");
-        _config = new ConfigClient(spec.InstanceName, this);
+        _config = new ConfigClient(spec.InstanceName, "Gateway", spec.InstanceName, this);
         _stats = runtime.Gateways.For(spec.Name);
         _routes = GatewayRoute.Compile(spec, [], _clock.Now);
         UseAuth(spec);
@@ -88,7 +88,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner, IConfigOwner
                 OnSweep(due);
                 break;
             case ConfigPush push:
-                _config.Receive(push.Snapshot, Sender);
+                _runtime.Network.Answer(push.Snapshot, _random, Sender, _config.Receive(push.Snapshot).Answer, Self);
                 break;
             default:
                 if (!_router.Handle(message)) Unhandled(message);
@@ -418,10 +418,7 @@ internal sealed class Gateway : UntypedActor, IUpstreamOwner, IConfigOwner
 
     string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.MeshProblems(snapshot);
 
-    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
-        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
-
-    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(_log, "Gateway " + _spec.InstanceName, snapshot, problems);
+    ILoggingAdapter IConfigOwner.Log => _log;
 
     void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {

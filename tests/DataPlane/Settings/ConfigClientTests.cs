@@ -20,15 +20,22 @@ public class ConfigClientTests
         Snapshot(version, Valid with { Mesh = Valid.Mesh with { Defaults = Valid.Mesh.Defaults with { Retries = new RetryOptions { Attempts = -3 } } } });
 
     private ConfigClient Client(Func<ConfigSnapshot, string?>? problems = null) =>
-        new("a-0", new Owner(problems ?? ConfigClient.MeshProblems, _applied, _answers));
+        new("a-0", "Sidecar of", "a-0", new Owner(problems ?? ConfigClient.MeshProblems, _applied));
 
-    /// <summary>A workload that records what it applied and answered.</summary>
-    private sealed class Owner(Func<ConfigSnapshot, string?> problems, List<long> applied, List<IConfigProtocol> answers) : IConfigOwner
+    /// <summary>Takes a push as a workload does, recording the answer it would send.</summary>
+    private ConfigVerdict Receive(ConfigClient client, ConfigSnapshot snapshot)
+    {
+        var (verdict, answer) = client.Receive(snapshot);
+        _answers.Add(answer);
+        return verdict;
+    }
+
+    /// <summary>A workload that records what it applied.</summary>
+    private sealed class Owner(Func<ConfigSnapshot, string?> problems, List<long> applied) : IConfigOwner
     {
         public string? Problems(ConfigSnapshot snapshot) => problems(snapshot);
         public void Apply(ConfigSnapshot snapshot) => applied.Add(snapshot.Version);
-        public void Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) => answers.Add(answer);
-        public void LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(NoLogger.Instance, "Sidecar of a-0", snapshot, problems);
+        public ILoggingAdapter Log => NoLogger.Instance;
     }
 
     [Fact]
@@ -36,8 +43,8 @@ public class ConfigClientTests
     {
         var client = Client();
 
-        Assert.Equal(ConfigVerdict.Applied, client.Receive(Snapshot(1), ActorRefs.Nobody));
-        Assert.Equal(ConfigVerdict.Applied, client.Receive(Snapshot(3), ActorRefs.Nobody));
+        Assert.Equal(ConfigVerdict.Applied, Receive(client, Snapshot(1)));
+        Assert.Equal(ConfigVerdict.Applied, Receive(client, Snapshot(3)));
 
         Assert.Equal([1L, 3L], _applied);
         Assert.Equal([new ConfigAck(1, "a-0"), new ConfigAck(3, "a-0")], _answers);
@@ -48,10 +55,10 @@ public class ConfigClientTests
     public void A_version_not_newer_than_the_one_in_force_is_acked_again_and_not_applied()
     {
         var client = Client();
-        client.Receive(Snapshot(2), ActorRefs.Nobody);
+        Receive(client, Snapshot(2));
 
-        Assert.Equal(ConfigVerdict.AlreadyCurrent, client.Receive(Snapshot(2), ActorRefs.Nobody));
-        Assert.Equal(ConfigVerdict.AlreadyCurrent, client.Receive(Snapshot(1), ActorRefs.Nobody));
+        Assert.Equal(ConfigVerdict.AlreadyCurrent, Receive(client, Snapshot(2)));
+        Assert.Equal(ConfigVerdict.AlreadyCurrent, Receive(client, Snapshot(1)));
 
         Assert.Equal([2L], _applied);
         Assert.Equal([new ConfigAck(2, "a-0"), new ConfigAck(2, "a-0"), new ConfigAck(1, "a-0")], _answers);
@@ -62,9 +69,9 @@ public class ConfigClientTests
     public void An_invalid_snapshot_is_nacked_with_its_problems_and_the_last_good_one_stays()
     {
         var client = Client();
-        client.Receive(Snapshot(1), ActorRefs.Nobody);
+        Receive(client, Snapshot(1));
 
-        Assert.Equal(ConfigVerdict.Rejected, client.Receive(Invalid(2), ActorRefs.Nobody));
+        Assert.Equal(ConfigVerdict.Rejected, Receive(client, Invalid(2)));
 
         // As an xDS NACK: version_info is the version still in force, the nonce the rejected push's.
         var nack = Assert.IsType<ConfigNack>(_answers[^1]);
@@ -73,7 +80,7 @@ public class ConfigClientTests
         Assert.Equal([1L], _applied);
         Assert.Equal(1, client.Current!.Version);
         // The rejected version was never in force: it is checked again when pushed again.
-        Assert.Equal(ConfigVerdict.Rejected, client.Receive(Invalid(2), ActorRefs.Nobody));
+        Assert.Equal(ConfigVerdict.Rejected, Receive(client, Invalid(2)));
     }
 
     [Fact]
@@ -81,7 +88,7 @@ public class ConfigClientTests
     {
         var client = Client();
 
-        client.Receive(Invalid(1), ActorRefs.Nobody);
+        Receive(client, Invalid(1));
 
         Assert.Equal((0L, 1L), (Assert.IsType<ConfigNack>(_answers[^1]).Version, ((ConfigNack)_answers[^1]).Nonce));
         Assert.Null(client.Current);
@@ -93,8 +100,8 @@ public class ConfigClientTests
         var plain = Client(ConfigClient.NoProblems);
         var picky = Client(s => s.Version % 2 == 0 ? "even versions are refused" : null);
 
-        Assert.Equal(ConfigVerdict.Applied, plain.Receive(Invalid(1), ActorRefs.Nobody));
-        Assert.Equal(ConfigVerdict.Rejected, picky.Receive(Snapshot(2), ActorRefs.Nobody));
+        Assert.Equal(ConfigVerdict.Applied, Receive(plain, Invalid(1)));
+        Assert.Equal(ConfigVerdict.Rejected, Receive(picky, Snapshot(2)));
         Assert.Equal("even versions are refused", Assert.IsType<ConfigNack>(_answers[^1]).Reason);
     }
 
@@ -104,7 +111,7 @@ public class ConfigClientTests
         var client = Client();
 
         client.Resume(Snapshot(4));
-        client.Receive(Snapshot(4), ActorRefs.Nobody);
+        Receive(client, Snapshot(4));
 
         Assert.Equal([4L], _applied);
         Assert.Equal([new ConfigAck(4, "a-0")], _answers);

@@ -94,7 +94,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
         {
             _client = new UpstreamRouter(_spec.Name, _runtime, _random, Self, this, _memory.Incarnation, zone: _pod.Spec.Zone, pod: _pod.PodId);
             // It takes its config itself; it applies no mesh policy, so it checks nothing in it but the version.
-            _config = new ConfigClient(_pod.PodId, this);
+            _config = new ConfigClient(_pod.PodId, "App of", _pod.PodId, this);
             if (_memory.State.Config is { } last) _config.Resume(last);
         }
     }
@@ -128,7 +128,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
                 _memory.State = _memory.State with { ServiceTime = _serviceTime, Errors = _errors };
                 break;
             case ConfigPush push when _config is not null:
-                _config.Receive(push.Snapshot, Sender);
+                _runtime.Network.Answer(push.Snapshot, _random, Sender, _config.Receive(push.Snapshot).Answer, Self);
                 break;
             case ApplySettings apply:
                 if (apply.Settings.Version <= _memory.State.Settings.Version) break;
@@ -390,13 +390,8 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
             return;
         }
         // No sidecar: the app itself is the endpoint, so it records the inbound side and answers over the network.
-        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t.CountAnswer(status, flags);
-        _pod.Stats.Requests++;
-        if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
-        t.RecordLatency(now - arrived);
-        var due = _return.Due(ReturnPath.CallerOf(request), _random, now, bytes, t, out var fate);
-        _return.Deliver(fate, due, replyTo, new MeshResponse(request.CorrelationId, status, flags, bytes, visited | _ownBit, now, retries, due), Self);
+        _return.Answer(_pod.Stats, _runtime.Telemetry.For(_pod.ServiceIndex), ReturnPath.CallerOf(request), replyTo, _random, request.CorrelationId,
+            status, flags, bytes, visited | _ownBit, arrived, now, retries, Self);
     }
 
     /// <summary>Records the request's log event in the pod's buffer; tells the collector when a full batch waits.</summary>
@@ -411,10 +406,7 @@ internal sealed class App : UntypedActor, IUpstreamOwner, IConfigOwner
 
     string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.NoProblems(snapshot);
 
-    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
-        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
-
-    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(Logger, "App of " + _pod.PodId, snapshot, problems);
+    ILoggingAdapter IConfigOwner.Log => Logger;
 
     void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {

@@ -1,3 +1,5 @@
+using ActorMesh.DataPlane.Pod;
+
 namespace ActorMesh.DataPlane.Network;
 
 /// <summary>
@@ -19,19 +21,34 @@ internal sealed class ReturnPath(MeshNetwork network, LinkEnd self)
     }
 
     /// <summary>
-    /// When a response of <paramref name="bytes"/> sent at mesh time <paramref name="now"/> reaches the caller
-    /// <paramref name="caller"/>, and its <paramref name="fate"/>; faults applied count in <paramref name="t"/>.
-    /// The answer carries that due time and goes to <see cref="Deliver"/>.
+    /// The endpoint's answer to a request from <paramref name="caller"/> that arrived at <paramref name="arrived"/>:
+    /// counts it in the pod's <paramref name="stats"/> and the service's telemetry <paramref name="t"/> (answer,
+    /// latency), then sends the response back over the network from mesh time <paramref name="now"/> (<see cref="Respond"/>).
     /// </summary>
-    public long Due(in LinkEnd caller, MeshRandom random, long now, int bytes, ServiceTelemetry t, out HopFate fate) =>
-        network.ResponseDue(now, LatencyTo(caller), random, self, caller, bytes, t, out fate);
+    public void Answer(PodRequestStats stats, ServiceTelemetry t, in LinkEnd caller, IActorRef replyTo, MeshRandom random, long correlationId,
+        int status, ResponseFlags flags, int bytes, ulong visited, long arrived, long now, int retries, IActorRef sender)
+    {
+        t.CountAnswer(status, flags);
+        stats.Requests++;
+        if (!StatusCodes.IsSuccess(status)) stats.Errors++;
+        t.RecordLatency(now - arrived);
+        Respond(caller, replyTo, random, correlationId, status, flags, bytes, visited, now, retries, t, sender);
+    }
 
-    /// <summary>Delivers <paramref name="response"/> to <paramref name="replyTo"/> at <paramref name="due"/>, by its <paramref name="fate"/>.</summary>
-    public void Deliver(HopFate fate, long due, IActorRef replyTo, MeshResponse response, IActorRef sender) =>
-        network.DeliverResponse(fate, due, replyTo, response, sender);
+    /// <summary>
+    /// Sends a response of <paramref name="bytes"/> to <paramref name="caller"/> from mesh time <paramref name="now"/>:
+    /// it takes the hop's latency back and passes the network's faults (counted in <paramref name="t"/>), and
+    /// carries the time it is due.
+    /// </summary>
+    public void Respond(in LinkEnd caller, IActorRef replyTo, MeshRandom random, long correlationId, int status, ResponseFlags flags, int bytes,
+        ulong visited, long now, int retries, ServiceTelemetry t, IActorRef sender)
+    {
+        var due = network.ResponseDue(now, LatencyTo(caller), random, self, caller, bytes, t, out var fate);
+        network.DeliverResponse(fate, due, replyTo, new MeshResponse(correlationId, status, flags, bytes, visited, now, retries, due), sender);
+    }
 
     /// <summary>The one-way latency to <paramref name="caller"/>; the mesh's default hop before any config.</summary>
-    public Distribution LatencyTo(in LinkEnd caller)
+    private Distribution LatencyTo(in LinkEnd caller)
     {
         _latency ??= [];
         if (_latency.TryGetValue((caller.Workload, caller.Zone), out var d)) return d;

@@ -50,7 +50,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
         _memory = memory;
         _incarnation = memory.Start();
         _random = _runtime.Random.Stream(pod.PodId, ContainerKinds.Proxy, _incarnation);
-        _config = new ConfigClient(pod.PodId, this);
+        _config = new ConfigClient(pod.PodId, "Sidecar of", pod.PodId, this);
         var service = pod.Spec.Service;
         _return = new ReturnPath(_runtime.Network, new LinkEnd(service.Name, pod.Spec.Zone, pod.PodId));
         _inbound = new SlotTable<InboundEntry>((int)Math.Min(service.Workers + (long)service.QueueCapacity + 64, SlotHandle.MaxSlots), SlotKind.Inbound, _incarnation);
@@ -98,7 +98,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
                 OnAppAnswered(response);
                 break;
             case ConfigPush push:
-                _config.Receive(push.Snapshot, Sender);
+                _runtime.Network.Answer(push.Snapshot, _random, Sender, _config.Receive(push.Snapshot).Answer, Self);
                 break;
             case AppRestarted:
                 ResetInbound();
@@ -191,8 +191,7 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
         _pod.Stats.Requests++;
         _pod.Stats.Errors++;
         var now = _runtime.Clock.TimeOf(request.Due);
-        var due = _return.Due(ReturnPath.CallerOf(request), _random, now, 0, t, out var fate);
-        _return.Deliver(fate, due, Sender, new MeshResponse(request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0, 0, now, 0, due), Self);
+        _return.Respond(ReturnPath.CallerOf(request), Sender, _random, request.CorrelationId, StatusCodes.Forbidden, ResponseFlags.None, 0, 0, now, 0, t, Self);
     }
 
     private void OnAppAnswered(MeshResponse response)
@@ -218,23 +217,15 @@ internal sealed class Proxy : UntypedActor, IUpstreamOwner, IConfigOwner
     {
         if (entry.Trace.Sampled)
             _runtime.Traces.Record(entry.Trace.TraceId, entry.Span, entry.Trace.SpanId, HopKind.SidecarIn, _pod.Spec.Service.Name, entry.Start, now, status, flags);
-        var t = _runtime.Telemetry.For(_pod.ServiceIndex);
-        t.CountAnswer(status, flags);
-        _pod.Stats.Requests++;
-        if (!StatusCodes.IsSuccess(status)) _pod.Stats.Errors++;
-        t.RecordLatency(now - entry.Start);
-        var due = _return.Due(entry.Source, _random, now, bytes, t, out var fate);
-        _return.Deliver(fate, due, entry.ReplyTo, new MeshResponse(entry.CorrelationId, status, flags, bytes, visited, now, retries, due), Self);
+        _return.Answer(_pod.Stats, _runtime.Telemetry.For(_pod.ServiceIndex), entry.Source, entry.ReplyTo, _random, entry.CorrelationId,
+            status, flags, bytes, visited, entry.Start, now, retries, Self);
     }
 
     private ILoggingAdapter Logger => _log ??= Context.GetLogger();
 
     string? IConfigOwner.Problems(ConfigSnapshot snapshot) => ConfigClient.MeshProblems(snapshot);
 
-    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) =>
-        _runtime.Network.Answer(snapshot, _random, controlPlane, answer, Self);
-
-    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(Logger, "Sidecar of " + _pod.PodId, snapshot, problems);
+    ILoggingAdapter IConfigOwner.Log => Logger;
 
     void IConfigOwner.Apply(ConfigSnapshot snapshot)
     {

@@ -13,9 +13,12 @@ internal enum ConfigVerdict
     Rejected,
 }
 
+/// <summary>What a <see cref="ConfigClient"/> did with a push, and its answer (ACK or NACK) for the control plane.</summary>
+internal readonly record struct ConfigReceipt(ConfigVerdict Verdict, IConfigProtocol Answer);
+
 /// <summary>
 /// What differs between the workloads that take config (the sidecar proxy, a gateway, a config-sync
-/// sidecar, an app without a sidecar): how a snapshot is checked, how it is applied, how answers travel.
+/// sidecar, an app without a sidecar): how a snapshot is checked and how it is applied.
 /// The workload's actor implements it, so a client costs no delegates per pod.
 /// </summary>
 internal interface IConfigOwner
@@ -26,11 +29,8 @@ internal interface IConfigOwner
     /// <summary>Puts an accepted snapshot into force.</summary>
     void Apply(ConfigSnapshot snapshot);
 
-    /// <summary>Sends an answer to the push of <paramref name="snapshot"/> to the control plane.</summary>
-    void Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer);
-
-    /// <summary>Logs that <paramref name="snapshot"/> was rejected for <paramref name="problems"/>, naming the workload (e.g. "Sidecar of orders-0").</summary>
-    void LogRejected(ConfigSnapshot snapshot, string problems);
+    /// <summary>Where a rejected snapshot is logged (an actor makes its adapter on first use).</summary>
+    ILoggingAdapter Log { get; }
 }
 
 /// <summary>
@@ -41,8 +41,10 @@ internal interface IConfigOwner
 /// xDS's does; any other is applied, then ACKed. Each <see cref="IConfigOwner"/> gives what differs.
 /// </summary>
 /// <param name="workload">The name the control plane knows the workload by, e.g. "orders-0".</param>
+/// <param name="container">What takes the config, for the log line of a rejected snapshot, e.g. "Sidecar of" (a constant: no string per pod).</param>
+/// <param name="name">The name the log line gives it after <paramref name="container"/>, e.g. "orders-0".</param>
 /// <param name="owner">How the workload checks, applies and answers.</param>
-internal sealed class ConfigClient(string workload, IConfigOwner owner)
+internal sealed class ConfigClient(string workload, string container, string name, IConfigOwner owner)
 {
     /// <summary>The snapshot in force (null until the first is accepted).</summary>
     public ConfigSnapshot? Current { get; private set; }
@@ -57,29 +59,25 @@ internal sealed class ConfigClient(string workload, IConfigOwner owner)
         Current = snapshot;
     }
 
-    /// <summary>Takes a push of <paramref name="snapshot"/> from <paramref name="controlPlane"/> and answers it.</summary>
-    public ConfigVerdict Receive(ConfigSnapshot snapshot, IActorRef controlPlane)
+    /// <summary>
+    /// Takes a push of <paramref name="snapshot"/>: what it did, and the answer (ACK or NACK) for the control
+    /// plane, which the workload sends by its own path (over the emulated network, or straight back).
+    /// </summary>
+    public ConfigReceipt Receive(ConfigSnapshot snapshot)
     {
         if (Current is { } current && snapshot.Version <= current.Version)
         {
-            owner.Answer(controlPlane, snapshot, new ConfigAck(snapshot.Version, workload));
-            return ConfigVerdict.AlreadyCurrent;
+            return new(ConfigVerdict.AlreadyCurrent, new ConfigAck(snapshot.Version, workload));
         }
         if (owner.Problems(snapshot) is { } wrong)
         {
-            owner.LogRejected(snapshot, wrong);
-            owner.Answer(controlPlane, snapshot, new ConfigNack(Current?.Version ?? 0, workload, wrong, Nonce: snapshot.Version));
-            return ConfigVerdict.Rejected;
+            owner.Log.Warning("{0} {1} rejected config v{2}: {3}", container, name, snapshot.Version, wrong);
+            return new(ConfigVerdict.Rejected, new ConfigNack(Current?.Version ?? 0, workload, wrong, Nonce: snapshot.Version));
         }
         owner.Apply(snapshot);
         Current = snapshot;
-        owner.Answer(controlPlane, snapshot, new ConfigAck(snapshot.Version, workload));
-        return ConfigVerdict.Applied;
+        return new(ConfigVerdict.Applied, new ConfigAck(snapshot.Version, workload));
     }
-
-    /// <summary>The log line of a rejected snapshot, for <see cref="IConfigOwner.LogRejected"/>.</summary>
-    public static void LogRejected(ILoggingAdapter log, string who, ConfigSnapshot snapshot, string problems) =>
-        log.Warning("{0} rejected config v{1}: {2}", who, snapshot.Version, problems);
 
     /// <summary>For a workload that checks nothing in a snapshot.</summary>
     public static string? NoProblems(ConfigSnapshot snapshot) => null;

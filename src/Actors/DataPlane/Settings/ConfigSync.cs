@@ -32,7 +32,7 @@ internal sealed class ConfigSync : UntypedActor, IConfigOwner
         _workload = WorkloadOf(pod.PodId);
         _memory = memory;
         _incarnation = memory.Start();
-        _config = new ConfigClient(_workload, this);
+        _config = new ConfigClient(_workload, "Config sync of", pod.PodId, this);
     }
 
     public static Props Props(PodContext pod)
@@ -61,7 +61,8 @@ internal sealed class ConfigSync : UntypedActor, IConfigOwner
         switch (message)
         {
             case ConfigPush push:
-                _config.Receive(push.Snapshot, Sender);
+                // Its answers go straight back to the control plane (they do not cross the emulated network).
+                Sender.Tell(_config.Receive(push.Snapshot).Answer, Self);
                 break;
             case CrashContainer:
                 throw new ContainerCrashedException($"config sync of {_pod.PodId} crashed on request");
@@ -71,10 +72,7 @@ internal sealed class ConfigSync : UntypedActor, IConfigOwner
         }
     }
 
-    /// <summary>Its answers go straight back to the control plane (they do not cross the emulated network).</summary>
-    void IConfigOwner.Answer(IActorRef controlPlane, ConfigSnapshot snapshot, IConfigProtocol answer) => controlPlane.Tell(answer, Self);
-
-    void IConfigOwner.LogRejected(ConfigSnapshot snapshot, string problems) => ConfigClient.LogRejected(_log, "Config sync of " + _pod.PodId, snapshot, problems);
+    ILoggingAdapter IConfigOwner.Log => _log;
 
     /// <summary>Settings must not go back: the app keeps the newer ones it has.</summary>
     string? IConfigOwner.Problems(ConfigSnapshot snapshot)
