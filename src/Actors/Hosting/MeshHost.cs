@@ -31,15 +31,15 @@ internal sealed class GetAppliedEvents : IMeshMessage
 /// children. Keeping a single top-level actor matters in virtual time: only top-level actors start
 /// asynchronously, on Akka's own threads; children start in order on the mesh's dispatcher.
 /// </summary>
-internal sealed class MeshHost : UntypedActor
+/// <param name="topology">The mesh it runs.</param>
+/// <param name="runtime">The run's clock, random source, network and telemetry.</param>
+/// <param name="options">The control plane's options (null: its defaults).</param>
+/// <param name="clustered">Whether it is the edge of a cluster (the control plane runs on the pod nodes).</param>
+/// <param name="started">Completed with this node's agent once the host has created its children.</param>
+/// <param name="joinNode">Starts a node that joins the cluster (an in-process cluster only).</param>
+internal sealed class MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started,
+    Func<string, Task<Clustering.MeshClusterNode>>? joinNode) : UntypedActor
 {
-    private readonly MeshTopology _topology;
-    private readonly MeshRuntime _runtime;
-    private readonly ControlPlaneOptions? _options;
-    private readonly bool _clustered;
-    private readonly TaskCompletionSource<IActorRef> _started;
-    // Starts a node that joins the cluster (an in-process cluster only).
-    private readonly Func<string, Task<Clustering.MeshClusterNode>>? _joinNode;
     private readonly List<AppliedEvent> _applied = [];
     // Applied events whose desired-state change awaits the API server's answer, in the order asked (it answers in order).
     private readonly Queue<int> _awaitingAnswer = new();
@@ -49,17 +49,6 @@ internal sealed class MeshHost : UntypedActor
     private IActorRef _controlPlane = ActorRefs.Nobody;
     private bool _controlPlaneDown;
     private long _loadStartedAt;
-
-    public MeshHost(MeshTopology topology, MeshRuntime runtime, ControlPlaneOptions? options, bool clustered, TaskCompletionSource<IActorRef> started,
-        Func<string, Task<Clustering.MeshClusterNode>>? joinNode)
-    {
-        _joinNode = joinNode;
-        _topology = topology;
-        _runtime = runtime;
-        _options = options;
-        _clustered = clustered;
-        _started = started;
-    }
 
     /// <summary>
     /// Props for the host of a mesh. On one node (<paramref name="clustered"/> false) it runs the
@@ -73,26 +62,26 @@ internal sealed class MeshHost : UntypedActor
 
     protected override void PreStart()
     {
-        _apiServer = Context.ActorOf(ApiServer.Props(_topology, _runtime), "api-server");
-        _nodeAgent = Context.ActorOf(NodeAgent.Props(_runtime), "node-agent");
-        if (_clustered)
+        _apiServer = Context.ActorOf(ApiServer.Props(topology, runtime), "api-server");
+        _nodeAgent = Context.ActorOf(NodeAgent.Props(runtime), "node-agent");
+        if (clustered)
         {
             _controlPlane = Context.ActorOf(Clustering.MeshClusterNode.ControlPlaneProxy(Context.System), "control-plane");
             Register();
         }
         else
         {
-            _controlPlane = Context.ActorOf(ControlPlaneHost.Props(_apiServer, [new RegisterNode(_runtime.Node, _nodeAgent, NodeRoles.All)], _runtime, _options), "control-plane");
+            _controlPlane = Context.ActorOf(ControlPlaneHost.Props(_apiServer, [new RegisterNode(runtime.Node, _nodeAgent, NodeRoles.All)], runtime, options), "control-plane");
         }
-        _started.TrySetResult(_nodeAgent);
+        started.TrySetResult(_nodeAgent);
     }
 
     /// <summary>On a cluster: offer the API server and the gateway node to the control plane, again every second (it may move).</summary>
     private void Register()
     {
-        _controlPlane.Tell(new RegisterNode(_runtime.Node, _nodeAgent, NodeRoles.Gateways), Self);
+        _controlPlane.Tell(new RegisterNode(runtime.Node, _nodeAgent, NodeRoles.Gateways), Self);
         _controlPlane.Tell(new RegisterEdge(_apiServer), Self);
-        _runtime.Clock.Schedule(TimeSpan.FromSeconds(1).Ticks, Self, RegisterAgain.Instance, Self);
+        runtime.Clock.Schedule(TimeSpan.FromSeconds(1).Ticks, Self, RegisterAgain.Instance, Self);
     }
 
     protected override void OnReceive(object message)
@@ -103,11 +92,11 @@ internal sealed class MeshHost : UntypedActor
                 spawn.Created.TrySetResult(Context.ActorOf(spawn.Props));
                 break;
             case StartTimeline:
-                _loadStartedAt = _runtime.Clock.Now;
-                if (!_topology.Timeline.IsEmpty) Context.ActorOf(TimelineRunner.Props(_topology.Timeline, _runtime, Self));
+                _loadStartedAt = runtime.Clock.Now;
+                if (!topology.Timeline.IsEmpty) Context.ActorOf(TimelineRunner.Props(topology.Timeline, runtime, Self));
                 break;
             case ApplyEvent apply:
-                var at = Math.Round(MeshClock.ToMilliseconds(_runtime.Clock.Now - _loadStartedAt) / 1000, 3);
+                var at = Math.Round(MeshClock.ToMilliseconds(runtime.Clock.Now - _loadStartedAt) / 1000, 3);
                 _applied.Add(new AppliedEvent(at, apply.Event.Describe(), Apply(apply.Event)));
                 break;
             case ChangeAccepted:
@@ -163,20 +152,20 @@ internal sealed class MeshHost : UntypedActor
             case NetworkFaultEvent fault:
                 _controlPlane.Tell(new ToAllNodes(new DataPlane.Network.SetNetworkFault(fault.Fault, Active: true)), Self);
                 if (fault.Fault.Until is { } until)
-                    _runtime.Clock.Schedule(Math.Max(0, until.Ticks - (_runtime.Clock.Now - _loadStartedAt)), Self, new ApplyEvent(new EndNetworkFaultEvent(fault.Fault)), Self);
+                    runtime.Clock.Schedule(Math.Max(0, until.Ticks - (runtime.Clock.Now - _loadStartedAt)), Self, new ApplyEvent(new EndNetworkFaultEvent(fault.Fault)), Self);
                 return "applied";
             case EndNetworkFaultEvent end:
                 _controlPlane.Tell(new ToAllNodes(new DataPlane.Network.SetNetworkFault(end.Fault, Active: false)), Self);
                 return "applied";
             case CrashNodeEvent crashNode:
-                if (!_clustered) return "not applied: the mesh runs on one node (run it with nodes > 1 or --cluster)";
+                if (!clustered) return "not applied: the mesh runs on one node (run it with nodes > 1 or --cluster)";
                 _controlPlane.Tell(new CrashNode(crashNode.Node), Self);
                 return "applied";
             case JoinNodeEvent join:
-                if (!_clustered) return "not applied: the mesh runs on one node (run it with nodes > 1)";
-                if (_joinNode is null) return "not applied: only an in-process cluster (nodes > 1) starts nodes; start a 'node' process with --seed to join a running cluster";
+                if (!clustered) return "not applied: the mesh runs on one node (run it with nodes > 1)";
+                if (joinNode is null) return "not applied: only an in-process cluster (nodes > 1) starts nodes; start a 'node' process with --seed to join a running cluster";
                 var index = _applied.Count; // the index this event is about to take
-                _joinNode(join.Node).PipeTo(Self, success: _ => JoinStarted.Instance, failure: e => new JoinFailed(join.Node, index, e.GetBaseException().Message));
+                joinNode(join.Node).PipeTo(Self, success: _ => JoinStarted.Instance, failure: e => new JoinFailed(join.Node, index, e.GetBaseException().Message));
                 return "applied";
             case StopControlPlaneEvent:
                 if (_controlPlaneDown) return "already stopped";
