@@ -87,6 +87,10 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     /// <summary>What the measured requests' answers said about the services they reached.</summary>
     public CallGraphObservation CallGraph { get; } = new();
 
+    // The outcome counts and the latency histograms, each in one order for merging (Add) and for the bytes a zone's result travels as (LoadResultCodec).
+    internal OutcomeCounts[] Outcomes => [Warmup, Measured];
+    internal LongHistogram[] Histograms => [Latency, LatencyAll, FailedLatency];
+
     /// <summary>
     /// Adds what another generator measured for its share of the same load (the same mix, so the same
     /// kinds in the same order): counts and histograms add up, seconds add up by their index in the
@@ -95,11 +99,10 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public void Add(LoadResult other)
     {
         if (other.Kinds.Count != Kinds.Count) throw new ArgumentException("the results are of different request mixes", nameof(other));
-        Warmup.Add(other.Warmup);
-        Measured.Add(other.Measured);
-        Latency.Add(other.Latency);
-        LatencyAll.Add(other.LatencyAll);
-        FailedLatency.Add(other.FailedLatency);
+        var (outcomes, theirOutcomes) = (Outcomes, other.Outcomes);
+        for (var i = 0; i < outcomes.Length; i++) outcomes[i].Add(theirOutcomes[i]);
+        var (histograms, theirHistograms) = (Histograms, other.Histograms);
+        for (var i = 0; i < histograms.Length; i++) histograms[i].Add(theirHistograms[i]);
         Retries.Add(other.Retries);
         for (var i = 0; i < other.Timeline.Count; i++)
         {

@@ -15,11 +15,8 @@ internal static class LoadResultCodec
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream))
         {
-            Write(w, result.Warmup);
-            Write(w, result.Measured);
-            Write(w, result.Latency);
-            Write(w, result.LatencyAll);
-            Write(w, result.FailedLatency);
+            foreach (var outcomes in result.Outcomes) Write(w, outcomes);
+            foreach (var histogram in result.Histograms) Write(w, histogram);
             foreach (var n in result.Retries.Histogram) w.Write(n);
             w.Write(result.Retries.Requests);
             w.Write(result.Retries.Sum);
@@ -53,11 +50,8 @@ internal static class LoadResultCodec
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
         var result = new LoadResult();
-        Read(r, result.Warmup);
-        Read(r, result.Measured);
-        Read(r, result.Latency);
-        Read(r, result.LatencyAll);
-        Read(r, result.FailedLatency);
+        foreach (var outcomes in result.Outcomes) Read(r, outcomes);
+        foreach (var histogram in result.Histograms) Read(r, histogram);
         for (var i = 0; i < RetryCounts.Buckets; i++) result.Retries.Histogram[i] = r.ReadInt64();
         result.Retries.Requests = r.ReadInt64();
         result.Retries.Sum = r.ReadInt64();
