@@ -104,6 +104,7 @@ internal sealed class MeshHost : UntypedActor
                 break;
             case StartTimeline:
                 _loadStartedAt = _runtime.Clock.Now;
+                _apiServer.Tell(ApiServer.LoadStarted.Instance);
                 if (!_topology.Timeline.IsEmpty) Context.ActorOf(TimelineRunner.Props(_topology.Timeline, _runtime, Self));
                 break;
             case ApplyEvent apply:
