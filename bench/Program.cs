@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace ActorMesh.Bench;
 
 /// <summary>
-/// <c>startup [--services 10] [--replicas 1000]</c> times a large mesh's start and weighs it;
+/// <c>startup [--services 10] [--replicas 1000] [--outlier] [--zones N]</c> times a large mesh's start and weighs it;
 /// <c>delay [--rate N[,N...]] [--delay 1ms] [--seconds 5] [--warmup 1] [--repeat 1]</c> compares the
 /// delay services' accuracy and CPU; <c>queueing [--seconds 10] [--service-ms 5] [--utilisation 0.5,0.7,0.8,0.9]
 /// [--workers 1,2]</c> checks M/M/c queues in real time against Erlang-C and virtual time; anything else

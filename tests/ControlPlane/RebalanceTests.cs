@@ -173,6 +173,37 @@ public class RebalanceReconcilerTests
     }
 
     [Fact]
+    public void A_rebalance_is_dated_from_the_load_s_start_on_the_control_plane_s_own_clock()
+    {
+        // This control plane's clock reads 7 s; the API server said the load started 2.5 s ago (its LoadClock):
+        // on a cluster of processes the clocks differ, the time since the load started does not.
+        _clock.Advance(TimeSpan.FromSeconds(7));
+        _reconciler.LoadStartedAt = _clock.Now - TimeSpan.FromSeconds(2.5).Ticks;
+        var (_, pod, from) = JoinNode3();
+        Ready(_owner.Started.Skip(3));
+        _reconciler.ReplacementConfigured(pod);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        _reconciler.Forget(_reconciler.Pod(pod, from)!);
+
+        var record = Assert.Single(_stats.Rebalances);
+        Assert.Equal(2.5, record.AtSeconds);
+        Assert.Equal(7000, record.StartedAtMs);
+    }
+
+    [Fact]
+    public void A_rebalance_before_any_load_has_no_date()
+    {
+        var (_, pod, from) = JoinNode3();
+        Ready(_owner.Started.Skip(3));
+        _reconciler.ReplacementConfigured(pod);
+
+        _reconciler.Forget(_reconciler.Pod(pod, from)!);
+
+        Assert.Null(Assert.Single(_stats.Rebalances).AtSeconds);
+    }
+
+    [Fact]
     public void A_rebalance_is_recorded_once_every_old_pod_moved_has_stopped()
     {
         var (_, pod, from) = JoinNode3();

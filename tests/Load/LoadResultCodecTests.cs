@@ -59,6 +59,35 @@ public class LoadResultCodecTests
     }
 
     [Fact]
+    public void The_call_graph_travels_as_its_used_entries_only()
+    {
+        var sent = Measured(ok: 10, slowMicros: 50_000);
+        sent.CallGraph.Observe(0b1110, RequestOutcome.Ok, committed: false);
+        sent.CallGraph.Observe(1UL << 63 | 1, RequestOutcome.Failed, committed: true);
+        sent.CallGraph.ReachedTogether[63] = 5_000_000_000; // the last of the first row, a value past 32 bits
+
+        var bytes = LoadResultCodec.Write(sent);
+        var read = LoadResultCodec.Read(bytes);
+
+        Assert.Equal(sent.CallGraph.Reached, read.CallGraph.Reached);
+        Assert.Equal(sent.CallGraph.ReachedTogether, read.CallGraph.ReachedTogether);
+        Assert.Equal((sent.CallGraph.Requests, sent.CallGraph.PartialFailures), (read.CallGraph.Requests, read.CallGraph.PartialFailures));
+        Assert.Equal(sent.Measured.RejectedBy, read.Measured.RejectedBy);
+        // The 64 × 64 pair table alone is 32 KB dense; this whole result, a few used entries, is far below 1 KB.
+        Assert.True(bytes.Length < 1_024, $"{bytes.Length:N0} bytes");
+    }
+
+    [Fact]
+    public void An_empty_result_reads_back_empty()
+    {
+        var read = LoadResultCodec.Read(LoadResultCodec.Write(new LoadResult()));
+
+        Assert.All(read.CallGraph.ReachedTogether, n => Assert.Equal(0, n));
+        Assert.Equal(0, read.Measured.Sent);
+        Assert.Empty(read.Kinds);
+    }
+
+    [Fact]
     public void Merged_results_add_up_as_one_load()
     {
         var a = Measured(ok: 100, slowMicros: 50_000);

@@ -15,6 +15,13 @@ internal sealed class WatchDesiredState : IMeshMessage
 /// </summary>
 internal sealed record DesiredState(MeshTopology Topology, long Generation, long LastPushedVersion, ControlPlaneStatus? Checkpoint = null) : IMeshMessage;
 
+/// <summary>
+/// API server → control plane: the load started <paramref name="StartedMsAgo"/> ms ago (on the API server's clock,
+/// as it sent this). Clocks are per process: a control plane on another node dates its records from the load's
+/// start with its own clock's now minus this, to within the delay of this one message.
+/// </summary>
+internal sealed record LoadClock(double StartedMsAgo) : IMeshMessage;
+
 /// <summary>Change the desired state (a scale, a policy push, ...); answered with <see cref="ChangeAccepted"/> or <see cref="ChangeRejected"/>.</summary>
 internal sealed record ChangeDesiredState(TimelineEvent Change) : IMeshMessage;
 
@@ -39,11 +46,15 @@ internal sealed class ApiServer : UntypedActor
     private MeshTopology _desired;
     private long _generation = 1;
     private readonly ControlPlaneLedger _ledger;
+    private readonly Time.MeshClock _clock;
+    // When the load started (this clock), once it has.
+    private long? _loadStartedAt;
 
     /// <summary>Starts with <paramref name="desired"/>; outages are timed on <paramref name="clock"/>.</summary>
     public ApiServer(MeshTopology desired, Time.MeshClock clock)
     {
         _desired = desired;
+        _clock = clock;
         _ledger = new ControlPlaneLedger(clock);
     }
 
@@ -63,6 +74,11 @@ internal sealed class ApiServer : UntypedActor
                 }
                 _ledger.Watching(Sender);
                 Sender.Tell(Current());
+                if (LoadClockNow() is { } loadClock) Sender.Tell(loadClock);
+                break;
+            case LoadStarted:
+                _loadStartedAt = _clock.Now;
+                foreach (var w in _watchers) w.Tell(LoadClockNow());
                 break;
             case ChangeDesiredState change:
                 var (changed, problem) = Apply(_desired, change.Change, _beforeDeploy);
@@ -94,6 +110,16 @@ internal sealed class ApiServer : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private LoadClock? LoadClockNow() => _loadStartedAt is { } at ? new LoadClock(Time.MeshClock.ToMilliseconds(_clock.Now - at)) : null;
+
+    /// <summary>The load starts now (from the edge's host, on this clock): control planes date their records from it (<see cref="LoadClock"/>).</summary>
+    public sealed class LoadStarted
+    {
+        /// <summary>The one instance.</summary>
+        public static readonly LoadStarted Instance = new();
+        private LoadStarted() { }
     }
 
     private DesiredState Current() => new(_desired, _generation, _ledger.Version, _ledger.Status());

@@ -219,6 +219,7 @@ internal sealed partial class ControlPlane : UntypedActor, IReconcilerOwner
             case AwaitReady: _readyWaiters.Add(Sender); CheckReady(); break;
             case GetGateways: Sender.Tell(new Gateways(new Dictionary<string, IActorRef>(_placement.ReadyGateways))); break;
             case GetControlPlaneStatus: Sender.Tell(Status()); break;
+            case LoadClock load: _reconciler.LoadStartedAt = _runtime.Clock.Now - (long)(load.StartedMsAgo * TimeSpan.TicksPerMillisecond); break;
             default: Unhandled(message); break;
         }
     }

@@ -117,8 +117,9 @@ public sealed record DeployRecord(string Service, string From, string To, string
 public sealed record RebalanceRecord(string Node, double StartedAtMs, double DurationMs, IReadOnlyList<string> Zones, IReadOnlyList<PodMoveRecord> Moves)
 {
     /// <summary>
-    /// Seconds after the load started: set in the report of a run whose nodes share the edge's clock (one process);
-    /// null in the control plane's status and with separate node processes, whose clocks are not the edge's.
+    /// Seconds after the load started, dated by the control plane from the API server's <see cref="LoadClock"/>: exact
+    /// in one process, to within one control message's delay with separate node processes (whose clocks differ); null
+    /// for a rebalance before the load started.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? AtSeconds { get; init; }

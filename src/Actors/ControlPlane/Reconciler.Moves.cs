@@ -150,9 +150,16 @@ internal sealed partial class Reconciler
         return false;
     }
 
+    /// <summary>When the load started on this control plane's clock (from the API server's <see cref="LoadClock"/>); null before it has.</summary>
+    public long? LoadStartedAt { get; set; }
+
+    // Dated from the load's start here, on this clock: the record then reads the same on any node, whose clocks differ.
     private void Finish(Rebalancing rebalance) =>
         stats.Rebalances.Add(new RebalanceRecord(rebalance.Node, Math.Round(MeshClock.ToMilliseconds(rebalance.StartedAt), 3), Math.Round(MeshClock.ToMilliseconds(clock.Now - rebalance.StartedAt), 3),
-            [.. rebalance.Zones], [.. rebalance.Moves]));
+            [.. rebalance.Zones], [.. rebalance.Moves])
+        {
+            AtSeconds = LoadStartedAt is { } loadStart ? Math.Round(MeshClock.ToMilliseconds(rebalance.StartedAt - loadStart) / 1000, 3) : null,
+        });
 
     /// <summary>The records of moves on <paramref name="node"/> that are not the current pod (the current ones are in <c>_pods</c>).</summary>
     private void AddMovesOn(NodeSlot node, List<PodRecord> on)

@@ -93,6 +93,7 @@ internal sealed class MeshHost(MeshTopology topology, MeshRuntime runtime, Contr
                 break;
             case StartTimeline:
                 _loadStartedAt = runtime.Clock.Now;
+                _apiServer.Tell(ApiServer.LoadStarted.Instance);
                 if (!topology.Timeline.IsEmpty) Context.ActorOf(TimelineRunner.Props(topology.Timeline, runtime, Self));
                 break;
             case ApplyEvent apply:

@@ -200,9 +200,8 @@ public static class MeshRunner
                 // As the edge saw it: a control plane that moved with its node did not see its own node go.
                 NodeFailures = failures.Count,
                 PodsReplaced = state.Status.PodsReplaced,
-                // The control plane's clock is the edge's only in one process.
-                Rebalance = local is null ? state.Status.Rebalances
-                    : [.. state.Status.Rebalances.Select(r => r with { AtSeconds = Math.Round((r.StartedAtMs - MeshClock.ToMilliseconds(load.StartedAt)) / 1000, 3) })],
+                // Dated from the load's start by the control plane itself (see LoadClock), on any node's clock.
+                Rebalance = state.Status.Rebalances,
             };
             // Leave cleanly, then read the telemetry: nothing writes while it is merged.
             if (local is not null) await local.LeaveAsync();

@@ -21,7 +21,16 @@ internal sealed record MeshState(ControlPlaneStatus Status, IReadOnlyList<PodSta
 
     /// <summary>The report of a run of <paramref name="topology"/>: what the client measured, this state and the merged telemetry.</summary>
     public RunReport Build(MeshTopology topology, LoadResult load, TelemetryView telemetry, long? seed = null) =>
-        ReportBuilder.Build(topology, seed ?? topology.Seed, load, telemetry, Status, Pods, Events, Cluster) with { Missing = Missing };
+        ReportBuilder.Build(topology, seed ?? topology.Seed, load, telemetry, Status, Pods, Events, Cluster) with { Missing = [.. Missing, .. LostZoneLines(load)] };
+
+    /// <summary>One line per zone whose load is not in the client's counts (see <see cref="OutcomesSection.LostZones"/>).</summary>
+    private static IEnumerable<string> LostZoneLines(LoadResult load)
+    {
+        foreach (var z in load.LostZones)
+            yield return z.AtSeconds is { } at
+                ? $"requests, outcomes, timeline: zone {z.Zone}'s load ({z.Reason}; at its last report, {at:0.###} s in, {z.Sent} sent, {z.Answered} answered, {z.InFlight} in flight, lost): see outcomes.lostZones"
+                : $"requests, outcomes, timeline: zone {z.Zone}'s load ({z.Reason}): see outcomes.lostZones";
+    }
 }
 
 /// <summary>

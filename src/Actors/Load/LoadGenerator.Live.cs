@@ -24,4 +24,11 @@ internal sealed partial class LoadGenerator
         _lastLiveAt = now;
         return live;
     }
+
+    /// <summary>The counts so far, for <see cref="ZonalLoad"/> to account for the zone should its node be lost; resets nothing.</summary>
+    private LoadProgress Progress()
+    {
+        var sent = _result.Warmup.Sent + _result.Measured.Sent;
+        return new LoadProgress(sent, _result.Warmup.Ended + _result.Measured.Ended, _requests.Count, MeshClock.ToMilliseconds(_clock.Now - _start) / 1000);
+    }
 }

@@ -130,6 +130,7 @@ internal sealed partial class LoadGenerator : UntypedActor
             case StartLoad: Begin(); break;
             case StopLoad stop: Stop(stop.Drain); break;
             case GetLiveStats: Sender.Tell(Live()); break;
+            case GetLoadProgress: Sender.Tell(Progress()); break;
             default: Unhandled(message); break;
         }
     }

@@ -27,6 +27,17 @@ internal sealed class GetLiveStats : IMeshMessage
     private GetLiveStats() { }
 }
 
+/// <summary>Ask a generator for its <see cref="LoadProgress"/> (cumulative counts; unlike <see cref="GetLiveStats"/> it resets nothing).</summary>
+internal sealed class GetLoadProgress : IMeshMessage
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetLoadProgress Instance = new();
+    private GetLoadProgress() { }
+}
+
+/// <summary>A generator's counts so far (warm-up included): requests sent, answered (any outcome), and without an answer yet.</summary>
+internal sealed record LoadProgress(long Sent, long Answered, long Outstanding, double ElapsedSeconds) : IMeshMessage;
+
 /// <summary>A gateway the load generator can send to: its address, the client's link to it, and what a valid token for it names.</summary>
 /// <param name="Name">Gateway name.</param>
 /// <param name="Gateway">Where requests go.</param>

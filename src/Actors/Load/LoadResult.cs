@@ -86,6 +86,12 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
     public List<RequestKindResult> Kinds { get; } = [];
     /// <summary>What the measured requests' answers said about the services they reached.</summary>
     public CallGraphObservation CallGraph { get; } = new();
+    /// <summary>
+    /// Zones of a load per zone (<see cref="ZonalLoad"/>) whose generator never started or was lost before it
+    /// finished: their requests are not in the counts above, and are accounted for here. Empty otherwise. Filled
+    /// where the zones' results are merged (never sent between nodes).
+    /// </summary>
+    public List<LostZone> LostZones { get; } = [];
 
     // The outcome counts and the latency histograms, each in one order for merging (Add) and for the bytes a zone's result travels as (LoadResultCodec).
     internal OutcomeCounts[] Outcomes => [Warmup, Measured];
@@ -121,6 +127,20 @@ public sealed class LoadResult : INoSerializationVerificationNeeded
         CallGraph.Add(other.CallGraph);
     }
 }
+
+/// <summary>
+/// A zone whose share of the load is missing from the counts: its generator never started (<paramref name="Sent"/> 0:
+/// it sent nothing) or was lost with its node. Then <paramref name="Sent"/>, <paramref name="Answered"/> and
+/// <paramref name="InFlight"/> are its counts as it last reported them, <paramref name="AtSeconds"/> into the load
+/// (sent = answered + in flight); requests it sent after that report are unknown.
+/// </summary>
+/// <param name="Zone">The zone.</param>
+/// <param name="Reason">What happened, in words.</param>
+/// <param name="Sent">Requests it had sent (warm-up included) at its last report.</param>
+/// <param name="Answered">Of those, answered (any outcome).</param>
+/// <param name="InFlight">Of those, without an answer: lost with the zone.</param>
+/// <param name="AtSeconds">When it last reported, in seconds since its load started; null when it never did.</param>
+public sealed record LostZone(string Zone, string Reason, long Sent, long Answered, long InFlight, double? AtSeconds);
 
 /// <summary>
 /// How many retries requests caused, anywhere in their call trees (every sidecar's and gateway's retries

@@ -5,7 +5,9 @@ namespace ActorMesh.Load;
 /// <summary>
 /// A <see cref="LoadResult"/> as bytes, for a zone's load generator on another node to send its result
 /// to the edge once, at the end of a run (see <see cref="ZonalLoad"/>). Histograms travel as their
-/// recorded (value, count) pairs, which read back into the same buckets.
+/// recorded (value, count) pairs, which read back into the same buckets; count tables (the call graph's
+/// 64 × 64 pairs, rejections by reason) as their non-zero entries only. <see cref="LoadResult.LostZones"/> is
+/// not written: it is filled where the results are merged.
 /// </summary>
 internal static class LoadResultCodec
 {
@@ -167,19 +169,33 @@ internal static class LoadResultCodec
         for (var i = 0; i < values; i++) h.RecordValueWithCount(r.ReadInt64(), r.ReadInt64());
     }
 
+    // Sparse: the count of non-zero entries, then each as (gap from the previous index, value), 7-bit encoded.
+    // The call graph's pair table has 4,096 entries of which a chain of a few services fills a handful:
+    // 32 KB dense, a few bytes sparse.
     private static void Write(BinaryWriter w, long[] values)
     {
-        w.Write(values.Length);
-        foreach (var v in values) w.Write(v);
+        var used = 0;
+        foreach (var v in values) if (v != 0) used++;
+        w.Write7BitEncodedInt(used);
+        var previous = -1;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] == 0) continue;
+            w.Write7BitEncodedInt(i - previous);
+            w.Write7BitEncodedInt64(values[i]);
+            previous = i;
+        }
     }
 
     private static void Read(BinaryReader r, long[] into)
     {
-        var length = r.ReadInt32();
-        for (var i = 0; i < length; i++)
+        var used = r.Read7BitEncodedInt();
+        var index = -1;
+        for (var n = 0; n < used; n++)
         {
-            var v = r.ReadInt64();
-            if (i < into.Length) into[i] = v;
+            index += r.Read7BitEncodedInt();
+            var v = r.Read7BitEncodedInt64();
+            if ((uint)index < (uint)into.Length) into[index] = v;
         }
     }
 }

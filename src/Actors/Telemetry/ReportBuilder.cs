@@ -82,6 +82,7 @@ internal static class ReportBuilder
                 Warmup = Counts(load.Warmup),
                 AddsUp = load.Measured.AddsUp && load.Warmup.AddsUp,
                 LateAnswers = load.LateAnswers,
+                LostZones = [.. load.LostZones],
             },
             Timeline = [.. load.Timeline.Select(Second)],
             ControlPlane = new ControlPlaneReport

@@ -85,7 +85,8 @@ public sealed partial record RunReport
     /// What this report lacks because part of the mesh did not answer in time at the end of the run
     /// (a node gone or too slow, a control plane that did not answer): one line each, naming the
     /// sections concerned. Empty when the report is complete. The client's counts (<c>requests</c>,
-    /// <c>outcomes</c>, <c>timeline</c>) never depend on it.
+    /// <c>outcomes</c>, <c>timeline</c>) depend on it only with a load per zone whose generator was lost
+    /// (<see cref="OutcomesSection.LostZones"/>).
     /// </summary>
     public IReadOnlyList<string> Missing { get; init; } = [];
 }
@@ -195,6 +196,13 @@ public sealed record OutcomesSection
     public bool AddsUp { get; init; }
     /// <summary>Client answers that arrived after the client had already given up.</summary>
     public long LateAnswers { get; init; }
+    /// <summary>
+    /// With a load per zone: zones whose load generator never started (they sent nothing) or was lost with its
+    /// node before it finished (its counts as last reported, its requests then in flight lost with it). Their
+    /// requests are not in <see cref="RunReport.Requests"/> nor the timeline; <see cref="RunReport.Missing"/> names
+    /// each. Empty when every zone finished.
+    /// </summary>
+    public IReadOnlyList<Load.LostZone> LostZones { get; init; } = [];
 }
 
 /// <summary>

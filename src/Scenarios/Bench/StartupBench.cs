@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorMesh.DataPlane.Resilience.OutlierDetection;
 using ActorMesh.Time;
 using Akka.Actor;
 using Akka.Configuration;
@@ -47,10 +48,16 @@ internal static class StartupBench
         akka.stdout-loglevel = WARNING
         """);
 
-    /// <summary>A binary tree of services: svc-0 (the entry point) calls svc-1 and svc-2, and so on.</summary>
-    public static MeshTopology Tree(int services, int replicas)
+    /// <summary>
+    /// A binary tree of services: svc-0 (the entry point) calls svc-1 and svc-2, and so on. With
+    /// <paramref name="outlierDetection"/> every destination detects outliers (Istio's defaults); with
+    /// <paramref name="zones"/> above 0 the pods spread over that many zones (locality on, as in Istio).
+    /// </summary>
+    public static MeshTopology Tree(int services, int replicas, bool outlierDetection = false, int zones = 0)
     {
         var builder = MeshTopology.Create($"tree-{services}x{replicas}");
+        if (outlierDetection) builder.DefaultPolicy(p => p with { OutlierDetection = new OutlierDetectionOptions() });
+        if (zones > 0) builder.Zones([.. Enumerable.Range(1, zones).Select(z => $"zone-{z}")]);
         for (var i = 0; i < services; i++)
         {
             var children = new[] { 2 * i + 1, 2 * i + 2 }.Where(c => c < services).Select(c => $"svc-{c}").ToArray();
@@ -64,12 +71,13 @@ internal static class StartupBench
     }
 
     /// <summary>
-    /// Starts <paramref name="services"/> × <paramref name="replicas"/> pods in an ActorSystem of their
-    /// own, measures, runs <paramref name="whileStarted"/> (e.g. a pause for dotnet-gcdump), and stops it.
+    /// Starts <paramref name="services"/> × <paramref name="replicas"/> pods (see <see cref="Tree"/> for
+    /// <paramref name="outlierDetection"/> and <paramref name="zones"/>) in an ActorSystem of their own, measures, runs <paramref name="whileStarted"/> (e.g. a pause for dotnet-gcdump), and stops it.
     /// </summary>
-    public static async Task<StartupResult> MeasureAsync(int services, int replicas, Func<Task>? whileStarted = null, Config? akkaConfig = null)
+    public static async Task<StartupResult> MeasureAsync(int services, int replicas, Func<Task>? whileStarted = null, Config? akkaConfig = null,
+        bool outlierDetection = false, int zones = 0)
     {
-        var topology = Tree(services, replicas);
+        var topology = Tree(services, replicas, outlierDetection, zones);
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
         var workingSetBefore = process.WorkingSet64;

@@ -32,19 +32,24 @@ internal sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
     /// Envoy's <c>previous_hosts</c> retry host predicate with Istio's <c>host_selection_retry_max_attempts</c> 5
     /// (Envoy's ZoneAwareLoadBalancerBase::chooseHost).
     /// </summary>
-    public int Pick(int[] candidates, int count, int[] activeRequests, TriedHosts? tried = null)
+    public int Pick(int[] candidates, int count, int[] activeRequests, TriedHosts? tried = null) =>
+        Pick(candidates.AsSpan(0, Math.Max(0, count)), activeRequests, tried);
+
+    /// <summary>Picks one of <paramref name="candidates"/> (host indices), or -1 when there is none; as <see cref="Pick(int[], int, int[], TriedHosts?)"/>.</summary>
+    public int Pick(ReadOnlySpan<int> candidates, int[] activeRequests, TriedHosts? tried = null)
     {
-        if (count <= 0) return -1;
-        if (count == 1) return candidates[0];
-        var host = PickOnce(candidates, count, activeRequests);
+        if (candidates.Length == 0) return -1;
+        if (candidates.Length == 1) return candidates[0];
+        var host = PickOnce(candidates, activeRequests);
         if (tried is null || tried.Count == 0) return host;
         for (var i = 0; tried.Contains(host) && i < RetryConstants.HostSelectionRetryMaxAttempts; i++)
-            host = PickOnce(candidates, count, activeRequests);
+            host = PickOnce(candidates, activeRequests);
         return host;
     }
 
-    private int PickOnce(int[] candidates, int count, int[] activeRequests)
+    private int PickOnce(ReadOnlySpan<int> candidates, int[] activeRequests)
     {
+        var count = candidates.Length;
         switch (Kind)
         {
             case LoadBalancerKind.RoundRobin:
@@ -62,7 +67,7 @@ internal sealed class LoadBalancer(LoadBalancerKind kind, MeshRandom random)
 }
 
 /// <summary>
-/// The hosts one request has been sent to, which the next pick avoids (<see cref="LoadBalancer.Pick"/>).
+/// The hosts one request has been sent to, which the next pick avoids (<see cref="LoadBalancer.Pick(ReadOnlySpan{int}, int[], TriedHosts?)"/>).
 /// Kept with its pooled call and cleared for the next: it allocates only when a request tries more than
 /// four hosts.
 /// </summary>

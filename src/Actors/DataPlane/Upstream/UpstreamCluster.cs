@@ -27,7 +27,7 @@ internal sealed class UpstreamCluster
     public Distribution Latency { get; private set; } = Distribution.Zero;
     /// <summary>The caller's view of the zones: its own, and the latency to each (null without zones).</summary>
     public ZoneView? Zones { get; private set; }
-    /// <summary>Each host's zone index into <see cref="ZoneView.Names"/> (-1: none); empty without zones.</summary>
+    /// <summary>Each host's zone index into <see cref="ZoneView.Names"/> (-1: none); empty without zones. Shared by every caller of the endpoint list (<see cref="HostZoneTable"/>): never written.</summary>
     public int[] HostZones { get; private set; } = [];
     /// <summary>Locality-aware choice among the hosts, when locality plays a part (see <see cref="LocalityPicker.For"/>).</summary>
     public LocalityPicker? Locality { get; private set; }
@@ -82,11 +82,12 @@ internal sealed class UpstreamCluster
     {
         // The snapshot's endpoint list is immutable and the same for every proxy: no copy per proxy.
         var next = ImmutableCollectionsMarshal.AsArray(endpoints) ?? [];
-        // No per-host state yet (no request sent, no outlier detection): nothing to carry over, so no
+        // No per-host state yet (no request sent, no host seen failing): nothing to carry over, so no
         // O(endpoints) work per proxy. At start-up every proxy takes this path: 33,000 proxies of 2
         // destinations of 33,000 endpoints would otherwise allocate 9 GB of index maps.
-        if (ReferenceEquals(next, Endpoints) || (Active.Length == 0 && Outlier is null))
+        if (ReferenceEquals(next, Endpoints) || (Active.Length == 0 && Outlier is not { Tracked: > 0 }))
         {
+            if (!ReferenceEquals(next, Endpoints)) Outlier?.Resize(next.Length);
             Endpoints = next;
             MapZones();
             RebuildHealthy();
@@ -124,7 +125,11 @@ internal sealed class UpstreamCluster
         RebuildHealthy();
     }
 
-    /// <summary>Each host's zone, and the locality picker over them (on a config change, never per request).</summary>
+    /// <summary>
+    /// Each host's zone, and the locality picker over them (on a config change, never per request). Both the
+    /// zones and the picker's grouping are built once per endpoint list and shared by every caller
+    /// (<see cref="HostZoneTable"/>); a caller keeps only its picker's per-group counts.
+    /// </summary>
     private void MapZones()
     {
         if (Zones is not { } view)
@@ -133,10 +138,10 @@ internal sealed class UpstreamCluster
             Locality = null;
             return;
         }
-        var zones = new int[Endpoints.Length];
-        for (var i = 0; i < zones.Length; i++) zones[i] = view.IndexOf(Endpoints[i].Zone);
-        HostZones = zones;
-        Locality = LocalityPicker.For(Policy.Locality, view.Names, view.Caller, zones, Policy.OutlierDetection is not null, _random);
+        var table = HostZoneTable.For(Endpoints, view.Names);
+        HostZones = table.Zones;
+        var layout = table.Layout(Policy.Locality, view.Caller, Policy.OutlierDetection is not null);
+        Locality = layout is null ? null : ReferenceEquals(Locality?.Layout, layout) ? Locality : new LocalityPicker(layout, _random);
     }
 
     /// <summary>The one-way latency to <paramref name="host"/>: its zone's from the caller's, else the destination's.</summary>
@@ -156,28 +161,30 @@ internal sealed class UpstreamCluster
     public void RebuildHealthy()
     {
         Panic = false;
-        if (Outlier is null)
+        var count = Endpoints.Length;
+        if (Outlier is { EjectedCount: > 0 } outlier)
         {
-            // Every host is healthy: one shared, read-only list of indices serves every cluster.
-            Healthy = HostIndices.Upto(Endpoints.Length);
-            HealthyCount = Endpoints.Length;
-            _sharedHealthy = true;
-            Locality?.Rebuild(Healthy, HealthyCount);
-            return;
+            // Some host is ejected: this cluster's own list, made on its first ejection (a caller whose
+            // detector never ejected, most of them, holds none).
+            if (_sharedHealthy || Healthy.Length != Endpoints.Length)
+            {
+                Healthy = new int[Endpoints.Length];
+                _sharedHealthy = false;
+            }
+            count = 0;
+            for (var i = 0; i < Endpoints.Length; i++)
+                if (!outlier.IsEjected(i)) Healthy[count++] = i;
         }
-        if (_sharedHealthy || Healthy.Length != Endpoints.Length)
+        if (Outlier is not null && Endpoints.Length > 0 && count * 100.0 / Endpoints.Length < Outlier.Options.PanicThresholdPercent)
         {
-            Healthy = new int[Endpoints.Length];
-            _sharedHealthy = false;
-        }
-        var count = 0;
-        for (var i = 0; i < Endpoints.Length; i++)
-            if (!Outlier.IsEjected(i)) Healthy[count++] = i;
-        if (Endpoints.Length > 0 && count * 100.0 / Endpoints.Length < Outlier.Options.PanicThresholdPercent)
-        {
-            for (var i = 0; i < Endpoints.Length; i++) Healthy[i] = i;
             count = Endpoints.Length;
             Panic = true;
+        }
+        if (count == Endpoints.Length)
+        {
+            // Every host is healthy (or all are used in panic): one shared, read-only list of indices serves every cluster.
+            Healthy = HostIndices.Upto(Endpoints.Length);
+            _sharedHealthy = true;
         }
         HealthyCount = count;
         Locality?.Rebuild(Healthy, HealthyCount);
@@ -251,17 +258,11 @@ internal sealed class ZoneView(IReadOnlyList<string> names, string? caller, Dist
 {
     public IReadOnlyList<string> Names { get; } = names;
     public string? Caller { get; } = caller;
-    public int CallerIndex { get; } = caller is null ? -1 : IndexIn(names, caller);
+    public int CallerIndex { get; } = LocalityLayout.IndexOf(names, caller);
     public Distribution[] Latency { get; } = latency;
 
     /// <summary>The index of <paramref name="zone"/>, or -1 (none, or not a zone).</summary>
-    public int IndexOf(string? zone) => zone is null ? -1 : IndexIn(Names, zone);
-
-    private static int IndexIn(IReadOnlyList<string> names, string zone)
-    {
-        for (var i = 0; i < names.Count; i++) if (names[i] == zone) return i;
-        return -1;
-    }
+    public int IndexOf(string? zone) => LocalityLayout.IndexOf(Names, zone);
 }
 
 /// <summary>

@@ -260,4 +260,24 @@ public class OutlierDetectorTests
         Assert.False(detector.IsEjected(5));
         Assert.False(detector.IsEjected(-1));
     }
+
+    [Fact]
+    public void Only_hosts_with_something_to_remember_are_tracked()
+    {
+        var detector = Detector(hosts: 100_000, consecutive: 2, baseSeconds: 30);
+        Assert.Equal(0, detector.Tracked);
+
+        detector.OnResult(7, isFailure: false, 0);
+        Fail(detector, 8, 1, 0);
+        Assert.Equal(1, detector.Tracked);
+        detector.OnResult(8, isFailure: false, 0);
+        Assert.Equal(0, detector.Tracked);
+
+        Fail(detector, 9, 2, 0);                    // ejected: remembered until its ejection has decayed
+        Assert.Equal(1, detector.OnInterval(30 * Second));
+        Assert.Equal(1, detector.Tracked);
+        Assert.Equal(0, detector.OnInterval(60 * Second));
+        Assert.Equal(0, detector.Ejections(9));
+        Assert.Equal(0, detector.Tracked);
+    }
 }
