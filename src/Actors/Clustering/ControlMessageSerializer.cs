@@ -86,19 +86,18 @@ internal sealed class ControlMessageSerializer : SerializerWithStringManifest
             writer.WriteStringValue(value.IsNobody() ? "" : Serialization.SerializedActorPath(value));
     }
 
-    /// <summary>Messages with a static <c>Instance</c> and no public constructor: written as {}, read back as the instance.</summary>
+    /// <summary>Messages that carry nothing (<see cref="Signal{T}"/>): written as {}, read back as the instance.</summary>
     private sealed class SingletonConverterFactory : JsonConverterFactory
     {
         public override bool CanConvert(Type typeToConvert) =>
-            typeToConvert.IsClass && typeToConvert.GetConstructors().Length == 0
-            && typeToConvert.GetField("Instance", BindingFlags.Public | BindingFlags.Static)?.FieldType == typeToConvert;
+            typeToConvert.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(Signal<>);
 
         public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
             (JsonConverter)Activator.CreateInstance(typeof(SingletonConverter<>).MakeGenericType(typeToConvert))!;
 
         private sealed class SingletonConverter<T> : JsonConverter<T> where T : class
         {
-            private static readonly T Instance = (T)typeof(T).GetField("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            private static readonly T Instance = (T)typeof(T).GetField("Instance", BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy)!.GetValue(null)!;
 
             public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {

@@ -136,9 +136,5 @@ internal sealed class CrossNodeBatcher : UntypedActor
     }
 
     /// <summary>Time is up for the open batch, or the mailbox has been drained into it.</summary>
-    internal sealed class FlushTick : INoSerializationVerificationNeeded, IDeadLetterSuppression
-    {
-        public static readonly FlushTick Instance = new();
-        private FlushTick() { }
-    }
+    internal sealed class FlushTick : Signal<FlushTick>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

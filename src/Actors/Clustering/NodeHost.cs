@@ -89,9 +89,5 @@ internal sealed class NodeHost : UntypedActor
         return h;
     }
 
-    private sealed class RegisterAgain : INoSerializationVerificationNeeded, IDeadLetterSuppression
-    {
-        public static readonly RegisterAgain Instance = new();
-        private RegisterAgain() { }
-    }
+    private sealed class RegisterAgain : Signal<RegisterAgain>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

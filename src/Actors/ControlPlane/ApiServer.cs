@@ -1,12 +1,7 @@
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Watch the desired state: the answer is a <see cref="DesiredState"/> now and after every change.</summary>
-internal sealed class WatchDesiredState : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly WatchDesiredState Instance = new();
-    private WatchDesiredState() { }
-}
+internal sealed class WatchDesiredState : Signal<WatchDesiredState>, IMeshMessage;
 
 /// <summary>
 /// The desired state at <paramref name="Generation"/>, the last config version any control plane
@@ -115,12 +110,7 @@ internal sealed class ApiServer : UntypedActor
     private LoadClock? LoadClockNow() => _loadStartedAt is { } at ? new LoadClock(Time.MeshClock.ToMilliseconds(_clock.Now - at)) : null;
 
     /// <summary>The load starts now (from the edge's host, on this clock): control planes date their records from it (<see cref="LoadClock"/>).</summary>
-    public sealed class LoadStarted
-    {
-        /// <summary>The one instance.</summary>
-        public static readonly LoadStarted Instance = new();
-        private LoadStarted() { }
-    }
+    public sealed class LoadStarted : Signal<LoadStarted>;
 
     private DesiredState Current() => new(_desired, _generation, _ledger.Version, _ledger.Status());
 

@@ -3,28 +3,16 @@ using Akka.Event;
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Control-plane timer: push the pending changes.</summary>
-internal sealed class PushDue : INoSerializationVerificationNeeded
-{
-    public static readonly PushDue Instance = new();
-    private PushDue() { }
-}
+internal sealed class PushDue : Signal<PushDue>, INoSerializationVerificationNeeded;
 
 /// <summary>Control-plane timer: a rollout's new pod should be ready by now.</summary>
 internal sealed record ProgressCheck(string PodId, long CreatedAt) : INoSerializationVerificationNeeded;
 
 /// <summary>Control-plane timer: nodes that have not told what they run by now are not waited for.</summary>
-internal sealed class SyncDeadline : INoSerializationVerificationNeeded
-{
-    public static readonly SyncDeadline Instance = new();
-    private SyncDeadline() { }
-}
+internal sealed class SyncDeadline : Signal<SyncDeadline>, INoSerializationVerificationNeeded;
 
 /// <summary>Control-plane timer: tell the API server it is still alive.</summary>
-internal sealed class AliveDue : INoSerializationVerificationNeeded
-{
-    public static readonly AliveDue Instance = new();
-    private AliveDue() { }
-}
+internal sealed class AliveDue : Signal<AliveDue>, INoSerializationVerificationNeeded;
 
 /// <summary>Control-plane timer: a pod taken out of service has had its grace period; stop it (on <paramref name="Node"/> when given: a moved pod's old side).</summary>
 internal sealed record GraceOver(string PodId, string? Node = null) : INoSerializationVerificationNeeded;

@@ -4,20 +4,10 @@ using Akka.Event;
 namespace ActorMesh.ControlPlane;
 
 /// <summary>Stop the control plane (an outage): the data plane keeps running on its last config.</summary>
-internal sealed class StopControlPlane : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly StopControlPlane Instance = new();
-    private StopControlPlane() { }
-}
+internal sealed class StopControlPlane : Signal<StopControlPlane>, IMeshMessage;
 
 /// <summary>Start the control plane again after an outage.</summary>
-internal sealed class StartControlPlane : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly StartControlPlane Instance = new();
-    private StartControlPlane() { }
-}
+internal sealed class StartControlPlane : Signal<StartControlPlane>, IMeshMessage;
 
 /// <summary>
 /// Where the control plane lives: it runs control-plane incarnations one at a time and answers for

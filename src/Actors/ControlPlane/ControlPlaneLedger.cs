@@ -16,23 +16,14 @@ internal sealed record LedgerDelta(
 }
 
 /// <summary>The control plane is alive: its API server dates an outage from the last of these (every <see cref="Interval"/>).</summary>
-internal sealed class ControlPlaneAlive : IMeshMessage
+internal sealed class ControlPlaneAlive : Signal<ControlPlaneAlive>, IMeshMessage
 {
     /// <summary>How often a control plane says it is alive.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>The one instance.</summary>
-    public static readonly ControlPlaneAlive Instance = new();
-    private ControlPlaneAlive() { }
 }
 
 /// <summary>The control plane is stopping (an outage starts now).</summary>
-internal sealed class ControlPlaneStopping : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly ControlPlaneStopping Instance = new();
-    private ControlPlaneStopping() { }
-}
+internal sealed class ControlPlaneStopping : Signal<ControlPlaneStopping>, IMeshMessage;
 
 /// <summary>
 /// Turns the control plane's counters into <see cref="LedgerDelta"/>s: what changed since the last delta.

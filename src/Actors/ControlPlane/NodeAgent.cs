@@ -160,12 +160,7 @@ internal sealed record NodeSynced(string Node) : IMeshMessage;
 internal sealed record ForwardToPod(string PodId, object Message) : IMeshMessage;
 
 /// <summary>Ask a node agent which pods it runs.</summary>
-internal sealed class GetPods : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetPods Instance = new();
-    private GetPods() { }
-}
+internal sealed class GetPods : Signal<GetPods>, IMeshMessage;
 
 /// <summary>The pods a node runs, and the final counters of those that stopped (killed, replaced, scaled away).</summary>
 internal sealed record NodePods(string Node, IReadOnlyList<string> PodIds, IReadOnlyList<PodStatsReport> Stopped) : IMeshMessage;

@@ -28,12 +28,7 @@ internal sealed record RegisterEdge(IActorRef ApiServer) : IMeshMessage;
 internal sealed record NodeLost(string Node, string Reason) : IMeshMessage;
 
 /// <summary>Ask the control plane's host for the nodes it knows (answer: <see cref="MeshNodes"/>).</summary>
-internal sealed class GetNodes : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetNodes Instance = new();
-    private GetNodes() { }
-}
+internal sealed class GetNodes : Signal<GetNodes>, IMeshMessage;
 
 /// <summary>One node as the control plane sees it.</summary>
 /// <param name="Node">The node's name.</param>

@@ -32,12 +32,7 @@ internal sealed record FetchConfig(string Workload, IActorRef Target) : IMeshMes
 
 
 /// <summary>Ask the control plane to answer <see cref="MeshReady"/> once every desired pod is ready and the current config has been acknowledged by all.</summary>
-internal sealed class AwaitReady : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly AwaitReady Instance = new();
-    private AwaitReady() { }
-}
+internal sealed class AwaitReady : Signal<AwaitReady>, IMeshMessage;
 
 /// <summary>Every desired pod runs and every workload has acknowledged <paramref name="Version"/>.</summary>
 /// <param name="Version">The config version everyone runs.</param>
@@ -46,12 +41,7 @@ internal sealed class AwaitReady : IMeshMessage
 internal sealed record MeshReady(long Version, int Pods, IReadOnlyDictionary<string, IActorRef> Gateways) : IMeshMessage;
 
 /// <summary>Ask the control plane for its <see cref="ControlPlaneStatus"/>.</summary>
-internal sealed class GetControlPlaneStatus : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetControlPlaneStatus Instance = new();
-    private GetControlPlaneStatus() { }
-}
+internal sealed class GetControlPlaneStatus : Signal<GetControlPlaneStatus>, IMeshMessage;
 
 /// <summary>The control plane's counters (over every incarnation).</summary>
 /// <param name="Version">Current config version.</param>
@@ -140,12 +130,7 @@ internal sealed record StartGateway(GatewaySpec Spec, IActorRef ControlPlane) : 
 internal sealed record GatewayReady(string Name, IActorRef Gateway) : IMeshMessage;
 
 /// <summary>Ask the control plane for the running gateways (answer: <see cref="Gateways"/>).</summary>
-internal sealed class GetGateways : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetGateways Instance = new();
-    private GetGateways() { }
-}
+internal sealed class GetGateways : Signal<GetGateways>, IMeshMessage;
 
 /// <summary>The running gateways by name.</summary>
 internal sealed record Gateways(IReadOnlyDictionary<string, IActorRef> ByName) : IMeshMessage;

@@ -119,18 +119,10 @@ public enum TokenProblem
 internal sealed record ClientResponse(long RequestId, int Status, ResponseFlags Flags, int ResponseBytes, ulong Visited = 0, int Retries = 0, long Due = 0) : IDataPlaneMessage;
 
 /// <summary>Tells an app that its sidecar restarted: calls in flight through it are lost (connection reset).</summary>
-internal sealed class SidecarRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
-{
-    public static readonly SidecarRestarted Instance = new();
-    private SidecarRestarted() { }
-}
+internal sealed class SidecarRestarted : Signal<SidecarRestarted>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>Tells a sidecar that its app restarted: requests it was handling are lost.</summary>
-internal sealed class AppRestarted : INoSerializationVerificationNeeded, IDeadLetterSuppression
-{
-    public static readonly AppRestarted Instance = new();
-    private AppRestarted() { }
-}
+internal sealed class AppRestarted : Signal<AppRestarted>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>Makes a pod's container throw, to exercise supervision (tests and fault timelines).</summary>
 /// <param name="Container">"app", "proxy" or another sidecar's kind.</param>

@@ -17,12 +17,7 @@ public sealed record AppliedEvent(double AtSeconds, string Event, string Outcome
 internal sealed record AppliedEvents(IReadOnlyList<AppliedEvent> Events) : IMeshMessage;
 
 /// <summary>Ask the host for the events applied so far (answer: <see cref="AppliedEvents"/>).</summary>
-internal sealed class GetAppliedEvents : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetAppliedEvents Instance = new();
-    private GetAppliedEvents() { }
-}
+internal sealed class GetAppliedEvents : Signal<GetAppliedEvents>, IMeshMessage;
 
 /// <summary>
 /// The one top-level actor of a mesh. It creates the API server, the node agent and the control
@@ -188,27 +183,15 @@ internal sealed class MeshHost(MeshTopology topology, MeshRuntime runtime, Contr
     public sealed record Spawn(Props Props, TaskCompletionSource<IActorRef> Created) : INoSerializationVerificationNeeded;
 
     /// <summary>A joining node's ActorSystem runs; it registers with the control plane on its own.</summary>
-    private sealed class JoinStarted : INoSerializationVerificationNeeded
-    {
-        public static readonly JoinStarted Instance = new();
-        private JoinStarted() { }
-    }
+    private sealed class JoinStarted : Signal<JoinStarted>, INoSerializationVerificationNeeded;
 
     /// <summary>The node of the event at <paramref name="Index"/> could not start.</summary>
     private sealed record JoinFailed(string Node, int Index, string Reason) : INoSerializationVerificationNeeded;
 
-    private sealed class RegisterAgain : INoSerializationVerificationNeeded, IDeadLetterSuppression
-    {
-        public static readonly RegisterAgain Instance = new();
-        private RegisterAgain() { }
-    }
+    private sealed class RegisterAgain : Signal<RegisterAgain>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     /// <summary>Start the topology's timeline now (the load has just started).</summary>
-    public sealed class StartTimeline
-    {
-        public static readonly StartTimeline Instance = new();
-        private StartTimeline() { }
-    }
+    public sealed class StartTimeline : Signal<StartTimeline>;
 }
 
 /// <summary>Plays a topology's timeline: each event at its time after the load started, through the host.</summary>

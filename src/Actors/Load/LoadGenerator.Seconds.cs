@@ -15,8 +15,5 @@ internal sealed partial class LoadGenerator
         _clock.Schedule(Math.Max(0, due - _clock.Now), Self, SecondDue.Instance, Self);
     }
 
-    private sealed class SecondDue : INoSerializationVerificationNeeded, IDeadLetterSuppression
-    {
-        public static readonly SecondDue Instance = new();
-    }
+    private sealed class SecondDue : Signal<SecondDue>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

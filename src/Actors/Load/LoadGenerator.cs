@@ -409,15 +409,9 @@ internal sealed partial class LoadGenerator : UntypedActor
     /// <summary>One kind of the mix as the generator sends it.</summary>
     private sealed record Kind(string[] Steps, string Method, int Target, RequestKindResult Result);
 
-    private sealed class Pace : INoSerializationVerificationNeeded, IDeadLetterSuppression
-    {
-        public static readonly Pace Instance = new();
-    }
+    private sealed class Pace : Signal<Pace>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
-    private sealed class Sweep : INoSerializationVerificationNeeded, IDeadLetterSuppression
-    {
-        public static readonly Sweep Instance = new();
-    }
+    private sealed class Sweep : Signal<Sweep>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     /// <summary>A user's next request is due at <paramref name="Due"/>.</summary>
     private sealed record UserNext(int User, long Due) : INoSerializationVerificationNeeded;

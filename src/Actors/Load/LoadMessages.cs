@@ -1,12 +1,7 @@
 namespace ActorMesh.Load;
 
 /// <summary>Starts the load; the sender gets <see cref="LoadFinished"/> when the run (with drain) is over.</summary>
-internal sealed class StartLoad : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly StartLoad Instance = new();
-    private StartLoad() { }
-}
+internal sealed class StartLoad : Signal<StartLoad>, IMeshMessage;
 
 /// <summary>
 /// Ends the load early (an interrupt): no more sends. Requests still outstanding get at most
@@ -20,20 +15,10 @@ internal sealed record StopLoad(TimeSpan Drain) : IMeshMessage
 }
 
 /// <summary>Ask for a <see cref="LiveStats"/> snapshot (what happened since the previous ask).</summary>
-internal sealed class GetLiveStats : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetLiveStats Instance = new();
-    private GetLiveStats() { }
-}
+internal sealed class GetLiveStats : Signal<GetLiveStats>, IMeshMessage;
 
 /// <summary>Ask a generator for its <see cref="LoadProgress"/> (cumulative counts; unlike <see cref="GetLiveStats"/> it resets nothing).</summary>
-internal sealed class GetLoadProgress : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetLoadProgress Instance = new();
-    private GetLoadProgress() { }
-}
+internal sealed class GetLoadProgress : Signal<GetLoadProgress>, IMeshMessage;
 
 /// <summary>A generator's counts so far (warm-up included): requests sent, answered (any outcome), and without an answer yet.</summary>
 internal sealed record LoadProgress(long Sent, long Answered, long Outstanding, double ElapsedSeconds) : IMeshMessage;

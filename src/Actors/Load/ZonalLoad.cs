@@ -288,16 +288,8 @@ internal sealed class ZonalLoad : UntypedActor, IWithUnboundedStash
     private static int Order(string phase) => phase switch { "measure" => 1, "drain" => 2, "done" => 3, _ => 0 };
 
     /// <summary>The start's patience is over: zones whose generator has not started are given up.</summary>
-    private sealed class StartPatienceOver : IDeadLetterSuppression
-    {
-        public static readonly StartPatienceOver Instance = new();
-        private StartPatienceOver() { }
-    }
+    private sealed class StartPatienceOver : Signal<StartPatienceOver>, IDeadLetterSuppression;
 
     /// <summary>Time to ask each generator for its counts.</summary>
-    private sealed class ProgressDue : IDeadLetterSuppression
-    {
-        public static readonly ProgressDue Instance = new();
-        private ProgressDue() { }
-    }
+    private sealed class ProgressDue : Signal<ProgressDue>, IDeadLetterSuppression;
 }

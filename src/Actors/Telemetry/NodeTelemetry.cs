@@ -3,12 +3,7 @@ using HdrHistogram;
 namespace ActorMesh.Telemetry;
 
 /// <summary>Ask a cluster node for its telemetry of the current run (answer: <see cref="NodeTelemetry"/>).</summary>
-internal sealed class GetNodeTelemetry : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetNodeTelemetry Instance = new();
-    private GetNodeTelemetry() { }
-}
+internal sealed class GetNodeTelemetry : Signal<GetNodeTelemetry>, IMeshMessage;
 
 /// <summary>
 /// One node's telemetry of a run, as it crosses to the edge that reports on a cluster of separate

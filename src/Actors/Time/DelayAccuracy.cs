@@ -196,10 +196,7 @@ internal static class DelayAccuracy
     private sealed record ReportWhenReceived(long Count) : INoSerializationVerificationNeeded;
 
     /// <summary>Reply now with what has arrived.</summary>
-    private sealed record ReportNow : INoSerializationVerificationNeeded
-    {
-        public static readonly ReportNow Instance = new();
-    }
+    private sealed class ReportNow : Signal<ReportNow>, INoSerializationVerificationNeeded;
 
     private sealed record DelayReport(LongHistogram Errors, long Early) : INoSerializationVerificationNeeded;
 

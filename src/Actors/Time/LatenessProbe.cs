@@ -7,11 +7,7 @@ namespace ActorMesh.Time;
 internal sealed record LatenessTick(long Due) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>Ask the probe for what it measured; answered with <see cref="LatenessSamples"/>.</summary>
-internal sealed class GetLateness : INoSerializationVerificationNeeded
-{
-    public static readonly GetLateness Instance = new();
-    private GetLateness() { }
-}
+internal sealed class GetLateness : Signal<GetLateness>, INoSerializationVerificationNeeded;
 
 /// <summary>The probe's samples so far: lateness in ticks (a copy).</summary>
 internal sealed record LatenessSamples(HistogramBase Ticks) : INoSerializationVerificationNeeded;

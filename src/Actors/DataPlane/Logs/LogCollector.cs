@@ -8,11 +8,7 @@ using Serilog.Parsing;
 namespace ActorMesh.DataPlane.Logs;
 
 /// <summary>App → collector: a full batch waits in the pod's buffer. Sent once per batch, not per event.</summary>
-internal sealed class LogsWaiting : INoSerializationVerificationNeeded, IDeadLetterSuppression
-{
-    public static readonly LogsWaiting Instance = new();
-    private LogsWaiting() { }
-}
+internal sealed class LogsWaiting : Signal<LogsWaiting>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>Collector timer: ship whatever waits. Carries the incarnation that scheduled it, so a restarted collector ignores its predecessor's timer.</summary>
 internal sealed record FlushDue(int Incarnation) : INoSerializationVerificationNeeded, IDeadLetterSuppression;

@@ -61,10 +61,7 @@ internal sealed class Pod : UntypedActor
     }
 
     /// <summary>Pod timer: the instance has started and passes its readiness check.</summary>
-    private sealed class Started : INoSerializationVerificationNeeded, Akka.Event.IDeadLetterSuppression
-    {
-        public static readonly Started Instance = new();
-    }
+    private sealed class Started : Signal<Started>, INoSerializationVerificationNeeded, Akka.Event.IDeadLetterSuppression;
 
     protected override void OnReceive(object message)
     {
@@ -167,12 +164,7 @@ internal sealed record SettingsInForce(long Version) : INoSerializationVerificat
 internal sealed record PodFinished(PodStatsReport Stats) : IMeshMessage;
 
 /// <summary>Ask a pod for its <see cref="PodStatsReport"/>.</summary>
-internal sealed class GetPodStats : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetPodStats Instance = new();
-    private GetPodStats() { }
-}
+internal sealed class GetPodStats : Signal<GetPodStats>, IMeshMessage;
 
 /// <summary>A pod's counters.</summary>
 public sealed record PodStatsReport(string PodId, string Service, int AppRestarts, int ProxyRestarts, long Requests, long Errors) : IMeshMessage
@@ -188,12 +180,7 @@ public sealed record PodStatsReport(string PodId, string Service, int AppRestart
 }
 
 /// <summary>Ask a pod for its <see cref="PodContainers"/>.</summary>
-internal sealed class GetContainers : IMeshMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly GetContainers Instance = new();
-    private GetContainers() { }
-}
+internal sealed class GetContainers : Signal<GetContainers>, IMeshMessage;
 
 /// <summary>The containers a pod runs, by kind (<see cref="ContainerKinds"/>).</summary>
 internal sealed record PodContainers(string PodId, IReadOnlyDictionary<string, IActorRef> ByKind) : IMeshMessage;

@@ -29,8 +29,4 @@ internal sealed record RetryDue(SlotHandle Handle, long Due) : INoSerializationV
 internal sealed record ConnectFailed(SlotHandle Handle, long Due) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
 /// <summary>Router timer: outlier detection's interval.</summary>
-internal sealed class OutlierInterval : INoSerializationVerificationNeeded, IDeadLetterSuppression
-{
-    public static readonly OutlierInterval Instance = new();
-    private OutlierInterval() { }
-}
+internal sealed class OutlierInterval : Signal<OutlierInterval>, INoSerializationVerificationNeeded, IDeadLetterSuppression;
