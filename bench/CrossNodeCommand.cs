@@ -8,7 +8,8 @@ namespace ActorMesh.Bench;
 /// same chain (one pod per service) on one node, interleaved over rounds. What a message across nodes costs
 /// is the difference in CPU time and bytes allocated per request, divided by the messages that crossed:
 /// both figures move less with the host's load than the rate does.
-/// <c>crossnode [--rounds 3] [--seconds 2] [--nodes 3] [--users 256]</c>.
+/// <c>crossnode [--rounds 3] [--seconds 2] [--nodes 3] [--users 256] [--one-node true]</c> (<c>--one-node false</c>:
+/// the cluster alone, to profile it).
 /// </summary>
 internal static class CrossNodeCommand
 {
@@ -16,11 +17,13 @@ internal static class CrossNodeCommand
     {
         int rounds = 3, nodes = 3, users = 256;
         var seconds = 2.0;
+        var oneNode = true;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
             switch (args[i])
             {
+                case "--one-node": oneNode = bool.Parse(value); break;
                 case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--nodes": nodes = int.Parse(value, CultureInfo.InvariantCulture); break;
@@ -36,7 +39,7 @@ internal static class CrossNodeCommand
         {
             var warmup = TimeSpan.FromSeconds(r == 1 ? 1 : Math.Clamp(seconds / 2, 0.1, 1));
             Settle();
-            var one = await ThroughputBench.MeasureMeshAsync(topology, warmup, duration);
+            var one = oneNode ? await ThroughputBench.MeasureMeshAsync(topology, warmup, duration) : new ThroughputResult(0, 0, 0, null);
             Settle();
             var cross = await ThroughputBench.MeasureClusterAsync(topology, nodes, warmup, duration);
             var crossed = Math.Max(0.01, cross.CrossNodeMessagesPerRequest);
