@@ -9,7 +9,7 @@ namespace ActorMesh.Bench;
 /// is the difference in CPU time and bytes allocated per request, divided by the messages that crossed:
 /// both figures move less with the host's load than the rate does.
 /// <c>crossnode [--rounds 3] [--seconds 2] [--nodes 3] [--users 256] [--one-node true]</c> (<c>--one-node false</c>:
-/// the cluster alone, to profile it).
+/// the cluster alone, to profile it; <c>--akka "HOCON"</c>: Akka settings over the nodes', to try remoting's).
 /// </summary>
 internal static class CrossNodeCommand
 {
@@ -18,12 +18,14 @@ internal static class CrossNodeCommand
         int rounds = 3, nodes = 3, users = 256;
         var seconds = 2.0;
         var oneNode = true;
+        Akka.Configuration.Config? akka = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
             switch (args[i])
             {
                 case "--one-node": oneNode = bool.Parse(value); break;
+                case "--akka": akka = Akka.Configuration.ConfigurationFactory.ParseString(value); break;
                 case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--nodes": nodes = int.Parse(value, CultureInfo.InvariantCulture); break;
@@ -41,7 +43,7 @@ internal static class CrossNodeCommand
             Settle();
             var one = oneNode ? await ThroughputBench.MeasureMeshAsync(topology, warmup, duration) : new ThroughputResult(0, 0, 0, null);
             Settle();
-            var cross = await ThroughputBench.MeasureClusterAsync(topology, nodes, warmup, duration);
+            var cross = await ThroughputBench.MeasureClusterAsync(topology, nodes, warmup, duration, akka);
             var crossed = Math.Max(0.01, cross.CrossNodeMessagesPerRequest);
             var x = cross.Result;
             Console.WriteLine($"{r,5} {one.Rps,11:N0} {one.CpuMicrosPerRequest,10:0.00} {one.BytesPerRequest,7:N0} {x.Rps,11:N0} {x.CpuMicrosPerRequest,10:0.00} {x.BytesPerRequest,7:N0} "
