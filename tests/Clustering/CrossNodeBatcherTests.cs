@@ -33,7 +33,7 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
         return outbox;
     }
 
-    private IActorRef Inbound() => ActorOfAsTestActorRef<CrossNodeInbound>(CrossNodeInbound.Props());
+    private IActorRef Inbound() => ActorOfAsTestActorRef<CrossNodeInbound>(CrossNodeInbound.Props(CrossNodeInboundExtension.Get(Sys).Delivery));
 
     private static MeshRequest Request(long id) =>
         new(id, "payments", "/checkout", "orders", 1, 256, new TraceContext(id, 1, false), "spiffe://cluster.local/ns/default/sa/orders", id * 10);
@@ -155,7 +155,7 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
     public void Senders_on_many_threads_share_one_outbox_and_every_message_arrives_once_in_each_senders_order()
     {
         const int threads = 4, perThread = 500;
-        var inbound = Sys.ActorOf(CrossNodeInbound.Props());
+        var inbound = Sys.ActorOf(CrossNodeInbound.Props(CrossNodeInboundExtension.Get(Sys).Delivery));
         var outbox = Outbox(inbound, maxMessages: 7, flushMs: 1, whenIdle: true, onDispatcher: true);
         var targets = Enumerable.Range(0, threads).Select(_ => CreateTestProbe()).ToArray();
         var senders = Enumerable.Range(0, threads).Select(_ => CreateTestProbe()).ToArray();
@@ -200,8 +200,10 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
         outbox.Send(target, Request(1), TestActor);
         outbox.Send(target, Request(2), TestActor);
 
-        var first = wire.ExpectMsg<CrossNodeBatch>().Payload.Length;
-        var second = wire.ExpectMsg<CrossNodeBatch>().Payload.Length;
+        // Each envelope starts with its count, epoch and the sending outbox's name; the rest is the message.
+        var header = 12 + System.Text.Encoding.UTF8.GetByteCount(outbox.Batcher.Path.ToSerializationFormatWithAddress(Local));
+        var first = wire.ExpectMsg<CrossNodeBatch>().Payload.Length - header;
+        var second = wire.ExpectMsg<CrossNodeBatch>().Payload.Length - header;
         Assert.True(second < 100 && first > 2 * second, $"first {first} bytes, then {second}");
     }
 
@@ -220,7 +222,7 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void The_batch_envelope_crosses_the_compact_serializer_byte_for_byte_and_is_counted()
+    public void The_batch_envelope_crosses_the_compact_serializer_byte_for_byte_is_counted_and_reading_it_delivers_each_message_once()
     {
         var wire = CreateTestProbe();
         var target = CreateTestProbe();
@@ -240,7 +242,43 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(4, back.Count);
         var counted = CrossNodeTraffic.Total().Since(before);
         Assert.True(counted.Batches >= 1 && counted.BatchedMessages >= 4, $"counted {counted}");
-        Inbound().Tell(back, outbox.Batcher);
-        foreach (var m in messages) Assert.Equal(m, target.ExpectMsg<object>());
+        foreach (var m in messages) Assert.Equal(m, target.ExpectMsg<object>()); // delivered as it was read, with no actor in between
+        Assert.Equal(outbox.Batcher.Path.ToSerializationFormatWithAddress(Local), back.Origin);
+        Inbound().Tell(back, outbox.Batcher); // the inbound only learns who sent it: nothing is delivered twice
+        Assert.False(target.HasMessages);
+    }
+
+    [Fact]
+    public void When_a_links_batcher_stops_the_receiving_node_drops_that_outboxs_tables()
+    {
+        var delivery = CrossNodeInboundExtension.Get(Sys).Delivery;
+        var inbound = Inbound();
+        var target = CreateTestProbe();
+        var outbox = Outbox(inbound, maxMessages: 1);
+        var before = delivery.Origins;
+        outbox.Send(target, Request(1), TestActor);
+        target.ExpectMsg<MeshRequest>();
+        Assert.Equal(before + 1, delivery.Origins);
+
+        Sys.Stop(outbox.Batcher);
+
+        AwaitAssert(() => Assert.Equal(before, delivery.Origins));
+    }
+
+    [Fact]
+    public void Batches_from_two_outboxes_keep_their_own_tables_on_the_receiving_node()
+    {
+        var inbound = Inbound();
+        var (x, y) = (CreateTestProbe(), CreateTestProbe());
+        var first = Outbox(inbound, maxMessages: 1);
+        var second = Outbox(inbound, maxMessages: 1);
+
+        first.Send(x, Request(1), TestActor);  // id 0 in the first outbox's table is x
+        second.Send(y, Request(2), TestActor); // id 0 in the second's is y
+        first.Send(x, Request(3), TestActor);
+        second.Send(y, Request(4), TestActor);
+
+        Assert.Equal([1L, 3L], [x.ExpectMsg<MeshRequest>().CorrelationId, x.ExpectMsg<MeshRequest>().CorrelationId]);
+        Assert.Equal([2L, 4L], [y.ExpectMsg<MeshRequest>().CorrelationId, y.ExpectMsg<MeshRequest>().CorrelationId]);
     }
 }

@@ -3,8 +3,8 @@ namespace ActorMesh.Clustering;
 /// <summary>
 /// The pending batch of one node pair: every actor of this node that sends a mesh message to an actor on
 /// that other node encodes it here itself, under a lock, straight into the open batch's buffer (no object
-/// per message, no hop through another mailbox). The batch goes to the other node's
-/// <see cref="CrossNodeInbound"/> as one <see cref="CrossNodeBatch"/> when it holds
+/// per message, no hop through another mailbox). The batch goes to the other node (addressed to its
+/// <see cref="CrossNodeInbound"/>; its serializer delivers the messages) as one <see cref="CrossNodeBatch"/> when it holds
 /// <see cref="CrossNodeBatchingOptions.MaxMessages"/>, when its link's <see cref="CrossNodeBatcher"/>
 /// (told once per batch, when it opens) gets to run (<see cref="CrossNodeBatchingOptions.FlushWhenIdle"/>),
 /// or at the latest <see cref="CrossNodeBatchingOptions.FlushInterval"/> after it opened, on the mesh clock.
@@ -26,6 +26,7 @@ internal sealed class CrossNodeOutbox
     private readonly ByteWriter _batch = new(4096, []);
     private readonly Dictionary<IActorRef, int> _ids = new(ReferenceEqualityComparer.Instance);
     private IActorRef _batcher = ActorRefs.Nobody;
+    private string _name = "";
     private int _count, _epoch;
     private bool _timerPending, _closed;
 
@@ -45,7 +46,11 @@ internal sealed class CrossNodeOutbox
     public IActorRef Batcher
     {
         get => _batcher;
-        set => _batcher = value;
+        set
+        {
+            _batcher = value;
+            _name = value.Path.ToSerializationFormatWithAddress(_localAddress);
+        }
     }
 
     /// <summary>
@@ -129,6 +134,7 @@ internal sealed class CrossNodeOutbox
         }
         _batch.Int(0);
         _batch.Int(_epoch);
+        _batch.Path(_name); // the receiver finds this outbox's tables by it
     }
 
     private void Name(IActorRef? actor)
