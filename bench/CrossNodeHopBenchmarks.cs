@@ -17,8 +17,8 @@ namespace ActorMesh.Bench;
 /// node (<c>InNode</c>, the baseline) and on two nodes (<c>CrossNode</c>: two ActorSystems in this
 /// process talking through Akka.Remote on 127.0.0.1, each message through ActorMesh's compact
 /// <see cref="DataPlaneSerializer"/>, as between the sidecars of pods on different cluster nodes), and
-/// on two nodes through the per-node-pair batchers the mesh uses (<c>CrossNodeBatched</c>: both ways in
-/// envelopes of many messages, see <see cref="CrossNodeBatcher"/>).
+/// on two nodes through the per-node-pair outboxes the mesh uses (<c>CrossNodeBatched</c>: both ways in
+/// envelopes of many messages, see <see cref="CrossNodeOutbox"/>).
 /// Allocated is the whole process's per request: both nodes, the transport included.
 /// </summary>
 [MemoryDiagnoser]
@@ -126,10 +126,10 @@ public class CrossNodeHopBenchmarks
         }
     }
 
-    /// <summary>Straight to <paramref name="target"/>, or through its node's batcher when <paramref name="links"/> are given (as <c>MeshNetwork</c> does).</summary>
+    /// <summary>Straight to <paramref name="target"/>, or into its node's outbox when <paramref name="links"/> are given (as <c>MeshNetwork</c> does).</summary>
     private static void Send(CrossNodeLinks? links, IActorRef target, object message, IActorRef sender)
     {
-        if (links?.OutboundFor(target) is { } batcher) batcher.Tell(new CrossNodeSend(target, message, sender), sender);
+        if (links?.OutboxFor(target) is { } outbox) outbox.Send(target, message, sender);
         else target.Tell(message, sender);
     }
 

@@ -5,31 +5,31 @@ namespace ActorMesh.Clustering;
 
 /// <summary>
 /// One envelope of many mesh messages from one node to another (Envoy/gRPC-style batching at the
-/// node boundary): written by a <see cref="CrossNodeBatcher"/>, sent as one remoting message,
-/// unpacked and delivered locally by the receiving node's <see cref="CrossNodeInbound"/>.
+/// node boundary): written by the senders into a <see cref="CrossNodeOutbox"/>, sent as one remoting message,
+/// unpacked and delivered by the receiving node's serializer (<see cref="CrossNodeDelivery"/>) as it is read.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>int count, int epoch</c>, then per message <c>target, sender, byte kind,
-/// fields</c> (<see cref="DataPlaneCodec"/>). An actor is named by a small id of the sending batcher's
+/// Layout, little-endian: <c>int count, int epoch, origin</c> (the sending outbox's name, a length and
+/// UTF-8), then per message <c>target, sender, byte kind, fields</c> (<see cref="DataPlaneCodec"/>). An actor is named by a small id of the sending outbox's
 /// table; the first time an id appears it is followed by the actor's full path, after that the id
 /// alone. Strings (service names, paths, identities) go the same way in a table of their own. A new
 /// <c>epoch</c> tells the receiver that the sender started its tables again (they are bounded).
 /// </remarks>
-internal sealed class CrossNodeBatch(byte[] payload) : IDataPlaneMessage
+internal sealed class CrossNodeBatch(byte[] payload, string? origin = null) : IDataPlaneMessage
 {
-    /// <summary>Bytes of the header before the first message.</summary>
-    public const int HeaderBytes = 8;
-
     /// <summary>An actor reference id meaning "no sender".</summary>
     public const int NoSender = -1;
 
     /// <summary>The envelope as it goes on the wire.</summary>
     public byte[] Payload { get; } = payload;
 
+    /// <summary>Once its messages have been delivered (it was read off the wire), the name of the outbox that sent it; null before.</summary>
+    public string? Origin { get; } = origin;
+
     /// <summary>Messages in the envelope.</summary>
     public int Count => BinaryPrimitives.ReadInt32LittleEndian(Payload);
 
-    /// <summary>The sending batcher's table epoch.</summary>
+    /// <summary>The sending outbox's table epoch.</summary>
     public int Epoch => BinaryPrimitives.ReadInt32LittleEndian(Payload.AsSpan(4));
 
     /// <summary>The code of an actor id seen for the first time (followed by its path): always below <see cref="NoSender"/>.</summary>
@@ -49,13 +49,13 @@ internal sealed record CrossNodeBatchingOptions
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// Also flush as soon as the batcher has handled every message that was waiting when the batch
-    /// opened, as Envoy flushes its writes at the end of an event-loop pass: under load the waiting
-    /// messages fill the batch; with little traffic nothing waits for the timer. Default true.
+    /// Also flush as soon as the link's batcher, told when the batch opened, gets to run, as Envoy
+    /// flushes its writes at the end of an event-loop pass: under load the messages sent meanwhile
+    /// fill the batch; with little traffic nothing waits for the timer. Default true.
     /// </summary>
     public bool FlushWhenIdle { get; init; } = true;
 
-    /// <summary>Actors and strings a batcher names by id before it starts its tables again (a new epoch). Default 100,000.</summary>
+    /// <summary>Actors and strings an outbox names by id before it starts its tables again (a new epoch). Default 100,000.</summary>
     public int MaxActorIds { get; init; } = 100_000;
 
     /// <summary>Throws when an option is out of range, naming every field that is.</summary>

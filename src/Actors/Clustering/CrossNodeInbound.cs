@@ -1,75 +1,63 @@
+using System.Collections.Concurrent;
+
 namespace ActorMesh.Clustering;
 
 /// <summary>
-/// The inbound side of every node pair, one per ActorSystem at <c>/system/cross-node-in</c>: unpacks each
-/// <see cref="CrossNodeBatch"/> and delivers its messages locally, in order, each with its original
-/// sender (a reference to the actor on the sending node). It keeps one table of actors and one of
-/// strings (service names, paths, identities: each crosses once) per sending batcher, and drops them
-/// when that batcher stops.
+/// Delivers the messages of <see cref="CrossNodeBatch"/>es on the receiving node: each straight to its
+/// target, in order, with its original sender (a reference to the actor on the sending node). The
+/// serializer calls it as it reads an envelope off the wire (on the thread of that peer's Akka.Remote
+/// reader: no actor of ours in between, and peers are decoded in parallel). It keeps one table of actors
+/// and one of strings (service names, paths, identities: each crosses once) per sending outbox, found by
+/// the name the envelope carries; <see cref="CrossNodeInbound"/> drops them when that outbox's batcher stops.
 /// </summary>
-internal sealed class CrossNodeInbound : UntypedActor
+internal sealed class CrossNodeDelivery(IActorRefProvider provider)
 {
-    /// <summary>The actor's name under <c>/system</c>.</summary>
-    public const string Name = "cross-node-in";
-
-    private readonly IActorRefProvider _provider = ((ExtendedActorSystem)Context.System).Provider;
-    private readonly Dictionary<IActorRef, Origin> _origins = [];
-
-    public static Props Props() => Akka.Actor.Props.Create(() => new CrossNodeInbound());
+    private readonly ConcurrentDictionary<string, Origin> _origins = new();
+    private long _undeliverable;
 
     /// <summary>Messages that could not be delivered (an actor id the table does not know; a damaged batch).</summary>
-    public long Undeliverable { get; private set; }
+    public long Undeliverable => Interlocked.Read(ref _undeliverable);
 
-    protected override void OnReceive(object message)
-    {
-        switch (message)
-        {
-            case CrossNodeBatch batch:
-                Deliver(batch, OriginOf(Sender));
-                break;
-            case Terminated gone:
-                _origins.Remove(gone.ActorRef);
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
-    }
+    /// <summary>Sending outboxes whose tables are held.</summary>
+    public int Origins => _origins.Count;
 
-    private Origin OriginOf(IActorRef batcher)
+    /// <summary>Delivers every message of <paramref name="payload"/>; returns the name of the outbox that sent it.</summary>
+    public string Deliver(ReadOnlySpan<byte> payload)
     {
-        if (_origins.TryGetValue(batcher, out var origin)) return origin;
-        origin = new Origin();
-        _origins.Add(batcher, origin);
-        if (!batcher.IsNobody()) Context.Watch(batcher);
-        return origin;
-    }
-
-    private void Deliver(CrossNodeBatch batch, Origin origin)
-    {
-        var r = new ByteReader(batch.Payload, origin.Names);
-        var count = r.Int();
-        var epoch = r.Int();
-        if (epoch != origin.Epoch)
+        var header = new ByteReader(payload);
+        var count = header.Int();
+        var epoch = header.Int();
+        var name = header.Path();
+        var origin = _origins.GetOrAdd(name, static _ => new Origin());
+        // One Akka.Remote reader per peer reads its envelopes in order; the lock only guards against a second association.
+        lock (origin)
         {
-            origin.Actors.Clear();
-            origin.Names.Clear();
-            origin.Epoch = epoch;
-        }
-        for (var i = 0; i < count; i++)
-        {
-            var target = Resolve(ref r, origin);
-            var sender = Resolve(ref r, origin);
-            var message = DataPlaneCodec.Read(ref r, r.Byte());
-            if (message is null)
+            if (epoch != origin.Epoch)
             {
-                Undeliverable += count - i; // the rest of the batch cannot be read
-                return;
+                origin.Actors.Clear();
+                origin.Names.Clear();
+                origin.Epoch = epoch;
             }
-            if (target is null) Undeliverable++;
-            else target.Tell(message, sender);
+            var r = new ByteReader(payload[header.At..], origin.Names);
+            for (var i = 0; i < count; i++)
+            {
+                var target = Resolve(ref r, origin);
+                var sender = Resolve(ref r, origin);
+                var message = DataPlaneCodec.Read(ref r, r.Byte());
+                if (message is null)
+                {
+                    Interlocked.Add(ref _undeliverable, count - i); // the rest of the batch cannot be read
+                    break;
+                }
+                if (target is null) Interlocked.Increment(ref _undeliverable);
+                else target.Tell(message, sender);
+            }
         }
+        return name;
     }
+
+    /// <summary>Drops the tables of the outbox named <paramref name="name"/> (its batcher has stopped).</summary>
+    public void Forget(string name) => _origins.TryRemove(name, out _);
 
     private IActorRef? Resolve(ref ByteReader r, Origin origin)
     {
@@ -77,7 +65,7 @@ internal sealed class CrossNodeInbound : UntypedActor
         if (code == CrossNodeBatch.NoSender) return ActorRefs.NoSender;
         if (code >= 0) return code < origin.Actors.Count ? origin.Actors[code] : null;
         var id = CrossNodeBatch.IdOfNew(code);
-        var actor = _provider.ResolveActorRef(r.Path());
+        var actor = provider.ResolveActorRef(r.Path());
         while (origin.Actors.Count <= id) origin.Actors.Add(null);
         origin.Actors[id] = actor;
         return actor;
@@ -91,14 +79,53 @@ internal sealed class CrossNodeInbound : UntypedActor
     }
 }
 
+/// <summary>
+/// The receiving end of every node pair, one per ActorSystem at <c>/system/cross-node-in</c>: an envelope
+/// read off the wire has been delivered already (<see cref="CrossNodeDelivery"/>, by the serializer) and
+/// only tells it who sent it; it watches each sending batcher and drops that outbox's tables when it stops.
+/// An envelope told in this process without crossing the wire (tests) it delivers itself.
+/// </summary>
+internal sealed class CrossNodeInbound(CrossNodeDelivery delivery) : UntypedActor
+{
+    /// <summary>The actor's name under <c>/system</c>.</summary>
+    public const string Name = "cross-node-in";
+
+    private readonly Dictionary<IActorRef, string> _senders = [];
+
+    public static Props Props(CrossNodeDelivery delivery) => Akka.Actor.Props.Create(() => new CrossNodeInbound(delivery));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case CrossNodeBatch batch:
+                var origin = batch.Origin ?? delivery.Deliver(batch.Payload);
+                if (!Sender.IsNobody() && _senders.TryAdd(Sender, origin)) Context.Watch(Sender);
+                break;
+            case Terminated gone:
+                if (_senders.Remove(gone.ActorRef, out var name)) delivery.Forget(name);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}
+
 /// <summary>Starts the <see cref="CrossNodeInbound"/> of an ActorSystem (listed in <c>akka.extensions</c> of every mesh node).</summary>
 internal sealed class CrossNodeInboundExtension : IExtension
 {
-    internal CrossNodeInboundExtension(ExtendedActorSystem system) =>
-        Inbound = system.SystemActorOf(CrossNodeInbound.Props(), CrossNodeInbound.Name);
+    internal CrossNodeInboundExtension(ExtendedActorSystem system)
+    {
+        Delivery = new CrossNodeDelivery(system.Provider);
+        Inbound = system.SystemActorOf(CrossNodeInbound.Props(Delivery), CrossNodeInbound.Name);
+    }
 
     /// <summary>This system's inbound actor.</summary>
     public IActorRef Inbound { get; }
+
+    /// <summary>Where this system's serializer delivers the envelopes it reads.</summary>
+    public CrossNodeDelivery Delivery { get; }
 
     /// <summary>The extension of <paramref name="system"/>, started on first use.</summary>
     public static CrossNodeInboundExtension Get(ActorSystem system) => system.WithExtension<CrossNodeInboundExtension, CrossNodeInboundProvider>();

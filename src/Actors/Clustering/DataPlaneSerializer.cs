@@ -4,7 +4,7 @@ namespace ActorMesh.Clustering;
 
 /// <summary>
 /// The compact binary serializer for requests and responses that cross nodes (<see cref="DataPlane.IDataPlaneMessage"/>), alone or in a
-/// <see cref="CrossNodeBatch"/>:
+/// <see cref="CrossNodeBatch"/> (whose messages it delivers as it reads them, see <see cref="CrossNodeDelivery"/>):
 /// fixed fields little-endian, strings as UTF-8 with a length, no reflection and no JSON on the hot path.
 /// Every message and byte it writes is counted, for the report's <c>cluster</c> section.
 /// </summary>
@@ -16,6 +16,7 @@ namespace ActorMesh.Clustering;
 internal sealed class DataPlaneSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string Batch = "B";
+    private CrossNodeDelivery? _delivery;
 
     /// <summary>Akka's id for this serializer (any unique number above 100).</summary>
     public const int SerializerId = 7401;
@@ -56,7 +57,12 @@ internal sealed class DataPlaneSerializer(ExtendedActorSystem system) : Serializ
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest == Batch) return new CrossNodeBatch(bytes);
+        if (manifest == Batch)
+        {
+            // Delivered here, as it is read: each message straight to its target, no inbound actor in between.
+            var delivery = _delivery ??= CrossNodeInboundExtension.Get(system).Delivery;
+            return new CrossNodeBatch(bytes, delivery.Deliver(bytes));
+        }
         var r = new ByteReader(bytes);
         return (manifest.Length == 1 ? DataPlaneCodec.Read(ref r, (byte)manifest[0]) : null)
             ?? throw new System.Runtime.Serialization.SerializationException($"unknown data-plane manifest '{manifest}'");

@@ -42,6 +42,12 @@ internal static class MeshClusterConfig
                 maximum-frame-size = 16MiB
                 send-buffer-size = 4MiB
                 receive-buffer-size = 4MiB
+                # Mesh messages cross in envelopes of many (CrossNodeOutbox) already: DotNetty's own write batching
+                # would only hold each envelope back for a scheduled flush. One I/O thread each for the server and
+                # the client sockets: a node has few peers, and every extra event loop competes for the same cores.
+                batching.enabled = false
+                server-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
+                client-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
               }
               cluster {
                 seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]

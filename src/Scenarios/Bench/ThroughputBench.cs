@@ -103,7 +103,7 @@ internal static class ThroughputBench
         {
             var mesh = await MeshSystem.StartAsync(system, topology, runtime);
             tap?.Attach([runtime]);
-            var (load, result) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
+            var (load, result, _) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
             var report = await mesh.ReportAsync(load);
             tap?.Complete(TelemetryView.Of(runtime));
             return result with { Report = report };
@@ -150,9 +150,7 @@ internal static class ThroughputBench
         var mesh = Hosting.MeshSystem.LaunchOnCluster(cluster.Edge, topology with { Nodes = nodes }, runtime);
         await mesh.Started;
         await mesh.Ready;
-        var before = Clustering.CrossNodeTraffic.Total();
-        var (load, result) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
-        var crossed = Clustering.CrossNodeTraffic.Total().Since(before);
+        var (load, result, crossed) = await MeasureLoadAsync(mesh, topology.Load, warmup, duration);
         var requests = Math.Max(1, load.Measured.Ended);
         await cluster.LeaveAsync();
         return new ClusterThroughput(nodes, result, (double)crossed.Messages / requests, (double)crossed.Bytes / requests) { MessagesPerBatch = crossed.MessagesPerBatch };
@@ -167,16 +165,20 @@ internal static class ThroughputBench
 
     /// <summary>
     /// A warm-up load on <paramref name="mesh"/>, then the measured one: its rate, and the messages, bytes and
-    /// CPU time of the whole process per request (the report is left to the caller).
+    /// CPU time of the whole process per request (the report is left to the caller), and what crossed nodes
+    /// during the measured load only (the warm-up's crossings are not the measured requests').
     /// </summary>
-    private static async Task<(LoadResult Load, ThroughputResult Result)> MeasureLoadAsync(MeshSystem mesh, LoadProfile profile, TimeSpan warmup, TimeSpan duration)
+    private static async Task<(LoadResult Load, ThroughputResult Result, Clustering.CrossNodeTotals Crossed)> MeasureLoadAsync(
+        MeshSystem mesh, LoadProfile profile, TimeSpan warmup, TimeSpan duration)
     {
         await mesh.RunLoadAsync(profile with { Duration = warmup });
+        var crossed = Clustering.CrossNodeTraffic.Total();
         var messages = MessageCounting.Total;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = CpuTime();
         var load = await mesh.RunLoadAsync(profile with { Duration = duration });
         cpu = CpuTime() - cpu;
+        crossed = Clustering.CrossNodeTraffic.Total().Since(crossed);
         messages = MessageCounting.Total - messages;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var requests = Math.Max(1, load.Measured.Ended);
@@ -184,7 +186,7 @@ internal static class ThroughputBench
         {
             CpuMicrosPerRequest = cpu.TotalMicroseconds / requests,
         };
-        return (load, result);
+        return (load, result, crossed);
     }
 
     /// <summary>Runs a raw actor chain with <paramref name="messagesPerRequest"/> messages per round.</summary>

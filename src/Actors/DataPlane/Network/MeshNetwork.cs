@@ -23,7 +23,7 @@ internal sealed class MeshNetwork(MeshClock clock)
     public MeshClock Clock { get; } = clock;
 
     /// <summary>
-    /// On a cluster node, the batchers that carry mesh messages to other nodes (null on one node: every
+    /// On a cluster node, the outboxes that carry mesh messages to other nodes (null on one node: every
     /// message is delivered straight to its target). Set once, before the run's actors start.
     /// </summary>
     public ICrossNodeLinks? CrossNode { get; set; }
@@ -33,14 +33,14 @@ internal sealed class MeshNetwork(MeshClock clock)
 
     /// <summary>
     /// Sends <paramref name="message"/> to <paramref name="target"/> after one sample of <paramref name="latency"/> plus <paramref name="extraTicks"/>.
-    /// A data-plane message to an actor on another node goes, after the same delay, through that node's batcher.
+    /// A data-plane message to an actor on another node goes, after the same delay, into that node's outbox.
     /// </summary>
     public void Send(Distribution latency, MeshRandom random, IActorRef target, object message, IActorRef sender, long extraTicks = 0)
     {
         var delay = latency.IsZero ? extraTicks : latency.SampleTicks(random) + extraTicks;
-        if (CrossNode is { } links && message is DataPlane.IDataPlaneMessage && links.OutboundFor(target) is { } batcher)
+        if (CrossNode is { } links && message is DataPlane.IDataPlaneMessage && links.OutboxFor(target) is { } outbox)
         {
-            Clock.Schedule(delay, batcher, new CrossNodeSend(target, message, sender), sender);
+            SendAcross(outbox, delay, target, message, sender);
             return;
         }
         Clock.Schedule(delay, target, message, sender);
@@ -57,16 +57,26 @@ internal sealed class MeshNetwork(MeshClock clock)
 
     /// <summary>
     /// Delivers <paramref name="message"/> to <paramref name="target"/> at <paramref name="due"/> (at once when that has passed).
-    /// A data-plane message to an actor on another node goes, at the same due time, through that node's batcher.
+    /// A data-plane message to an actor on another node goes, at the same due time, into that node's outbox.
     /// </summary>
     public void Deliver(long due, IActorRef target, object message, IActorRef sender)
     {
-        if (CrossNode is { } links && message is DataPlane.IDataPlaneMessage && links.OutboundFor(target) is { } batcher)
+        if (CrossNode is { } links && message is DataPlane.IDataPlaneMessage && links.OutboxFor(target) is { } outbox)
         {
-            Clock.ScheduleAt(due, batcher, new CrossNodeSend(target, message, sender), sender);
+            SendAcross(outbox, due - Clock.Now, target, message, sender);
             return;
         }
         Clock.ScheduleAt(due, target, message, sender);
+    }
+
+    /// <summary>
+    /// A message due now is written into its node pair's open batch by the sender itself; one the hop's
+    /// latency holds back goes to the link's batcher when due, which writes it then.
+    /// </summary>
+    private void SendAcross(ICrossNodeOutbox outbox, long delay, IActorRef target, object message, IActorRef sender)
+    {
+        if (delay <= 0) outbox.Send(target, message, sender);
+        else Clock.Schedule(delay, outbox.Batcher, new CrossNodeSend(target, message, sender), sender);
     }
 
     /// <summary>
@@ -255,14 +265,24 @@ internal sealed class MeshNetwork(MeshClock clock)
     }
 }
 
-/// <summary>Where mesh messages to actors on other nodes go: one batcher per other node.</summary>
+/// <summary>Where mesh messages to actors on other nodes go: one outbox per other node.</summary>
 internal interface ICrossNodeLinks : IDisposable
 {
-    /// <summary>The batcher for <paramref name="target"/>'s node; null when <paramref name="target"/> is on this node.</summary>
-    IActorRef? OutboundFor(IActorRef target);
+    /// <summary>The outbox of <paramref name="target"/>'s node; null when <paramref name="target"/> is on this node.</summary>
+    ICrossNodeOutbox? OutboxFor(IActorRef target);
 }
 
-/// <summary>A mesh message on its way to a batcher: where it goes and who sent it.</summary>
+/// <summary>The pending batch of mesh messages to one other node.</summary>
+internal interface ICrossNodeOutbox
+{
+    /// <summary>The actor that takes messages due later (<see cref="CrossNodeSend"/>) and flushes the batch.</summary>
+    IActorRef Batcher { get; }
+
+    /// <summary>Adds a message due now to the open batch (encoded at once, on the caller's thread).</summary>
+    void Send(IActorRef target, object message, IActorRef sender);
+}
+
+/// <summary>A mesh message held back for its hop's latency on its way to another node: where it goes and who sent it.</summary>
 internal sealed record CrossNodeSend(IActorRef Target, object Message, IActorRef Sender) : INoSerializationVerificationNeeded;
 
 /// <summary>What the network does with one message: carries it, or breaks it as a fault decides.</summary>

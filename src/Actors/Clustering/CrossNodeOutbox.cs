@@ -1,0 +1,165 @@
+namespace ActorMesh.Clustering;
+
+/// <summary>
+/// The pending batch of one node pair: every actor of this node that sends a mesh message to an actor on
+/// that other node encodes it here itself, under a lock, straight into the open batch's buffer (no object
+/// per message, no hop through another mailbox). The batch goes to the other node (addressed to its
+/// <see cref="CrossNodeInbound"/>; its serializer delivers the messages) as one <see cref="CrossNodeBatch"/> when it holds
+/// <see cref="CrossNodeBatchingOptions.MaxMessages"/>, when its link's <see cref="CrossNodeBatcher"/>
+/// (told once per batch, when it opens) gets to run (<see cref="CrossNodeBatchingOptions.FlushWhenIdle"/>),
+/// or at the latest <see cref="CrossNodeBatchingOptions.FlushInterval"/> after it opened, on the mesh clock.
+/// </summary>
+/// <remarks>
+/// The batch is sent under the same lock it is written under, so batches leave in the order they were
+/// filled and every sender's messages keep their order. An actor is named by a small id after its first
+/// crossing; ids are kept per actor reference (the same <see cref="IActorRef"/> object: an endpoint's, a
+/// sender's), not by path, so a look-up costs no path hashing. A reference seen again as another object
+/// simply takes another id; the table starts again (a new epoch) at <see cref="CrossNodeBatchingOptions.MaxActorIds"/>.
+/// </remarks>
+internal sealed class CrossNodeOutbox
+{
+    private readonly Lock _lock = new();
+    private readonly IActorRef _inbound;
+    private readonly Address _localAddress;
+    private readonly MeshClock _clock;
+    private readonly CrossNodeBatchingOptions _options;
+    private readonly ByteWriter _batch = new(4096, []);
+    private readonly Dictionary<IActorRef, int> _ids = new(ReferenceEqualityComparer.Instance);
+    private IActorRef _batcher = ActorRefs.Nobody;
+    private string _name = "";
+    private int _count, _epoch;
+    private bool _timerPending, _closed;
+
+    /// <summary>An outbox to <paramref name="inbound"/> (the other node's <see cref="CrossNodeInbound"/>).</summary>
+    public CrossNodeOutbox(IActorRef inbound, Address localAddress, MeshClock clock, CrossNodeBatchingOptions options)
+    {
+        _inbound = inbound;
+        _localAddress = localAddress;
+        _clock = clock;
+        _options = options.Validate();
+    }
+
+    /// <summary>
+    /// The link's actor: told to flush when a batch opens, and when its time is up; the envelope's sender
+    /// (the receiving node keeps its id tables while it lives). Set once, before the first send.
+    /// </summary>
+    public IActorRef Batcher
+    {
+        get => _batcher;
+        set
+        {
+            _batcher = value;
+            _name = value.Path.ToSerializationFormatWithAddress(_localAddress);
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="message"/> for <paramref name="target"/> (on the other node) to the open batch.
+    /// A message the batch format does not carry is told on its own at once.
+    /// </summary>
+    public void Send(IActorRef target, object message, IActorRef sender)
+    {
+        var kind = DataPlaneCodec.KindOf(message);
+        if (kind == DataPlaneCodec.None)
+        {
+            target.Tell(message, sender);
+            return;
+        }
+        bool opened;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                target.Tell(message, sender); // the link has stopped (end of run): Akka.Remote carries it alone
+                return;
+            }
+            opened = _count == 0;
+            if (opened) Open();
+            Name(target);
+            Name(sender);
+            _batch.Byte(kind);
+            DataPlaneCodec.Write(_batch, message);
+            if (++_count >= _options.MaxMessages)
+            {
+                Flush();
+                return;
+            }
+            if (opened && !_timerPending)
+            {
+                // One timer in flight per link: a tick meant for an earlier batch may flush a later one early, never late.
+                _timerPending = true;
+                _clock.Schedule(_options.FlushInterval.Ticks, _batcher, CrossNodeBatcher.FlushTimer.Instance, _batcher);
+            }
+        }
+        // Queued behind what already waits for the dispatcher: under load the batch fills meanwhile.
+        if (opened && _options.FlushWhenIdle) _batcher.Tell(CrossNodeBatcher.FlushTick.Instance, _batcher);
+    }
+
+    /// <summary>Sends the open batch, if any (the batcher ran, or is stopping).</summary>
+    public void FlushNow()
+    {
+        lock (_lock)
+        {
+            if (_count > 0) Flush();
+        }
+    }
+
+    /// <summary>The flush timer went off: sends the open batch, if any, and lets the next batch start a timer.</summary>
+    public void TimerFired()
+    {
+        lock (_lock)
+        {
+            _timerPending = false;
+            if (_count > 0) Flush();
+        }
+    }
+
+    /// <summary>Sends what is open and takes no more batches (messages sent after this cross one by one).</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            if (_count > 0) Flush();
+            _closed = true;
+        }
+    }
+
+    private void Open()
+    {
+        if (_ids.Count + _batch.Names!.Count >= _options.MaxActorIds)
+        {
+            _ids.Clear();
+            _batch.Names.Clear();
+            _epoch++;
+        }
+        _batch.Int(0);
+        _batch.Int(_epoch);
+        _batch.Path(_name); // the receiver finds this outbox's tables by it
+    }
+
+    private void Name(IActorRef? actor)
+    {
+        if (actor is null || actor.IsNobody())
+        {
+            _batch.Int(CrossNodeBatch.NoSender);
+            return;
+        }
+        if (_ids.TryGetValue(actor, out var id))
+        {
+            _batch.Int(id);
+            return;
+        }
+        id = _ids.Count;
+        _ids.Add(actor, id);
+        _batch.Int(CrossNodeBatch.NewId(id));
+        _batch.Path(actor.Path.ToSerializationFormatWithAddress(_localAddress));
+    }
+
+    private void Flush()
+    {
+        _batch.IntAt(0, _count);
+        _inbound.Tell(new CrossNodeBatch(_batch.ToArray()), _batcher);
+        _batch.Reset();
+        _count = 0;
+    }
+}
