@@ -31,10 +31,13 @@ internal static class Logging
         || message.StartsWith("Disassociated", StringComparison.Ordinal)
         || message.StartsWith("ClusterSingletonProxy failed to find", StringComparison.Ordinal);
 
+    /// <summary>The logger Akka loads by name: Akka.Logger.Serilog's.</summary>
+    internal const string AkkaLogger = "Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog";
+
     /// <summary>Akka configuration that routes Akka's log through Serilog.</summary>
     public static Config AkkaConfig => ConfigurationFactory.ParseString($$"""
         akka {
-          loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
+          loggers = ["{{AkkaLogger}}"]
           logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
           loglevel = {{(Verbose ? "INFO" : "WARNING")}}
           stdout-loglevel = OFF

@@ -3,6 +3,8 @@ using ActorMesh.Host;
 using ActorMesh.Host.Commands;
 using Serilog;
 
+// Work every run needs once, done on the second core while this one parses the command line and the topology.
+_ = StartupWarmUp.Start(args);
 // Redirected output (CI logs, files) has no terminal width: give tables room instead of 80 columns.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 Log.Logger = Logging.CreateLogger(args.Contains("--verbose"));
