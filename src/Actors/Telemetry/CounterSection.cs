@@ -75,8 +75,9 @@ public abstract record CounterSection
     /// </summary>
     internal static void AddCounterProperties(JsonTypeInfo info)
     {
-        if (info.Kind != JsonTypeInfoKind.Object || !info.Type.IsSubclassOf(typeof(CounterSection)) || info.CreateObject is null) return;
-        var section = ((CounterSection)info.CreateObject()).Section;
+        if (info.Kind != JsonTypeInfoKind.Object || !info.Type.IsSubclassOf(typeof(CounterSection))) return;
+        // Which section the type shows, from an instance (metadata generated at compile time may give no CreateObject).
+        var section = ((CounterSection)Activator.CreateInstance(info.Type)!).Section;
         var at = 0;
         foreach (var d in CounterSchema.In(section))
         {

@@ -13,7 +13,10 @@ public sealed partial record RunReport
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { CounterSection.AddCounterProperties } },
+        // The report's types from metadata generated at compile time (precompiled with the console: no reflection and no
+        // emitted accessors to JIT at the end of a run); anything else (a comparison's types) by reflection.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ReportJsonContext.Default, new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(CounterSection.AddCounterProperties),
         // Readable as written: '+' in a version, '→' and '…' in event outcomes stay as they are (a report is a file, not HTML).
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -46,3 +49,7 @@ public sealed partial record RunReport
         return seen;
     }
 }
+
+/// <summary>The serializer metadata of a report's types, generated at compile time (see <see cref="RunReport.Json"/>).</summary>
+[JsonSerializable(typeof(RunReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
