@@ -103,6 +103,9 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(crossed.Messages >= load.Measured.Sent * 2, $"{crossed.Messages} messages crossed for {load.Measured.Sent} requests");
         // In batches, one envelope per node pair at a time: every request and response went in one.
         Assert.True(crossed.Batches > 0 && crossed.BatchedMessages >= load.Measured.Sent * 2, $"{crossed.BatchedMessages} messages in {crossed.Batches} batches");
+        // On the node pairs' direct links, once they connected (by the end of the config pushes above, they all had), none lost.
+        Assert.True(crossed.DirectBatches > crossed.Batches / 2, $"{crossed.DirectBatches} of {crossed.Batches} batches on direct links");
+        Assert.Equal(0, crossed.Lost);
     }
 
     [Fact]

@@ -106,7 +106,10 @@ public class SerializationTests : Akka.TestKit.Xunit2.TestKit
         t.EdgeFrom(1).CircuitOpened = 1;
         var snapshot = ServiceSnapshot.Of("orders", t, ["orders", "frontend"]);
         Assert.Equal(CounterSchema.Count, snapshot.Counters.Length);
-        var back = RoundTrip(new NodeTelemetry("node-2", [snapshot], [], 0), typeof(ControlMessageSerializer));
+        var traffic = new CrossNodeTotals(Messages: 60, Bytes: 4_500, Batches: 3, BatchedMessages: 58, DirectBatches: 2, Lost: 7);
+        var back = RoundTrip(new NodeTelemetry("node-2", [snapshot], [], 0) { CrossNode = traffic }, typeof(ControlMessageSerializer));
+
+        Assert.Equal(traffic, back.CrossNode);
 
         var again = Assert.Single(back.Services).ToTelemetry(name => name == "frontend" ? 5 : 0);
         Assert.All(Enum.GetValues<ServiceCounter>(), c => Assert.Equal(t[c], again[c]));

@@ -5,12 +5,14 @@ namespace ActorMesh.Clustering;
 
 /// <summary>
 /// One envelope of many mesh messages from one node to another (Envoy/gRPC-style batching at the
-/// node boundary): written by the senders into a <see cref="CrossNodeOutbox"/>, sent as one remoting message,
-/// unpacked and delivered by the receiving node's serializer (<see cref="CrossNodeDelivery"/>) as it is read.
+/// node boundary): written by the senders into a <see cref="CrossNodeOutbox"/>, sent as one frame on the node pair's direct link (or one remoting message),
+/// unpacked and delivered as it is read (<see cref="CrossNodeDelivery"/>): by the reader of the node pair's direct
+/// link (<see cref="CrossNodeListener"/>), or by the receiving node's serializer when it crossed through Akka.Remote.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: <c>int count, int epoch, origin</c> (the sending outbox's name, a length and
-/// UTF-8), then per message <c>target, sender, byte kind, fields</c> (<see cref="DataPlaneCodec"/>). An actor is named by a small id of the sending outbox's
+/// Layout, little-endian: <c>int length, int count, int epoch, origin</c> (the whole envelope's length in bytes,
+/// which frames it on a direct link; the sending outbox's name, a length and UTF-8, empty on a direct link,
+/// which is its own origin), then per message <c>target, sender, byte kind, fields</c> (<see cref="DataPlaneCodec"/>). An actor is named by a small id of the sending outbox's
 /// table; the first time an id appears it is followed by the actor's full path, after that the id
 /// alone. Strings (service names, paths, identities) go the same way in a table of their own. A new
 /// <c>epoch</c> tells the receiver that the sender started its tables again (they are bounded).
@@ -27,10 +29,10 @@ internal sealed class CrossNodeBatch(byte[] payload, string? origin = null) : ID
     public string? Origin { get; } = origin;
 
     /// <summary>Messages in the envelope.</summary>
-    public int Count => BinaryPrimitives.ReadInt32LittleEndian(Payload);
+    public int Count => BinaryPrimitives.ReadInt32LittleEndian(Payload.AsSpan(4));
 
     /// <summary>The sending outbox's table epoch.</summary>
-    public int Epoch => BinaryPrimitives.ReadInt32LittleEndian(Payload.AsSpan(4));
+    public int Epoch => BinaryPrimitives.ReadInt32LittleEndian(Payload.AsSpan(8));
 
     /// <summary>The code of an actor id seen for the first time (followed by its path): always below <see cref="NoSender"/>.</summary>
     public static int NewId(int id) => -id - 2;

@@ -21,40 +21,63 @@ internal sealed class CrossNodeDelivery(IActorRefProvider provider)
     /// <summary>Sending outboxes whose tables are held.</summary>
     public int Origins => _origins.Count;
 
-    /// <summary>Delivers every message of <paramref name="payload"/>; returns the name of the outbox that sent it.</summary>
+    /// <summary>
+    /// Delivers every message of <paramref name="payload"/> (an envelope that crossed through Akka.Remote, found its
+    /// tables by the outbox name it carries); returns that name.
+    /// </summary>
     public string Deliver(ReadOnlySpan<byte> payload)
     {
         var header = new ByteReader(payload);
+        header.Int(); // the frame length (read by a direct link's reader; here the remoting frame says it)
         var count = header.Int();
         var epoch = header.Int();
         var name = header.Path();
         var origin = _origins.GetOrAdd(name, static _ => new Origin());
         // One Akka.Remote reader per peer reads its envelopes in order; the lock only guards against a second association.
-        lock (origin)
-        {
-            if (epoch != origin.Epoch)
-            {
-                origin.Actors.Clear();
-                origin.Names.Clear();
-                origin.Epoch = epoch;
-            }
-            var r = new ByteReader(payload[header.At..], origin.Names);
-            for (var i = 0; i < count; i++)
-            {
-                var target = Resolve(ref r, origin);
-                var sender = Resolve(ref r, origin);
-                var message = DataPlaneCodec.Read(ref r, r.Byte());
-                if (message is null)
-                {
-                    Interlocked.Add(ref _undeliverable, count - i); // the rest of the batch cannot be read
-                    break;
-                }
-                if (target is null) Interlocked.Increment(ref _undeliverable);
-                else target.Tell(message, sender);
-            }
-        }
+        lock (origin) Deliver(payload[header.At..], count, epoch, origin);
         return name;
     }
+
+    /// <summary>
+    /// Delivers every message of <paramref name="frame"/>, read off a direct link (<see cref="CrossNodeListener"/>)
+    /// whose tables are <paramref name="origin"/>: the link's own, kept by its one reader thread.
+    /// </summary>
+    public void Deliver(ReadOnlySpan<byte> frame, Origin origin)
+    {
+        var header = new ByteReader(frame);
+        header.Int();
+        var count = header.Int();
+        var epoch = header.Int();
+        header.Path(); // empty: the link is the origin
+        Deliver(frame[header.At..], count, epoch, origin);
+    }
+
+    private void Deliver(ReadOnlySpan<byte> messages, int count, int epoch, Origin origin)
+    {
+        if (epoch != origin.Epoch)
+        {
+            origin.Actors.Clear();
+            origin.Names.Clear();
+            origin.Epoch = epoch;
+        }
+        var r = new ByteReader(messages, origin.Names);
+        for (var i = 0; i < count; i++)
+        {
+            var target = Resolve(ref r, origin);
+            var sender = Resolve(ref r, origin);
+            var message = DataPlaneCodec.Read(ref r, r.Byte());
+            if (message is null)
+            {
+                Interlocked.Add(ref _undeliverable, count - i); // the rest of the batch cannot be read
+                break;
+            }
+            if (target is null) Interlocked.Increment(ref _undeliverable);
+            else target.Tell(message, sender);
+        }
+    }
+
+    /// <summary>Counts <paramref name="messages"/> that could not be delivered (a damaged frame on a direct link).</summary>
+    public void CountUndeliverable(int messages) => Interlocked.Add(ref _undeliverable, messages);
 
     /// <summary>Drops the tables of the outbox named <paramref name="name"/> (its batcher has stopped).</summary>
     public void Forget(string name) => _origins.TryRemove(name, out _);
@@ -71,7 +94,8 @@ internal sealed class CrossNodeDelivery(IActorRefProvider provider)
         return actor;
     }
 
-    private sealed class Origin
+    /// <summary>The tables of one sending outbox: its actors and strings by id, and the epoch they belong to.</summary>
+    internal sealed class Origin
     {
         public int Epoch;
         public readonly List<IActorRef?> Actors = [];
@@ -83,16 +107,19 @@ internal sealed class CrossNodeDelivery(IActorRefProvider provider)
 /// The receiving end of every node pair, one per ActorSystem at <c>/system/cross-node-in</c>: an envelope
 /// read off the wire has been delivered already (<see cref="CrossNodeDelivery"/>, by the serializer) and
 /// only tells it who sent it; it watches each sending batcher and drops that outbox's tables when it stops.
-/// An envelope told in this process without crossing the wire (tests) it delivers itself.
+/// An envelope told in this process without crossing the wire (tests) it delivers itself. It also tells the
+/// other nodes' outboxes where this node's direct links connect (<see cref="DirectLink"/>).
 /// </summary>
-internal sealed class CrossNodeInbound(CrossNodeDelivery delivery) : UntypedActor
+internal sealed class CrossNodeInbound(CrossNodeDelivery delivery, DirectLink.Offer offer) : UntypedActor
 {
     /// <summary>The actor's name under <c>/system</c>.</summary>
     public const string Name = "cross-node-in";
 
     private readonly Dictionary<IActorRef, string> _senders = [];
 
-    public static Props Props(CrossNodeDelivery delivery) => Akka.Actor.Props.Create(() => new CrossNodeInbound(delivery));
+    /// <summary>Props of the inbound actor delivering through <paramref name="delivery"/>; <paramref name="offer"/> is where its direct links connect.</summary>
+    public static Props Props(CrossNodeDelivery delivery, DirectLink.Offer? offer = null) =>
+        Akka.Actor.Props.Create(() => new CrossNodeInbound(delivery, offer ?? new DirectLink.Offer("", 0)));
 
     protected override void OnReceive(object message)
     {
@@ -101,6 +128,9 @@ internal sealed class CrossNodeInbound(CrossNodeDelivery delivery) : UntypedActo
             case CrossNodeBatch batch:
                 var origin = batch.Origin ?? delivery.Deliver(batch.Payload);
                 if (!Sender.IsNobody() && _senders.TryAdd(Sender, origin)) Context.Watch(Sender);
+                break;
+            case DirectLink.Query:
+                Sender.Tell(offer);
                 break;
             case Terminated gone:
                 if (_senders.Remove(gone.ActorRef, out var name)) delivery.Forget(name);
@@ -118,13 +148,18 @@ internal sealed class CrossNodeInboundExtension : IExtension
     internal CrossNodeInboundExtension(ExtendedActorSystem system)
     {
         Delivery = new CrossNodeDelivery(system.Provider);
-        Inbound = system.SystemActorOf(CrossNodeInbound.Props(Delivery), CrossNodeInbound.Name);
+        Listener = DirectLink.Listen(system, Delivery);
+        var offer = Listener is null ? null : new DirectLink.Offer(system.Provider.DefaultAddress.Host!, Listener.Port);
+        Inbound = system.SystemActorOf(CrossNodeInbound.Props(Delivery, offer), CrossNodeInbound.Name);
     }
+
+    /// <summary>This system's listener for direct links; null without remoting or with direct links off.</summary>
+    public CrossNodeListener? Listener { get; }
 
     /// <summary>This system's inbound actor.</summary>
     public IActorRef Inbound { get; }
 
-    /// <summary>Where this system's serializer delivers the envelopes it reads.</summary>
+    /// <summary>Where this system's direct links and its serializer deliver the envelopes they read.</summary>
     public CrossNodeDelivery Delivery { get; }
 
     /// <summary>The extension of <paramref name="system"/>, started on first use.</summary>

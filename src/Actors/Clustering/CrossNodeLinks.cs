@@ -5,7 +5,8 @@ namespace ActorMesh.Clustering;
 
 /// <summary>
 /// The outbound links of one run's network on one node: a <see cref="CrossNodeOutbox"/> and its
-/// <see cref="CrossNodeBatcher"/> per other node, started the first time a mesh message goes there,
+/// <see cref="CrossNodeBatcher"/> per other node (with its direct link, unless <c>actormesh.cross-node.transport</c> is
+/// <c>remoting</c>), started the first time a mesh message goes there,
 /// stopped (flushing what they hold) when the run's runtime is disposed. Read from every actor of the
 /// run; links are started under a lock.
 /// </summary>
@@ -19,6 +20,7 @@ internal sealed class CrossNodeLinks(ActorSystem system, MeshClock clock, CrossN
     private readonly ConcurrentDictionary<object, Link> _byReference = new(ReferenceEqualityComparer.Instance);
     private readonly CrossNodeBatchingOptions _options = (options ?? new CrossNodeBatchingOptions()).Validate();
     private readonly Address _localAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+    private readonly bool _direct = DirectLink.Enabled(system.Settings.Config);
     private readonly Lock _lock = new();
     private bool _disposed;
 
@@ -45,7 +47,7 @@ internal sealed class CrossNodeLinks(ActorSystem system, MeshClock clock, CrossN
             if (_outbound.TryGetValue(address, out var link)) return link;
             var inbound = ((ExtendedActorSystem)system).Provider.ResolveActorRef(CrossNodeInboundExtension.PathAt(address));
             var outbox = new CrossNodeOutbox(inbound, _localAddress, clock, _options);
-            outbox.Batcher = ((ExtendedActorSystem)system).SystemActorOf(CrossNodeBatcher.Props(outbox), $"cross-node-out-{Interlocked.Increment(ref _started)}");
+            outbox.Batcher = ((ExtendedActorSystem)system).SystemActorOf(CrossNodeBatcher.Props(outbox, _direct), $"cross-node-out-{Interlocked.Increment(ref _started)}");
             link = new Link(outbox);
             _outbound[address] = link;
             return link;

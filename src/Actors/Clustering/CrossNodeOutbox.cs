@@ -1,10 +1,14 @@
+using System.Net.Sockets;
+using Akka.Event;
+
 namespace ActorMesh.Clustering;
 
 /// <summary>
 /// The pending batch of one node pair: every actor of this node that sends a mesh message to an actor on
 /// that other node encodes it here itself, under a lock, straight into the open batch's buffer (no object
-/// per message, no hop through another mailbox). The batch goes to the other node (addressed to its
-/// <see cref="CrossNodeInbound"/>; its serializer delivers the messages) as one <see cref="CrossNodeBatch"/> when it holds
+/// per message, no hop through another mailbox). The batch goes to the other node as one <see cref="CrossNodeBatch"/>
+/// (written to the pair's direct link, <see cref="DirectLink"/>, straight from the buffer; until that link connects,
+/// or once it broke, told to the other node's <see cref="CrossNodeInbound"/> through Akka.Remote) when it holds
 /// <see cref="CrossNodeBatchingOptions.MaxMessages"/>, when its link's <see cref="CrossNodeBatcher"/>
 /// (told once per batch, when it opens) gets to run (<see cref="CrossNodeBatchingOptions.FlushWhenIdle"/>),
 /// or at the latest <see cref="CrossNodeBatchingOptions.FlushInterval"/> after it opened, on the mesh clock.
@@ -26,6 +30,8 @@ internal sealed class CrossNodeOutbox
     private readonly ByteWriter _batch = new(4096, []);
     private readonly Dictionary<IActorRef, int> _ids = new(ReferenceEqualityComparer.Instance);
     private IActorRef _batcher = ActorRefs.Nobody;
+    private Socket? _link;
+    private ILoggingAdapter? _log;
     private string _name = "";
     private int _count, _epoch;
     private bool _timerPending, _closed;
@@ -38,6 +44,21 @@ internal sealed class CrossNodeOutbox
         _clock = clock;
         _options = options.Validate();
     }
+
+    /// <summary>The other node's <see cref="CrossNodeInbound"/>.</summary>
+    public IActorRef Inbound => _inbound;
+
+    /// <summary>Whether the batches go on a direct link now (else through Akka.Remote).</summary>
+    public bool Direct
+    {
+        get
+        {
+            lock (_lock) return _link is not null;
+        }
+    }
+
+    /// <summary>Mesh messages of batches a broken direct link did not take (their callers time out, as on a reset connection).</summary>
+    public long Lost { get; private set; }
 
     /// <summary>
     /// The link's actor: told to flush when a batch opens, and when its time is up; the envelope's sender
@@ -114,27 +135,57 @@ internal sealed class CrossNodeOutbox
         }
     }
 
-    /// <summary>Sends what is open and takes no more batches (messages sent after this cross one by one).</summary>
+    /// <summary>
+    /// From now on sends the batches on <paramref name="link"/>, a connection to the other node's
+    /// <see cref="CrossNodeListener"/> (what is open goes through Akka.Remote first). The tables start again:
+    /// the link's reader keeps its own. Closes the link instead when the outbox is closed already.
+    /// </summary>
+    public void Attach(Socket link, ILoggingAdapter log)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                link.Dispose();
+                return;
+            }
+            if (_count > 0) Flush();
+            _link?.Dispose();
+            _link = link;
+            _log = log;
+            NewEpoch();
+        }
+    }
+
+    /// <summary>Sends what is open and takes no more batches (messages sent after this cross one by one); closes the direct link.</summary>
     public void Close()
     {
         lock (_lock)
         {
             if (_count > 0) Flush();
             _closed = true;
+            if (_link is { } link)
+            {
+                _link = null;
+                link.Dispose(); // the reader sees the end of its stream and drops the link's tables
+            }
         }
     }
 
     private void Open()
     {
-        if (_ids.Count + _batch.Names!.Count >= _options.MaxActorIds)
-        {
-            _ids.Clear();
-            _batch.Names.Clear();
-            _epoch++;
-        }
-        _batch.Int(0);
+        if (_ids.Count + _batch.Names!.Count >= _options.MaxActorIds) NewEpoch();
+        _batch.Int(0); // the envelope's length, known at the flush
+        _batch.Int(0); // its messages, likewise
         _batch.Int(_epoch);
-        _batch.Path(_name); // the receiver finds this outbox's tables by it
+        _batch.Path(_link is null ? _name : ""); // the receiver finds this outbox's tables by it; a direct link is its own origin
+    }
+
+    private void NewEpoch()
+    {
+        _ids.Clear();
+        _batch.Names!.Clear();
+        _epoch++;
     }
 
     private void Name(IActorRef? actor)
@@ -157,9 +208,33 @@ internal sealed class CrossNodeOutbox
 
     private void Flush()
     {
-        _batch.IntAt(0, _count);
-        _inbound.Tell(new CrossNodeBatch(_batch.ToArray()), _batcher);
+        _batch.IntAt(0, _batch.Length);
+        _batch.IntAt(4, _count);
+        if (_link is { } link) Write(link);
+        else _inbound.Tell(new CrossNodeBatch(_batch.ToArray()), _batcher);
         _batch.Reset();
         _count = 0;
+    }
+
+    // One blocking send from the buffer itself (no copy, no hand-off): the socket's buffer takes it at once unless
+    // the reader has fallen behind by megabytes, and then the senders wait for it, which is TCP's backpressure.
+    private void Write(Socket link)
+    {
+        try
+        {
+            var bytes = _batch.Written;
+            while (!bytes.IsEmpty) bytes = bytes[link.Send(bytes)..];
+            CrossNodeTraffic.CountBatch(_count, _batch.Length, direct: true);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The other node is gone or reset the link: this batch is lost as on any reset connection; the next go through Akka.Remote.
+            _link = null;
+            link.Dispose();
+            Lost += _count;
+            CrossNodeTraffic.CountLost(_count);
+            NewEpoch();
+            _log?.Warning("The direct link to {0} broke ({1}): {2} mesh message(s) lost; the next cross through Akka.Remote", _inbound.Path.Address, e.Message, _count);
+        }
     }
 }

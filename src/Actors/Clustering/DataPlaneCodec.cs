@@ -119,6 +119,9 @@ internal sealed class ByteWriter(int capacity, Dictionary<string, int>? names = 
         Length += n;
     }
 
+    /// <summary>What was written, in place.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
     /// <summary>A copy of what was written.</summary>
     public byte[] ToArray() => _buffer.AsSpan(0, Length).ToArray();
 

@@ -11,7 +11,7 @@ namespace ActorMesh.Clustering;
 internal static class MeshClusterConfig
 {
     /// <summary>The serializers and their bindings; also useful on their own (tests, non-cluster remoting).</summary>
-    public static readonly Config Serialization = ConfigurationFactory.ParseString($$"""
+    public static readonly Config Serialization = ConfigurationFactory.ParseString(DirectLink.Defaults + "\n" + $$"""
         akka.extensions = ["{{typeof(CrossNodeInboundProvider).AssemblyQualifiedName}}"]
         akka.actor {
           serializers {

@@ -60,7 +60,7 @@ internal sealed class NodeHost : UntypedActor
             case Telemetry.GetNodeTelemetry:
                 var traffic = CrossNodeTraffic.Total().Since(_trafficAtStart);
                 var telemetry = _runtime is null ? new Telemetry.NodeTelemetry(_name, [], [], 0) : Telemetry.NodeTelemetry.Of(_runtime);
-                Sender.Tell(telemetry with { CrossNodeMessages = traffic.Messages, CrossNodeBytes = traffic.Bytes, CrossNodeBatches = traffic.Batches, CrossNodeBatchedMessages = traffic.BatchedMessages });
+                Sender.Tell(telemetry with { CrossNode = traffic });
                 break;
             case GetPods when _agent.IsNobody():
                 Sender.Tell(new NodePods(_name, [], []));

@@ -183,20 +183,21 @@ public static class MeshRunner
             if (local is not null && options.BeforeCollect is { } beforeCollect) await beforeCollect(local);
             var state = await mesh.CollectAsync(options.CollectTimeout, nodeTelemetry: local is null);
             state = await MeasureLagAsync(probe, meter, clock.Now - started, state, options.CollectTimeout);
-            var crossed = CrossNodeTraffic.Total().Since(traffic);
             var remote = state.NodeTelemetry;
-            var batches = crossed.Batches + remote.Sum(r => r.CrossNodeBatches);
-            var batched = crossed.BatchedMessages + remote.Sum(r => r.CrossNodeBatchedMessages);
+            // In one process the counters see every node; separate processes report their own.
+            var crossed = CrossNodeTraffic.Total().Since(traffic);
+            foreach (var node in remote) crossed += node.CrossNode;
             var reported = state.Cluster.PodsPerNode.Count + state.Cluster.Unreported.Count(n => !state.Cluster.PodsPerNode.ContainsKey(n));
             var cluster = state.Cluster with
             {
                 // Separate processes: the nodes that answered or were asked, and those that failed (a failed node the report also asked is counted once).
                 Nodes = local?.Nodes.Count ?? reported + failures.Count - state.UnreportedAddresses.Count(failures.Includes),
-                // In one process the counters see every node; separate processes report their own.
-                CrossNodeMessages = crossed.Messages + remote.Sum(r => r.CrossNodeMessages),
-                CrossNodeBytes = crossed.Bytes + remote.Sum(r => r.CrossNodeBytes),
-                Batches = batches,
-                MessagesPerBatch = batches == 0 ? 0 : Math.Round((double)batched / batches, 1),
+                CrossNodeMessages = crossed.Messages,
+                CrossNodeBytes = crossed.Bytes,
+                Batches = crossed.Batches,
+                MessagesPerBatch = Math.Round(crossed.MessagesPerBatch, 1),
+                DirectBatches = crossed.DirectBatches,
+                LostOnBrokenLinks = crossed.Lost,
                 // As the edge saw it: a control plane that moved with its node did not see its own node go.
                 NodeFailures = failures.Count,
                 PodsReplaced = state.Status.PodsReplaced,

@@ -16,17 +16,8 @@ internal sealed class GetNodeTelemetry : Signal<GetNodeTelemetry>, IMeshMessage;
 /// <remarks>Serialized as JSON with the other control messages: it crosses once per node per run.</remarks>
 internal sealed record NodeTelemetry(string Node, IReadOnlyList<ServiceSnapshot> Services, IReadOnlyList<Span> Spans, long SpansDropped) : IMeshMessage
 {
-    /// <summary>Mesh messages the node serialized to other nodes during the run (see <see cref="Clustering.CrossNodeTraffic"/>).</summary>
-    public long CrossNodeMessages { get; init; }
-
-    /// <summary>Bytes of those messages.</summary>
-    public long CrossNodeBytes { get; init; }
-
-    /// <summary>Batch envelopes that carried mesh messages to other nodes (see <see cref="Clustering.CrossNodeBatcher"/>).</summary>
-    public long CrossNodeBatches { get; init; }
-
-    /// <summary>Mesh messages those batches carried.</summary>
-    public long CrossNodeBatchedMessages { get; init; }
+    /// <summary>What the node sent to other nodes during the run (see <see cref="Clustering.CrossNodeTraffic"/>).</summary>
+    public Clustering.CrossNodeTotals CrossNode { get; init; }
 
     /// <summary>The telemetry <paramref name="runtime"/> has recorded so far.</summary>
     public static NodeTelemetry Of(MeshRuntime runtime)

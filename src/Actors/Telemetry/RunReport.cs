@@ -407,6 +407,10 @@ public sealed record ClusterReport
     public long Batches { get; init; }
     /// <summary>Mesh messages per batch envelope, on average (0 with no batch).</summary>
     public double MessagesPerBatch { get; init; }
+    /// <summary>Of those envelopes, the ones that went on the node pairs' direct links (the others crossed through Akka.Remote).</summary>
+    public long DirectBatches { get; init; }
+    /// <summary>Mesh messages lost when a direct link broke (a node died or reset it): their callers see timeouts, as on a reset connection.</summary>
+    public long LostOnBrokenLinks { get; init; }
     /// <summary>Nodes that crashed during the run (the control plane gave them up as unreachable or removed).</summary>
     public int NodeFailures { get; init; }
     /// <summary>Pods the control plane placed again on another node because theirs was lost.</summary>

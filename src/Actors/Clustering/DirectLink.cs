@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote;
+
+namespace ActorMesh.Clustering;
+
+/// <summary>
+/// The node pairs' direct links for mesh messages: how a node listens (<see cref="CrossNodeListener"/>), how an
+/// outbox finds and connects to the other node's listener, and the settings that choose the transport.
+/// Envoy's proxies talk to each other over their own connections while istiod's config flows over xDS; here
+/// likewise the data plane's envelopes take a TCP connection per node pair, and cluster membership and control
+/// messages keep Akka.Remote.
+/// </summary>
+/// <remarks>
+/// Settings (Akka HOCON): <c>actormesh.cross-node.transport</c> is <c>direct</c> (the default) or <c>remoting</c>
+/// (every envelope through Akka.Remote, as before direct links); <c>actormesh.cross-node.port</c> is the
+/// listener's port (0, the default, picks a free one). The listener binds where remoting does
+/// (<c>akka.remote.dot-netty.tcp.bind-hostname</c>, else <c>hostname</c>: loopback unless told otherwise). An
+/// outbox sends through Akka.Remote until its link connects, and again if the link breaks.
+/// </remarks>
+internal static class DirectLink
+{
+    /// <summary>The HOCON defaults of the settings above (part of <see cref="MeshClusterConfig.Serialization"/>).</summary>
+    public const string Defaults = """
+        actormesh.cross-node {
+          transport = direct
+          port = 0
+          connect-timeout = 5s
+        }
+        """;
+
+    /// <summary>Whether <paramref name="config"/> asks for direct links; throws on a transport it does not know.</summary>
+    public static bool Enabled(Config config)
+    {
+        var transport = config.GetString("actormesh.cross-node.transport", "direct");
+        return transport switch
+        {
+            "direct" => true,
+            "remoting" => false,
+            _ => throw new ConfigurationException($"actormesh.cross-node.transport: '{transport}' is not a transport (direct or remoting)"),
+        };
+    }
+
+    /// <summary>
+    /// The listener of <paramref name="system"/>, when it has remoting and direct links are on; null otherwise, or
+    /// when it cannot bind (logged: mesh messages to this node then cross through Akka.Remote).
+    /// </summary>
+    public static CrossNodeListener? Listen(ExtendedActorSystem system, CrossNodeDelivery delivery)
+    {
+        var config = system.Settings.Config;
+        if (system.Provider is not IRemoteActorRefProvider || !Enabled(config)) return null;
+        var host = config.GetString("akka.remote.dot-netty.tcp.bind-hostname", "");
+        if (string.IsNullOrEmpty(host)) host = system.Provider.DefaultAddress.Host ?? "127.0.0.1";
+        try
+        {
+            var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0];
+            var listener = new CrossNodeListener(address, config.GetInt("actormesh.cross-node.port", 0), delivery, system.Log);
+            system.RegisterOnTermination(listener.Dispose);
+            return listener;
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException or IndexOutOfRangeException)
+        {
+            system.Log.Warning("No direct links into this node ({0}): mesh messages from other nodes cross through Akka.Remote", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Connects <paramref name="outbox"/> to the listener <paramref name="offer"/> names and attaches the link; on
+    /// failure logs it and leaves the outbox on Akka.Remote. Runs off the batcher's thread.
+    /// </summary>
+    public static async Task ConnectAsync(CrossNodeOutbox outbox, Offer offer, TimeSpan timeout, ILoggingAdapter log)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var cancel = new CancellationTokenSource(timeout);
+            await socket.ConnectAsync(offer.Host, offer.Port, cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
+        {
+            socket.Dispose();
+            log.Warning("No direct link to {0}:{1} ({2}): mesh messages to that node cross through Akka.Remote", offer.Host, offer.Port, e.Message);
+            return;
+        }
+        outbox.Attach(socket, log);
+    }
+
+    /// <summary>A batcher asks the other node's <see cref="CrossNodeInbound"/> where its listener is.</summary>
+    internal sealed class Query : Signal<Query>, IMeshMessage;
+
+    /// <summary>Where a node's listener is; port 0 when it has none (direct links off, or it could not bind).</summary>
+    internal sealed record Offer(string Host, int Port) : IMeshMessage;
+}
