@@ -179,6 +179,41 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_node_on_loopback_also_listens_on_a_unix_socket_which_a_peer_on_this_machine_connects_to_and_which_goes_when_it_stops()
+    {
+        var target = CreateTestProbe();
+        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: true);
+        Assert.NotNull(listener.UnixPath);
+        Assert.True(File.Exists(listener.UnixPath));
+        var outbox = Outbox(CreateTestProbe(), maxMessages: 1);
+
+        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        outbox.Send(target, Request(7), TestActor);
+
+        Assert.True(outbox.Direct);
+        Assert.Equal(7, target.ExpectMsg<MeshRequest>().CorrelationId);
+        Assert.Equal(1, listener.Links);
+        listener.Dispose();
+        Assert.False(File.Exists(listener.UnixPath));
+    }
+
+    [Fact]
+    public async Task An_outbox_whose_link_cannot_connect_stays_on_remoting()
+    {
+        var remoting = CreateTestProbe();
+        var outbox = Outbox(remoting, maxMessages: 1);
+        var free = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log);
+        var port = free.Port;
+        free.Dispose(); // nothing listens there any more
+
+        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", port), TimeSpan.FromSeconds(5), Sys.Log);
+        outbox.Send(CreateTestProbe(), Request(1), TestActor);
+
+        Assert.False(outbox.Direct);
+        Assert.Equal(1, remoting.ExpectMsg<CrossNodeBatch>().Count);
+    }
+
+    [Fact]
     public void A_node_tells_where_its_direct_links_connect_and_with_none_says_port_zero()
     {
         var delivery = CrossNodeInboundExtension.Get(Sys).Delivery;

@@ -149,7 +149,7 @@ internal sealed class CrossNodeInboundExtension : IExtension
     {
         Delivery = new CrossNodeDelivery(system.Provider);
         Listener = DirectLink.Listen(system, Delivery);
-        var offer = Listener is null ? null : new DirectLink.Offer(system.Provider.DefaultAddress.Host!, Listener.Port);
+        var offer = Listener is null ? null : new DirectLink.Offer(system.Provider.DefaultAddress.Host!, Listener.Port, Listener.UnixPath);
         Inbound = system.SystemActorOf(CrossNodeInbound.Props(Delivery, offer), CrossNodeInbound.Name);
     }
 

@@ -18,7 +18,9 @@ namespace ActorMesh.Clustering;
 /// (every envelope through Akka.Remote, as before direct links); <c>actormesh.cross-node.port</c> is the
 /// listener's port (0, the default, picks a free one). The listener binds where remoting does
 /// (<c>akka.remote.dot-netty.tcp.bind-hostname</c>, else <c>hostname</c>: loopback unless told otherwise). An
-/// outbox sends through Akka.Remote until its link connects, and again if the link breaks.
+/// outbox sends through Akka.Remote until its link connects, and again if the link breaks. A node whose listener is
+/// on loopback also listens on a Unix domain socket, which its peers (on the same machine, as loopback implies) use
+/// instead of TCP, unless <c>actormesh.cross-node.unix-socket</c> is <c>off</c>.
 /// </remarks>
 internal static class DirectLink
 {
@@ -28,6 +30,7 @@ internal static class DirectLink
           transport = direct
           port = 0
           connect-timeout = 5s
+          unix-socket = on
         }
         """;
 
@@ -56,7 +59,8 @@ internal static class DirectLink
         try
         {
             var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0];
-            var listener = new CrossNodeListener(address, config.GetInt("actormesh.cross-node.port", 0), delivery, system.Log);
+            var unix = IPAddress.IsLoopback(address) && config.GetBoolean("actormesh.cross-node.unix-socket", true);
+            var listener = new CrossNodeListener(address, config.GetInt("actormesh.cross-node.port", 0), delivery, system.Log, unix: unix);
             system.RegisterOnTermination(listener.Dispose);
             return listener;
         }
@@ -73,11 +77,13 @@ internal static class DirectLink
     /// </summary>
     public static async Task ConnectAsync(CrossNodeOutbox outbox, Offer offer, TimeSpan timeout, ILoggingAdapter log)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var unix = offer.UnixPath is not null && File.Exists(offer.UnixPath);
+        var socket = unix ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             using var cancel = new CancellationTokenSource(timeout);
-            await socket.ConnectAsync(offer.Host, offer.Port, cancel.Token).ConfigureAwait(false);
+            if (unix) await socket.ConnectAsync(new UnixDomainSocketEndPoint(offer.UnixPath!), cancel.Token).ConfigureAwait(false);
+            else await socket.ConnectAsync(offer.Host, offer.Port, cancel.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
         {
@@ -91,6 +97,9 @@ internal static class DirectLink
     /// <summary>A batcher asks the other node's <see cref="CrossNodeInbound"/> where its listener is.</summary>
     internal sealed class Query : Signal<Query>, IMeshMessage;
 
-    /// <summary>Where a node's listener is; port 0 when it has none (direct links off, or it could not bind).</summary>
-    internal sealed record Offer(string Host, int Port) : IMeshMessage;
+    /// <summary>
+    /// Where a node's listener is; port 0 when it has none (direct links off, or it could not bind). With
+    /// <paramref name="UnixPath"/>, its Unix domain socket: a peer that finds that file is on the same machine and uses it.
+    /// </summary>
+    internal sealed record Offer(string Host, int Port, string? UnixPath = null) : IMeshMessage;
 }
