@@ -8,6 +8,7 @@ public class ClusterCommandLineTests
     [InlineData("--cluster", "127.0.0.1:99999", "is not host:port")]
     [InlineData("--nodes", "0", "--nodes: '0' is not a whole number from 1 to 64")]
     [InlineData("--nodes", "65", "--nodes: '65' is not a whole number from 1 to 64")]
+    [InlineData("--transport", "carrier-pigeon", "--transport: 'carrier-pigeon' is not one of: direct, remoting")]
     public async Task A_bad_cluster_flag_exits_with_2_and_names_it(string flag, string value, string message)
     {
         var (code, _, stderr) = await CommandLineTests.Run("run", "chain", flag, value);
@@ -32,6 +33,14 @@ public class ClusterCommandLineTests
         Assert.Equal(2, code);
         Assert.Contains("could not join the cluster through akka.tcp://actormesh@127.0.0.1:1", stderr);
         Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_link_port_of_a_node_exits_with_2_and_names_it()
+    {
+        var (code, _, stderr) = await CommandLineTests.Run("node", "--port", "0", "--link-port", "70000");
+        Assert.Equal(2, code);
+        Assert.Contains("--link-port: '70000' is not a port number (0 to 65535)", stderr);
     }
 
     [Fact]

@@ -19,10 +19,11 @@ internal static class BenchCommand
         var duration = CliValues.Duration("--duration", $"Measured time of each single measurement, after its warm-up (default {defaults.Duration.TotalSeconds:0}s)");
         var users = CliValues.PositiveInteger("--users", $"Closed-loop users driving each run (default {defaults.Users})", "users");
         var report = new Option<string?>("--report") { Description = "Write the JSON report (the median round's mesh report, with the bench figures and every round)", HelpName = "out.json" };
-        var nodes = CliValues.IntegerBetween("--nodes", "Also run the full mesh on N in-process cluster nodes in every round (requests cross nodes through Akka.Remote)", "N", 1, 64);
+        var nodes = CliValues.IntegerBetween("--nodes", "Also run the full mesh on N in-process cluster nodes in every round (zones mapped to nodes; and every hop across nodes)", "N", 1, 64);
+        var transport = LinkFlags.Transport();
         var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors, interleaved over rounds; medians with their spread")
         {
-            rounds, duration, users, nodes, report,
+            rounds, duration, users, nodes, transport, report,
         };
         // --metrics-port: Istio's metrics of the mesh runs served while the bench goes on, to measure what serving (and scraping) them costs.
         var exports = new ExportFlags();
@@ -47,14 +48,14 @@ internal static class BenchCommand
             Console.Out.WriteLine($"bench: chain with nothing injected, closed loop with {options.Users} users");
             Console.Out.WriteLine($"{options.Rounds} rounds of: {order}; {Seconds(options.Duration)} measured per run after {Seconds(options.Warmup)} warm-up "
                 + $"({Seconds(options.FirstRoundWarmup)} in the first round), the delay service {Seconds(options.DelayDuration)}");
-            var measured = await InterleavedBench.RunAsync(options, Logging.AkkaConfig, round => Console.Out.WriteLine(RoundLine(round, options.Rounds)));
+            var measured = await InterleavedBench.RunAsync(options, LinkFlags.Apply(Logging.AkkaConfig, parse.GetValue(transport)), round => Console.Out.WriteLine(RoundLine(round, options.Rounds)));
 
             var series = BenchFigures.Series(measured);
             var verdict = BenchVerdict.Judge(measured.Count, series);
             Print(measured, series, verdict);
             if (reportPath is not null)
             {
-                var figures = BenchFigures.ToJson(measured, verdict, Measurement(options));
+                var figures = BenchFigures.ToJson(measured, verdict, Measurement(options, parse.GetValue(transport)));
                 var result = BenchFigures.MedianRound(measured).Mesh.Report! with { Scenario = "bench", Figures = figures };
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
                 Console.Out.WriteLine($"Report written to {reportPath}");
@@ -125,12 +126,12 @@ internal static class BenchCommand
         foreach (var warning in verdict.Warnings) AnsiConsole.MarkupLine($"  [yellow]![/] {Markup.Escape(warning)}");
     }
 
-    private static JsonObject Measurement(BenchOptions options)
+    private static JsonObject Measurement(BenchOptions options, string? transport)
     {
         var order = new JsonArray("mesh", "noSidecar", "raw");
         if (options.Nodes is not null) order.Add("cluster");
         order.Add("delay");
-        return new JsonObject
+        var measurement = new JsonObject
         {
             ["rounds"] = options.Rounds,
             ["order"] = order,
@@ -140,5 +141,7 @@ internal static class BenchCommand
             ["firstRoundWarmupSeconds"] = options.FirstRoundWarmup.TotalSeconds,
             ["delayMeasuredSeconds"] = options.DelayDuration.TotalSeconds,
         };
+        if (options.Nodes is not null) measurement["transport"] = transport ?? "direct"; // how requests crossed nodes
+        return measurement;
     }
 }

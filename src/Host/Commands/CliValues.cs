@@ -69,6 +69,11 @@ internal static class CliValues
             : null,
         "a clock: use real or virtual");
 
+    /// <summary>An option whose value is one of <paramref name="values"/> (any case; read in lower case).</summary>
+    public static Option<string?> OneOf(string name, string description, string[] values) => Checked<string?>(name, description, string.Join('|', values),
+        text => Array.Find(values, v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase)),
+        $"one of: {string.Join(", ", values)}");
+
     /// <summary>A TCP port option (0 picks a free one).</summary>
     public static Option<int?> Port(string name, string description) => Checked<int?>(name, description, "port",
         text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and < 65536 ? port : null,

@@ -17,7 +17,9 @@ internal static class NodeCommand
         var seed = CliValues.Endpoint("--seed", "Join the cluster through this node; without it, this node starts a new cluster");
         var hostname = new Option<string>("--hostname") { Description = "The address to listen on (default 127.0.0.1: only this machine; give an address other machines reach to span machines)", DefaultValueFactory = _ => "127.0.0.1" };
         var name = new Option<string?>("--name") { Description = "The node's name, as a crashNode event names it (default node-<port>)", HelpName = "name" };
-        var command = new Command("node", "Start a cluster node that runs pods; drive runs on the cluster with 'run ... --cluster host:port'") { port, seed, hostname, name };
+        var transport = LinkFlags.Transport();
+        var linkPort = LinkFlags.LinkPort();
+        var command = new Command("node", "Start a cluster node that runs pods; drive runs on the cluster with 'run ... --cluster host:port'") { port, seed, hostname, name, transport, linkPort };
         command.SetAction(async parse =>
         {
             var p = parse.GetValue(port)!.Value;
@@ -25,8 +27,11 @@ internal static class NodeCommand
             var seeds = parse.GetValue(seed) is { } s ? new[] { s } : [];
             using var clock = new HighResolutionClock();
             var nodeName = parse.GetValue(name) ?? $"node-{p}";
-            await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig));
+            await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: LinkFlags.Apply(Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig), parse.GetValue(transport), parse.GetValue(linkPort)));
             Console.Out.WriteLine($"{nodeName} listening at {node.Address}{(seeds.Length > 0 ? $", joining through {seeds[0]}" : ", a new cluster")}");
+            Console.Out.WriteLine(CrossNodeInboundExtension.Get(node.System).Listener is { } links
+                ? $"Direct links for requests and responses: port {links.Port}{(links.UnixPath is { } path ? $" (nodes on this machine: {path})" : "")}"
+                : "Requests and responses cross through Akka.Remote (no direct links)");
             Console.Out.WriteLine($"Drive a run on it: run <scenario> --cluster {node.Address.Host}:{node.Address.Port}. Ctrl+C (or SIGTERM) leaves the cluster cleanly.");
             using var interrupts = Interrupts.Listen($"{nodeName} is leaving the cluster", "leaving (the others find it gone, as after a crash)");
             await using var leave = interrupts.Token.Register(() => _ = node.LeaveAsync());

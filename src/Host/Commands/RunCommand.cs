@@ -25,8 +25,9 @@ internal static class RunCommand
         var cluster = CliValues.Endpoint("--cluster", "Drive the run on a running cluster (started with 'node'), joining through this node");
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
         var assert = CliValues.Thresholds("--assert", "An SLO threshold the run must meet, e.g. 'p99<=50ms' or 'okRate>=99%' (repeatable; beside the file's slo); one missed exits with code 3");
+        var transport = LinkFlags.Transport();
         var withoutMesh = new Option<bool>("--compare-without-mesh") { Description = "Run the topology again without the mesh (no sidecars, plain clients) and print both side by side: what the mesh costs; the report is the run with the mesh, with the table in its 'comparison'" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, report, html, logs, assert, withoutMesh };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, transport, report, html, logs, assert, withoutMesh };
         var exports = new ExportFlags();
         foreach (var option in exports.Options) command.Add(option);
         command.Validators.Add(r =>
@@ -66,7 +67,7 @@ internal static class RunCommand
                 Nodes = parse.GetValue(nodes),
                 Cluster = parse.GetValue(cluster),
                 Hostname = parse.GetValue(hostname)!,
-                AkkaConfig = Logging.AkkaConfig,
+                AkkaConfig = LinkFlags.Apply(Logging.AkkaConfig, parse.GetValue(transport)),
                 LogSink = logFile,
                 Tap = exports.Tap,
             };
