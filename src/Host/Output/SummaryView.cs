@@ -66,7 +66,7 @@ internal static class SummaryView
         var cluster = r.Cluster;
         if (cluster.Nodes > 1)
             console.MarkupLine(Markup.Escape($"cluster: {cluster.Nodes} nodes; pods at the end {string.Join(", ", cluster.PodsPerNode.Select(kv => $"{kv.Key} {kv.Value}"))}; " +
-                $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes, {cluster.Batches:N0} batches of {cluster.MessagesPerBatch:0.#}; node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
+                $"crossed nodes {cluster.CrossNodeMessages:N0} messages, {cluster.CrossNodeBytes:N0} bytes, {cluster.Batches:N0} batches of {cluster.MessagesPerBatch:0.#} ({cluster.DirectBatches:N0} on direct links{(cluster.LostOnBrokenLinks > 0 ? $", {cluster.LostOnBrokenLinks:N0} messages lost on broken links" : "")}); node failures {cluster.NodeFailures}, pods placed again {cluster.PodsReplaced}"));
         foreach (var b in cluster.Rebalance)
             console.MarkupLine(Markup.Escape($"  {(b.AtSeconds is { } at ? $"at {at:0.###}s " : "")}{b.Node} joined: {(b.Zones.Count == 0 ? "" : $"zones {string.Join(", ", b.Zones)}; ")}" +
                 $"{(b.Moves.Count == 0 ? "nothing moved" : string.Join(", ", b.Moves.Select(m => $"{m.Pod} {m.From} → {m.To}{(m.Outcome == "moved" ? "" : $" ({m.Outcome})")}")))} in {b.DurationMs:0.#} ms"));
