@@ -18,7 +18,8 @@ namespace ActorMesh.Bench;
 /// process talking through Akka.Remote on 127.0.0.1, each message through ActorMesh's compact
 /// <see cref="DataPlaneSerializer"/>, as between the sidecars of pods on different cluster nodes), and
 /// on two nodes through the per-node-pair outboxes the mesh uses (<c>CrossNodeBatched</c>: both ways in
-/// envelopes of many messages, see <see cref="CrossNodeOutbox"/>).
+/// envelopes of many messages, see <see cref="CrossNodeOutbox"/>, on the node pair's direct link once it has
+/// connected during the warm-up, see <see cref="DirectLink"/>).
 /// Allocated is the whole process's per request: both nodes, the transport included.
 /// </summary>
 [MemoryDiagnoser]
