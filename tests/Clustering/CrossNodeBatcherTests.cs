@@ -85,6 +85,7 @@ public class CrossNodeBatcherTests : Akka.TestKit.Xunit2.TestKit
         var sent = 0;
         while (sent < 5) sent += wire.ExpectMsg<CrossNodeBatch>().Count; // no virtual time passes
         Assert.Equal(5, sent);
+        Assert.Equal(0, _clock.Pending); // and no timer was set: the tick always runs first
     }
 
     [Fact]

@@ -10,8 +10,8 @@ namespace ActorMesh.Clustering;
 /// (written to the pair's direct link, <see cref="DirectLink"/>, straight from the buffer; until that link connects,
 /// or once it broke, told to the other node's <see cref="CrossNodeInbound"/> through Akka.Remote) when it holds
 /// <see cref="CrossNodeBatchingOptions.MaxMessages"/>, when its link's <see cref="CrossNodeBatcher"/>
-/// (told once per batch, when it opens) gets to run (<see cref="CrossNodeBatchingOptions.FlushWhenIdle"/>),
-/// or at the latest <see cref="CrossNodeBatchingOptions.FlushInterval"/> after it opened, on the mesh clock.
+/// (told once per batch, when it opens) gets to run (<see cref="CrossNodeBatchingOptions.FlushWhenIdle"/>, the
+/// default), or else at the latest <see cref="CrossNodeBatchingOptions.FlushInterval"/> after it opened, on the mesh clock.
 /// </summary>
 /// <remarks>
 /// The batch is sent under the same lock it is written under, so batches leave in the order they were
@@ -105,9 +105,10 @@ internal sealed class CrossNodeOutbox
                 Flush();
                 return;
             }
-            if (opened && !_timerPending)
+            if (opened && !_timerPending && !_options.FlushWhenIdle)
             {
                 // One timer in flight per link: a tick meant for an earlier batch may flush a later one early, never late.
+                // Flushing when idle, no timer: the batcher's tick is in its mailbox before any timer's could be.
                 _timerPending = true;
                 _clock.Schedule(_options.FlushInterval.Ticks, _batcher, CrossNodeBatcher.FlushTimer.Instance, _batcher);
             }
