@@ -49,6 +49,26 @@ public class VirtualClockRunTests
         Assert.True(report.Outcomes.AddsUp);
     }
 
+    /// <summary>
+    /// <c>emulator.meshMessages</c> of a virtual-time run is the run's own: the same seed gives the same
+    /// count, also while another mesh runs in the same process (as tests do in parallel) and whatever
+    /// Akka's own actors do on their threads as the system starts and stops.
+    /// </summary>
+    [Fact]
+    public async Task The_same_seed_counts_the_same_mesh_messages_even_beside_another_run()
+    {
+        var chain = ScenarioCatalog.Find("chain")!.Load().Topology!;
+        RunOptions Options(long seed) => new() { Clock = ClockMode.Virtual, Duration = TimeSpan.FromSeconds(2), Seed = seed };
+
+        var alone = await MeshRunner.RunAsync(chain, Options(1));
+        // Two at once, each on its own thread.
+        var runs = await Task.WhenAll(Task.Run(() => MeshRunner.RunAsync(chain, Options(1))), Task.Run(() => MeshRunner.RunAsync(chain, Options(2))));
+
+        Assert.True(alone.Emulator.MeshMessages > 0);
+        Assert.Equal(alone.Emulator.MeshMessages, runs[0].Emulator.MeshMessages);
+        Assert.Equal(WithoutWallClock(alone.ToJson()), WithoutWallClock(runs[0].ToJson()));
+    }
+
     [Fact]
     public void The_tool_version_names_the_git_commit_when_built_from_a_checkout()
     {
