@@ -30,6 +30,8 @@ public class VirtualClockRunTests
 
         Assert.Equal(0, first.Code);
         Assert.Equal(0, second.Code);
+        // The end of a run is quiet: no exception, no stack trace.
+        Assert.Equal("", first.Err);
         Assert.Equal(WithoutWallClock(await File.ReadAllTextAsync(a)), WithoutWallClock(await File.ReadAllTextAsync(b)));
         // The summary says which clock ran and what the seed means.
         // The emulator's line wraps at the console's width where its wall-clock numbers make it long: read the words, not the lines.
@@ -67,6 +69,22 @@ public class VirtualClockRunTests
         Assert.True(alone.Emulator.MeshMessages > 0);
         Assert.Equal(alone.Emulator.MeshMessages, runs[0].Emulator.MeshMessages);
         Assert.Equal(WithoutWallClock(alone.ToJson()), WithoutWallClock(runs[0].ToJson()));
+    }
+
+    /// <summary>
+    /// In virtual time no mesh actor takes a timer from Akka's real-time scheduler (a listener's patience
+    /// included): one that fired would land at a moment of the wall clock's choosing, and starting that
+    /// scheduler runs a 10 ms thread-pool tick through the run and an exception thrown and caught as it stops.
+    /// </summary>
+    [Fact]
+    public async Task No_mesh_actor_waits_on_Akkas_real_time_scheduler_in_virtual_time()
+    {
+        var chain = ScenarioCatalog.Find("chain")!.Load().Topology!;
+
+        var report = await MeshRunner.RunAsync(chain, new RunOptions { Clock = ClockMode.Virtual, Duration = TimeSpan.FromSeconds(1), AkkaConfig = NotingScheduler.Config });
+
+        Assert.True(report.Outcomes.AddsUp);
+        Assert.DoesNotContain(NotingScheduler.Tells, t => t.StartsWith("/user/", StringComparison.Ordinal));
     }
 
     [Fact]
