@@ -156,6 +156,9 @@ public class CommandLineTests
             var (code, stdout, stderr) = await Run("run", "chain", "--duration", "1s", "--warmup", "0.2s", "--rps", "300", "--seed", "7", "--report", report);
             Assert.True(code == 0, stderr);
             Assert.Contains("adds up", stdout);
+            // The end of a run is quiet: no exception, no stack trace.
+            Assert.DoesNotContain("Exception", stderr);
+            NoStackTrace(stderr);
             var r = RunReport.FromJson(await File.ReadAllTextAsync(report))!;
             Assert.Equal("chain", r.Scenario);
             Assert.Equal(7, r.Seed);

@@ -30,6 +30,8 @@ public class VirtualClockRunTests
 
         Assert.Equal(0, first.Code);
         Assert.Equal(0, second.Code);
+        // The end of a run is quiet: no exception, no stack trace.
+        Assert.Equal("", first.Err);
         Assert.Equal(WithoutWallClock(await File.ReadAllTextAsync(a)), WithoutWallClock(await File.ReadAllTextAsync(b)));
         // The summary says which clock ran and what the seed means.
         // The emulator's line wraps at the console's width where its wall-clock numbers make it long: read the words, not the lines.
@@ -47,6 +49,42 @@ public class VirtualClockRunTests
         Assert.True(report.Emulator.MeshMessages > 0);
         Assert.False(report.Emulator.Saturated);
         Assert.True(report.Outcomes.AddsUp);
+    }
+
+    /// <summary>
+    /// <c>emulator.meshMessages</c> of a virtual-time run is the run's own: the same seed gives the same
+    /// count, also while another mesh runs in the same process (as tests do in parallel) and whatever
+    /// Akka's own actors do on their threads as the system starts and stops.
+    /// </summary>
+    [Fact]
+    public async Task The_same_seed_counts_the_same_mesh_messages_even_beside_another_run()
+    {
+        var chain = ScenarioCatalog.Find("chain")!.Load().Topology!;
+        RunOptions Options(long seed) => new() { Clock = ClockMode.Virtual, Duration = TimeSpan.FromSeconds(2), Seed = seed };
+
+        var alone = await MeshRunner.RunAsync(chain, Options(1));
+        // Two at once, each on its own thread.
+        var runs = await Task.WhenAll(Task.Run(() => MeshRunner.RunAsync(chain, Options(1))), Task.Run(() => MeshRunner.RunAsync(chain, Options(2))));
+
+        Assert.True(alone.Emulator.MeshMessages > 0);
+        Assert.Equal(alone.Emulator.MeshMessages, runs[0].Emulator.MeshMessages);
+        Assert.Equal(WithoutWallClock(alone.ToJson()), WithoutWallClock(runs[0].ToJson()));
+    }
+
+    /// <summary>
+    /// In virtual time no mesh actor takes a timer from Akka's real-time scheduler (a listener's patience
+    /// included): one that fired would land at a moment of the wall clock's choosing, and starting that
+    /// scheduler runs a 10 ms thread-pool tick through the run and an exception thrown and caught as it stops.
+    /// </summary>
+    [Fact]
+    public async Task No_mesh_actor_waits_on_Akkas_real_time_scheduler_in_virtual_time()
+    {
+        var chain = ScenarioCatalog.Find("chain")!.Load().Topology!;
+
+        var report = await MeshRunner.RunAsync(chain, new RunOptions { Clock = ClockMode.Virtual, Duration = TimeSpan.FromSeconds(1), AkkaConfig = NotingScheduler.Config });
+
+        Assert.True(report.Outcomes.AddsUp);
+        Assert.DoesNotContain(NotingScheduler.Tells, t => t.StartsWith("/user/", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed record EmulatorReport
     public double SimulatedSeconds { get; init; }
     /// <summary>Mesh seconds per wall second: about 1 in real time, the speed-up in virtual time.</summary>
     public double SimulatedSecondsPerWallSecond { get; init; }
-    /// <summary>Messages the mesh's actors handled (counted in virtual time; 0 when not counted).</summary>
+    /// <summary>Messages sent to the mesh's actors, Akka's own left out (counted in virtual time, where a seed repeats it; 0 when not counted).</summary>
     public long MeshMessages { get; init; }
     /// <summary>Of those, per wall second.</summary>
     public double MeshMessagesPerWallSecond { get; init; }
