@@ -108,7 +108,11 @@ internal sealed class CrossNodeListener : IDisposable
             {
                 return; // disposed: the node is shutting down
             }
-            if (socket.ProtocolType == ProtocolType.Tcp) socket.NoDelay = true;
+            if (socket.ProtocolType == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true); // a peer whose machine vanished ends its reader, in time
+            }
             lock (_lock)
             {
                 if (_disposed)
