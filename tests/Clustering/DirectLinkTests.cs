@@ -228,6 +228,30 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_string_crosses_once_per_table_whether_it_comes_again_as_the_same_object_or_as_equal_text()
+    {
+        var w = new ByteWriter(64, []);
+        var service = "payments";
+
+        w.Text(service);
+        var first = w.Length;
+        w.Text(service);                             // the same object: its id
+        w.Text(new string(service.AsSpan()));        // equal text, another object: the same id
+        w.Text(new string(service.AsSpan()));        // and again, now found by reference too
+        var ids = w.Length - first;
+        w.ForgetNames();
+        w.Text(service);                             // a new epoch: in full again
+
+        Assert.Equal(4 + 4 + service.Length, first); // the new-id code, the length, the UTF-8
+        Assert.Equal(3 * 4, ids);
+        Assert.Equal(2 * first + ids, w.Length);
+        Assert.Single(w.Names!);
+        var names = new List<string>();
+        var r = new ByteReader(w.Written, names);
+        Assert.Equal(new[] { service, service, service, service }, new[] { r.Text(), r.Text(), r.Text(), r.Text() });
+    }
+
+    [Fact]
     public void The_transport_setting_is_direct_by_default_remoting_on_request_and_anything_else_is_refused()
     {
         Assert.True(DirectLink.Enabled(MeshClusterConfig.Serialization));

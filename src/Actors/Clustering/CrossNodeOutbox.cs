@@ -185,7 +185,7 @@ internal sealed class CrossNodeOutbox
     private void NewEpoch()
     {
         _ids.Clear();
-        _batch.Names!.Clear();
+        _batch.ForgetNames();
         _epoch++;
     }
 

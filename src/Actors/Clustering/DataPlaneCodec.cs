@@ -79,6 +79,9 @@ internal sealed class ByteWriter(int capacity, Dictionary<string, int>? names = 
 {
     private byte[] _buffer = new byte[capacity];
 
+    private const int MaxAliases = 4096;
+    private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Ids of the strings written so far, when strings are written by id; null to write every string in full.</summary>
     public Dictionary<string, int>? Names { get; } = names;
 
@@ -99,12 +102,33 @@ internal sealed class ByteWriter(int capacity, Dictionary<string, int>? names = 
         if (s is null) { Int(-1); return; }
         if (Names is { } names)
         {
-            if (names.TryGetValue(s, out var id)) { Int(id); return; }
+            // The same string object again (a service name, a path, an identity from the topology): found without hashing its text.
+            if (_byReference.TryGetValue(s, out var id)) { Int(id); return; }
+            if (names.TryGetValue(s, out id))
+            {
+                Alias(s, id);
+                Int(id);
+                return;
+            }
             id = names.Count;
             names.Add(s, id);
+            Alias(s, id);
             Int(CrossNodeBatch.NewId(id));
         }
         Raw(s);
+    }
+
+    /// <summary>Forgets every string's id (the table starts again, in a new epoch).</summary>
+    public void ForgetNames()
+    {
+        Names?.Clear();
+        _byReference.Clear();
+    }
+
+    // Strings made afresh per message would each be another object: past this many, they are found by their text alone.
+    private void Alias(string s, int id)
+    {
+        if (_byReference.Count < MaxAliases) _byReference[s] = id;
     }
 
     /// <summary>An actor path: always in full (an actor's id table is the batcher's own).</summary>
