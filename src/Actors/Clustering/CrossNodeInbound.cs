@@ -27,14 +27,10 @@ internal sealed class CrossNodeDelivery(IActorRefProvider provider)
     /// </summary>
     public string Deliver(ReadOnlySpan<byte> payload)
     {
-        var header = new ByteReader(payload);
-        header.Int(); // the frame length (read by a direct link's reader; here the remoting frame says it)
-        var count = header.Int();
-        var epoch = header.Int();
-        var name = header.Path();
+        var (count, epoch, name, at) = Header(payload);
         var origin = _origins.GetOrAdd(name, static _ => new Origin());
         // One Akka.Remote reader per peer reads its envelopes in order; the lock only guards against a second association.
-        lock (origin) Deliver(payload[header.At..], count, epoch, origin);
+        lock (origin) Deliver(payload[at..], count, epoch, origin);
         return name;
     }
 
@@ -44,12 +40,20 @@ internal sealed class CrossNodeDelivery(IActorRefProvider provider)
     /// </summary>
     public void Deliver(ReadOnlySpan<byte> frame, Origin origin)
     {
-        var header = new ByteReader(frame);
+        var (count, epoch, _, at) = Header(frame); // the name is empty: the link is the origin
+        Deliver(frame[at..], count, epoch, origin);
+    }
+
+    // The envelope's header (CrossNodeBatch): its length (which frames it on a direct link; skipped here), its
+    // messages, its epoch and its outbox's name; and where the messages start.
+    private static (int Count, int Epoch, string Name, int At) Header(ReadOnlySpan<byte> envelope)
+    {
+        var header = new ByteReader(envelope);
         header.Int();
         var count = header.Int();
         var epoch = header.Int();
-        header.Path(); // empty: the link is the origin
-        Deliver(frame[header.At..], count, epoch, origin);
+        var name = header.Path();
+        return (count, epoch, name, header.At);
     }
 
     private void Deliver(ReadOnlySpan<byte> messages, int count, int epoch, Origin origin)
