@@ -261,4 +261,73 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("actormesh.cross-node.transport", error.Message);
         Assert.Contains("carrier-pigeon", error.Message);
     }
+
+    [Fact]
+    public async Task A_peer_on_this_machine_rings_a_doorbell_in_shared_memory_whose_file_goes_once_the_receiver_has_opened_it()
+    {
+        var target = CreateTestProbe();
+        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: true);
+        var outbox = Outbox(CreateTestProbe(), maxMessages: 1);
+        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        var bell = outbox.DoorbellPath;
+        Assert.NotNull(bell);
+
+        for (var i = 1; i <= 500; i++) outbox.Send(target, Request(i), TestActor); // 500 envelopes of one message
+
+        for (var i = 1; i <= 500; i++) Assert.Equal(i, target.ExpectMsg<MeshRequest>().CorrelationId);
+        Assert.Equal(1, listener.Doorbells);
+        Assert.False(File.Exists(bell)); // mapped by both ends, named nowhere
+        outbox.Close();
+        AwaitAssert(() => Assert.Equal(0, listener.Links));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task After_a_burst_the_poller_hands_the_links_back_to_their_threads_and_what_comes_later_still_arrives(bool unix)
+    {
+        var target = CreateTestProbe();
+        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix);
+        var outbox = Outbox(CreateTestProbe(), maxMessages: 2);
+        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        Assert.Equal(unix, outbox.DoorbellPath is not null);
+
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 1; i <= 200; i++) outbox.Send(target, Request(round * 1000 + i), TestActor);
+            for (var i = 1; i <= 200; i++) Assert.Equal(round * 1000 + i, target.ExpectMsg<MeshRequest>().CorrelationId);
+            AwaitAssert(() => Assert.False(listener.Polling), TimeSpan.FromSeconds(5)); // quiet: back to the links' threads
+        }
+        target.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public void A_first_frame_naming_a_file_that_is_no_doorbell_is_ignored_and_the_file_is_left_alone()
+    {
+        var decoy = Path.Combine(Path.GetTempPath(), $"actormesh-decoy-{Environment.ProcessId}.txt");
+        File.WriteAllText(decoy, "not a doorbell");
+        try
+        {
+            using var socket = Connect();
+            var name = System.Text.Encoding.UTF8.GetBytes(decoy);
+            var frame = new byte[16 + name.Length];
+            BinaryPrimitives.WriteInt32LittleEndian(frame, frame.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), DirectLink.HelloCount);
+            BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(12), name.Length);
+            name.CopyTo(frame, 16);
+            socket.Send(frame);
+            AwaitAssert(() => Assert.Equal(1, _listener.Links));
+            Assert.Equal(0, _listener.Doorbells);
+            var end = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(end, 4); // a length below the least envelope: the reader closes the link, after the first frame
+            socket.Send(end);
+
+            AwaitAssert(() => Assert.Equal(0, _listener.Links));
+            Assert.Equal("not a doorbell", File.ReadAllText(decoy));
+        }
+        finally
+        {
+            File.Delete(decoy);
+        }
+    }
 }

@@ -31,6 +31,8 @@ internal sealed class CrossNodeOutbox
     private readonly Dictionary<IActorRef, int> _ids = new(ReferenceEqualityComparer.Instance);
     private IActorRef _batcher = ActorRefs.Nobody;
     private Socket? _link;
+    private Doorbell? _bell;
+    private long _written;
     private ILoggingAdapter? _log;
     private string _name = "";
     private int _count, _epoch;
@@ -54,6 +56,15 @@ internal sealed class CrossNodeOutbox
         get
         {
             lock (_lock) return _link is not null;
+        }
+    }
+
+    /// <summary>The file of the link's doorbell while it has one (gone once the other node opened it).</summary>
+    internal string? DoorbellPath
+    {
+        get
+        {
+            lock (_lock) return _bell?.Path;
         }
     }
 
@@ -141,21 +152,32 @@ internal sealed class CrossNodeOutbox
     /// <see cref="CrossNodeListener"/> (what is open goes through Akka.Remote first). The tables start again:
     /// the link's reader keeps its own. Closes the link instead when the outbox is closed already.
     /// </summary>
-    public void Attach(Socket link, ILoggingAdapter log)
+    public void Attach(Socket link, ILoggingAdapter log, Doorbell? bell = null, long written = 0)
     {
         lock (_lock)
         {
             if (_closed)
             {
                 link.Dispose();
+                bell?.Dispose();
                 return;
             }
             if (_count > 0) Flush();
-            _link?.Dispose();
+            Detach();
             _link = link;
+            _bell = bell;
+            _written = written;
             _log = log;
             NewEpoch();
         }
+    }
+
+    private void Detach()
+    {
+        _link?.Dispose();
+        _link = null;
+        _bell?.Dispose();
+        _bell = null;
     }
 
     /// <summary>Sends what is open and takes no more batches (messages sent after this cross one by one); closes the direct link.</summary>
@@ -165,11 +187,7 @@ internal sealed class CrossNodeOutbox
         {
             if (_count > 0) Flush();
             _closed = true;
-            if (_link is { } link)
-            {
-                _link = null;
-                link.Dispose(); // the reader sees the end of its stream and drops the link's tables
-            }
+            Detach(); // the reader sees the end of its stream and drops the link's tables
         }
     }
 
@@ -225,13 +243,14 @@ internal sealed class CrossNodeOutbox
         {
             var bytes = _batch.Written;
             while (!bytes.IsEmpty) bytes = bytes[link.Send(bytes)..];
+            _written += _batch.Length;
+            if (_bell is { } bell) bell.Value = _written; // the other node's poller reads the socket only when this moves
             CrossNodeTraffic.CountBatch(_count, _batch.Length, direct: true);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // The other node is gone or reset the link: this batch is lost as on any reset connection; the next go through Akka.Remote.
-            _link = null;
-            link.Dispose();
+            Detach();
             Lost += _count;
             CrossNodeTraffic.CountLost(_count);
             NewEpoch();

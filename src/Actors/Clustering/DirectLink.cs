@@ -91,7 +91,41 @@ internal static class DirectLink
             log.Warning("No direct link to {0}:{1} ({2}): mesh messages to that node cross through Akka.Remote", offer.Host, offer.Port, e.Message);
             return;
         }
-        outbox.Attach(socket, log);
+        // On this machine: a doorbell (shared memory) beside the socket, announced in the link's first frame.
+        var bell = unix ? Doorbell.Create() : null;
+        long written = 0;
+        if (bell is not null)
+        {
+            try
+            {
+                written = SendHello(socket, bell.Path);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                bell.Dispose();
+                socket.Dispose();
+                log.Warning("No direct link to {0}:{1} ({2}): mesh messages to that node cross through Akka.Remote", offer.Host, offer.Port, e.Message);
+                return;
+            }
+        }
+        outbox.Attach(socket, log, bell, written);
+    }
+
+    /// <summary>The envelope count of a link's first frame that names its doorbell instead of carrying messages.</summary>
+    internal const int HelloCount = -1;
+
+    // [length][count = HelloCount][epoch 0][path's UTF-8 length][path]: its length.
+    private static int SendHello(Socket socket, string path)
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(path);
+        var frame = new byte[16 + name.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, frame.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), HelloCount);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(12), name.Length);
+        name.CopyTo(frame, 16);
+        var bytes = frame.AsSpan();
+        while (!bytes.IsEmpty) bytes = bytes[socket.Send(bytes)..];
+        return frame.Length;
     }
 
     /// <summary>A batcher asks the other node's <see cref="CrossNodeInbound"/> where its listener is.</summary>
