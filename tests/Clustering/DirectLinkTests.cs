@@ -266,7 +266,7 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_peer_on_this_machine_rings_a_doorbell_in_shared_memory_whose_file_goes_once_the_receiver_has_opened_it()
     {
         var target = CreateTestProbe();
-        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: true);
+        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: true, reading: LinkReading.Poll);
         var outbox = Outbox(CreateTestProbe(), maxMessages: 1);
         await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
         var bell = outbox.DoorbellPath;
@@ -287,7 +287,7 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     public async Task After_a_burst_the_poller_hands_the_links_back_to_their_threads_and_what_comes_later_still_arrives(bool unix)
     {
         var target = CreateTestProbe();
-        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix);
+        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix, reading: LinkReading.Poll);
         var outbox = Outbox(CreateTestProbe(), maxMessages: 2);
         await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
         Assert.Equal(unix, outbox.DoorbellPath is not null);
@@ -299,6 +299,42 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
             AwaitAssert(() => Assert.False(listener.Polling), TimeSpan.FromSeconds(5)); // quiet: back to the links' threads
         }
         target.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Links_read_by_their_own_threads_deliver_in_order_and_never_poll(bool unix)
+    {
+        var target = CreateTestProbe();
+        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix, reading: LinkReading.Wait);
+        var outbox = Outbox(CreateTestProbe(), maxMessages: 3);
+        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+
+        for (var i = 1; i <= 300; i++) outbox.Send(target, Request(i), TestActor);
+
+        for (var i = 1; i <= 300; i++) Assert.Equal(i, target.ExpectMsg<MeshRequest>().CorrelationId);
+        Assert.False(listener.Polling);
+        outbox.Close();
+        AwaitAssert(() => Assert.Equal(0, listener.Links));
+    }
+
+    [Theory]
+    [InlineData("auto", 1, false)] // a node process of its own: its links' threads wait
+    [InlineData("auto", 3, true)]  // nodes sharing this process's thread pool: poll
+    [InlineData("poll", 1, true)]
+    [InlineData("wait", 3, false)]
+    public void Links_are_polled_when_asked_or_when_the_nodes_share_the_process(string reader, int listeners, bool polled) =>
+        Assert.Equal(polled, CrossNodeListener.Polls(DirectLink.Reading(ConfigurationFactory.ParseString($"actormesh.cross-node.reader = {reader}")), listeners));
+
+    [Fact]
+    public void The_reader_setting_is_auto_by_default_and_anything_but_auto_poll_or_wait_is_refused()
+    {
+        Assert.Equal(LinkReading.Auto, DirectLink.Reading(MeshClusterConfig.Serialization));
+        Assert.Equal(LinkReading.Wait, DirectLink.Reading(ConfigurationFactory.ParseString("actormesh.cross-node.reader = wait")));
+        Assert.Equal(LinkReading.Poll, DirectLink.Reading(ConfigurationFactory.ParseString("actormesh.cross-node.reader = poll")));
+        var error = Assert.Throws<ConfigurationException>(() => DirectLink.Reading(ConfigurationFactory.ParseString("actormesh.cross-node.reader = psychic")));
+        Assert.Contains("actormesh.cross-node.reader", error.Message);
     }
 
     [Fact]

@@ -48,6 +48,8 @@ internal sealed class CrossNodeListener : IDisposable
     private volatile Link[] _links = [];
     private bool _disposed;
     private int _linkNames;
+    private static int _open; // listeners in this process: nodes that share its thread pool
+    private readonly LinkReading _reading;
     private int _polling; // 1 while the poller reads the links (their threads wait)
     private int _quiet;
 
@@ -55,8 +57,9 @@ internal sealed class CrossNodeListener : IDisposable
     /// Listens on <paramref name="address"/>:<paramref name="port"/> (0: a free port), and with <paramref name="unix"/> on a
     /// Unix domain socket in the temporary folder too; delivers through <paramref name="delivery"/>.
     /// </summary>
-    public CrossNodeListener(IPAddress address, int port, CrossNodeDelivery delivery, ILoggingAdapter log, int maxFrame = 16 << 20, bool unix = false)
+    public CrossNodeListener(IPAddress address, int port, CrossNodeDelivery delivery, ILoggingAdapter log, int maxFrame = 16 << 20, bool unix = false, LinkReading reading = LinkReading.Auto)
     {
+        _reading = reading;
         _delivery = delivery;
         _log = log;
         _maxFrame = maxFrame;
@@ -73,6 +76,7 @@ internal sealed class CrossNodeListener : IDisposable
             throw;
         }
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        Interlocked.Increment(ref _open);
         if (unix && Socket.OSSupportsUnixDomainSockets) _unix = ListenUnix(Path.Combine(Path.GetTempPath(), $"actormesh-{Environment.ProcessId}-{Port}.sock"));
         UnixPath = _unix is null ? null : ((UnixDomainSocketEndPoint)_unix.LocalEndPoint!).ToString();
         new Thread(() => Accept(_listener)) { IsBackground = true, Name = "actormesh-cross-node-accept" }.Start();
@@ -94,11 +98,20 @@ internal sealed class CrossNodeListener : IDisposable
         }
     }
 
+    /// <summary>Whether a link accepted now is read by the poller, with <paramref name="listeners"/> nodes listening in this process.</summary>
+    internal static bool Polls(LinkReading reading, int listeners) => reading == LinkReading.Poll || (reading == LinkReading.Auto && listeners > 1);
+
     /// <summary>Whether the poller reads the links now (else their threads wait on them).</summary>
     internal bool Polling => Volatile.Read(ref _polling) == 1;
 
     /// <summary>Links with a doorbell now.</summary>
-    internal int Doorbells => _links.Count(link => link.Bell is not null);
+    internal int Doorbells
+    {
+        get
+        {
+            lock (_lock) return _connections.Count(link => link.Bell is not null);
+        }
+    }
 
     // A Unix domain socket costs a fraction of loopback TCP per send (no TCP/IP stack, no soft interrupt on the
     // receiving side); only a peer on this machine can reach it, as only such a peer can reach a loopback port.
@@ -137,8 +150,9 @@ internal sealed class CrossNodeListener : IDisposable
                 socket.NoDelay = true;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true); // a peer whose machine vanished ends its reader, in time
             }
-            socket.Blocking = false; // the poller's reads return at once when nothing has arrived
-            var link = new Link(socket);
+            var polled = Polls(_reading, Volatile.Read(ref _open));
+            socket.Blocking = !polled; // the poller's reads return at once when nothing has arrived; a waiting reader's block
+            var link = new Link(socket) { Polled = polled };
             lock (_lock)
             {
                 if (_disposed)
@@ -147,9 +161,10 @@ internal sealed class CrossNodeListener : IDisposable
                     return;
                 }
                 _connections.Add(link);
-                _links = [.. _connections];
+                if (polled) _links = [.. _links, link];
             }
-            new Thread(() => Watch(link)) { IsBackground = true, Name = $"actormesh-cross-node-in-{Interlocked.Increment(ref _linkNames)}" }.Start();
+            var name = $"actormesh-cross-node-in-{Interlocked.Increment(ref _linkNames)}";
+            new Thread(polled ? () => Watch(link) : () => Read(link)) { IsBackground = true, Name = name }.Start();
         }
     }
 
@@ -176,6 +191,12 @@ internal sealed class CrossNodeListener : IDisposable
         {
             // closed here (this node is shutting down): the link is gone
         }
+    }
+
+    // A link read by its own thread (LinkReading.Wait): it sleeps in the kernel until something arrives, and delivers it.
+    private void Read(Link link)
+    {
+        while (!link.Closed) Drain(link);
     }
 
     // One pass of the poller: reads each link once and delivers what came; queues itself again behind the mailboxes
@@ -298,7 +319,7 @@ internal sealed class CrossNodeListener : IDisposable
             if (link.Closed) return;
             link.Closed = true;
             _connections.Remove(link);
-            _links = [.. _connections];
+            if (link.Polled) _links = [.. _connections.Where(other => other.Polled)];
         }
         link.Socket.Dispose();
         link.Bell?.Dispose();
@@ -328,6 +349,7 @@ internal sealed class CrossNodeListener : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            Interlocked.Decrement(ref _open);
             open = [.. _connections];
         }
         _listener.Dispose();
@@ -358,6 +380,7 @@ internal sealed class CrossNodeListener : IDisposable
         public long Received; // bytes read: the doorbell, when there is one, says whether more have been written
         public Doorbell? Bell;
         public volatile bool Ready; // its thread saw it readable
+        public bool Polled; // read by the poller (else by its own thread)
         public volatile bool Closed;
     }
 
@@ -372,4 +395,18 @@ internal sealed class CrossNodeListener : IDisposable
     {
         public void Execute() => listener.PollOnce();
     }
+}
+
+/// <summary>
+/// How a node reads its direct links (<c>actormesh.cross-node.reader</c>): <see cref="Wait"/>, a thread per link asleep in
+/// the kernel until an envelope arrives; <see cref="Poll"/>, that thread only while the link is quiet, and under load
+/// the node's poller on the thread pool; <see cref="Auto"/>, the default, polls when this process hosts more than one
+/// node (they share its thread pool, so the poller only runs between their mailboxes), and waits otherwise (node
+/// processes sharing a machine's cores would each spin in their idle gaps and take the cores from one another).
+/// </summary>
+internal enum LinkReading
+{
+    Auto,
+    Poll,
+    Wait,
 }

@@ -20,7 +20,8 @@ namespace ActorMesh.Clustering;
 /// (<c>akka.remote.dot-netty.tcp.bind-hostname</c>, else <c>hostname</c>: loopback unless told otherwise). An
 /// outbox sends through Akka.Remote until its link connects, and again if the link breaks. A node whose listener is
 /// on loopback also listens on a Unix domain socket, which its peers (on the same machine, as loopback implies) use
-/// instead of TCP, unless <c>actormesh.cross-node.unix-socket</c> is <c>off</c>.
+/// instead of TCP, unless <c>actormesh.cross-node.unix-socket</c> is <c>off</c>. <c>actormesh.cross-node.reader</c> says how a node
+/// reads its links (<see cref="LinkReading"/>: <c>auto</c>, the default, <c>poll</c> or <c>wait</c>).
 /// </remarks>
 internal static class DirectLink
 {
@@ -31,6 +32,7 @@ internal static class DirectLink
           port = 0
           connect-timeout = 5s
           unix-socket = on
+          reader = auto
         }
         """;
 
@@ -43,6 +45,19 @@ internal static class DirectLink
             "direct" => true,
             "remoting" => false,
             _ => throw new ConfigurationException($"actormesh.cross-node.transport: '{transport}' is not a transport (direct or remoting)"),
+        };
+    }
+
+    /// <summary>How <paramref name="config"/> says to read the links (<see cref="LinkReading"/>); throws on a way it does not know.</summary>
+    public static LinkReading Reading(Config config)
+    {
+        var reading = config.GetString("actormesh.cross-node.reader", "auto");
+        return reading switch
+        {
+            "auto" => LinkReading.Auto,
+            "poll" => LinkReading.Poll,
+            "wait" => LinkReading.Wait,
+            _ => throw new ConfigurationException($"actormesh.cross-node.reader: '{reading}' is not a way to read links (auto, poll or wait)"),
         };
     }
 
@@ -60,7 +75,7 @@ internal static class DirectLink
         {
             var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0];
             var unix = IPAddress.IsLoopback(address) && config.GetBoolean("actormesh.cross-node.unix-socket", true);
-            var listener = new CrossNodeListener(address, config.GetInt("actormesh.cross-node.port", 0), delivery, system.Log, unix: unix);
+            var listener = new CrossNodeListener(address, config.GetInt("actormesh.cross-node.port", 0), delivery, system.Log, unix: unix, reading: Reading(config));
             system.RegisterOnTermination(listener.Dispose);
             return listener;
         }

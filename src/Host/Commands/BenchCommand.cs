@@ -21,9 +21,10 @@ internal static class BenchCommand
         var report = new Option<string?>("--report") { Description = "Write the JSON report (the median round's mesh report, with the bench figures and every round)", HelpName = "out.json" };
         var nodes = CliValues.IntegerBetween("--nodes", "Also run the full mesh on N in-process cluster nodes in every round (zones mapped to nodes; and every hop across nodes)", "N", 1, 64);
         var transport = LinkFlags.Transport();
+        var reading = LinkFlags.Reading();
         var command = new Command("bench", "Measure the emulator: maximum throughput of the chain with the full mesh, without sidecars, and as raw actors, interleaved over rounds; medians with their spread")
         {
-            rounds, duration, users, nodes, transport, report,
+            rounds, duration, users, nodes, transport, reading, report,
         };
         // --metrics-port: Istio's metrics of the mesh runs served while the bench goes on, to measure what serving (and scraping) them costs.
         var exports = new ExportFlags();
@@ -48,14 +49,14 @@ internal static class BenchCommand
             Console.Out.WriteLine($"bench: chain with nothing injected, closed loop with {options.Users} users");
             Console.Out.WriteLine($"{options.Rounds} rounds of: {order}; {Seconds(options.Duration)} measured per run after {Seconds(options.Warmup)} warm-up "
                 + $"({Seconds(options.FirstRoundWarmup)} in the first round), the delay service {Seconds(options.DelayDuration)}");
-            var measured = await InterleavedBench.RunAsync(options, LinkFlags.Apply(Logging.AkkaConfig, parse.GetValue(transport)), round => Console.Out.WriteLine(RoundLine(round, options.Rounds)));
+            var measured = await InterleavedBench.RunAsync(options, LinkFlags.Apply(Logging.AkkaConfig, parse.GetValue(transport), reading: parse.GetValue(reading)), round => Console.Out.WriteLine(RoundLine(round, options.Rounds)));
 
             var series = BenchFigures.Series(measured);
             var verdict = BenchVerdict.Judge(measured.Count, series);
             Print(measured, series, verdict);
             if (reportPath is not null)
             {
-                var figures = BenchFigures.ToJson(measured, verdict, Measurement(options, parse.GetValue(transport)));
+                var figures = BenchFigures.ToJson(measured, verdict, Measurement(options, parse.GetValue(transport), parse.GetValue(reading)));
                 var result = BenchFigures.MedianRound(measured).Mesh.Report! with { Scenario = "bench", Figures = figures };
                 await File.WriteAllTextAsync(reportPath, result.ToJson(), CancellationToken.None);
                 Console.Out.WriteLine($"Report written to {reportPath}");
@@ -126,7 +127,7 @@ internal static class BenchCommand
         foreach (var warning in verdict.Warnings) AnsiConsole.MarkupLine($"  [yellow]![/] {Markup.Escape(warning)}");
     }
 
-    private static JsonObject Measurement(BenchOptions options, string? transport)
+    private static JsonObject Measurement(BenchOptions options, string? transport, string? reading)
     {
         var order = new JsonArray("mesh", "noSidecar", "raw");
         if (options.Nodes is not null) order.Add("cluster");
@@ -141,7 +142,11 @@ internal static class BenchCommand
             ["firstRoundWarmupSeconds"] = options.FirstRoundWarmup.TotalSeconds,
             ["delayMeasuredSeconds"] = options.DelayDuration.TotalSeconds,
         };
-        if (options.Nodes is not null) measurement["transport"] = transport ?? "direct"; // how requests crossed nodes
+        if (options.Nodes is not null)
+        {
+            measurement["transport"] = transport ?? "direct"; // how requests crossed nodes
+            measurement["linkReading"] = reading ?? "auto"; // and how the nodes read their links
+        }
         return measurement;
     }
 }

@@ -3,8 +3,8 @@ using Akka.Configuration;
 namespace ActorMesh.Host.Commands;
 
 /// <summary>
-/// How mesh messages cross nodes: <c>--transport direct|remoting</c> (<c>run</c>, <c>node</c>, <c>bench</c>) and
-/// <c>node</c>'s <c>--link-port</c>, as the Akka settings of <see cref="Clustering.DirectLink"/>.
+/// How mesh messages cross nodes: <c>--transport direct|remoting</c> and <c>--link-reading auto|poll|wait</c> (<c>run</c>,
+/// <c>node</c>, <c>bench</c>) and <c>node</c>'s <c>--link-port</c>, as the Akka settings of <see cref="Clustering.DirectLink"/>.
 /// </summary>
 internal static class LinkFlags
 {
@@ -13,14 +13,20 @@ internal static class LinkFlags
         "How requests and responses cross nodes: direct (default: a connection per node pair, a Unix domain socket between nodes on one machine) "
         + "or remoting (through Akka.Remote, beside the cluster's own traffic)", ["direct", "remoting"]);
 
+    /// <summary>The <c>--link-reading</c> option.</summary>
+    public static Option<string?> Reading() => CliValues.OneOf("--link-reading",
+        "How a node reads its direct links: auto (default: poll when this process hosts more than one node, else wait), "
+        + "poll (a thread per link while quiet, a poller on the thread pool under load) or wait (a thread per link, asleep until an envelope arrives)", ["auto", "poll", "wait"]);
+
     /// <summary>The <c>--link-port</c> option of <c>node</c>.</summary>
     public static Option<int?> LinkPort() => CliValues.Port("--link-port", "The port other nodes' direct links connect to (default 0: a free one; give one to open it in a firewall)");
 
     /// <summary>The settings the flags give, over <paramref name="fallback"/>.</summary>
-    public static Config Apply(Config fallback, string? transport, int? linkPort = null)
+    public static Config Apply(Config fallback, string? transport, int? linkPort = null, string? reading = null)
     {
         var settings = (transport is null ? "" : $"actormesh.cross-node.transport = {transport}\n")
-            + (linkPort is null ? "" : $"actormesh.cross-node.port = {linkPort}\n");
+            + (linkPort is null ? "" : $"actormesh.cross-node.port = {linkPort}\n")
+            + (reading is null ? "" : $"actormesh.cross-node.reader = {reading}\n");
         return settings.Length == 0 ? fallback : ConfigurationFactory.ParseString(settings).WithFallback(fallback);
     }
 }

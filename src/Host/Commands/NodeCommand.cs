@@ -19,7 +19,8 @@ internal static class NodeCommand
         var name = new Option<string?>("--name") { Description = "The node's name, as a crashNode event names it (default node-<port>)", HelpName = "name" };
         var transport = LinkFlags.Transport();
         var linkPort = LinkFlags.LinkPort();
-        var command = new Command("node", "Start a cluster node that runs pods; drive runs on the cluster with 'run ... --cluster host:port'") { port, seed, hostname, name, transport, linkPort };
+        var reading = LinkFlags.Reading();
+        var command = new Command("node", "Start a cluster node that runs pods; drive runs on the cluster with 'run ... --cluster host:port'") { port, seed, hostname, name, transport, reading, linkPort };
         command.SetAction(async parse =>
         {
             var p = parse.GetValue(port)!.Value;
@@ -27,7 +28,7 @@ internal static class NodeCommand
             var seeds = parse.GetValue(seed) is { } s ? new[] { s } : [];
             using var clock = new HighResolutionClock();
             var nodeName = parse.GetValue(name) ?? $"node-{p}";
-            await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: LinkFlags.Apply(Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig), parse.GetValue(transport), parse.GetValue(linkPort)));
+            await using var node = MeshClusterNode.Start(nodeName, host, p, seeds, clock, extra: LinkFlags.Apply(Logging.AkkaConfig.WithFallback(MeshRunner.DefaultAkkaConfig), parse.GetValue(transport), parse.GetValue(linkPort), parse.GetValue(reading)));
             Console.Out.WriteLine($"{nodeName} listening at {node.Address}{(seeds.Length > 0 ? $", joining through {seeds[0]}" : ", a new cluster")}");
             Console.Out.WriteLine(CrossNodeInboundExtension.Get(node.System).Listener is { } links
                 ? $"Direct links for requests and responses: port {links.Port}{(links.UnixPath is { } path ? $" (nodes on this machine: {path})" : "")}"

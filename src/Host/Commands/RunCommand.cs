@@ -26,8 +26,9 @@ internal static class RunCommand
         var hostname = new Option<string>("--hostname") { Description = "With --cluster: the address this process listens on (default 127.0.0.1; the nodes must reach it)", DefaultValueFactory = _ => "127.0.0.1" };
         var assert = CliValues.Thresholds("--assert", "An SLO threshold the run must meet, e.g. 'p99<=50ms' or 'okRate>=99%' (repeatable; beside the file's slo); one missed exits with code 3");
         var transport = LinkFlags.Transport();
+        var reading = LinkFlags.Reading();
         var withoutMesh = new Option<bool>("--compare-without-mesh") { Description = "Run the topology again without the mesh (no sidecars, plain clients) and print both side by side: what the mesh costs; the report is the run with the mesh, with the table in its 'comparison'" };
-        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, transport, report, html, logs, assert, withoutMesh };
+        var command = new Command("run", "Run a scenario or topology file under load") { target, duration, warmup, rps, users, seed, clock, nodes, cluster, hostname, transport, reading, report, html, logs, assert, withoutMesh };
         var exports = new ExportFlags();
         foreach (var option in exports.Options) command.Add(option);
         command.Validators.Add(r =>
@@ -67,7 +68,7 @@ internal static class RunCommand
                 Nodes = parse.GetValue(nodes),
                 Cluster = parse.GetValue(cluster),
                 Hostname = parse.GetValue(hostname)!,
-                AkkaConfig = LinkFlags.Apply(Logging.AkkaConfig, parse.GetValue(transport)),
+                AkkaConfig = LinkFlags.Apply(Logging.AkkaConfig, parse.GetValue(transport), reading: parse.GetValue(reading)),
                 LogSink = logFile,
                 Tap = exports.Tap,
             };
