@@ -57,6 +57,17 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
         return outbox;
     }
 
+    private CrossNodeListener Listener(bool unix, LinkReading reading) =>
+        new(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix, reading: reading);
+
+    // An outbox connected as a batcher connects it: over the Unix socket (with a doorbell) when the listener has one.
+    private async Task<CrossNodeOutbox> ConnectedTo(CrossNodeListener listener, int maxMessages)
+    {
+        var outbox = Outbox(CreateTestProbe(), maxMessages);
+        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        return outbox;
+    }
+
     private static MeshRequest Request(long id) =>
         new(id, "payments", "/checkout", "orders", 1, 256, new TraceContext(id, 1, false), "spiffe://cluster.local/ns/default/sa/orders", id * 10);
 
@@ -266,9 +277,8 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_peer_on_this_machine_rings_a_doorbell_in_shared_memory_whose_file_goes_once_the_receiver_has_opened_it()
     {
         var target = CreateTestProbe();
-        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: true, reading: LinkReading.Poll);
-        var outbox = Outbox(CreateTestProbe(), maxMessages: 1);
-        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        using var listener = Listener(unix: true, LinkReading.Poll);
+        var outbox = await ConnectedTo(listener, maxMessages: 1);
         var bell = outbox.DoorbellPath;
         Assert.NotNull(bell);
 
@@ -287,9 +297,8 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     public async Task After_a_burst_the_poller_hands_the_links_back_to_their_threads_and_what_comes_later_still_arrives(bool unix)
     {
         var target = CreateTestProbe();
-        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix, reading: LinkReading.Poll);
-        var outbox = Outbox(CreateTestProbe(), maxMessages: 2);
-        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        using var listener = Listener(unix: unix, LinkReading.Poll);
+        var outbox = await ConnectedTo(listener, maxMessages: 2);
         Assert.Equal(unix, outbox.DoorbellPath is not null);
 
         for (var round = 0; round < 3; round++)
@@ -307,9 +316,8 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
     public async Task Links_read_by_their_own_threads_deliver_in_order_and_never_poll(bool unix)
     {
         var target = CreateTestProbe();
-        using var listener = new CrossNodeListener(IPAddress.Loopback, 0, CrossNodeInboundExtension.Get(Sys).Delivery, Sys.Log, unix: unix, reading: LinkReading.Wait);
-        var outbox = Outbox(CreateTestProbe(), maxMessages: 3);
-        await DirectLink.ConnectAsync(outbox, new DirectLink.Offer("127.0.0.1", listener.Port, listener.UnixPath), TimeSpan.FromSeconds(5), Sys.Log);
+        using var listener = Listener(unix: unix, LinkReading.Wait);
+        var outbox = await ConnectedTo(listener, maxMessages: 3);
 
         for (var i = 1; i <= 300; i++) outbox.Send(target, Request(i), TestActor);
 
