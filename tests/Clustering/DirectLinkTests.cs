@@ -327,18 +327,11 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
         AwaitAssert(() => Assert.Equal(0, listener.Links));
     }
 
-    [Theory]
-    [InlineData("auto", 1, false)] // a node process of its own: its links' threads wait
-    [InlineData("auto", 3, true)]  // nodes sharing this process's thread pool: poll
-    [InlineData("poll", 1, true)]
-    [InlineData("wait", 3, false)]
-    public void Links_are_polled_when_asked_or_when_the_nodes_share_the_process(string reader, int listeners, bool polled) =>
-        Assert.Equal(polled, CrossNodeListener.Polls(DirectLink.Reading(ConfigurationFactory.ParseString($"actormesh.cross-node.reader = {reader}")), listeners));
-
     [Fact]
-    public void The_reader_setting_is_auto_by_default_and_anything_but_auto_poll_or_wait_is_refused()
+    public void The_reader_setting_is_wait_by_default_and_anything_but_wait_or_poll_is_refused()
     {
-        Assert.Equal(LinkReading.Auto, DirectLink.Reading(MeshClusterConfig.Serialization));
+        Assert.Equal(LinkReading.Wait, DirectLink.Reading(MeshClusterConfig.Serialization));
+        Assert.Equal(LinkReading.Wait, DirectLink.Reading(ConfigurationFactory.Empty));
         Assert.Equal(LinkReading.Wait, DirectLink.Reading(ConfigurationFactory.ParseString("actormesh.cross-node.reader = wait")));
         Assert.Equal(LinkReading.Poll, DirectLink.Reading(ConfigurationFactory.ParseString("actormesh.cross-node.reader = poll")));
         var error = Assert.Throws<ConfigurationException>(() => DirectLink.Reading(ConfigurationFactory.ParseString("actormesh.cross-node.reader = psychic")));

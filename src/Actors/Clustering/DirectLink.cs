@@ -21,7 +21,7 @@ namespace ActorMesh.Clustering;
 /// outbox sends through Akka.Remote until its link connects, and again if the link breaks. A node whose listener is
 /// on loopback also listens on a Unix domain socket, which its peers (on the same machine, as loopback implies) use
 /// instead of TCP, unless <c>actormesh.cross-node.unix-socket</c> is <c>off</c>. <c>actormesh.cross-node.reader</c> says how a node
-/// reads its links (<see cref="LinkReading"/>: <c>auto</c>, the default, <c>poll</c> or <c>wait</c>).
+/// reads its links (<see cref="LinkReading"/>: <c>wait</c>, the default, or <c>poll</c>).
 /// </remarks>
 internal static class DirectLink
 {
@@ -32,7 +32,7 @@ internal static class DirectLink
           port = 0
           connect-timeout = 5s
           unix-socket = on
-          reader = auto
+          reader = wait
         }
         """;
 
@@ -51,13 +51,12 @@ internal static class DirectLink
     /// <summary>How <paramref name="config"/> says to read the links (<see cref="LinkReading"/>); throws on a way it does not know.</summary>
     public static LinkReading Reading(Config config)
     {
-        var reading = config.GetString("actormesh.cross-node.reader", "auto");
+        var reading = config.GetString("actormesh.cross-node.reader", "wait");
         return reading switch
         {
-            "auto" => LinkReading.Auto,
-            "poll" => LinkReading.Poll,
             "wait" => LinkReading.Wait,
-            _ => throw new ConfigurationException($"actormesh.cross-node.reader: '{reading}' is not a way to read links (auto, poll or wait)"),
+            "poll" => LinkReading.Poll,
+            _ => throw new ConfigurationException($"actormesh.cross-node.reader: '{reading}' is not a way to read links (wait or poll)"),
         };
     }
 

@@ -3,7 +3,7 @@ using Akka.Configuration;
 namespace ActorMesh.Host.Commands;
 
 /// <summary>
-/// How mesh messages cross nodes: <c>--transport direct|remoting</c> and <c>--link-reading auto|poll|wait</c> (<c>run</c>,
+/// How mesh messages cross nodes: <c>--transport direct|remoting</c> and <c>--link-reading wait|poll</c> (<c>run</c>,
 /// <c>node</c>, <c>bench</c>) and <c>node</c>'s <c>--link-port</c>, as the Akka settings of <see cref="Clustering.DirectLink"/>.
 /// </summary>
 internal static class LinkFlags
@@ -14,9 +14,9 @@ internal static class LinkFlags
         + "or remoting (through Akka.Remote, beside the cluster's own traffic)", ["direct", "remoting"]);
 
     /// <summary>The <c>--link-reading</c> option.</summary>
-    public static Option<string?> Reading() => CliValues.OneOf("--link-reading",
-        "How a node reads its direct links: auto (default: poll when this process hosts more than one node, else wait), "
-        + "poll (a thread per link while quiet, a poller on the thread pool under load) or wait (a thread per link, asleep until an envelope arrives)", ["auto", "poll", "wait"]);
+    public static Option<string?> Reading(string defaultValue = "wait") => CliValues.OneOf("--link-reading",
+        $"How a node reads its direct links: wait (a thread per link, asleep until an envelope arrives: the least latency) or poll "
+        + $"(under load a poller on the thread pool: more throughput at saturation, more latency below it); default {defaultValue}", ["wait", "poll"]);
 
     /// <summary>The <c>--link-port</c> option of <c>node</c>.</summary>
     public static Option<int?> LinkPort() => CliValues.Port("--link-port", "The port other nodes' direct links connect to (default 0: a free one; give one to open it in a firewall)");
