@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Event;
@@ -9,10 +8,11 @@ namespace ActorMesh.Clustering;
 /// <summary>
 /// The receiving end of a node's direct links: one TCP listener per ActorSystem, on the host remoting is
 /// bound to (loopback unless told otherwise), with a Unix domain socket beside it for nodes on the same
-/// machine, and one reader thread per connected outbox. A reader reads
-/// the envelopes (<see cref="CrossNodeBatch"/>, framed by their length) in the order they were sent and
-/// delivers each message straight to its target (<see cref="CrossNodeDelivery"/>), with the link's own
-/// actor and string tables, dropped when the link closes. Mesh messages between nodes thus cost one send
+/// machine, and one thread per connected outbox. The link's envelopes (<see cref="CrossNodeBatch"/>, framed by
+/// their length) are read in the order they were sent, by that thread (<see cref="LinkReading.Wait"/>) or under
+/// load by the node's poller on the thread pool (<see cref="LinkReading.Poll"/>), and each message goes straight
+/// to its target (<see cref="CrossNodeDelivery"/>), with the link's own actor and string tables, dropped when the
+/// link closes. Mesh messages between nodes thus cost one send
 /// and one read per envelope, where Akka.Remote hands each envelope through its endpoint actors,
 /// protobuf and DotNetty's event loops; cluster membership and control traffic stay on Akka.Remote.
 /// </summary>
