@@ -346,13 +346,7 @@ public sealed class DirectLinkTests : Akka.TestKit.Xunit2.TestKit
         try
         {
             using var socket = Connect();
-            var name = System.Text.Encoding.UTF8.GetBytes(decoy);
-            var frame = new byte[16 + name.Length];
-            BinaryPrimitives.WriteInt32LittleEndian(frame, frame.Length);
-            BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), DirectLink.HelloCount);
-            BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(12), name.Length);
-            name.CopyTo(frame, 16);
-            socket.Send(frame);
+            socket.Send(DirectLink.HelloFrame(decoy));
             AwaitAssert(() => Assert.Equal(1, _listener.Links));
             Assert.Equal(0, _listener.Doorbells);
             var end = new byte[4];

@@ -289,10 +289,7 @@ internal sealed class CrossNodeListener : IDisposable
     // The link's first frame from an outbox on this machine: where its doorbell is.
     private static void Hello(ReadOnlySpan<byte> frame, Link link)
     {
-        if (link.Bell is not null || frame.Length < 16) return;
-        var size = BinaryPrimitives.ReadInt32LittleEndian(frame[12..]);
-        if (size <= 0 || size > frame.Length - 16) return;
-        link.Bell = Doorbell.Open(System.Text.Encoding.UTF8.GetString(frame.Slice(16, size)));
+        if (link.Bell is null && DirectLink.HelloPath(frame) is { } path) link.Bell = Doorbell.Open(path);
     }
 
     // Whether the link may hold something unread: always, without a doorbell.

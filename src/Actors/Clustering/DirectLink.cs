@@ -128,8 +128,17 @@ internal static class DirectLink
     /// <summary>The envelope count of a link's first frame that names its doorbell instead of carrying messages.</summary>
     internal const int HelloCount = -1;
 
-    // [length][count = HelloCount][epoch 0][path's UTF-8 length][path]: its length.
+    // Sends the hello frame naming the doorbell at path: its length.
     private static int SendHello(Socket socket, string path)
+    {
+        var frame = HelloFrame(path);
+        var bytes = frame.AsSpan();
+        while (!bytes.IsEmpty) bytes = bytes[socket.Send(bytes)..];
+        return frame.Length;
+    }
+
+    /// <summary>A link's first frame naming its doorbell: [length][count = <see cref="HelloCount"/>][epoch 0][the path's UTF-8 length][path].</summary>
+    internal static byte[] HelloFrame(string path)
     {
         var name = System.Text.Encoding.UTF8.GetBytes(path);
         var frame = new byte[16 + name.Length];
@@ -137,9 +146,15 @@ internal static class DirectLink
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), HelloCount);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(12), name.Length);
         name.CopyTo(frame, 16);
-        var bytes = frame.AsSpan();
-        while (!bytes.IsEmpty) bytes = bytes[socket.Send(bytes)..];
-        return frame.Length;
+        return frame;
+    }
+
+    /// <summary>The doorbell path a hello frame (<see cref="HelloFrame"/>) names; null when it names none that can be read.</summary>
+    internal static string? HelloPath(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 16) return null;
+        var size = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(frame[12..]);
+        return size <= 0 || size > frame.Length - 16 ? null : System.Text.Encoding.UTF8.GetString(frame.Slice(16, size));
     }
 
     /// <summary>A batcher asks the other node's <see cref="CrossNodeInbound"/> where its listener is.</summary>
